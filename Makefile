@@ -1,0 +1,33 @@
+# The README's two commands are `make demo` and `make test`; both set everything up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(OUT)
+	$(BIN)/copydesk migrate fixtures/demo $(wildcard ../shared/seeds) --out $(OUT) --report $(OUT)/report.json; \
+	  code=$$?; echo "report: $(OUT)/report.json (exit $$code)"; test $$code -le 1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache build dist

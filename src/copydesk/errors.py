@@ -1,0 +1,32 @@
+"""Errors a user can cause. Each carries a one-line message that names the file."""
+
+from __future__ import annotations
+
+
+class CopydeskError(Exception):
+    """Base class: `str(error)` is the whole line shown to the user."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ReadError(CopydeskError):
+    """The file cannot be read as text: empty, binary, not UTF-8, unreadable."""
+
+
+class FrontMatterError(CopydeskError):
+    """The front matter is broken, unsafe, or not a mapping."""
+
+
+class NormalizeError(CopydeskError):
+    """A normalizer refuses the input rather than guess."""
+
+
+class InvalidPost(CopydeskError):
+    """The post does not validate against the canonical schema."""
+
+
+class UsageError(CopydeskError):
+    """Bad command-line or configuration input."""

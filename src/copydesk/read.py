@@ -1,0 +1,124 @@
+"""Read a post: bytes -> text -> (front matter, body), keeping line positions.
+
+Reading is the only place that sees bytes. It refuses what it cannot read
+honestly (empty, binary, not UTF-8) and normalises only what is lossless to
+undo: a UTF-8 byte order mark and CRLF/CR line endings. What it normalised is
+recorded on the `Document` so migrate can report it and lint can keep columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from copydesk.errors import ReadError
+
+_BOM = b"\xef\xbb\xbf"
+_YAML_OPEN = re.compile(r"---[ \t]*\n")
+_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
+_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file as text, split into front matter and body.
+
+    `body_line` is the 1-based line of the original file on which `body`
+    starts, so positions found in the body map back to the file.
+    """
+
+    path: Path
+    sha256: str
+    text: str
+    newline: str
+    bom: bool
+    final_newline: bool
+    front_matter: str | None
+    front_matter_kind: str | None
+    body: str
+    body_line: int
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def read_document(path: Path) -> Document:
+    """Read and split one file; raise `ReadError` with a one-line reason."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ReadError(path, f"cannot read: {error.strerror or error}") from None
+    return document_from_bytes(path, raw)
+
+
+def document_from_bytes(path: Path, raw: bytes) -> Document:
+    text, bom = decode(path, raw)
+    newline = _newline_style(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    front_matter, kind, body, body_line = split_front_matter(text)
+    return Document(
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=text,
+        newline=newline,
+        bom=bom,
+        final_newline=text.endswith("\n"),
+        front_matter=front_matter,
+        front_matter_kind=kind,
+        body=body,
+        body_line=body_line,
+    )
+
+
+def decode(path: Path, raw: bytes) -> tuple[str, bool]:
+    """UTF-8 (with or without BOM) or a clear refusal; never a silent guess."""
+    if not raw.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in raw[:8192]:
+        raise ReadError(path, "binary file (contains NUL bytes)")
+    bom = raw.startswith(_BOM)
+    try:
+        text = raw[len(_BOM) if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise ReadError(path, f"not valid UTF-8 (byte 0x{byte:02x} on line {line})") from None
+    return text, bom
+
+
+def _newline_style(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    styles = [name for name, count in (("\r\n", crlf), ("\r", cr), ("\n", lf)) if count]
+    if len(styles) > 1:
+        return "mixed"
+    return styles[0] if styles else "\n"
+
+
+def split_front_matter(text: str) -> tuple[str | None, str | None, str, int]:
+    """Split `---` YAML or `+++` TOML front matter from the body.
+
+    Returns (front matter text, "yaml" | "toml" | None, body, body_line).
+    An opening fence without a closing one is not front matter: the whole
+    text is body, and lint reports it.
+    """
+    for kind, opener, closer in (
+        ("yaml", _YAML_OPEN, _YAML_CLOSE),
+        ("toml", _TOML_OPEN, _TOML_CLOSE),
+    ):
+        start = opener.match(text)
+        if not start:
+            continue
+        end = closer.search(text, start.end())
+        if not end:
+            return None, None, text, 1
+        front_matter = text[start.end() : end.start()]
+        body_start = end.end() + 1 if end.end() < len(text) else end.end()
+        body_line = text.count("\n", 0, body_start) + 1
+        return front_matter, kind, text[body_start:], body_line
+    return None, None, text, 1

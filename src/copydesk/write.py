@@ -1,0 +1,43 @@
+"""Canonical serialisation of a `Post`, and atomic, byte-preserving writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from copydesk.model import Post
+from copydesk.yamlio import dump_front_matter
+
+
+def render(post: Post) -> str:
+    """`---`, front matter in schema order, `---`, a blank line, the body, one final newline."""
+    body = post.body.strip("\n")
+    text = f"---\n{dump_front_matter(post.front_matter())}---\n"
+    return f"{text}\n{body}\n" if body else text
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write `text` to `path` via a temporary file and rename; skip identical bytes.
+
+    Returns whether the file was written. A crash mid-write leaves either the
+    old file or the new one, never half of each.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True

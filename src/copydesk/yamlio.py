@@ -1,0 +1,151 @@
+"""Front matter in and out: safe loading and canonical, round-trippable dumping.
+
+Loading never executes a tag: `!!python/...`, Ruby objects and other unknown
+tags are refused by name; only the non-specific `!` and Ruby's base64
+`!binary` are read as their plain value. Aliases are allowed but their
+expansion is bounded, so an alias bomb is refused instead of eating memory.
+
+Dumping writes what PyYAML reads back to the same values: dates stay dates,
+aware datetimes keep their offset, Unicode stays Unicode, and strings that
+would parse as something else are quoted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from copydesk.errors import FrontMatterError
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+MAX_EXPANDED_NODES = 10_000
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader plus readers for the two harmless non-standard tags."""
+
+
+def _ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    try:
+        return base64.b64decode(str(value)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise yaml.constructor.ConstructorError(
+            None, None, "!binary value is not base64 UTF-8 text", node.start_mark
+        ) from None
+
+
+_SafeLoader.add_constructor("!binary", _ruby_binary)
+
+
+def load_front_matter(path: Path, text: str, kind: str, first_line: int = 2) -> dict[str, Any]:
+    """Parse front matter text into a mapping, or raise `FrontMatterError`."""
+    if kind == "toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise FrontMatterError(path, f"broken TOML front matter: {error}") from None
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as error:
+        raise FrontMatterError(path, _tag_reason(error, first_line)) from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(path, _yaml_reason(error, first_line)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(path, f"front matter is a {type(data).__name__}, not a mapping")
+    if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+        raise FrontMatterError(
+            path, f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values (alias bomb?)"
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _where(error: yaml.MarkedYAMLError, first_line: int) -> str:
+    mark = error.problem_mark or error.context_mark
+    return f" on line {mark.line + first_line}" if mark else ""
+
+
+def _tag_reason(error: yaml.constructor.ConstructorError, first_line: int) -> str:
+    problem = error.problem or "unknown problem"
+    if "could not determine a constructor for the tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+        return f"unsafe YAML tag '{tag}' refused{_where(error, first_line)}"
+    return f"broken YAML front matter: {problem}{_where(error, first_line)}"
+
+
+def _yaml_reason(error: yaml.YAMLError, first_line: int) -> str:
+    if isinstance(error, yaml.MarkedYAMLError):
+        return f"broken YAML front matter: {error.problem}{_where(error, first_line)}"
+    return f"broken YAML front matter: {error}"
+
+
+def _expanded_size(value: Any, budget: int) -> int:
+    """Count values as if every alias were expanded, stopping past `budget`."""
+    count = 0
+    stack = [value]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return count
+
+
+class _CanonicalDumper(_BaseDumper):  # type: ignore[valid-type,misc]
+    """Block style, schema key order, Unicode kept, multi-line text as `|` blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and value == value.strip(" \t") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", format_datetime(value))
+
+
+_CanonicalDumper.add_representer(str, _represent_str)
+_CanonicalDumper.add_representer(dt.datetime, _represent_datetime)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """ISO 8601 that YAML reads back unchanged: `2019-08-13T17:55:36.539Z`."""
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    offset = value.utcoffset()
+    if offset is None:
+        return text
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{text}{sign}{hours:02d}:{minutes:02d}"
+
+
+def dump_front_matter(data: Mapping[str, Any]) -> str:
+    """YAML text for the mapping, keys in the given order, ending in a newline."""
+    return str(
+        yaml.dump(
+            dict(data),
+            Dumper=_CanonicalDumper,
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=False,
+            width=1_000_000,
+        )
+    )
