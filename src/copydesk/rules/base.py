@@ -1,0 +1,95 @@
+"""The rule API: what a rule declares, what it receives, what it yields.
+
+A rule never computes file positions itself: it reports a `Node` (or a front
+matter key, or an explicit line/column) and the engine turns that into a
+`Finding` with path, code and severity. Built-in rules and third-party rules
+register the same way, through the `copydesk.rules` entry point group, whose
+values are modules or classes; every `Rule` subclass found there is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from copydesk.model import Severity
+
+if TYPE_CHECKING:
+    from copydesk.parse import Node, ParsedFile
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A rule's report, positioned in the original file (1-based)."""
+
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    severity: Severity | None = None  # None: the rule's configured severity
+
+
+@dataclass
+class Context:
+    """What a rule may look at for one file.
+
+    `settings` are the rule's options merged over its defaults; `project`
+    gives cross-file facts (which files exist, which URL serves which post,
+    heading ids of other files) and is shared by every file of a run.
+    """
+
+    parsed: ParsedFile
+    settings: Mapping[str, Any]
+    project: Any = None
+    root: Path = field(default_factory=Path.cwd)
+
+    @property
+    def path(self) -> Path:
+        return self.parsed.path
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class variables and override
+    `check` (called per node of a type in `targets`) and/or `check_file`
+    (called once per file). The docstring must have the four headings
+    "What it does", "Why is this bad?", "Example" and "Use instead".
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[Mapping[str, Any]] = {}
+    fixable: ClassVar[bool] = False
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        return iter(())
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        return iter(())
+
+    def collect(self, ctx: Context) -> Any:
+        """Per-file facts for `check_project` (must pickle: files run in worker processes)."""
+        return None
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        """Cross-file checks (e.g. slug collisions) over every file's `collect` result,
+        called once per run in the main process."""
+        return iter(())
+
+    # Helpers so rules report through what they were given.
+    def at(self, node: Node, message: str, severity: Severity | None = None) -> Violation:
+        return Violation(
+            node.line, node.column, message, node.end_line, node.end_column, severity
+        )
+
+    def at_key(
+        self, ctx: Context, key: str, message: str, severity: Severity | None = None
+    ) -> Violation:
+        """Report at a front matter key, or line 1 when the key is absent."""
+        line, column = ctx.parsed.keys.get(key, (1, 1))
+        return Violation(line, column, message, severity=severity)
