@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from copydesk.model import Severity
-
 if TYPE_CHECKING:
+    # Type-only: importing the model would pull pydantic into every lint start-up.
+    from copydesk.model import Severity
     from copydesk.parse import Node, ParsedFile
 
 
