@@ -15,7 +15,9 @@ from copydesk.model import Format
 from copydesk.read import Document
 
 _MEDIUM_KEYS = frozenset({"thumb_img_path", "medium_url"})
-_MEDIUM_BODY = re.compile(r"<figcaption|data-href=|markup--|cdn-images-1\.medium\.com|miro\.medium\.com")
+_MEDIUM_BODY = re.compile(
+    r"<figcaption|data-href=|markup--|cdn-images-1\.medium\.com|miro\.medium\.com"
+)
 _SOURCE_KEYS = frozenset({"format", "path", "sha256"})
 
 
@@ -25,7 +27,7 @@ def detect_format(document: Document, front_matter: Mapping[str, Any] | None) ->
         return "plain"
     data = front_matter or {}
     source = data.get("source")
-    if isinstance(source, Mapping) and _SOURCE_KEYS <= set(source):
+    if isinstance(source, Mapping) and set(source) >= _SOURCE_KEYS:
         return "canonical"
     if _MEDIUM_KEYS & set(data) or _MEDIUM_BODY.search(document.body):
         return "medium"

@@ -54,7 +54,7 @@ def load_front_matter(path: Path, text: str, kind: str, first_line: int = 2) -> 
         except tomllib.TOMLDecodeError as error:
             raise FrontMatterError(path, f"broken TOML front matter: {error}") from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.constructor.ConstructorError as error:
         raise FrontMatterError(path, _tag_reason(error, first_line)) from None
     except yaml.YAMLError as error:

@@ -1,0 +1,357 @@
+"""`copydesk migrate`: folders of mixed posts -> canonical Markdown in another folder.
+
+Guarantees: sources are never modified and output never lands inside a
+source tree; an existing output file is replaced only with --force; writes
+are atomic; one bad file is reported on one line and the run goes on; every
+word that disappears is either shown by a recorded change or the file is
+reported lossy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from copydesk.errors import CopydeskError, InvalidPost, NormalizeError, UsageError
+from copydesk.model import Change, Format, Post
+
+if TYPE_CHECKING:
+    from copydesk.read import Document
+
+POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt"})
+SKIP_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__"})
+Status = Literal["migrated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input file and where its output goes."""
+
+    source: Path
+    relative: Path  # path inside its SRC folder, used for output and `source.path`
+
+    @property
+    def output_relative(self) -> Path:
+        return self.relative.with_suffix(".md")
+
+
+@dataclass
+class FileResult:
+    source: Path
+    output: Path | None = None
+    status: Status = "failed"
+    format: str | None = None
+    error: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    lossy_words: list[str] = field(default_factory=list)
+    text: str | None = None
+    post: Post | None = None
+
+    @property
+    def review(self) -> list[str]:
+        reasons = [change.reason for change in self.changes if change.review]
+        if self.lossy_words:
+            reasons.append("words lost without a recorded change: " + " ".join(self.lossy_words))
+        return reasons
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source),
+            "output": str(self.output) if self.output else None,
+            "format": self.format,
+            "status": self.status,
+            "needs_review": bool(self.review),
+            "review": self.review,
+            "lossy": bool(self.lossy_words),
+            "lossy_words": self.lossy_words,
+            "error": self.error,
+            "changes": [change.model_dump() for change in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    out: Path
+    dry_run: bool = False
+    force: bool = False
+    format: Format | None = None
+    captions: Literal["paragraph", "title", "figure"] = "paragraph"
+    timezone: str | None = None
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def discover(sources: Sequence[Path], errors: list[FileResult]) -> list[Task]:
+    """Expand SRC arguments into tasks; a missing or empty SRC becomes a failed result.
+
+    One SRC folder maps onto --out directly; with several, each folder gets a
+    subfolder named after it so that equal relative paths cannot collide.
+    """
+    tasks: list[Task] = []
+    several = len(sources) > 1
+    for source in sources:
+        if source.is_file():
+            tasks.append(Task(source, Path(source.name)))
+        elif source.is_dir():
+            prefix = Path(source.resolve().name) if several else Path()
+            found = [Task(path, prefix / path.relative_to(source)) for path in _walk(source)]
+            if not found:
+                errors.append(_failed(source, "no posts found (*.md, *.markdown, *.txt)"))
+            tasks.extend(found)
+        else:
+            errors.append(_failed(source, "no such file or folder"))
+    return tasks
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in SKIP_DIRS:
+            continue
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.suffix.lower() in POST_SUFFIXES:
+            yield path
+
+
+def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder inside (or equal to) a source folder."""
+    resolved = out.resolve()
+    for source in sources:
+        root = source.resolve() if source.is_dir() else source.resolve().parent
+        if resolved == root or root in resolved.parents:
+            raise UsageError(out, f"output folder is inside the source tree {source}")
+
+
+def _failed(source: Path, reason: str) -> FileResult:
+    return FileResult(source=source, status="failed", error=f"{source}: {reason}")
+
+
+# ---------------------------------------------------------------- one file
+
+
+def convert(task: Task, settings: Settings) -> FileResult:
+    """Read, detect, normalize, render and check one file; write nothing."""
+    from copydesk.detect import detect_format
+    from copydesk.normalize import Options, normalize
+    from copydesk.read import read_document
+    from copydesk.write import render
+    from copydesk.yamlio import load_front_matter
+
+    document = read_document(task.source)
+    front_matter = None
+    if document.front_matter is not None and document.front_matter_kind:
+        front_matter = load_front_matter(
+            task.source, document.front_matter, document.front_matter_kind
+        )
+    fmt = settings.format or detect_format(document, front_matter)
+    options = Options(captions=settings.captions, timezone=settings.timezone)
+    normalized = normalize(document, front_matter, fmt, task.relative.as_posix(), options)
+    post = normalized.post
+    if not post.body.strip():
+        raise NormalizeError(task.source, "no body text (only front matter?)")
+    text = render(post)
+    _revalidate(task.source, text)
+    original = _input_text(document.body, front_matter)
+    return FileResult(
+        source=task.source,
+        format=fmt,
+        status="unchanged" if _same_bytes(document, text) else "migrated",
+        changes=[*_read_changes(document), *normalized.changes],
+        lossy_words=_lossy(original, post, normalized.changes),
+        text=text,
+        post=post,
+    )
+
+
+def migrate_file(path: Path, settings: Settings | None = None) -> FileResult:
+    """Convert one file without writing anything (the library entry point)."""
+    return convert(Task(path, Path(path.name)), settings or Settings(out=Path("out")))
+
+
+def _same_bytes(document: Document, text: str) -> bool:
+    return document.newline == "\n" and not document.bom and text == document.text
+
+
+def _input_text(body: str, front_matter: dict[str, Any] | None) -> str:
+    title = (front_matter or {}).get("title")
+    return f"{title}\n{body}" if title is not None else body
+
+
+def _lossy(original: str, post: Post, changes: list[Change]) -> list[str]:
+    from copydesk.preserve import unaccounted_words
+
+    return unaccounted_words(original, post, changes)
+
+
+def _read_changes(document: Document) -> list[Change]:
+    """What reading normalised (BOM, line endings, final newline), as changes."""
+    changes = []
+    if document.bom:
+        changes.append(
+            Change(kind="encoding", before="BOM", reason="UTF-8 byte order mark removed")
+        )
+    if document.newline != "\n":
+        changes.append(
+            Change(
+                kind="line-endings",
+                before=repr(document.newline),
+                after=repr("\n"),
+                reason="line endings normalised to LF",
+            )
+        )
+    return changes
+
+
+def _revalidate(path: Path, text: str) -> None:
+    """The written bytes must read back as a valid Post (validate again before writing)."""
+    from copydesk.normalize import to_post
+    from copydesk.read import document_from_bytes
+    from copydesk.yamlio import load_front_matter
+
+    document = document_from_bytes(path, text.encode("utf-8"))
+    if document.front_matter is None:
+        raise InvalidPost(path, "rendered output has no front matter")
+    data = load_front_matter(path, document.front_matter, "yaml")
+    to_post(path, {**data, "body": document.body})
+
+
+def dedupe_slug(result: FileResult, seen: dict[str, Path]) -> None:
+    """Make the slug unique across the run (`-2`, `-3`, …), recording the change."""
+    from copydesk.write import render
+
+    post = result.post
+    if post is None or not post.slug:
+        return
+    slug = post.slug
+    unique, number = slug, 1
+    while unique in seen:
+        number += 1
+        unique = f"{slug}-{number}"
+    seen[unique] = result.source
+    if unique == slug:
+        return
+    result.post = post.model_copy(update={"slug": unique})
+    result.text = render(result.post)
+    result.changes.append(
+        Change(
+            kind="slug",
+            before=slug,
+            after=unique,
+            reason=f"slug '{slug}' already used by {seen[slug]}",
+            review=True,
+        )
+    )
+
+
+# ---------------------------------------------------------------- the run
+
+
+def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
+    """Convert every task, then write (unless dry run). Failures stay per file."""
+    results = []
+    slugs: dict[str, Path] = {}
+    outputs: dict[Path, Path] = {}
+    for task in tasks:
+        try:
+            result = convert(task, settings)
+            dedupe_slug(result, slugs)
+            output = settings.out / task.output_relative
+            if output in outputs:
+                raise UsageError(task.source, f"output {output} also comes from {outputs[output]}")
+            outputs[output] = task.source
+            result.output = output
+            _write(result, settings)
+        except CopydeskError as error:
+            result = _failed(task.source, error.reason)
+        except Exception as error:  # a bug must not stop the other files
+            result = _failed(task.source, f"internal error: {type(error).__name__}: {error}")
+        results.append(result)
+    return results
+
+
+def _write(result: FileResult, settings: Settings) -> None:
+    from copydesk.write import write_atomic
+
+    assert result.output is not None and result.text is not None
+    existing = result.output.read_bytes() if result.output.exists() else None
+    if existing == result.text.encode("utf-8"):
+        return
+    if existing is not None and not settings.force:
+        raise UsageError(result.source, f"{result.output} exists and differs (use --force)")
+    if settings.dry_run:
+        before = (
+            existing.decode("utf-8", "replace")
+            if existing
+            else result.source.read_text("utf-8", "replace")
+        )
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                result.text.splitlines(keepends=True),
+                fromfile=str(result.source),
+                tofile=str(result.output),
+            )
+        )
+        return
+    write_atomic(result.output, result.text)
+
+
+def summary(results: Sequence[FileResult]) -> str:
+    counts = {status: sum(r.status == status for r in results) for status in Status.__args__}  # type: ignore[attr-defined]
+    review = sum(bool(r.review) for r in results if r.status != "failed")
+    lossy = sum(bool(r.lossy_words) for r in results)
+    return (
+        f"{len(results)} files: {counts['migrated']} migrated, {counts['unchanged']} unchanged, "
+        f"{counts['failed']} failed, {review} need review, {lossy} lossy"
+    )
+
+
+def write_report(path: Path, results: Sequence[FileResult], settings: Settings) -> None:
+    from copydesk.write import write_atomic
+
+    report = {
+        "summary": summary(results),
+        "dry_run": settings.dry_run,
+        "out": str(settings.out),
+        "files": [result.to_json() for result in results],
+    }
+    write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `migrate` command: returns 0 all good, 1 failed or lossy files, 2 usage error."""
+    sources = [Path(source) for source in args.sources]
+    try:
+        if not args.out:
+            raise UsageError("migrate", "--out DIR is required")
+        settings = Settings(
+            out=Path(args.out),
+            dry_run=args.dry_run,
+            force=args.force,
+            format=args.format,
+            captions=args.captions,
+            timezone=args.timezone,
+        )
+        check_out_dir(settings.out, sources)
+    except UsageError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+    results: list[FileResult] = []
+    tasks = discover(sources, results)
+    results.extend(migrate(tasks, settings))
+    for result in results:
+        if result.error:
+            print(result.error, file=sys.stderr)
+        elif result.lossy_words:
+            print(f"{result.source}: lossy: {' '.join(result.lossy_words)}", file=sys.stderr)
+    if args.report:
+        write_report(Path(args.report), results, settings)
+    print(summary(results))
+    return 1 if any(r.status == "failed" or r.lossy_words for r in results) else 0
