@@ -1,0 +1,290 @@
+"""Body clean-ups shared by the normalizers, always on masked text (see protect.py).
+
+Edits keep the line structure where they can: a removed line becomes a
+REMOVED marker line that `finish` drops at the end, so the line numbers in
+recorded changes point at the input file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from copydesk.normalize import Context
+from copydesk.normalize.captions import (
+    Caption,
+    ImageRef,
+    caption_paragraph,
+    figure_html,
+    markdown_image,
+    parse_caption,
+)
+from copydesk.normalize.protect import TOKEN_RE, Masked, mask
+
+REMOVED = "\ue003"
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+# Decoding these would create Markdown or HTML syntax the author did not write.
+_KEEP_ENCODED = frozenset("<>*_[]`\\#|~")
+_ENTITY_AFTER_AMP = re.compile(r"(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_SPACER = re.compile(
+    r"^[ \t]*(?:<p>(?:\s|&nbsp;|&#160;|&#xa0;|\u00a0)*</p>|&nbsp;)[ \t]*$", re.IGNORECASE
+)
+_WP_CAPTION = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\]", re.DOTALL)
+_ATTR = re.compile(r"([A-Za-z_:][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_LINKED_IMG = re.compile(r"<a\b(?P<attrs>[^>]*)>\s*(?P<img><img\b[^>]*>)\s*</a>", re.IGNORECASE)
+_ATX = re.compile(r"^ {0,3}#[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
+
+
+@dataclass
+class Edit:
+    """The masked body being edited, and how to record an edit at a position in it."""
+
+    context: Context
+    masked: Masked
+    line_base: int
+    captions: dict[str, Caption] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, body: str, context: Context, line_base: int) -> Edit:
+        return cls(context=context, masked=mask(body), line_base=line_base)
+
+    @property
+    def text(self) -> str:
+        return self.masked.text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.masked.text = value
+
+    def line_at(self, text: str, position: int) -> int:
+        return self.line_base + text.count("\n", 0, position)
+
+    def record(
+        self,
+        kind: str,
+        reason: str,
+        *,
+        line: int | None,
+        before: str = "",
+        after: str = "",
+        review: bool = False,
+    ) -> None:
+        unmask = self.masked.unmask
+        before_text, after_text = unmask(before).replace(REMOVED, ""), unmask(after)
+        self.context.record(
+            kind, reason, before=before_text, after=after_text, line=line, review=review
+        )
+
+    def finish(self) -> str:
+        """Drop REMOVED lines (and the blank lines they leave doubled), then unmask."""
+        kept: list[str] = []
+        dropping = False
+        for line in self.text.split("\n"):
+            if line == REMOVED:
+                dropping = not kept or not kept[-1].strip()
+                continue
+            if dropping and not line.strip():
+                continue
+            dropping = False
+            kept.append(line)
+        return self.masked.unmask("\n".join(kept)).strip("\n")
+
+
+def decode_entities(edit: Edit) -> None:
+    """`&nbsp;`, `&amp;`, `&#8217;` … become characters, except where that would add syntax."""
+    lines = edit.text.split("\n")
+    for index, line in enumerate(lines):
+        new = _decode_line(line)
+        if new != line:
+            edit.record(
+                "entity",
+                "HTML entities decoded",
+                line=edit.line_base + index,
+                before=line,
+                after=new,
+            )
+            lines[index] = new
+    edit.text = "\n".join(lines)
+
+
+def _decode_line(line: str) -> str:
+    tags = [match.span() for match in _TAG.finditer(line)]
+
+    def decode(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in tags):
+            return match[0]  # attribute values stay HTML-encoded
+        char = html.unescape(match[0])
+        if char == match[0] or char in _KEEP_ENCODED:
+            return match[0]
+        if char == "&" and _ENTITY_AFTER_AMP.match(line, match.end()):
+            return match[0]  # `&amp;lt;` must not turn into `&lt;`
+        return char
+
+    return _ENTITY.sub(decode, line)
+
+
+def remove_spacers(edit: Edit) -> None:
+    """WordPress `<p>&nbsp;</p>` spacer lines carry no text: remove them (recorded)."""
+    lines = edit.text.split("\n")
+    for index, line in enumerate(lines):
+        if _SPACER.match(line):
+            edit.record(
+                "spacer",
+                "empty WordPress spacer paragraph removed",
+                line=edit.line_base + index,
+                before=line,
+            )
+            lines[index] = REMOVED
+    edit.text = "\n".join(lines)
+
+
+def convert_wp_captions(edit: Edit) -> None:
+    """`[caption …]<img …> text[/caption]` becomes a Markdown image plus its caption."""
+    source = edit.text
+
+    def replace(match: re.Match[str]) -> str:
+        found = _caption_parts(match["attrs"], match["inner"])
+        line = edit.line_at(source, match.start())
+        if found is None:
+            edit.record(
+                "wp-caption",
+                "[caption] shortcode without an image left as is; please check",
+                line=line,
+                before=match[0],
+                after=match[0],
+                review=True,
+            )
+            return match[0]
+        image, caption = found
+        new = render_captioned(edit, image, caption)
+        edit.record(
+            "wp-caption",
+            f"WordPress [caption] shortcode written as {edit.context.options.captions}",
+            line=line,
+            before=match[0],
+            after=new,
+            review=_title_drops_links(edit, caption),
+        )
+        return new
+
+    edit.text = _WP_CAPTION.sub(replace, source)
+
+
+def _caption_parts(attrs: str, inner: str) -> tuple[ImageRef, Caption] | None:
+    found = _LINKED_IMG.search(inner) or _IMG.search(inner)
+    if found is None:
+        return None
+    linked = found.re is _LINKED_IMG
+    values = _attributes(found["img"] if linked else found[0])
+    if not values.get("src"):
+        return None
+    href = _attributes(found["attrs"]).get("href", "") if linked else ""
+    image = ImageRef(src=values["src"], alt=values.get("alt", ""), href=href)
+    caption_html = inner.replace(found[0], "", 1).strip() or _attributes(attrs).get("caption", "")
+    return image, parse_caption(caption_html)
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {
+        m[1].lower(): html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)
+    }
+
+
+def render_captioned(edit: Edit, image: ImageRef, caption: Caption) -> str:
+    """The image and its caption in the chosen `Options.captions` style."""
+    edit.captions[image.src] = caption
+    mode = edit.context.options.captions
+    if not caption.text:
+        return markdown_image(image)
+    if mode == "title":
+        return markdown_image(image, caption.text)
+    if mode == "figure":
+        return figure_html(image, caption)
+    return f"{markdown_image(image)}\n\n{caption_paragraph(caption)}"
+
+
+def _title_drops_links(edit: Edit, caption: Caption) -> bool:
+    """An image title is plain text: links in the caption survive only in the report."""
+    return edit.context.options.captions == "title" and caption.has_links
+
+
+def drop_title_heading(edit: Edit, title: str) -> None:
+    """A first `# Title` (or setext `Title\\n===`) that repeats the title is removed (recorded)."""
+    lines = edit.text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return
+    atx = _ATX.match(lines[first])
+    setext = first + 1 < len(lines) and _SETEXT.match(lines[first + 1])
+    heading = atx["text"] if atx else lines[first] if setext else None
+    if heading is None or not same_text(edit.masked.unmask(heading), title):
+        return
+    span = 1 if atx else 2
+    before = "\n".join(lines[first : first + span])
+    edit.record(
+        "duplicate-title",
+        "first heading repeats the title; removed",
+        line=edit.line_base + first,
+        before=before,
+    )
+    lines[first : first + span] = [REMOVED] * span
+    edit.text = "\n".join(lines)
+
+
+def same_text(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(html.unescape(text).split()).casefold()
+
+    return norm(a) == norm(b)
+
+
+def clean_common(edit: Edit) -> None:
+    """WordPress leftovers and HTML entities, for every input format."""
+    remove_spacers(edit)
+    convert_wp_captions(edit)
+    decode_entities(edit)
+
+
+def take_heading_title(edit: Edit) -> str | None:
+    """A post without a title field whose body starts with `# Heading`: the heading is the title."""
+    lines = edit.text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    atx = _ATX.match(lines[first]) if first is not None else None
+    if first is None or atx is None:
+        return None
+    title = " ".join(html.unescape(edit.masked.unmask(atx["text"])).split())
+    if not title:
+        return None
+    edit.record(
+        "title-from-heading",
+        "no title in front matter; the first heading is the title",
+        line=edit.line_base + first,
+        before=lines[first],
+        after=title,
+    )
+    lines[first] = REMOVED
+    edit.text = "\n".join(lines)
+    return title
+
+
+def note_template_tags(edit: Edit) -> None:
+    """Liquid tags and Hugo shortcodes stay as written; list them so a human knows."""
+    for match in TOKEN_RE.finditer(edit.text):
+        piece = edit.masked.pieces[int(match[1])].lstrip()
+        if piece.startswith(("{{<", "{{%")):
+            kind = "shortcode-kept"
+        elif piece.startswith(("{%", "{{")):
+            kind = "liquid-kept"
+        else:
+            continue
+        edit.record(
+            kind,
+            "template tag kept as is (rendered only by its site generator)",
+            line=edit.line_at(edit.text, match.start()),
+            before=match[0],
+            after=match[0],
+        )

@@ -1,0 +1,157 @@
+"""Dates from front matter: keep their meaning, never shift, never invent one.
+
+A date stays a date. A timestamp keeps the offset it was written with
+(`Z`, `+0200`, `-0000`, `GMT-2`). A timestamp written without an offset is
+only accepted when the user told us its timezone (`--timezone`) or the
+Jekyll site did (`timezone:` in `_config.yml`); otherwise we refuse, because
+any guess moves the post by hours and possibly onto another day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from copydesk.errors import NormalizeError
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_STAMP = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?\s*(?P<zone>.*)"
+)
+_OFFSET = re.compile(r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
+_UTC_NAMES = frozenset({"z", "utc", "gmt", "ut"})
+FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+class UnparsedDate(ValueError):
+    """The value does not look like any date format we know."""
+
+
+def parse_value(value: object) -> dt.date | dt.datetime:
+    """A YAML/TOML value or a string as a date or datetime (naive when no offset was given)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if not isinstance(value, str):
+        raise UnparsedDate(repr(value))
+    text = value.strip()
+    if match := _DATE.fullmatch(text):
+        return _date(match)
+    if match := _STAMP.fullmatch(text):
+        return _stamp(match, text)
+    return _rfc2822(text)
+
+
+def _date(match: re.Match[str]) -> dt.date:
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise UnparsedDate(match[0]) from None
+
+
+def _stamp(match: re.Match[str], text: str) -> dt.datetime:
+    micro = int((match["frac"] or "0")[:6].ljust(6, "0"))
+    try:
+        naive = dt.datetime(
+            int(match["y"]),
+            int(match["mo"]),
+            int(match["d"]),
+            int(match["h"]),
+            int(match["mi"]),
+            int(match["s"] or 0),
+            micro,
+        )
+    except ValueError:
+        raise UnparsedDate(text) from None
+    zone = match["zone"].strip()
+    if not zone:
+        return naive
+    return naive.replace(tzinfo=parse_offset(zone, text))
+
+
+def parse_offset(zone: str, text: str) -> dt.tzinfo:
+    """`Z`, `UTC`, `+0200`, `+02:00`, `-0000` (UTC), `GMT-2` (UTC-2), or an IANA name."""
+    if zone.lower() in _UTC_NAMES:
+        return dt.UTC
+    if match := _OFFSET.fullmatch(zone):
+        minutes = int(match["h"]) * 60 + int(match["m"] or 0)
+        delta = dt.timedelta(minutes=-minutes if match["sign"] == "-" else minutes)
+        return dt.timezone(delta) if delta else dt.UTC
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnparsedDate(text) from None
+
+
+def _rfc2822(text: str) -> dt.datetime:
+    """RSS `pubDate` style: `Tue, 13 Aug 2019 17:55:36 +0200`."""
+    parsed = email.utils.parsedate_tz(text)
+    if parsed is None:
+        raise UnparsedDate(text)
+    naive = dt.datetime(*parsed[:6])
+    offset = parsed[9]
+    if offset is None:
+        # parsedate_tz reports "-0000" (UTC, RFC 5322) and named zones it lacks as None.
+        zone = text.rsplit(None, 1)[-1]
+        return naive.replace(tzinfo=parse_offset(zone, text)) if zone[0] in "+-" else naive
+    return naive.replace(tzinfo=dt.timezone(dt.timedelta(seconds=offset)) if offset else dt.UTC)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The timezone for naive datetimes, and where it came from (for the report)."""
+
+    tz: dt.tzinfo
+    name: str
+    origin: str
+
+
+def zone_for(path: Path, option: str | None) -> Zone | None:
+    """`--timezone` first, else `timezone:` of the nearest Jekyll `_config.yml` above `path`."""
+    if option:
+        return Zone(_zone(path, option, "--timezone"), option, "--timezone")
+    for folder in path.resolve().parents:
+        config = folder / "_config.yml"
+        if config.is_file():
+            name = _config_timezone(config)
+            if name:
+                return Zone(_zone(path, name, str(config)), name, str(config))
+    return None
+
+
+def _zone(path: Path, name: str, origin: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NormalizeError(path, f"unknown timezone '{name}' (from {origin})") from None
+
+
+def _config_timezone(config: Path) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = data.get("timezone") if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def file_name_date(path: Path) -> tuple[dt.date, str] | None:
+    """The date and slug of a `YYYY-MM-DD-slug.ext` file name, if it is one."""
+    match = FILE_DATE.match(path.stem)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3])), match[4]
+    except ValueError:
+        return None
+
+
+def calendar_day(value: dt.date) -> dt.date:
+    """The day as written: a datetime's own local date, not converted to UTC."""
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,49 @@
+"""Jekyll and every other front-matter post (Hugo TOML, Hexo, Gatsby, WordPress imports).
+
+They share the design's key table; the body gets the common clean-ups, loses
+a first heading that only repeats the title, and keeps Liquid untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from copydesk.errors import NormalizeError
+from copydesk.model import Format, Post
+from copydesk.normalize import Context
+from copydesk.normalize.body import (
+    Edit,
+    clean_common,
+    drop_title_heading,
+    note_template_tags,
+    take_heading_title,
+)
+from copydesk.normalize.keys import map_front_matter
+from copydesk.normalize.post import build_post
+from copydesk.read import Document
+
+
+def normalize(document: Document, front_matter: dict[str, Any], context: Context) -> Post:
+    fields = map_front_matter(front_matter, document, context)
+    edit = Edit.start(document.body, context, document.body_line)
+    clean_common(edit)
+    settle_title(document, fields, edit)
+    note_template_tags(edit)
+    return finish(document, context, "jekyll", fields, edit)
+
+
+def settle_title(document: Document, fields: dict[str, Any], edit: Edit) -> None:
+    """Drop a first heading repeating the title; without a title, that heading becomes it."""
+    if fields.get("title"):
+        drop_title_heading(edit, fields["title"])
+        return
+    title = take_heading_title(edit)
+    if title is None:
+        raise NormalizeError(document.path, "no title in front matter and no '# heading' to use")
+    fields["title"] = title
+
+
+def finish(
+    document: Document, context: Context, fmt: Format, fields: dict[str, Any], edit: Edit
+) -> Post:
+    return build_post(document, context, fmt, fields, edit.finish(), edit.captions)
