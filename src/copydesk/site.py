@@ -1,0 +1,438 @@
+"""Cross-file facts about the site a post belongs to.
+
+Link and image rules must answer "will this URL work once the site is built?",
+which depends on how the generator serves files: where the site root is, which
+folders are copied as static files, which URL a post gets from its `slug` or
+`permalink`, and which ids its headings receive. This module answers those
+questions from the files on disk, with no global state: a `Project` is built
+per site root and the expensive parts (the URL→post index, parsed headings of
+other files) are computed lazily, only when a rule asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from copydesk.parse import ParsedFile
+
+GENERATORS: tuple[str, ...] = ("github", "kramdown", "hugo")
+ROOT_MARKERS: tuple[str, ...] = ("_config.yml", "_config.toml", "config.toml", "hugo.toml", ".git")
+DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
+MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd")
+# Folders a generator never serves from (build output, dependencies, tooling).
+SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "resources", "__pycache__"})
+_BASEURL = re.compile(r"\{\{-?\s*(?:site\.url\s*-?\}\}\{\{-?\s*)?site\.baseurl\s*-?\}\}")
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+# --- heading ids --------------------------------------------------------------
+
+
+def _github_char_kept(char: str) -> bool:
+    # github-slugger removes every code point that is not a letter, mark,
+    # number or connector punctuation ("_"), except "-" and the space.
+    if char in "- ":
+        return True
+    category = unicodedata.category(char)
+    return category[0] in "LMN" or category == "Pc"
+
+
+def github_slug(text: str) -> str:
+    """github-slugger: lowercase, drop punctuation, one '-' per space."""
+    kept = "".join(char for char in text.lower() if _github_char_kept(char))
+    return kept.replace(" ", "-")
+
+
+def kramdown_slug(text: str) -> str:
+    """kramdown `basic_generate_id`, then its 'section' fallback.
+
+    Leading non-ASCII-letters go, then everything but [a-zA-Z0-9 -]
+    (underscores and accented letters included), spaces become '-', lowercase.
+    """
+    generated = re.sub(r"^[^a-zA-Z]+", "", text)
+    generated = re.sub(r"[^a-zA-Z0-9 -]", "", generated)
+    generated = generated.replace(" ", "-").lower()
+    return generated or "section"
+
+
+def hugo_slug(text: str) -> str:
+    """Hugo goldmark autoHeadingIDType "github": trim, '-' or ' ' → '-',
+    keep '_', Unicode letters and decimal digits (lowercased), drop the rest."""
+    out: list[str] = []
+    for char in text.strip():
+        if char in "- ":
+            out.append("-")
+        elif char == "_" or char.isalpha() or unicodedata.category(char) == "Nd":
+            out.append(char.lower())
+    return "".join(out) or "heading"
+
+
+_SLUGGERS = {"github": github_slug, "kramdown": kramdown_slug, "hugo": hugo_slug}
+
+
+def _dedupe(slug: str, generator: str, seen: dict[str, int], used: set[str]) -> str:
+    """Each generator's rule for a repeated id: '-1', '-2', ... appended."""
+    if generator == "kramdown":
+        # kramdown counts per base id and does not check the suffixed result.
+        if slug in seen:
+            seen[slug] += 1
+            return f"{slug}-{seen[slug]}"
+        seen[slug] = 0
+        return slug
+    if generator == "github":
+        result = slug
+        while result in used:
+            seen[slug] = seen.get(slug, 0) + 1
+            result = f"{slug}-{seen[slug]}"
+        return result
+    result, suffix = slug, 1
+    while result in used:  # hugo: the first free '-N', starting at 1
+        result, suffix = f"{slug}-{suffix}", suffix + 1
+    return result
+
+
+def split_explicit_id(text: str, generator: str) -> tuple[str, str | None]:
+    """`Title {#id}` → ("Title", "id") where the generator honours it.
+
+    kramdown and Hugo (goldmark attributes) read a trailing `{#id}`; GitHub
+    does not, so there the braces are part of the text.
+    """
+    if generator == "github":
+        return text, None
+    match = _EXPLICIT_ID.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()], match.group(1)
+
+
+def heading_ids(texts: Iterable[str], generator: str) -> list[str]:
+    """The ids a generator gives headings with these plain texts, in order."""
+    if generator not in _SLUGGERS:
+        raise ValueError(f"unknown generator {generator!r}; expected one of {GENERATORS}")
+    slugger = _SLUGGERS[generator]
+    seen: dict[str, int] = {}
+    used: set[str] = set()
+    ids: list[str] = []
+    for text in texts:
+        plain, explicit = split_explicit_id(text, generator)
+        anchor = explicit or _dedupe(slugger(plain), generator, seen, used)
+        used.add(anchor)
+        ids.append(anchor)
+    return ids
+
+
+def anchors_of(parsed: ParsedFile, generator: str) -> frozenset[str]:
+    """Every fragment that lands somewhere in this file: heading ids, plus
+    `id=`/`name=` attributes written in raw HTML (a common manual anchor)."""
+    texts = [str(node.attrs.get("text", "")) for node in parsed.of_type("heading")]
+    anchors = set(heading_ids(texts, generator))
+    for node in parsed.of_type("inline_html", "block_html"):
+        anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
+    return frozenset(anchors)
+
+
+# --- site root ----------------------------------------------------------------
+
+
+def find_site_root(start: Path) -> Path:
+    """Nearest folder at or above `start` holding a site config or `.git`;
+    the starting folder itself when there is none."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def strip_base_url(url: str) -> str:
+    """`{{ site.baseurl }}/x.md` → `/x.md`: the base URL is where the site is
+    mounted, not a folder in the repository."""
+    return _BASEURL.sub("", url, count=1)
+
+
+def is_local(url: str) -> bool:
+    """A URL that points into this site (no scheme, no host, not mail)."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def url_path(url: str) -> str:
+    """The path part of a local URL, percent-decoded, without query or fragment."""
+    return unquote(urlsplit(strip_base_url(url)).path)
+
+
+# --- posts and their URLs -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What the URL index needs from one post's front matter."""
+
+    path: Path
+    front_matter: Mapping[str, Any]
+
+
+def _date_parts(facts: PostFacts) -> tuple[str, str, str] | None:
+    value = facts.front_matter.get("date")
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}", f"{value.month:02d}", f"{value.day:02d}"
+    match = _DATE_PREFIX.match(facts.path.stem)
+    if match:
+        return match.group(1), match.group(2), match.group(3)
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:4], value[5:7], value[8:10]
+    return None
+
+
+def _title_slug(path: Path) -> str:
+    match = _DATE_PREFIX.match(path.stem)
+    return match.group(4) if match else path.stem
+
+
+def _categories(front_matter: Mapping[str, Any]) -> str:
+    value = front_matter.get("categories", front_matter.get("category", ""))
+    items = value.split() if isinstance(value, str) else [str(item) for item in value or []]
+    return "/".join(item.lower().replace(" ", "-") for item in items)
+
+
+def expand_permalink(pattern: str, facts: PostFacts, root: Path) -> str | None:
+    """Fill a Jekyll/Hugo style permalink pattern (`/blog/:slug/`) for a post;
+    None when the pattern needs a value the post does not have."""
+    title = _title_slug(facts.path)
+    slug = str(facts.front_matter.get("slug") or title)
+    try:
+        section = facts.path.relative_to(root).parts[0]
+    except (ValueError, IndexError):
+        section = ""
+    values: dict[str, str | None] = {
+        "slug": slug,
+        "title": title,
+        "filename": facts.path.stem,
+        "categories": _categories(facts.front_matter),
+        "section": section.lstrip("_") if section else "",
+    }
+    date = _date_parts(facts)
+    values.update(dict(zip(("year", "month", "day"), date or (None, None, None), strict=True)))
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            raise LookupError(match.group(1))
+        return value
+
+    try:
+        url = re.sub(r":([a-z_]+)", fill, pattern)
+    except LookupError:
+        return None
+    return re.sub(r"/{2,}", "/", url)
+
+
+def url_key(url: str) -> str:
+    """Compare served URLs the way a static host does: `/a/b/`, `/a/b`,
+    `/a/b.html` and `/a/b/index.html` are one page."""
+    path = url_path(url)
+    for suffix in ("/index.html", "/index.htm", ".html", ".htm"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return "/" + path.strip("/")
+
+
+def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
+    front_matter = facts.front_matter
+    for key in ("permalink", "url"):
+        if isinstance(front_matter.get(key), str):
+            yield front_matter[key]
+    for key in ("aliases", "redirect_from"):
+        value = front_matter.get(key)
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        yield from (str(item) for item in items)
+    if pattern:
+        expanded = expand_permalink(pattern, facts, root)
+        if expanded:
+            yield expanded
+    relative = facts.path.relative_to(root).with_suffix("")
+    yield "/" + PurePosixPath(*relative.parts).as_posix()
+
+
+# --- the project --------------------------------------------------------------
+
+
+def _is_served(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts[:-1]
+    return not any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)
+
+
+def _read_front_matter(path: Path) -> Mapping[str, Any]:
+    """Front matter of another post, or {} when it cannot be read: a broken
+    neighbour is reported when it is linted itself, not here."""
+    from copydesk.errors import CopydeskError
+    from copydesk.read import read_document
+    from copydesk.yamlio import load_front_matter
+
+    try:
+        document = read_document(path)
+        if document.front_matter is None or document.front_matter_kind is None:
+            return {}
+        data = load_front_matter(path, document.front_matter, document.front_matter_kind)
+    except CopydeskError:
+        return {}
+    return data if isinstance(data, Mapping) else {}
+
+
+@dataclass
+class Project:
+    """One site: its root, where static files live, how posts get URLs.
+
+    The URL index and parsed anchors are caches filled on first use; a
+    Project lives for one run (see `project_for`).
+    """
+
+    root: Path
+    static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
+    permalink: str = ""
+    generator: str = "github"
+    _url_index: dict[str, Path] | None = field(default=None, repr=False)
+    _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def markdown_files(self) -> Iterator[Path]:
+        """Posts and pages of the site; none when the root is a filesystem
+        root or the home folder, where a walk would read the whole disk."""
+        if self.root in (Path(self.root.anchor), Path.home()):
+            return
+        for suffix in MARKDOWN_SUFFIXES:
+            for path in self.root.rglob(f"*{suffix}"):
+                if path.is_file() and _is_served(path, self.root):
+                    yield path
+
+    @property
+    def url_index(self) -> dict[str, Path]:
+        """Served URL key → post file, built on first use from front matter."""
+        if self._url_index is None:
+            index: dict[str, Path] = {}
+            for path in sorted(self.markdown_files()):
+                facts = PostFacts(path, _read_front_matter(path))
+                for url in _post_urls(facts, self.root, self.permalink):
+                    index.setdefault(url_key(url), path)
+            self._url_index = index
+        return self._url_index
+
+    def _file_candidates(self, base: Path) -> Iterator[Path]:
+        yield base
+        if base.suffix in (".html", ".htm"):
+            yield from (base.with_suffix(suffix) for suffix in MARKDOWN_SUFFIXES)
+        if not base.suffix:
+            yield from (base.with_name(base.name + suffix) for suffix in MARKDOWN_SUFFIXES)
+            for index in ("index.md", "_index.md", "index.html", "README.md"):
+                yield base / index
+
+    def _existing(self, bases: Iterable[Path]) -> Path | None:
+        for base in bases:
+            for candidate in self._file_candidates(base):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def resolve(self, url: str, source: Path, pages: bool = True) -> Path | None:
+        """The file that serves a local URL written in `source`, or None.
+
+        Tried in order: the path relative to the post (or to the site root for
+        `/x`), the same path under each static folder, then, for page links
+        (`pages`), the URL→post index (`/blog/my-post/` → the post whose slug
+        or permalink gives it). Assets (`pages=False`) written without a
+        leading slash are also tried from the site root, as themes prefix
+        front matter image paths with the base URL.
+        """
+        path = url_path(url)
+        if not path:
+            return source
+        relative = path.lstrip("/")
+        from_root = [self.root / relative, *(self.root / d / relative for d in self.static_dirs)]
+        if path.startswith("/"):
+            bases = from_root
+        else:
+            bases = [source.parent / path, *([] if pages else from_root)]
+        found = self._existing(bases)
+        if found or not pages:
+            return found
+        return self.url_index.get(self._served_key(path, source))
+
+    def _served_key(self, path: str, source: Path) -> str:
+        if path.startswith("/"):
+            return url_key(path)
+        # A relative URL is relative to the page's served URL, not its file.
+        own = self.url_of(source)
+        return url_key(urljoin(own.rstrip("/") + "/", path)) if own else url_key("/" + path)
+
+    def url_of(self, source: Path) -> str | None:
+        for key, path in self.url_index.items():
+            if path == source:
+                return key
+        return None
+
+    def anchors(self, path: Path) -> frozenset[str]:
+        """Fragments another file offers, parsed once per file version."""
+        from copydesk.parse import parse_file
+
+        stat = path.stat()
+        cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+        if cache_key not in self._anchors:
+            self._anchors[cache_key] = anchors_of(parse_file(path), self.generator)
+        return self._anchors[cache_key]
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_project(
+    root: Path, static_dirs: tuple[str, ...], permalink: str, generator: str, stamp: int
+) -> Project:
+    return Project(root, static_dirs, permalink, generator)
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(item) for item in value or ())
+
+
+def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
+    """`site-root` when configured (relative to the config's folder), else the
+    nearest ancestor of the post that looks like a site or a repository."""
+    configured = settings.get("site-root")
+    if configured:
+        return (config_root / str(configured)).resolve()
+    return find_site_root(source.resolve())
+
+
+def project_for(
+    settings: Mapping[str, Any], config_root: Path, source: Path, shared: Any = None
+) -> Project:
+    """The Project for this post: the engine's shared one when it gives a
+    `site.Project`, otherwise one cached per site root and settings.
+
+    The cache key includes the root's modification time so that a long-lived
+    process (tests, an editor) does not keep an index of files since renamed.
+    """
+    if isinstance(shared, Project):
+        return shared
+    root = site_root(settings, config_root, source)
+    generator = str(settings.get("generator", "github"))
+    if generator not in GENERATORS:
+        from copydesk.errors import UsageError
+
+        raise UsageError(source, f"unknown generator {generator!r}; use one of {GENERATORS}")
+    static = _tuple(settings.get("static-dirs", DEFAULT_STATIC_DIRS))
+    permalink = str(settings.get("permalink", "") or "")
+    stamp = root.stat().st_mtime_ns if root.exists() else 0
+    return _cached_project(root, static, permalink, generator, stamp)

@@ -1,0 +1,201 @@
+"""Site facts: heading-id algorithms, site root detection, URL resolution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from copydesk.site import (
+    PostFacts,
+    Project,
+    expand_permalink,
+    find_site_root,
+    github_slug,
+    heading_ids,
+    hugo_slug,
+    kramdown_slug,
+    project_for,
+    strip_base_url,
+    url_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello", "hello"),
+        ("Hello, World!", "hello-world"),
+        ("Two  spaces", "two--spaces"),
+        ("snake_case and-dash", "snake_case-and-dash"),
+        ("Café & crème", "café--crème"),
+        ("1. Introduction", "1-introduction"),
+        ("What's new?", "whats-new"),
+        ("Sales — a career", "sales--a-career"),
+    ],
+)
+def test_github_slug(text: str, expected: str) -> None:
+    assert github_slug(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello", "hello"),
+        ("1. Introduction", "introduction"),
+        ("snake_case here", "snakecase-here"),
+        ("Café & crème", "caf--crme"),
+        ("Sales — a career", "sales--a-career"),
+        ("123", "section"),
+        ("  Leading space", "leading-space"),
+    ],
+)
+def test_kramdown_slug(text: str, expected: str) -> None:
+    assert kramdown_slug(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello", "hello"),
+        ("  Trimmed  ", "trimmed"),
+        ("snake_case and-dash", "snake_case-and-dash"),
+        ("Café & crème", "café--crème"),
+        ("What's new?", "whats-new"),
+        ("!!!", "heading"),
+    ],
+)
+def test_hugo_slug(text: str, expected: str) -> None:
+    assert hugo_slug(text) == expected
+
+
+def test_duplicates_get_numbered_per_generator() -> None:
+    texts = ["Intro", "Intro", "Intro-1", "Intro"]
+    assert heading_ids(texts, "github") == ["intro", "intro-1", "intro-1-1", "intro-2"]
+    # kramdown counts per base id and never checks the suffixed result.
+    assert heading_ids(texts, "kramdown") == ["intro", "intro-1", "intro-1", "intro-2"]
+    # Hugo takes the first free "-N".
+    assert heading_ids(texts, "hugo") == ["intro", "intro-1", "intro-1-1", "intro-2"]
+
+
+def test_explicit_ids_only_where_the_generator_reads_them() -> None:
+    texts = ["Setup {#install}", "Usage {: #use .wide}"]
+    assert heading_ids(texts, "kramdown") == ["install", "use"]
+    assert heading_ids(texts, "hugo") == ["install", "use"]
+    assert heading_ids(texts, "github") == ["setup-install", "usage--use-wide"]
+
+
+def test_unknown_generator_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown generator"):
+        heading_ids(["x"], "jekyll")
+
+
+def test_site_root_is_nearest_marker(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: blog\n")
+    posts = tmp_path / "_posts" / "2020"
+    posts.mkdir(parents=True)
+    assert find_site_root(posts / "a.md") == tmp_path.resolve()
+
+
+def test_site_root_without_marker_is_the_file_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "loose"
+    folder.mkdir()
+    post = folder / "a.md"
+    post.write_text("x\n")
+    assert find_site_root(post) == folder.resolve()
+
+
+def test_configured_site_root_is_relative_to_config(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    post = tmp_path / "site" / "a.md"
+    post.write_text("x\n")
+    site = project_for({"site-root": "site"}, tmp_path, post)
+    assert site.root == (tmp_path / "site").resolve()
+
+
+def test_base_url_is_removed() -> None:
+    assert strip_base_url("{{ site.baseurl }}/x.md") == "/x.md"
+    assert strip_base_url("{{site.baseurl}}/x.md") == "/x.md"
+    assert strip_base_url("{{ site.url }}{{ site.baseurl }}/x/") == "/x/"
+    assert strip_base_url("/plain.md") == "/plain.md"
+
+
+@pytest.mark.parametrize("url", ["/a/b/", "/a/b", "/a/b.html", "/a/b/index.html", "/a/b/#top"])
+def test_url_key_treats_served_forms_alike(url: str) -> None:
+    assert url_key(url) == "/a/b"
+
+
+def test_permalink_pattern_fills_post_values(tmp_path: Path) -> None:
+    post = tmp_path / "_posts" / "2016-03-23-letting-go.md"
+    facts = PostFacts(post, {"date": dt.date(2016, 3, 23), "categories": "sales", "slug": "go"})
+    assert expand_permalink("/blog/:slug/", facts, tmp_path) == "/blog/go/"
+    assert expand_permalink("/:categories/:year/:month/:day/:title.html", facts, tmp_path) == (
+        "/sales/2016/03/23/letting-go.html"
+    )
+    undated = PostFacts(tmp_path / "about.md", {})
+    assert expand_permalink("/:year/:title/", undated, tmp_path) is None
+
+
+def _site(tmp_path: Path, files: dict[str, str], permalink: str = "") -> Project:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return Project(tmp_path, ("static",), permalink)
+
+
+def test_resolve_files_static_folders_and_indexes(tmp_path: Path) -> None:
+    site = _site(
+        tmp_path,
+        {
+            "content/a.md": "x\n",
+            "content/b.md": "x\n",
+            "content/docs/index.md": "x\n",
+            "static/images/x.png": "png",
+        },
+    )
+    source = tmp_path / "content" / "a.md"
+    assert site.resolve("b.md", source) == tmp_path / "content" / "b.md"
+    assert site.resolve("docs/", source) == tmp_path / "content" / "docs" / "index.md"
+    assert site.resolve("/images/x.png", source, pages=False) == (
+        tmp_path / "static" / "images" / "x.png"
+    )
+    assert site.resolve("images/x.png", source, pages=False) == (
+        tmp_path / "static" / "images" / "x.png"
+    )
+    assert site.resolve("nope.md", source) is None
+    assert site.resolve("#top", source) == source
+
+
+def test_resolve_served_urls_through_front_matter(tmp_path: Path) -> None:
+    site = _site(
+        tmp_path,
+        {
+            "_posts/2020-01-02-first.md": "---\ntitle: First\nslug: first-post\n---\nHi\n",
+            "_posts/2020-02-03-second.md": "---\ntitle: Two\npermalink: /two.html\n---\nHi\n",
+            "_posts/2020-03-04-third.md": "---\ntitle: Three\nredirect_from: [/old/3/]\n---\n",
+            "about.md": "x\n",
+        },
+        permalink="/blog/:slug/",
+    )
+    source = tmp_path / "about.md"
+    posts = tmp_path / "_posts"
+    assert site.resolve("/blog/first-post/", source) == posts / "2020-01-02-first.md"
+    assert site.resolve("/two/", source) == posts / "2020-02-03-second.md"
+    assert site.resolve("/old/3", source) == posts / "2020-03-04-third.md"
+    assert site.resolve("/blog/second/", source) == posts / "2020-02-03-second.md"
+    assert site.resolve("/blog/missing/", source) is None
+
+
+def test_url_index_is_built_only_when_needed(tmp_path: Path) -> None:
+    site = _site(tmp_path, {"a.md": "x\n", "b.md": "x\n"})
+    site.resolve("b.md", tmp_path / "a.md")
+    assert site._url_index is None
+    site.resolve("/missing/", tmp_path / "a.md")
+    assert site._url_index is not None
+
+
+def test_broken_neighbour_front_matter_is_skipped(tmp_path: Path) -> None:
+    site = _site(tmp_path, {"bad.md": "---\ntitle: [unclosed\n---\nx\n", "a.md": "x\n"})
+    assert site.resolve("/bad/", tmp_path / "a.md") == tmp_path / "bad.md"
