@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from copydesk import __version__
+
+if TYPE_CHECKING:
+    from copydesk.model import Finding
 
 FORMATS = ("jekyll", "medium", "plain", "canonical")
 
@@ -23,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"copydesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_migrate(commands)
+    _add_lint(commands)
+    _add_rules(commands)
     return parser
 
 
@@ -58,6 +64,111 @@ def _run_migrate(args: argparse.Namespace) -> int:
     from copydesk.migrate import run
 
     return run(args)
+
+
+def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lint = commands.add_parser(
+        "lint",
+        help="check posts for broken links, images, metadata and house style",
+        description="Lint Markdown files and folders. Exit 0: no error-level findings; "
+        "1: findings at error level; 2: usage or internal error.",
+    )
+    lint.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="default: .")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    codes = "comma-separated codes, names or prefixes (CD1, ALL)"
+    lint.add_argument("--select", action="append", metavar="CODES", help=f"only these: {codes}")
+    lint.add_argument("--ignore", action="append", metavar="CODES", help="skip these")
+    lint.add_argument("--extend-select", action="append", metavar="CODES", help="add these")
+    lint.add_argument("--statistics", action="store_true", help="count findings per code")
+    lint.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    lint.add_argument("--jobs", "-j", type=_positive, metavar="N", help="default: all cores")
+    lint.add_argument("--config", metavar="FILE", help="use this config for every file")
+    lint.set_defaults(run=_run_lint)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from copydesk.config import selectors
+    from copydesk.engine import lint_paths
+    from copydesk.errors import CopydeskError
+
+    try:
+        result = lint_paths(
+            args.paths,
+            select=selectors(args.select),
+            ignore=selectors(args.ignore) or (),
+            extend_select=selectors(args.extend_select) or (),
+            config_file=args.config,
+            jobs=args.jobs,
+        )
+    except CopydeskError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    _print_findings(args, result.findings)
+    if result.internal_error:
+        return 2
+    return 1 if any(f.severity == "error" for f in result.findings) else 0
+
+
+def _print_findings(args: argparse.Namespace, findings: list[Finding]) -> None:
+    if args.format == "json":
+        from copydesk.report.json import render
+
+        print(render(findings))
+        return
+    from copydesk.report.text import finding_lines, statistics, summary
+
+    lines = list(statistics(findings) if args.statistics else finding_lines(findings))
+    if lines:
+        print("\n".join(lines))
+    if not args.quiet:
+        print(summary(findings))
+
+
+def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rules = commands.add_parser(
+        "rules",
+        help="list the lint rules, or explain one",
+        description="Without arguments: every rule (code, name, severity, summary). "
+        "With a code or name: that rule's documentation.",
+    )
+    rules.add_argument("rule", nargs="?", metavar="CODE", help="a code (CD101) or name")
+    rules.add_argument(
+        "--markdown", action="store_true", help="print docs/rules.md (see `make docs`)"
+    )
+    rules.set_defaults(run=_run_rules)
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from copydesk import ruledocs
+    from copydesk.errors import CopydeskError
+    from copydesk.registry import load_registry
+
+    try:
+        registry = load_registry()
+    except CopydeskError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+    if args.markdown:
+        sys.stdout.write(ruledocs.markdown(registry))
+        return 0
+    if args.rule is None:
+        print("\n".join(ruledocs.rule_rows(registry)))
+        return 0
+    info = registry.lookup(args.rule)
+    if info is None:
+        print(f"copydesk: unknown rule '{args.rule}' (see `copydesk rules`)", file=sys.stderr)
+        return 2
+    sys.stdout.write(ruledocs.explain(info))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,380 @@
+"""Configuration: `[tool.copydesk]` in pyproject.toml, or `.copydesk.toml`.
+
+A file's configuration is the nearest one found walking up from its folder
+(cached per folder), so a monorepo can hold several blogs with different
+rules. Loading has two steps: `load_config` checks the engine's own keys
+(select, ignore, severity, ...); `resolve` then checks every other name
+against the registry, because rule options are declared by the rules
+themselves (`Rule.options`). A typo is an error naming the file and the key,
+never silence. Hand validation keeps pydantic out of `copydesk lint` start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from copydesk.errors import CopydeskError
+from copydesk.registry import Registry, RuleInfo
+
+CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
+SEVERITIES = ("error", "warning", "info")
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
+_TABLE_KEYS = ("severity", "per-file-ignores", "rules")
+ENGINE_KEYS = frozenset(_LIST_KEYS + _TABLE_KEYS)
+
+
+class ConfigError(CopydeskError):
+    """The configuration has an unknown key, an unknown code or a bad value."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line choices; they win over every configuration file."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration file's content (or the defaults when there is none)."""
+
+    path: Path | None
+    root: Path
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    packs: tuple[Path, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return str(self.path) if self.path else "(defaults)"
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to this config's folder, for globs."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def is_excluded(self, path: Path) -> bool:
+        return any(matches_glob(pattern, self.relative(path)) for pattern in self.exclude)
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def read_table(path: Path) -> dict[str, Any] | None:
+    """The copydesk table of a config file; None for a pyproject without one."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(path, f"cannot read config: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(path, f"config is not valid TOML: {error}") from None
+    if path.name != "pyproject.toml":
+        return data
+    tool = data.get("tool", {})
+    table = tool.get("copydesk") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def load_config(path: Path) -> Config:
+    """Read and check the engine keys of one config file (pyproject or .copydesk.toml)."""
+    path = path.resolve()
+    table = read_table(path)
+    if table is None:
+        if path.name == "pyproject.toml":
+            return Config(path=path, root=path.parent)
+        raise ConfigError(path, "no configuration found")
+    return config_from_table(path, table)
+
+
+def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
+    root = path.parent
+    lists = {key: _str_list(path, key, table[key]) for key in _LIST_KEYS if key in table}
+    select = lists.get("select")
+    return Config(
+        path=path,
+        root=root,
+        select=tuple(select) if select is not None else None,
+        ignore=tuple(lists.get("ignore", ())),
+        extend_select=tuple(lists.get("extend-select", ())),
+        severity=_severity_table(path, table.get("severity", {})),
+        per_file_ignores=_per_file_ignores(path, table.get("per-file-ignores", {})),
+        exclude=tuple(lists.get("exclude", ())),
+        packs=tuple((root / item).resolve() for item in lists.get("packs", ())),
+        settings={key: value for key, value in table.items() if key not in ENGINE_KEYS},
+        rule_options=_rule_tables(path, table.get("rules", {})),
+    )
+
+
+def _str_list(path: Path, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(path, f"'{key}' must be a list of strings")
+    return value
+
+
+def _table(path: Path, key: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"'{key}' must be a table")
+    return value
+
+
+def _severity_table(path: Path, value: Any) -> dict[str, str]:
+    table = _table(path, "severity", value)
+    for code, level in table.items():
+        if level not in SEVERITIES:
+            raise ConfigError(
+                path, f"severity.{code}: '{level}' is not one of error, warning, info"
+            )
+    return dict(table)
+
+
+def _per_file_ignores(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    table = _table(path, "per-file-ignores", value)
+    return tuple(
+        (glob, tuple(_str_list(path, f"per-file-ignores.{glob}", codes)))
+        for glob, codes in table.items()
+    )
+
+
+def _rule_tables(path: Path, value: Any) -> dict[str, Mapping[str, Any]]:
+    table = _table(path, "rules", value)
+    return {key: _table(path, f"rules.{key}", options) for key, options in table.items()}
+
+
+# --- discovery ----------------------------------------------------------------
+
+
+class ConfigFinder:
+    """Nearest configuration for a file, cached per folder.
+
+    With an explicit `--config FILE`, that file applies to everything.
+    """
+
+    def __init__(self, explicit: Path | None = None, cwd: Path | None = None) -> None:
+        self._explicit = load_config(explicit) if explicit else None
+        self._default = Config(path=None, root=(cwd or Path.cwd()).resolve())
+        self._by_dir: dict[Path, Config] = {}
+
+    def for_file(self, path: Path) -> Config:
+        if self._explicit:
+            return self._explicit
+        return self.for_dir(path.resolve().parent)
+
+    def for_dir(self, directory: Path) -> Config:
+        if self._explicit:
+            return self._explicit
+        cached = self._by_dir.get(directory)
+        if cached is None:
+            cached = self._lookup(directory)
+            self._by_dir[directory] = cached
+        return cached
+
+    def _lookup(self, directory: Path) -> Config:
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                table = read_table(candidate)
+                if table is not None:
+                    return config_from_table(candidate, table)
+        parent = directory.parent
+        return self._default if parent == directory else self.for_dir(parent)
+
+
+# --- resolution against the registry ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A selected rule with its merged options and effective severity."""
+
+    info: RuleInfo
+    settings: Mapping[str, Any]
+    severity: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one configuration means for a run: which rules, how strict, where."""
+
+    config: Config
+    registry: Registry
+    active: tuple[ActiveRule, ...]
+    severity: Mapping[str, str]
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]
+
+    def ignored_for(self, path: Path) -> frozenset[str]:
+        """Codes that per-file-ignores switch off for this file."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = self.config.relative(path)
+        codes: set[str] = set()
+        for glob, ignored in self.per_file_ignores:
+            if matches_glob(glob, relative):
+                codes |= ignored
+        return frozenset(codes)
+
+
+def resolve(config: Config, registry: Registry, overrides: Overrides) -> Resolved:
+    """Validate a config against the known rules and pick the active ones."""
+    from copydesk.packs import load_pack
+
+    for pack in config.packs:
+        registry = registry.extended(load_pack(pack))
+    where = config.source
+    selected = _selection(config, registry, overrides)
+    severity = {
+        _one_code(where, f"severity.{key}", key, registry): level
+        for key, level in config.severity.items()
+    }
+    per_file = tuple(
+        (glob, frozenset(expand(where, f"per-file-ignores.{glob}", codes, registry)))
+        for glob, codes in config.per_file_ignores
+    )
+    options = _options(config, registry)
+    active = tuple(
+        ActiveRule(info, options[info.code], severity.get(info.code, info.cls.severity))
+        for info in registry.sorted()
+        if info.code in selected
+    )
+    return Resolved(config, registry, active, severity, per_file)
+
+
+def _selection(config: Config, registry: Registry, overrides: Overrides) -> set[str]:
+    where = config.source
+    base = overrides.select if overrides.select is not None else config.select
+    chosen = set(registry.rules) if base is None else expand(where, "select", base, registry)
+    chosen |= expand(where, "extend-select", config.extend_select, registry)
+    chosen |= expand("command line", "--extend-select", overrides.extend_select, registry)
+    chosen -= expand(where, "ignore", config.ignore, registry)
+    chosen -= expand("command line", "--ignore", overrides.ignore, registry)
+    return chosen
+
+
+def expand(where: object, key: str, selectors: Iterable[str], registry: Registry) -> set[str]:
+    """Codes for selectors: ALL, a code, a rule name, or a code prefix (CD1)."""
+    codes: set[str] = set()
+    for selector in selectors:
+        if selector.upper() == "ALL":
+            codes |= set(registry.rules)
+            continue
+        info = registry.lookup(selector)
+        if info:
+            codes.add(info.code)
+            continue
+        prefixed = {code for code in registry.rules if code.startswith(selector.upper())}
+        if not prefixed or not re.match(r"^[A-Za-z]+\d*$", selector):
+            raise ConfigError(where, f"{key}: unknown rule code '{selector}'")
+        codes |= prefixed
+    return codes
+
+
+def _one_code(where: object, key: str, selector: str, registry: Registry) -> str:
+    info = registry.lookup(selector)
+    if not info:
+        raise ConfigError(where, f"{key}: unknown rule code '{selector}'")
+    return info.code
+
+
+def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
+    """Per rule: declared defaults <- shared top-level settings <- its own table."""
+    declared = {name for info in registry.rules.values() for name in info.cls.options}
+    for key in config.settings:
+        if key not in declared:
+            raise ConfigError(config.source, f"unknown key '{key}'")
+    own = {
+        _one_code(config.source, f"rules.{key}", key, registry): table
+        for key, table in config.rule_options.items()
+    }
+    merged: dict[str, dict[str, Any]] = {}
+    for code, info in registry.rules.items():
+        defaults = info.cls.options
+        values = dict(defaults)
+        values.update({k: v for k, v in config.settings.items() if k in defaults})
+        for key, value in own.get(code, {}).items():
+            if key not in defaults:
+                raise ConfigError(config.source, f"rules.{code}: unknown option '{key}'")
+            values[key] = value
+        for key in values:
+            _check_type(config.source, code, key, defaults[key], values[key])
+        merged[code] = values
+    return merged
+
+
+def _check_type(where: str, code: str, key: str, default: Any, value: Any) -> None:
+    """A value must have the kind of its default (a number for a number, ...)."""
+    if default is None or value is default:
+        return
+    kinds: tuple[type, ...]
+    if isinstance(default, bool):
+        kinds = (bool,)
+    elif isinstance(default, int | float):
+        kinds = (int, float)
+    elif isinstance(default, list | tuple):
+        kinds = (list, tuple)
+    else:
+        kinds = (type(default),)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise ConfigError(where, f"{key} (for {code}): expected {kinds[0].__name__}, got {value!r}")
+
+
+# --- globs --------------------------------------------------------------------
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """`**` spans folders, `*` and `?` stay within one; a trailing `/` means a folder."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out).rstrip("/") + "(?:/.*)?$")
+
+
+_GLOBS: dict[str, re.Pattern[str]] = {}
+
+
+def matches_glob(pattern: str, relative: str) -> bool:
+    """A pattern with no `/` matches a name at any depth (like .gitignore)."""
+    regex = _GLOBS.get(pattern)
+    if regex is None:
+        regex = _GLOBS[pattern] = glob_regex(pattern.lstrip("/"))
+    if regex.match(relative):
+        return True
+    if "/" not in pattern.rstrip("/"):
+        parts = relative.split("/")
+        return any(regex.match("/".join(parts[i:])) for i in range(1, len(parts)))
+    return False
+
+
+def selectors(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Comma-separated command-line lists (`--select CD1,CD201`) as a tuple."""
+    if values is None:
+        return None
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())

@@ -1,0 +1,361 @@
+"""The lint engine: find files, run the selected rules, apply config and comments.
+
+Per file the work is: read and parse once, walk the AST once (a dispatch map
+sends each node only to the rules that target its type), then `check_file`
+and `collect`. Files run in worker processes (fork, in chunks) when there
+are enough of them; project rules' `check_project` runs in the main process
+over every file's `collect` result. Suppressions, per-file-ignores and
+severities are applied last, in the main process, so that project findings
+obey them too. Output order never depends on the number of jobs.
+
+A file that cannot be read is one error line and the run goes on; a rule
+that raises is one line naming file and rule, its other files still run,
+and the run ends with exit code 2 because that is a bug, not a finding.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
+from copydesk.errors import CopydeskError, UsageError
+from copydesk.registry import Registry, load_registry
+from copydesk.rules.base import Context, Rule, Violation
+from copydesk.suppress import NONE, Suppressions, find_suppressions, stale_suppressions
+
+if TYPE_CHECKING:
+    from copydesk.model import Finding
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SKIPPED_DIRS = frozenset(
+    {"node_modules", "_site", "public", "vendor", "site-packages", "__pycache__", "venv"}
+)
+# Below this many files a process pool costs more than it saves.
+MIN_FILES_PER_JOB = 24
+
+
+@dataclass(frozen=True)
+class LintError:
+    """A file that could not be linted (read error) or a rule that crashed (internal)."""
+
+    path: str
+    message: str
+    internal: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    errors: list[LintError]
+
+    @property
+    def internal_error(self) -> bool:
+        return any(error.internal for error in self.errors)
+
+
+@dataclass
+class RuleSet:
+    """The instantiated rules of one resolved configuration, ready to dispatch."""
+
+    resolved: Resolved
+    rules: list[Rule]
+    settings: list[Any]
+    dispatch: dict[str, list[int]]
+    file_rules: list[int]
+    collectors: list[int]
+    known: frozenset[str]
+    active: frozenset[str]
+
+
+def build_ruleset(resolved: Resolved) -> RuleSet:
+    """Construct only the selected rules; note which hooks each one overrides."""
+    rules = [active.info.cls() for active in resolved.active]
+    dispatch: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules):
+        for node_type in rule.targets:
+            dispatch.setdefault(node_type, []).append(index)
+    return RuleSet(
+        resolved=resolved,
+        rules=rules,
+        settings=[active.settings for active in resolved.active],
+        dispatch=dispatch,
+        file_rules=[i for i, r in enumerate(rules) if type(r).check_file is not Rule.check_file],
+        collectors=[i for i, r in enumerate(rules) if type(r).collect is not Rule.collect],
+        known=frozenset(resolved.registry.rules),
+        active=frozenset(active.info.code for active in resolved.active),
+    )
+
+
+@dataclass
+class FileResult:
+    """What a worker sends back for one file (all of it pickles)."""
+
+    path: Path
+    ruleset: int
+    hits: list[tuple[str, Violation]] = field(default_factory=list)
+    suppressions: Suppressions = NONE
+    facts: dict[str, Any] = field(default_factory=dict)
+    errors: list[LintError] = field(default_factory=list)
+
+
+# --- per file (runs in workers) -----------------------------------------------
+
+
+def lint_file(path: Path, index: int, ruleset: RuleSet) -> FileResult:
+    from copydesk.parse import parse_file
+
+    result = FileResult(path, index)
+    try:
+        parsed = parse_file(path)
+    except CopydeskError as error:
+        result.errors.append(LintError(display(path), error.reason))
+        return result
+    root = ruleset.resolved.config.root
+    contexts = [Context(parsed, settings, None, root) for settings in ruleset.settings]
+    crashed: dict[int, str] = {}
+    _walk(parsed, ruleset, contexts, result, crashed)
+    for i in ruleset.file_rules:
+        if i not in crashed:
+            _run(ruleset.rules[i], ruleset.rules[i].check_file(contexts[i]), result, crashed, i)
+    for i in ruleset.collectors:
+        if i not in crashed:
+            try:
+                result.facts[ruleset.rules[i].code] = ruleset.rules[i].collect(contexts[i])
+            except Exception as error:
+                crashed[i] = _crash(error)
+    names = ruleset.resolved.registry.names
+    result.suppressions = find_suppressions(parsed, names)
+    for i, reason in sorted(crashed.items()):
+        message = f"rule {ruleset.rules[i].code} crashed: {reason}"
+        result.errors.append(LintError(display(path), message, internal=True))
+    return result
+
+
+def _walk(
+    parsed: Any,
+    ruleset: RuleSet,
+    contexts: list[Context],
+    result: FileResult,
+    crashed: dict[int, str],
+) -> None:
+    dispatch, rules = ruleset.dispatch, ruleset.rules
+    if not dispatch:
+        return
+    for node in parsed.walk():
+        targets = dispatch.get(node.type)
+        if targets:
+            for i in targets:
+                if i not in crashed:
+                    _run(rules[i], rules[i].check(node, contexts[i]), result, crashed, i)
+
+
+def _run(
+    rule: Rule,
+    violations: Any,
+    result: FileResult,
+    crashed: dict[int, str],
+    index: int,
+) -> None:
+    try:
+        for violation in violations:
+            result.hits.append((rule.code, violation))
+    except Exception as error:  # one broken rule must not hide the others' findings
+        crashed[index] = _crash(error)
+
+
+def _crash(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+# --- discovery ----------------------------------------------------------------
+
+
+def discover(paths: Sequence[Path], finder: ConfigFinder) -> list[Path]:
+    """Files named explicitly (any extension) plus Markdown found in folders."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for file in _walk_dir(path, finder):
+                found.setdefault(file)
+        elif path.exists():
+            found.setdefault(path)
+        else:
+            raise UsageError(path, "no such file or folder")
+    return list(found)
+
+
+def _walk_dir(top: Path, finder: ConfigFinder) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(top):
+        base = Path(folder)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIPPED_DIRS
+            and not finder.for_dir((base / d).resolve()).is_excluded(base / d)
+        )
+        config = finder.for_dir(base.resolve())
+        for name in sorted(files):
+            if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
+                file = base / name
+                if not config.is_excluded(file):
+                    yield file
+
+
+def display(path: Path) -> str:
+    """Paths as the user would type them: relative to the current folder when inside it."""
+    text = os.path.relpath(path) if path.is_absolute() else os.path.normpath(path)
+    return path.as_posix() if text.startswith("..") else Path(text).as_posix()
+
+
+# --- the run ------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Everything workers need; inherited through fork, never pickled."""
+
+    rulesets: list[RuleSet]
+    tasks: list[tuple[Path, int]]
+
+
+def plan_run(
+    paths: Sequence[Path], finder: ConfigFinder, registry: Registry, overrides: Overrides
+) -> Plan:
+    files = discover(paths, finder)
+    by_config: dict[int, int] = {}
+    rulesets: list[RuleSet] = []
+    tasks: list[tuple[Path, int]] = []
+    for file in files:
+        config = finder.for_file(file)
+        index = by_config.get(id(config))
+        if index is None:
+            index = by_config[id(config)] = len(rulesets)
+            rulesets.append(build_ruleset(resolve(config, registry, overrides)))
+        tasks.append((file, index))
+    return Plan(rulesets, tasks)
+
+
+def lint_paths(
+    paths: Sequence[Path | str],
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    config_file: Path | str | None = None,
+    jobs: int | None = None,
+    registry: Registry | None = None,
+) -> LintResult:
+    """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors."""
+    overrides = Overrides(
+        tuple(select) if select is not None else None, tuple(ignore), tuple(extend_select)
+    )
+    finder = ConfigFinder(Path(config_file) if config_file else None)
+    registry = registry if registry is not None else load_registry()
+    plan = plan_run([Path(p) for p in paths], finder, registry, overrides)
+    results = _execute(plan, jobs or os.cpu_count() or 1)
+    errors = _project_checks(plan, results)
+    findings: list[Finding] = []
+    for result in results:
+        findings.extend(_finalize(result, plan.rulesets[result.ruleset]))
+        errors.extend(result.errors)
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
+    errors.sort(key=lambda e: (e.path, e.message))
+    return LintResult(findings, errors)
+
+
+def _execute(plan: Plan, jobs: int) -> list[FileResult]:
+    jobs = min(jobs, max(1, len(plan.tasks) // MIN_FILES_PER_JOB))
+    if jobs <= 1:
+        return _lint_chunk(plan, plan.tasks)
+    import multiprocessing
+
+    size = max(1, -(-len(plan.tasks) // (jobs * 4)))
+    chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
+        parts = pool.map(_worker_chunk, chunks, chunksize=1)
+    return [result for part in parts for result in part]
+
+
+_worker_plan: list[Plan] = []  # set once per worker process by the pool initializer
+
+
+def _init_worker(plan: Plan) -> None:
+    _worker_plan[:] = [plan]
+
+
+def _worker_chunk(chunk: list[tuple[Path, int]]) -> list[FileResult]:
+    return _lint_chunk(_worker_plan[0], chunk)
+
+
+def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
+    return [lint_file(path, index, plan.rulesets[index]) for path, index in chunk]
+
+
+def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
+    """`check_project` per rule set, over the facts its files collected."""
+    errors: list[LintError] = []
+    by_path = {(result.path, result.ruleset): result for result in results}
+    for index, ruleset in enumerate(plan.rulesets):
+        for i in ruleset.collectors:
+            rule = ruleset.rules[i]
+            facts = [
+                (r.path, r.facts[rule.code])
+                for r in results
+                if r.ruleset == index and rule.code in r.facts
+            ]
+            try:
+                for path, violation in rule.check_project(facts):
+                    target = by_path.get((path, index))
+                    if target is not None:
+                        target.hits.append((rule.code, violation))
+            except Exception as error:
+                where = ruleset.resolved.config.source
+                errors.append(
+                    LintError(where, f"rule {rule.code} crashed: {_crash(error)}", internal=True)
+                )
+    return errors
+
+
+def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
+    """Suppressions, per-file-ignores and severities turn hits into findings."""
+    from copydesk.model import Finding
+
+    resolved = ruleset.resolved
+    ignored = resolved.ignored_for(result.path)
+    suppressions = result.suppressions
+    kept = [
+        (code, v)
+        for code, v in result.hits
+        if code not in ignored and not suppressions.silences(code, v.line)
+    ]
+    if suppressions.directives:
+        for code, v in stale_suppressions(
+            suppressions, ruleset.known, ruleset.active, resolved.registry.names
+        ):
+            wanted = code in ruleset.active and code not in ignored
+            if wanted and not suppressions.silences(code, v.line, record=False):
+                kept.append((code, v))
+    path = display(result.path)
+    registry = resolved.registry.rules
+    for code, v in kept:
+        cls = registry[code].cls
+        yield Finding.model_construct(
+            path=path,
+            line=v.line,
+            column=v.column,
+            end_line=v.end_line,
+            end_column=v.end_column,
+            code=code,
+            name=cls.name,
+            message=v.message,
+            severity=resolved.severity.get(code) or v.severity or cls.severity,
+        )

@@ -1,0 +1,282 @@
+"""Declarative rule packs: YAML lists of patterns turned into ordinary rules.
+
+House style and boilerplate checks ("click here", "utm_" parameters, a
+trailing "Leave a Reply") need no Python: a pack entry names a code, a
+regex or a list of phrases, a message and where to look. Each entry becomes
+a `Rule` subclass, so packs are selected, configured, suppressed and
+documented exactly like built-in rules. The format is in docs/rule-packs.md.
+
+Matches inside code (fenced, indented, inline) and templating (Liquid, Hugo
+shortcodes) never count: a post that discusses a phrase may quote it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from copydesk.errors import CopydeskError
+from copydesk.rules.base import Context, Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.parse import ParsedFile
+    from copydesk.registry import RuleInfo
+
+SCOPES = ("title", "body", "front_matter")
+SEVERITIES = ("error", "warning", "info")
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PACK_CODE = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
+_REQUIRED = ("id", "name", "message")
+_OPTIONAL = ("severity", "scope", "pattern", "phrases", "summary", "why", "example", "use_instead")
+
+
+class PackError(CopydeskError):
+    """A rule pack file is missing, not YAML, or has a malformed entry."""
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    """One validated pack entry."""
+
+    code: str
+    name: str
+    message: str
+    severity: str
+    scopes: tuple[str, ...]
+    regex: re.Pattern[str]
+    summary: str
+    why: str
+    example: str
+    use_instead: str
+    what: str
+
+
+def shipped_packs() -> list[Path]:
+    """Packs in the wheel (copydesk/_packs), else the repository's rules/ folder."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "_packs", here.parent.parent / "rules"):
+        if folder.is_dir():
+            return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+    return []
+
+
+def load_pack(path: Path) -> list[RuleInfo]:
+    """Read one pack file into rule classes; a bad entry raises `PackError`."""
+    from copydesk.registry import RuleInfo
+
+    entries = _read_yaml(path)
+    infos = []
+    for index, entry in enumerate(entries, start=1):
+        spec = _spec(path, index, entry)
+        infos.append(RuleInfo(_rule_class(spec), f"pack {path}"))
+    return infos
+
+
+def _read_yaml(path: Path) -> list[Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PackError(path, f"cannot read rule pack: {error.strerror or error}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise PackError(path, f"rule pack is not valid YAML: {error}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise PackError(path, "a rule pack must be a YAML list of rules")
+    return data
+
+
+def _spec(path: Path, index: int, entry: Any) -> PackSpec:
+    where = f"rule {index}"
+    if not isinstance(entry, Mapping):
+        raise PackError(path, f"{where}: must be a mapping")
+    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise PackError(path, f"{where}: unknown key '{unknown[0]}'")
+    for key in _REQUIRED:
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise PackError(path, f"{where}: '{key}' is required and must be a string")
+    code, name = entry["id"], entry["name"]
+    if not PACK_CODE.match(code):
+        raise PackError(path, f"{where}: id '{code}' must look like CD450 or HOUSE001")
+    if not KEBAB.match(name):
+        raise PackError(path, f"{code}: name '{name}' must be kebab-case")
+    severity = entry.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise PackError(path, f"{code}: severity must be one of {', '.join(SEVERITIES)}")
+    regex, what = _matcher(path, code, entry)
+    return PackSpec(
+        code=code,
+        name=name,
+        message=entry["message"],
+        severity=severity,
+        scopes=_scopes(path, code, entry.get("scope", "body")),
+        regex=regex,
+        summary=str(entry.get("summary") or entry["message"].replace("{match}", "…")),
+        why=str(entry.get("why") or entry["message"].replace("{match}", "…")),
+        example=str(entry.get("example") or ""),
+        use_instead=str(entry.get("use_instead") or ""),
+        what=what,
+    )
+
+
+def _scopes(path: Path, code: str, scope: Any) -> tuple[str, ...]:
+    scopes = (scope,) if isinstance(scope, str) else tuple(scope or ())
+    bad = [item for item in scopes if item not in SCOPES]
+    if not scopes or bad:
+        raise PackError(path, f"{code}: scope must be one or more of {', '.join(SCOPES)}")
+    return scopes
+
+
+def _matcher(path: Path, code: str, entry: Mapping[str, Any]) -> tuple[re.Pattern[str], str]:
+    pattern, phrases = entry.get("pattern"), entry.get("phrases")
+    if (pattern is None) == (phrases is None):
+        raise PackError(path, f"{code}: give exactly one of 'pattern' or 'phrases'")
+    if pattern is not None:
+        try:
+            return re.compile(str(pattern), re.MULTILINE), f"text matching `{pattern}`"
+        except re.error as error:
+            raise PackError(path, f"{code}: bad pattern: {error}") from None
+    if (
+        not isinstance(phrases, list)
+        or not phrases
+        or not all(isinstance(p, str) and p.strip() for p in phrases)
+    ):
+        raise PackError(path, f"{code}: 'phrases' must be a non-empty list of strings")
+    return phrase_regex(phrases), "the phrases " + ", ".join(f"“{p}”" for p in phrases)
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """Case-insensitive, whole words, any whitespace (even a line break) between words."""
+    alternatives = sorted((r"\s+".join(map(re.escape, p.split())) for p in phrases), key=len)
+    joined = "|".join(reversed(alternatives))
+    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
+
+
+def _rule_class(spec: PackSpec) -> type[Rule]:
+    attrs: dict[str, Any] = {
+        "__doc__": _docstring(spec),
+        "__module__": __name__,
+        "code": spec.code,
+        "name": spec.name,
+        "summary": spec.summary,
+        "severity": spec.severity,
+        "spec": spec,
+    }
+    return type(f"PackRule_{spec.code}", (PackRule,), attrs)
+
+
+def _docstring(spec: PackSpec) -> str:
+    where = " and ".join(scope.replace("_", " ") for scope in spec.scopes)
+    return (
+        f"{spec.summary}\n\n"
+        f"What it does: flags {spec.what} in the {where}.\n"
+        f"Why is this bad? {spec.why}\n"
+        f"Example:\n{spec.example or '(none given)'}\n"
+        f"Use instead:\n{spec.use_instead or '(none given)'}\n"
+    )
+
+
+class PackRule(Rule):
+    """Base of every pack rule: scans its scopes with the entry's regex."""
+
+    spec: ClassVar[PackSpec]
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        spec = self.spec
+        for scope in spec.scopes:
+            if scope == "title":
+                yield from self._title(ctx)
+            else:
+                yield from self._text(ctx.parsed, scope)
+
+    def _message(self, match: re.Match[str]) -> str:
+        return self.spec.message.replace("{match}", match.group(0))
+
+    def _title(self, ctx: Context) -> Iterator[Violation]:
+        title = (ctx.parsed.front_matter or {}).get("title")
+        if not isinstance(title, str) or "title" not in ctx.parsed.keys:
+            return
+        line, column = ctx.parsed.keys["title"]
+        raw = ctx.parsed.line_text(line)
+        value_start = raw.find(":", column - 1) + 1
+        for match in self.spec.regex.finditer(title):
+            found = raw.find(match.group(0), value_start)
+            yield Violation(line, found + 1 if found >= 0 else column, self._message(match))
+
+    def _text(self, parsed: ParsedFile, scope: str) -> Iterator[Violation]:
+        view = text_view(parsed)
+        start, end = view.body if scope == "body" else view.front_matter
+        for match in self.spec.regex.finditer(view.text, start, end):
+            line, column = view.position(match.start())
+            if scope == "body" and view.excluded(parsed, line, column):
+                continue
+            yield Violation(line, column, self._message(match))
+
+
+@dataclass
+class TextView:
+    """A file's text with offset -> (line, column) mapping and code spans to skip."""
+
+    text: str
+    line_starts: list[int]
+    body: tuple[int, int]
+    front_matter: tuple[int, int]
+    code_lines: set[int]
+    code_spans: list[tuple[int, int, int, int]]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def excluded(self, parsed: ParsedFile, line: int, column: int) -> bool:
+        if line in self.code_lines or parsed.in_templating(line, column):
+            return True
+        return any(
+            (line, column) >= (l1, c1) and (line, column) < (l2, c2)
+            for l1, c1, l2, c2 in self.code_spans
+        )
+
+
+_NEWLINE = re.compile("\n")
+_last_view: list[tuple[object, TextView]] = []
+
+
+def text_view(parsed: ParsedFile) -> TextView:
+    """Built once per file and shared by every pack rule (one-slot cache)."""
+    if _last_view and _last_view[0][0] is parsed:
+        return _last_view[0][1]
+    view = _build_view(parsed)
+    _last_view[:] = [(parsed, view)]
+    return view
+
+
+def _build_view(parsed: ParsedFile) -> TextView:
+    document = parsed.document
+    text: str = document.text
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+    body_start = len(text) - len(document.body)
+    fm_text = document.front_matter or ""
+    fm_start = text.find(fm_text) if fm_text else 0
+    code_lines: set[int] = set()
+    spans: list[tuple[int, int, int, int]] = []
+    for node in parsed.of_type("block_code", "codespan"):
+        end_line = node.end_line or node.line
+        if node.type == "block_code":
+            code_lines.update(range(node.line, end_line + 1))
+        else:
+            spans.append((node.line, node.column, end_line, node.end_column or node.column))
+    return TextView(
+        text=text,
+        line_starts=starts,
+        body=(body_start, len(text)),
+        front_matter=(fm_start, fm_start + len(fm_text)),
+        code_lines=code_lines,
+        code_spans=spans,
+    )

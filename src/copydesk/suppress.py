@@ -1,0 +1,229 @@
+"""Inline suppression: HTML comments and a front matter key that silence rules.
+
+    <!-- copydesk-disable CD101 CD102 -->   ... <!-- copydesk-enable CD101 -->
+    <!-- copydesk-disable-next-line CD101 -->
+    <!-- copydesk-disable-file CD101 -->
+    copydesk: {disable: [CD101]}            (front matter: the whole file)
+
+No codes means every rule. Only real HTML comments count: the same text in
+a code block or an inline code span is prose about copydesk, not an
+instruction to it. A suppression that silences nothing, or names a code no
+rule has, is itself reported (CD490, CD491), so stale comments do not pile up.
+The spans are plain data so that worker processes can send them back and the
+main process can apply them to project-wide findings too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Set
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from copydesk.rules.base import Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.parse import ParsedFile
+
+UNUSED_CODE = "CD490"
+UNKNOWN_CODE = "CD491"
+EVERY = "*"
+_END = 1 << 30
+_COMMENT = re.compile(
+    r"<!--\s*copydesk(?:-|:\s*)(disable-next-line|disable-file|disable|enable)\b(.*?)-->",
+    re.DOTALL,
+)
+_SPLIT = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One suppression as written: where it is, what it names."""
+
+    kind: str
+    line: int
+    column: int
+    codes: tuple[str, ...]
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """One code (or every code) silenced on lines start..end by a directive."""
+
+    code: str
+    start: int
+    end: int
+    directive: int
+
+
+@dataclass
+class Suppressions:
+    """A file's suppressions; `silences` records which ones were needed."""
+
+    directives: list[Directive] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    used: set[tuple[int, str]] = field(default_factory=set)
+
+    def silences(self, code: str, line: int, record: bool = True) -> bool:
+        hit = False
+        for span in self.spans:
+            if span.start <= line <= span.end and span.code in (code, EVERY):
+                hit = True
+                if not record:
+                    break
+                self.used.add((span.directive, span.code))
+        return hit
+
+
+NONE = Suppressions()
+
+
+def find_suppressions(parsed: ParsedFile, names: Mapping[str, str]) -> Suppressions:
+    """Directives from HTML comments and front matter, turned into line spans.
+
+    `names` maps rule names to codes, so `copydesk-disable missing-link-target` works.
+    """
+    directives = list(_front_matter_directive(parsed))
+    if "copydesk" in parsed.document.body:
+        directives.extend(_comment_directives(parsed))
+    if not directives:
+        return NONE
+    directives.sort(key=lambda d: (d.line, d.column))
+    return Suppressions(directives, spans_of(directives, names))
+
+
+def _front_matter_directive(parsed: ParsedFile) -> Iterator[Directive]:
+    settings: Any = (parsed.front_matter or {}).get("copydesk")
+    if not isinstance(settings, dict):
+        return
+    codes = settings.get("disable")
+    if isinstance(codes, str):
+        codes = _SPLIT.split(codes.strip())
+    if isinstance(codes, list):
+        line, column = parsed.keys.get("copydesk", (1, 1))
+        yield Directive("disable-file", line, column, tuple(str(c) for c in codes), line)
+
+
+def _comment_directives(parsed: ParsedFile) -> Iterator[Directive]:
+    html_lines, inline_starts = _html_positions(parsed)
+    text = parsed.document.text
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    for match in _COMMENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - line_starts[line - 1] + 1
+        if line not in html_lines and (line, column) not in inline_starts:
+            continue  # inside code, or not an HTML comment in Markdown's eyes
+        codes = tuple(code for code in _SPLIT.split(match.group(2).strip()) if code)
+        end_line = line + match.group(0).count("\n")
+        yield Directive(match.group(1), line, column, codes, end_line)
+
+
+def _html_positions(parsed: ParsedFile) -> tuple[set[int], set[tuple[int, int]]]:
+    block_lines: set[int] = set()
+    inline_starts: set[tuple[int, int]] = set()
+    for node in parsed.of_type("block_html", "inline_html"):
+        if node.type == "block_html":
+            block_lines.update(range(node.line, (node.end_line or node.line) + 1))
+        else:
+            inline_starts.add((node.line, node.column))
+    return block_lines, inline_starts
+
+
+def spans_of(directives: list[Directive], names: Mapping[str, str]) -> list[Span]:
+    """disable opens, enable closes (no codes: all), next-line and file are fixed."""
+    spans: list[Span] = []
+    open_spans: dict[str, tuple[int, int]] = {}
+    for index, directive in enumerate(directives):
+        codes = tuple(names.get(code, code) for code in directive.codes) or (EVERY,)
+        if directive.kind == "disable-file":
+            spans.extend(Span(code, 1, _END, index) for code in codes)
+        elif directive.kind == "disable-next-line":
+            after = directive.end_line + 1
+            spans.extend(Span(code, after, after, index) for code in codes)
+        elif directive.kind == "disable":
+            for code in codes:
+                open_spans.setdefault(code, (directive.line, index))
+        else:
+            closing = codes if directive.codes else tuple(open_spans)
+            for code in closing:
+                if code in open_spans:
+                    start, opened_by = open_spans.pop(code)
+                    spans.append(Span(code, start, directive.line, opened_by))
+    spans.extend(Span(code, start, _END, index) for code, (start, index) in open_spans.items())
+    return spans
+
+
+def stale_suppressions(
+    suppressions: Suppressions, known: Set[str], active: Set[str], names: Mapping[str, str]
+) -> Iterator[tuple[str, Violation]]:
+    """CD491 for codes no rule has; CD490 for suppressions that silenced nothing.
+
+    A code that is known but not selected in this run cannot be judged, so it
+    is never called unused; neither are suppressions of CD490/CD491 themselves.
+    """
+    for index, directive in enumerate(suppressions.directives):
+        codes = [names.get(code, code) for code in directive.codes] or [EVERY]
+        unknown = [code for code in codes if code != EVERY and code not in known]
+        for code in unknown:
+            message = f"unknown rule code '{code}' in suppression"
+            yield UNKNOWN_CODE, Violation(directive.line, directive.column, message)
+        if directive.kind == "enable":
+            continue
+        unused = [
+            code
+            for code in codes
+            if code not in unknown
+            and code not in (UNUSED_CODE, UNKNOWN_CODE)
+            and (code == EVERY or code in active)
+            and (index, code) not in suppressions.used
+        ]
+        if unused:
+            what = (
+                "blanket suppression"
+                if unused == [EVERY]
+                else "suppression of " + ", ".join(unused)
+            )
+            yield UNUSED_CODE, Violation(directive.line, directive.column, f"unused {what}")
+
+
+class UnusedSuppression(Rule):
+    """A suppression comment that silences nothing.
+
+    What it does: reports `copydesk-disable…` comments (and the front matter
+    `copydesk: {disable: […]}` key) that did not silence any finding of a rule
+    selected in this run.
+    Why is this bad? The problem it silenced was fixed long ago; the stale
+    comment now hides the next real finding in its range.
+    Example:
+    <!-- copydesk-disable-next-line CD101 -->
+    See [the guide](guide.md), which exists.
+    Use instead:
+    See [the guide](guide.md), which exists.
+    """
+
+    code: ClassVar[str] = UNUSED_CODE
+    name: ClassVar[str] = "unused-suppression"
+    summary: ClassVar[str] = "suppression comment that silences nothing"
+    severity = "warning"
+
+
+class UnknownSuppressionCode(Rule):
+    """A suppression names a rule code that does not exist.
+
+    What it does: reports codes in `copydesk-disable…`/`copydesk-enable`
+    comments and in the front matter `copydesk: {disable: […]}` key that no
+    registered rule (built-in, plugin or pack) has.
+    Why is this bad? A typo such as CD1O1 silences nothing, so the finding the
+    author meant to silence keeps failing, or the comment is left over from a
+    removed plugin.
+    Example:
+    <!-- copydesk-disable-next-line CD1O1 -->
+    Use instead:
+    <!-- copydesk-disable-next-line CD101 -->
+    """
+
+    code: ClassVar[str] = UNKNOWN_CODE
+    name: ClassVar[str] = "unknown-suppression-code"
+    summary: ClassVar[str] = "suppression names an unknown rule code"
+    severity = "warning"
