@@ -1,0 +1,1075 @@
+"""Positioned parse: mistune 3's AST with a line and column on every node.
+
+mistune gives tokens without positions, and lint must point at the exact spot
+in the original file. Positions are recovered in two cheap steps instead of a
+second parser:
+
+* Blocks: a `BlockParser` subclass notes where each block token starts and
+  ends in its parser state. Block quotes and list items are parsed from a
+  rewritten copy of their lines (prefixes stripped), so every child state
+  keeps, per line, the file row and the column its column 0 stands for. Only
+  a prefix is ever removed, so aligning each child line on its right end with
+  the parent line is exact for every character that is not leading space.
+* Inlines: the tokens of one block are walked in order against that block's
+  source text with a moving cursor; every character is accounted for, so each
+  token's start and end fall out without searching the whole file.
+
+Liquid and Hugo shortcodes are masked before mistune sees the text: each span
+becomes a run of a private-use character of the same length (newlines kept),
+which mistune reads as plain word characters. Nothing inside a template can
+turn into a link, emphasis or HTML, while a link whose destination starts with
+`{{ site.baseurl }}` is still a link; its `url` is restored from the original.
+
+Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node with
+`attrs["bare"] = True` (and `<https://…>` has `attrs["autolink"] = True`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import mistune
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+from mistune.helpers import parse_link, parse_link_href, parse_link_label
+from mistune.inline_parser import InlineParser
+from mistune.plugins import import_plugin
+from mistune.plugins.footnotes import parse_footnote_item
+from mistune.util import unikey
+
+from copydesk.errors import CopydeskError, FrontMatterError
+from copydesk.read import Document, document_from_bytes, read_document
+from copydesk.yamlio import load_front_matter
+
+FILL = "\ue000"
+_PLUGINS = (
+    "table",
+    "mistune.plugins.table.table_in_quote",
+    "mistune.plugins.table.table_in_list",
+    "footnotes",
+    "strikethrough",
+    "url",
+)
+_STRIP = " \r\n\t\f"
+_FILL_RUN = re.compile(FILL + "+")
+_TEMPLATING = re.compile(
+    r"(?P<raw>\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
+    r"|(?P<shortcode>\{\{<.*?>\}\}|\{\{%.*?%\}\})"
+    r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",
+    re.DOTALL,
+)
+_LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
+_CONTAINERS = frozenset(
+    {"block_quote", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
+)
+_INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
+_DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
+
+
+def normalize_label(label: str) -> str:
+    """The key mistune files a reference label under: `[Foo  Bar]` -> `FOO BAR`."""
+    return str(unikey(label))
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """One mistune token with its span in the original file (1-based, end exclusive)."""
+
+    type: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+
+
+@dataclass
+class RefDefinition:
+    """A `[label]: url "title"` line; `used` is set when a link or image refers to it."""
+
+    label: str
+    url: str
+    title: str | None
+    line: int
+    column: int
+    used: bool = False
+
+
+@dataclass
+class ParsedFile:
+    """Everything a lint rule reads about one file."""
+
+    path: Path
+    document: Document
+    front_matter: dict[str, Any] | None
+    front_matter_error: CopydeskError | None
+    keys: dict[str, tuple[int, int]]
+    blocks: list[Node]
+    definitions: dict[str, RefDefinition]
+    templating: list[tuple[int, int]]
+    _index: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    def walk(self) -> Iterator[Node]:
+        """Every node in document order, parents before their children."""
+        stack = list(reversed(self.blocks))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def of_type(self, *types: str) -> list[Node]:
+        """Nodes of the given types in document order, from an index built once."""
+        if self._index is None:
+            index: dict[str, list[Node]] = {}
+            for node in self.walk():
+                index.setdefault(node.type, []).append(node)
+            self._index = index
+        if len(types) == 1:
+            return list(self._index.get(types[0], ()))
+        wanted = set(types)
+        return [node for node in self.walk() if node.type in wanted]
+
+    def line_text(self, line: int) -> str:
+        """Text of a 1-based line of the file, without its newline ('' out of range)."""
+        if self._lines is None:
+            self._lines = self.document.text.split("\n")
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+
+    def in_templating(self, line: int, column: int) -> bool:
+        """Whether the character at (line, column) lies inside a Liquid tag or shortcode."""
+        if not self.templating:
+            return False
+        if self._line_starts is None:
+            self._line_starts = _line_starts(self.document.text.split("\n"))
+        if not 0 < line <= len(self._line_starts):
+            return False
+        offset = self._line_starts[line - 1] + column - 1
+        index = bisect_right(self.templating, (offset, len(self.document.text) + 1)) - 1
+        return index >= 0 and self.templating[index][0] <= offset < self.templating[index][1]
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read and parse one file; only an unreadable file raises (`ReadError`)."""
+    return parse_document(read_document(path))
+
+
+def parse_text(text: str, path: Path = Path("<text>")) -> ParsedFile:
+    """Parse text as if it were a file's content (tests, editors)."""
+    return parse_document(document_from_bytes(path, text.encode("utf-8")))
+
+
+def parse_document(document: Document) -> ParsedFile:
+    """Front matter, keys, templating spans and the positioned block tree."""
+    front_matter, error = _front_matter(document)
+    keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
+    builder = _Builder(document)
+    return ParsedFile(
+        path=document.path,
+        document=document,
+        front_matter=front_matter,
+        front_matter_error=error,
+        keys=keys,
+        blocks=builder.blocks,
+        definitions=builder.definitions,
+        templating=builder.spans,
+        _line_starts=builder.line_starts,
+    )
+
+
+def _front_matter(document: Document) -> tuple[dict[str, Any] | None, CopydeskError | None]:
+    """Broken or unsafe front matter is reported, never fatal: the body is still linted."""
+    if document.front_matter is None or document.front_matter_kind is None:
+        return None, None
+    try:
+        data = load_front_matter(document.path, document.front_matter, document.front_matter_kind)
+    except FrontMatterError as error:
+        return None, error
+    return data, None
+
+
+# --- front matter keys -------------------------------------------------------------------
+
+_YAML_KEY = re.compile(
+    r"""( *)("[^"\n]*"|'[^'\n]*'|[^\s#'"\-?:,\[\]{}][^:\n]*?|-[^\s:][^:\n]*?)[ \t]*:(?:[ \t]|$)"""
+)
+_YAML_PARENT = re.compile(r"[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$")
+_TOML_TABLE = re.compile(r"[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?")
+_TOML_KEY = re.compile(r"""([ \t]*)("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_.-]+)[ \t]*=""")
+
+
+def front_matter_keys(
+    text: str, kind: str | None, first_line: int = 2
+) -> dict[str, tuple[int, int]]:
+    """(line, column) of every mapping key, nested keys dotted (`image.src`).
+
+    A line scan, not a YAML parse: it works on front matter that does not load,
+    so a broken file still gets positions for the keys that are readable.
+    """
+    if kind == "toml":
+        return _toml_keys(text, first_line)
+    if kind == "yaml":
+        return _yaml_keys(text, first_line)
+    return {}
+
+
+def _yaml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
+    keys: dict[str, tuple[int, int]] = {}
+    parents: list[tuple[int, str, int | None]] = []  # (indent, dotted key, child indent)
+    skip_deeper_than: int | None = None
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if skip_deeper_than is not None and indent > skip_deeper_than:
+            continue
+        skip_deeper_than = None
+        match = _YAML_KEY.match(line)
+        if match is None:
+            skip_deeper_than = indent  # a sequence item or a scalar: its block is not keys
+            continue
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        if parents:
+            parent_indent, prefix, child_indent = parents[-1]
+            if child_indent is None:
+                parents[-1] = (parent_indent, prefix, indent)
+            elif child_indent != indent:
+                skip_deeper_than = indent
+                continue
+        elif indent:
+            continue
+        name = match.group(2).strip("'\"")
+        dotted = f"{parents[-1][1]}.{name}" if parents else name
+        keys.setdefault(dotted, (number, indent + 1))
+        if _YAML_PARENT.match(line, match.end()):
+            parents.append((indent, dotted, None))
+        else:
+            skip_deeper_than = indent
+    return keys
+
+
+def _toml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
+    keys: dict[str, tuple[int, int]] = {}
+    table = ""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        header = _TOML_TABLE.match(line)
+        if header and "=" not in line.split("]")[0]:
+            table = header.group(1).replace(" ", "")
+            column = line.index(header.group(1)) + 1
+            keys.setdefault(table, (number, column))
+            continue
+        match = _TOML_KEY.match(line)
+        if match:
+            name = match.group(2).strip("'\"")
+            dotted = f"{table}.{name}" if table else name
+            keys.setdefault(dotted, (number, len(match.group(1)) + 1))
+    return keys
+
+
+# --- templating ----------------------------------------------------------------------------
+
+
+def find_templating(text: str, start: int = 0) -> list[tuple[int, int, str]]:
+    """(start, end, "liquid" | "shortcode") of each template span in text[start:].
+
+    A tag never spans a blank line: an unclosed `{{` stays text instead of
+    swallowing the paragraphs after it. `{% raw %}` blocks may.
+    """
+    if "{{" not in text and "{%" not in text:
+        return []
+    spans: list[tuple[int, int, str]] = []
+    pos = start
+    while True:
+        match = _TEMPLATING.search(text, pos)
+        if match is None:
+            return spans
+        if match.lastgroup != "raw" and "\n\n" in match.group(0):
+            pos = match.start() + 2
+            continue
+        kind = "shortcode" if match.lastgroup == "shortcode" else "liquid"
+        spans.append((match.start(), match.end(), kind))
+        pos = match.end()
+
+
+def _mask(text: str, spans: list[tuple[int, int, str]], offset: int) -> str:
+    """Replace each span by filler of the same length, keeping its newlines."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end, _ in spans:
+        start, end = start - offset, end - offset
+        parts.append(text[pos:start])
+        parts.append("\n".join(FILL * len(piece) for piece in text[start:end].split("\n")))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _unmask(derived: str, masked: str, original: str) -> str:
+    """Put the original template text back into a string mistune derived from masked text."""
+    if FILL not in derived:
+        return derived
+    out: list[str] = []
+    done = 0
+    runs = _FILL_RUN.finditer(masked)
+    for run in _FILL_RUN.finditer(derived):
+        source = next((m for m in runs if len(m.group(0)) == len(run.group(0))), None)
+        if source is None:
+            return original
+        out.append(derived[done : run.start()])
+        out.append(original[source.start() : source.end()])
+        done = run.end()
+    out.append(derived[done:])
+    return "".join(out)
+
+
+# --- block positions -----------------------------------------------------------------------
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    return list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A block being parsed in a state: where child states it spawns begin."""
+
+    kind: str | None
+    start: int
+    kids: list[_PosState] = field(default_factory=list)
+    markers: list[int] = field(default_factory=list)
+    last_cursor: int = 0
+
+
+class _PosState(BlockState):
+    """A block state that knows, per line of its source, the file row and column."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.frames: list[_Frame] = []
+        self.lines: list[str] = []
+        self.starts: list[int] = [0]
+        self.rows: list[int] = [0]
+        self.cols: list[int] = [0]
+
+    def map_root(self, first_row: int) -> None:
+        self.lines = self.src.split("\n")
+        self.starts = _line_starts(self.lines)
+        self.rows = list(range(first_row, first_row + len(self.lines)))
+        self.cols = [0] * len(self.lines)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """0-based (row, column) in the file of an offset in this state's source."""
+        k = bisect_right(self.starts, offset) - 1
+        return self.rows[k], self.cols[k] + offset - self.starts[k]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> BlockState:
+        child = super().child_state(src, lazy_line_starts)
+        assert isinstance(child, _PosState)
+        child.map_from(self, self._first_line_of_child())
+        if self.frames:
+            self.frames[-1].kids.append(child)
+        return child
+
+    def _first_line_of_child(self) -> int:
+        """Which of this state's lines the next child state's first line comes from."""
+        frame = self.frames[-1] if self.frames else None
+        if frame is None:
+            return self.line_of(self.cursor)
+        if frame.kind != "list":
+            return self.line_of(frame.start)
+        marker = frame.start if not frame.kids else frame.last_cursor - 1
+        frame.last_cursor = self.cursor
+        line = self.line_of(marker)
+        marker = self.starts[line]
+        frame.markers.append(marker)
+        text = self.lines[line]
+        match = _LIST_MARKER.match(text)
+        empty_first = match is not None and not text[match.end() :].strip()
+        return line + 1 if empty_first else line
+
+    def map_from(self, parent: _PosState, first: int) -> None:
+        """Align each line of this child source with its parent line, on the right."""
+        self.lines = self.src.split("\n")
+        self.starts = _line_starts(self.lines)
+        last = len(parent.lines) - 1
+        rows: list[int] = []
+        cols: list[int] = []
+        for k, line in enumerate(self.lines):
+            j = min(first + k, last)
+            parent_line = parent.lines[j]
+            body = line.rstrip()
+            # right-align: only a prefix was removed (trailing space may be trimmed)
+            delta = len(parent_line.rstrip()) - len(body) if body else len(parent_line) - len(line)
+            rows.append(parent.rows[j])
+            cols.append(parent.cols[j] + max(delta, 0))
+        self.rows = rows
+        self.cols = cols
+
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            last["text"] += text
+            if last["_e"] != self.cursor:
+                last["_segs"].append((len(last["text"]) - len(text), self.cursor))
+            last["_e"] = self.cursor + len(text)
+        else:
+            self.tokens.append(
+                {
+                    "type": "paragraph",
+                    "text": text,
+                    "_st": self,
+                    "_s": self.cursor,
+                    "_e": self.cursor + len(text),
+                    "_segs": [(0, self.cursor)],
+                }
+            )
+
+    def append_paragraph(self) -> int | None:
+        end: int | None = super().append_paragraph()
+        if end:
+            self.tokens[-1]["_e"] = end
+        return end
+
+
+class _PosBlockParser(BlockParser):
+    """Marks each block token with its start and end offsets in its state."""
+
+    state_cls = _PosState
+
+    def parse_method(self, m: re.Match[str], state: BlockState) -> int | None:
+        assert isinstance(state, _PosState)
+        frame = _Frame(m.lastgroup, m.start())
+        count = len(state.tokens)
+        state.frames.append(frame)
+        try:
+            end: int | None = super().parse_method(m, state)
+        finally:
+            state.frames.pop()
+        stop = end or state.cursor
+        for token in state.tokens[count:]:
+            if "_s" not in token:
+                token.update(_st=state, _s=frame.start, _e=stop)
+                if token["type"] == "list":
+                    _mark_list_items(token, frame, state)
+        if m.lastgroup == "setex_heading" and end and state.tokens:
+            state.tokens[-1]["_e"] = end
+        elif m.lastgroup == "ref_footnote" and end:
+            state.env.setdefault("_footnotes", []).append((m, state))
+        return end
+
+    def parse_ref_link(self, m: re.Match[str], state: BlockState) -> int | None:
+        last = state.last_token()
+        continuing = last is not None and last["type"] == "paragraph"
+        end: int | None = super().parse_ref_link(m, state)
+        if end and not continuing:
+            state.env.setdefault("_definitions", []).append((m, state))
+        return end
+
+    def _parse_indent_code_fast(self, state: BlockState) -> int | None:
+        start, count = state.cursor, len(state.tokens)
+        end: int | None = super()._parse_indent_code_fast(state)
+        if end is not None and len(state.tokens) > count:
+            state.tokens[-1].update(_st=state, _s=start, _e=end)
+        return end
+
+
+def _mark_list_items(token: dict[str, Any], frame: _Frame, state: _PosState) -> None:
+    """List items start at their marker in the parent and end where their content ends."""
+    for item, kid, marker in zip(token["children"], frame.kids, frame.markers, strict=False):
+        item.update(_st=state, _s=marker)
+        if kid.src.strip():
+            item.update(_et=kid, _e=len(kid.src))
+        else:
+            item["_e"] = state.starts[state.line_of(marker)] + len(
+                state.lines[state.line_of(marker)]
+            )
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> mistune.Markdown:
+    plugins = [import_plugin(name) for name in _PLUGINS]
+    return mistune.Markdown(
+        renderer=None, block=_PosBlockParser(), inline=InlineParser(), plugins=plugins
+    )
+
+
+# --- tree building -------------------------------------------------------------------------
+
+
+class _Builder:
+    """Parses a document's body and turns mistune tokens into positioned `Node`s."""
+
+    def __init__(self, document: Document) -> None:
+        self.text = document.text
+        self.line_starts = _line_starts(self.text.split("\n"))
+        body_offset = len(self.text) - len(document.body)
+        found = find_templating(document.body)
+        self.spans = [(s + body_offset, e + body_offset) for s, e, _ in found]
+        self.kinds = {s + body_offset: kind for s, e, kind in found}
+        self.emitted: set[int] = set()
+        self.masked_text = self.text[:body_offset] + _mask(document.body, found, 0)
+        self.definitions: dict[str, RefDefinition] = {}
+        self.blocks = self._parse(document, body_offset)
+
+    def _parse(self, document: Document, body_offset: int) -> list[Node]:
+        md = _markdown()
+        src = self.masked_text[body_offset:]
+        state = _PosState()
+        state.process(src if src.endswith("\n") else src + "\n")
+        state.map_root(self._row_of(body_offset))
+        md.block.parse(state)
+        tokens = md.render_state(state)
+        assert isinstance(tokens, list)
+        self._collect_definitions(state)
+        blocks = [node for token in tokens if (node := self._block(token, None)) is not None]
+        blocks.extend(self._footnotes(md, state))
+        blocks.sort(key=lambda node: (node.line, node.column))
+        self._place_unclaimed_templating(blocks)
+        return blocks
+
+    # positions
+
+    def _row_of(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset) - 1
+
+    def _offset(self, row: int, col: int) -> int:
+        return self.line_starts[row] + col
+
+    def _node(
+        self,
+        kind: str,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        attrs: dict[str, Any],
+        parent: Node | None,
+    ) -> Node:
+        attrs["raw"] = self.text[self._offset(*start) : self._offset(*end)]
+        return Node(kind, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1, attrs, [], parent)
+
+    def _block_span(self, token: dict[str, Any]) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Start and end of a block token, trimmed to its first and last visible character."""
+        state: _PosState = token["_st"]
+        end_state: _PosState = token.get("_et", state)
+        start, end = token["_s"], token["_e"]
+        src = state.src
+        same = end_state is state
+        while start < len(src) and src[start] in " \t\n" and (not same or start < end):
+            start += 1
+        end_src = end_state.src
+        while end > 0 and end_src[end - 1] in " \t\n" and (not same or end > start):
+            end -= 1
+        return state.locate(start), end_state.locate(end)
+
+    # blocks
+
+    def _block(self, token: dict[str, Any], parent: Node | None) -> Node | None:
+        kind = token["type"]
+        if kind == "blank_line" or "_st" not in token:
+            return None
+        start, end = self._block_span(token)
+        node = self._node(kind, start, end, dict(token.get("attrs") or {}), parent)
+        if kind == "block_code":
+            self._code_attrs(node, token)
+        if kind == "table":
+            self._table(node, token)
+        elif kind in _CONTAINERS:
+            node.children = [
+                c for t in token["children"] if (c := self._block(t, node)) is not None
+            ]
+        elif kind in _INLINE_PARENTS:
+            self._inline_children(node, token)
+        return node
+
+    def _code_attrs(self, node: Node, token: dict[str, Any]) -> None:
+        masked = self.masked_text[self._offset(node.line - 1, node.column - 1) :][
+            : len(node.attrs["raw"])
+        ]
+        node.attrs["code"] = _unmask(token["raw"], masked, node.attrs["raw"])
+        if "info" in node.attrs:
+            node.attrs["info"] = _unmask(node.attrs["info"], masked, node.attrs["raw"])
+
+    def _inline_children(self, node: Node, token: dict[str, Any]) -> None:
+        state: _PosState = token["_st"]
+        segs: list[tuple[int, int]] = token.get("_segs") or [(0, token["_s"])]
+        if token["type"] == "heading" and token.get("style") == "atx":
+            segs = [(0, _atx_text_start(state.src, token["_s"]))]
+        _Inline(self, state, segs, token.get("_e", len(state.src))).run(token["children"], node)
+
+    def _table(self, node: Node, token: dict[str, Any]) -> None:
+        """One row per table line (the delimiter row skipped); cells split as mistune does."""
+        state: _PosState = token["_st"]
+        first = state.line_of(token["_s"])
+        piped = state.lines[first].lstrip(" ").startswith("|")
+        head_token, body_token = token["children"]
+        node.children.append(self._row("table_head", state, first, head_token, node, piped))
+        rows = body_token["children"]
+        if rows:
+            last = first + 1 + len(rows)
+            body = self._node(
+                "table_body",
+                self._line_start(state, first + 2),
+                self._line_end(state, last),
+                {},
+                node,
+            )
+            for offset, row_token in enumerate(rows):
+                body.children.append(
+                    self._row("table_row", state, first + 2 + offset, row_token, body, piped)
+                )
+            node.children.append(body)
+
+    def _line_start(self, state: _PosState, line: int) -> tuple[int, int]:
+        return state.locate(state.starts[line] + _indent(state.lines[line]))
+
+    def _line_end(self, state: _PosState, line: int) -> tuple[int, int]:
+        return state.locate(state.starts[line] + len(state.lines[line].rstrip()))
+
+    def _row(
+        self,
+        kind: str,
+        state: _PosState,
+        line: int,
+        token: dict[str, Any],
+        parent: Node,
+        piped: bool,
+    ) -> Node:
+        row = self._node(
+            kind, self._line_start(state, line), self._line_end(state, line), {}, parent
+        )
+        base = state.starts[line]
+        spans = _cell_spans(state.lines[line], piped)
+        for cell_token, (start, end) in zip(token["children"], spans, strict=False):
+            attrs = dict(cell_token.get("attrs") or {})
+            cell = self._node(
+                "table_cell", state.locate(base + start), state.locate(base + end), attrs, row
+            )
+            _Inline(self, state, [(0, base + start)], base + end).run(cell_token["children"], cell)
+            row.children.append(cell)
+        return row
+
+    # definitions and footnotes
+
+    def _collect_definitions(self, state: _PosState) -> None:
+        refs: dict[str, dict[str, Any]] = state.env.get("ref_links", {})
+        for m, def_state in state.env.get("_definitions", []):
+            label = m.group("reflink_1")
+            key = normalize_label(label)
+            if key in self.definitions or key not in refs:
+                continue
+            row, col = def_state.locate(m.start() + _indent(m.group(0)))
+            url = self._definition_url(m, def_state, refs[key]["url"])
+            self.definitions[key] = RefDefinition(
+                label, url, refs[key].get("title"), row + 1, col + 1
+            )
+
+    def _definition_url(self, m: re.Match[str], state: _PosState, url: str) -> str:
+        href, href_pos = parse_link_href(state.src, m.end(), block=True)
+        if href is None or href_pos is None:
+            return url
+        return self._restored_url(state, href_pos - len(href), href_pos, url)
+
+    def _restored_url(self, state: _PosState, start: int, end: int, url: str) -> str:
+        """The original destination text when a template was masked inside it."""
+        if FILL not in state.src[start:end]:
+            return url
+        begin = self._offset(*state.locate(start))
+        return self.text[begin : self._offset(*state.locate(end))].strip("<>")
+
+    def _footnotes(self, md: mistune.Markdown, root: _PosState) -> list[Node]:
+        notes: list[str] = root.env.get("footnotes") or []
+        nodes: list[Node] = []
+        seen: set[str] = set()
+        for m, state in root.env.get("_footnotes", []):
+            key = normalize_label(m.group("footnote_key"))
+            if key in seen:
+                continue
+            seen.add(key)
+            index = notes.index(key) + 1 if key in notes else None
+            token = self._footnote_token(md, m, state, key, index or 0)
+            node = self._block(token, None)
+            if node is not None:
+                node.attrs.update(key=m.group("footnote_key"), index=index)
+                nodes.append(node)
+        return nodes
+
+    def _footnote_token(
+        self, md: mistune.Markdown, m: re.Match[str], state: _PosState, key: str, index: int
+    ) -> dict[str, Any]:
+        text_start = m.start("footnote_text")
+        first = text_start + len(m.group("footnote_text")) - len(m.group("footnote_text").lstrip())
+        state.frames.append(_Frame("footnote", first))
+        try:
+            item = parse_footnote_item(md.block, key, index, state)
+        finally:
+            state.frames.pop()
+        for child in item["children"]:
+            if "_st" not in child:
+                child.update(_st=state, _s=first, _e=m.end(), _segs=[(0, first)])
+        holder = _PosState()
+        holder.env = state.env
+        holder.tokens = item["children"]
+        item["children"] = md.render_state(holder)
+        item.update(_st=state, _s=m.start(), _e=m.end())
+        return item
+
+    # templating nodes
+
+    def templating_node(self, start: int, parent: Node | None) -> Node | None:
+        """The liquid/shortcode node of the span containing file offset `start`, once."""
+        index = bisect_right(self.spans, (start, len(self.text) + 1)) - 1
+        if index < 0 or not self.spans[index][0] <= start < self.spans[index][1]:
+            return None
+        span_start, span_end = self.spans[index]
+        if span_start in self.emitted:
+            return None
+        self.emitted.add(span_start)
+        begin = (self._row_of(span_start), span_start - self.line_starts[self._row_of(span_start)])
+        finish = (self._row_of(span_end), span_end - self.line_starts[self._row_of(span_end)])
+        return self._node(self.kinds[span_start], begin, finish, {}, parent)
+
+    def _place_unclaimed_templating(self, blocks: list[Node]) -> None:
+        """Spans not met in inline text (code, HTML, link targets) join the innermost node."""
+        for start, _ in self.spans:
+            if start in self.emitted:
+                continue
+            siblings, parent = _innermost(
+                blocks, self._row_of(start) + 1, start - self.line_starts[self._row_of(start)] + 1
+            )
+            node = self.templating_node(start, parent)
+            if node is not None:
+                where = bisect_right(
+                    [(n.line, n.column) for n in siblings], (node.line, node.column)
+                )
+                siblings.insert(where, node)
+
+
+def _innermost(nodes: list[Node], line: int, column: int) -> tuple[list[Node], Node | None]:
+    siblings, parent = nodes, None
+    while True:
+        inside = next(
+            (
+                n
+                for n in siblings
+                if (n.line, n.column) <= (line, column) < (n.end_line, n.end_column)
+            ),
+            None,
+        )
+        if inside is None:
+            return siblings, parent
+        siblings, parent = inside.children, inside
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _atx_text_start(src: str, start: int) -> int:
+    pos = start
+    while pos < len(src) and src[pos] in " \t":
+        pos += 1
+    while pos < len(src) and src[pos] == "#":
+        pos += 1
+    while pos < len(src) and src[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _cell_spans(line: str, piped: bool) -> list[tuple[int, int]]:
+    """(start, end) of each cell's stripped text in a table row line, as mistune splits it."""
+    text_end = len(line.rstrip(" \t"))
+    start = 0
+    if piped:
+        start = _indent(line) + 1 if line.lstrip(" \t").startswith("|") else 0
+        text_end -= 1
+    spans: list[tuple[int, int]] = []
+    cell = start
+    pos = start
+    while pos <= text_end:
+        if pos == text_end or (line[pos] == "|" and not _escaped(line, pos)):
+            piece = line[cell:pos]
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(
+                (cell + lead, cell + len(piece.rstrip())) if piece.strip() else (cell, cell)
+            )
+            cell = pos + 1
+        pos += 1
+    return spans
+
+
+def _escaped(text: str, pos: int) -> bool:
+    count = 0
+    pos -= 1
+    while pos >= 0 and text[pos] == "\\":
+        count += 1
+        pos -= 1
+    return count % 2 == 1
+
+
+# --- inline positions ----------------------------------------------------------------------
+
+
+class _Inline:
+    """Walks one block's inline tokens over its source text with a moving cursor."""
+
+    def __init__(
+        self, builder: _Builder, state: _PosState, segs: list[tuple[int, int]], end: int
+    ) -> None:
+        self.builder = builder
+        self.state = state
+        src = state.src
+        if len(segs) == 1:
+            self.src = src[segs[0][1] : end]
+            self.bases = [0]
+            self.offsets = [segs[0][1]]
+        else:
+            bounds = [*(s for _, s in segs[1:]), end]
+            pieces = [src[s:stop] for (_, s), stop in zip(segs, bounds, strict=False)]
+            self.src = "".join(pieces)
+            self.bases = list(accumulate((len(p) for p in pieces[:-1]), initial=0))
+            self.offsets = [s for _, s in segs]
+        lead = len(self.src) - len(self.src.lstrip(_STRIP))
+        self.pos = lead
+
+    def at(self, index: int) -> tuple[int, int]:
+        k = bisect_right(self.bases, index) - 1 if len(self.bases) > 1 else 0
+        return self.state.locate(self.offsets[k] + index - self.bases[k])
+
+    def end_at(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.at(start)
+        row, col = self.at(end - 1)
+        return row, col + 1
+
+    def run(self, tokens: list[dict[str, Any]], parent: Node) -> None:
+        for token in tokens:
+            self.token(token, parent)
+
+    def token(self, token: dict[str, Any], parent: Node) -> None:
+        kind = token["type"]
+        if kind == "text":
+            self.text(token["raw"], parent)
+            return
+        start = self.pos
+        attrs = dict(token.get("attrs") or {})
+        node: Node | None
+        if kind in _DELIMITED:
+            node = self.delimited(kind, token, attrs, parent)
+        elif kind in ("link", "image"):
+            node = self.link(kind, token, attrs, parent)
+        else:
+            node = self.simple(kind, token, attrs, parent)
+        if node is not None:
+            parent.children.append(node)
+        elif self.pos == start:
+            self.pos += 1
+
+    def make(self, kind: str, start: int, attrs: dict[str, Any], parent: Node) -> Node:
+        return self.builder._node(kind, self.at(start), self.end_at(start, self.pos), attrs, parent)
+
+    def text(self, raw: str, parent: Node) -> None:
+        src, start = self.src, self.pos
+        if src.startswith(raw, start):
+            self.pos = start + len(raw)
+        else:
+            self.pos = _match_escaped(src, raw, start)
+        if FILL in src[start : self.pos]:
+            self.split_templating(start, parent)
+            return
+        node = self.make("text", start, {"text": raw}, parent)
+        parent.children.append(node)
+
+    def split_templating(self, start: int, parent: Node) -> None:
+        """Text holding masked templates becomes text / liquid / shortcode nodes."""
+        stop, piece = self.pos, start
+        for run in _FILL_RUN.finditer(self.src, start, stop):
+            if run.start() > piece:
+                self.piece("text", piece, run.start(), parent)
+            row, col = self.at(run.start())
+            node = self.builder.templating_node(self.builder._offset(row, col), parent)
+            if node is not None:
+                parent.children.append(node)
+            piece = run.end()
+        if piece < stop:
+            self.piece("text", piece, stop, parent)
+        self.pos = stop
+
+    def piece(self, kind: str, start: int, stop: int, parent: Node) -> None:
+        node = self.builder._node(kind, self.at(start), self.end_at(start, stop), {}, parent)
+        node.attrs["text"] = node.attrs["raw"]
+        parent.children.append(node)
+
+    def skip_to(self, chars: str) -> int:
+        """Move to the next character in `chars` (the cursor should already be there)."""
+        src, pos = self.src, self.pos
+        while pos < len(src) and src[pos] not in chars:
+            pos += 1
+        self.pos = pos
+        return pos
+
+    def delimited(
+        self, kind: str, token: dict[str, Any], attrs: dict[str, Any], parent: Node
+    ) -> Node:
+        width = _DELIMITED[kind]
+        start = self.skip_to("*_~")
+        self.pos += width
+        node = self.builder._node(kind, self.at(start), self.at(start), attrs, parent)
+        self.run(token.get("children", []), node)
+        self.skip_to("*_~")
+        self.pos = min(self.pos + width, len(self.src))
+        node.end_line, node.end_column = (v + 1 for v in self.end_at(start, self.pos))
+        node.attrs["raw"] = self.slice(start, self.pos)
+        return node
+
+    def slice(self, start: int, stop: int) -> str:
+        b = self.builder
+        return b.text[b._offset(*self.at(start)) : b._offset(*self.end_at(start, stop))]
+
+    def simple(
+        self, kind: str, token: dict[str, Any], attrs: dict[str, Any], parent: Node
+    ) -> Node | None:
+        src = self.src
+        start = self.pos
+        if kind == "codespan":
+            start = self.skip_to("`")
+            run = len(src[start:]) - len(src[start:].lstrip("`"))
+            close = src.find("`" * run, start + run)
+            self.pos = close + run if close >= 0 else start + run
+            attrs["code"] = token["raw"]
+        elif kind == "inline_html":
+            found = src.find(token["raw"], start)
+            start = found if found >= 0 else start
+            self.pos = start + len(token["raw"])
+        elif kind == "footnote_ref":
+            start = src.find("[^", start)
+            if start < 0:
+                return None
+            self.pos = src.find("]", start) + 1
+            attrs["key"] = token["raw"]
+        elif kind in ("softbreak", "linebreak"):
+            while start < len(src) and src[start] in " \\":
+                start += 1
+            self.pos = start + 1
+            while self.pos < len(src) and src[self.pos] in " \t":
+                self.pos += 1
+            return None
+        else:
+            self.run(token.get("children", []), parent)
+            return None
+        node = self.make(kind, start, attrs, parent)
+        if kind == "codespan":
+            node.attrs["code"] = self.unmask(token["raw"], start, node)
+        return node
+
+    def unmask(self, derived: str, start: int, node: Node) -> str:
+        if FILL not in derived:
+            return derived
+        begin = self.builder._offset(*self.at(start))
+        masked = self.builder.masked_text[begin : begin + len(node.attrs["raw"])]
+        return _unmask(derived, masked, node.attrs["raw"])
+
+    def link(self, kind: str, token: dict[str, Any], attrs: dict[str, Any], parent: Node) -> Node:
+        src = self.src
+        start = self.skip_to("![<h" if kind == "link" else "!")
+        node = self.builder._node(kind, self.at(start), self.at(start), attrs, parent)
+        first = src[start] if start < len(src) else ""
+        if first == "<" or (first == "h" and kind == "link"):
+            self.autolink(token, node, first)
+        else:
+            self.pos = start + (2 if first == "!" else 1)
+            self.run(token.get("children", []), node)
+            self.destination(token, node)
+        node.end_line, node.end_column = (v + 1 for v in self.end_at(start, self.pos))
+        node.attrs["raw"] = self.slice(start, self.pos)
+        node.attrs["text"] = _plain_text(node)
+        if "label" in token:
+            node.attrs["label"] = token["label"]
+            definition = self.builder.definitions.get(normalize_label(token["label"]))
+            if definition is not None:
+                definition.used = True
+        return node
+
+    def autolink(self, token: dict[str, Any], node: Node, first: str) -> None:
+        start = self.pos
+        text = token["children"][0]["raw"] if token.get("children") else ""
+        if first == "<":
+            close = self.src.find(">", start)
+            self.pos = close + 1 if close >= 0 else start + len(text) + 2
+            node.attrs["autolink"] = True
+            inner = (start + 1, self.pos - 1)
+        else:
+            self.pos = start + len(text)
+            node.attrs["bare"] = True
+            inner = (start, self.pos)
+        child = self.builder._node("text", self.at(inner[0]), self.end_at(*inner), {}, node)
+        child.attrs["text"] = child.attrs["raw"]
+        node.children.append(child)
+        self.restore_url(node, *inner)
+
+    def destination(self, token: dict[str, Any], node: Node) -> None:
+        """Past the closing `]`: an inline `(url "title")`, a `[label]`, `[]`, or nothing."""
+        src = self.src
+        close = self.skip_to("]")
+        after = close + 1
+        self.pos = after
+        if "label" not in token and src.startswith("(", after):
+            _, next_pos = parse_link(src, after + 1)
+            if next_pos is not None:
+                self.pos = next_pos
+                href_start = after + 1
+                while href_start < len(src) and src[href_start] in " \t\n":
+                    href_start += 1
+                href, href_end = parse_link_href(src, href_start)
+                if href is not None and href_end is not None:
+                    angle = src.startswith("<", href_start)
+                    self.restore_url(node, href_start + angle, href_end - angle)
+        elif "label" in token and src.startswith("[", after):
+            _, next_pos = parse_link_label(src, after + 1)
+            if next_pos is not None:
+                self.pos = next_pos
+
+    def restore_url(self, node: Node, start: int, stop: int) -> None:
+        if FILL in self.src[start:stop]:
+            node.attrs["url"] = self.slice(start, stop)
+
+
+def _match_escaped(src: str, raw: str, pos: int) -> int:
+    """End of `raw` in `src` from `pos`, where the source may hold backslash escapes."""
+    for char in raw:
+        if pos < len(src) and src[pos] == char:
+            pos += 1
+        elif pos + 1 < len(src) and src[pos] == "\\" and src[pos + 1] == char:
+            pos += 2
+        else:
+            found = src.find(char, pos)
+            if found < 0:
+                return pos
+            pos = found + 1
+    return pos
+
+
+def _plain_text(node: Node) -> str:
+    parts: list[str] = []
+    stack = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        if child.type in ("text", "codespan", "liquid", "shortcode"):
+            parts.append(str(child.attrs.get("text", child.attrs.get("code", child.attrs["raw"]))))
+        stack.extend(reversed(child.children))
+    return "".join(parts)
