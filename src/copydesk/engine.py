@@ -25,7 +25,7 @@ from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
 from copydesk.errors import CopydeskError, UsageError
 from copydesk.registry import Registry, load_registry
 from copydesk.rules.base import Context, Rule, Violation
-from copydesk.suppress import NONE, Suppressions, find_suppressions, stale_suppressions
+from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
 
 if TYPE_CHECKING:
     from copydesk.model import Finding
@@ -100,7 +100,7 @@ class FileResult:
     path: Path
     ruleset: int
     hits: list[tuple[str, Violation]] = field(default_factory=list)
-    suppressions: Suppressions = NONE
+    suppressions: Suppressions = field(default_factory=Suppressions)
     facts: dict[str, Any] = field(default_factory=dict)
     errors: list[LintError] = field(default_factory=list)
 

@@ -76,7 +76,6 @@ class Suppressions:
         return hit
 
 
-NONE = Suppressions()
 
 
 def find_suppressions(parsed: ParsedFile, names: Mapping[str, str]) -> Suppressions:
@@ -88,7 +87,7 @@ def find_suppressions(parsed: ParsedFile, names: Mapping[str, str]) -> Suppressi
     if "copydesk" in parsed.document.body:
         directives.extend(_comment_directives(parsed))
     if not directives:
-        return NONE
+        return Suppressions()
     directives.sort(key=lambda d: (d.line, d.column))
     return Suppressions(directives, spans_of(directives, names))
 
