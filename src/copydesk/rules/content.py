@@ -1,0 +1,333 @@
+"""Content rules (CD4xx): what a reader sees in the body.
+
+Mojibake and heading structure are judged outside code and templating. Liquid
+and Hugo shortcode balance is judged on the whole body, code included,
+because both generators expand templating inside code blocks too — that is
+why `{% raw %}` and `{{</* */>}}` exist. Platform boilerplate and house style
+are declarative packs (rules/boilerplate.yml, rules/house-style.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from copydesk.rules.base import Context, Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.model import Severity
+    from copydesk.parse import Node, ParsedFile
+
+
+def _continuation_bytes() -> str:
+    """UTF-8 continuation bytes (0x80-0xBF) as a cp1252 (else Latin-1) reader shows them."""
+    chars = []
+    for byte in range(0x80, 0xC0):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return re.escape("".join(chars))
+
+
+_CONT = _continuation_bytes()
+# UTF-8 read as cp1252: a lead byte shown as Â/Ã (U+0080-00FF), â/ï (U+2000-2FFF,
+# U+F000-FFFF: quotes, dashes, BOM) or ð (emoji), followed by its continuation bytes.
+MOJIBAKE = re.compile(rf"(?:[ÂÃ][{_CONT}]|[âï][{_CONT}]{{2}}|ð[{_CONT}]{{3}})+")
+
+
+# --- positions outside code ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeMap:
+    """Where code sits in the file: whole lines of code blocks, spans of inline code."""
+
+    lines: frozenset[int]
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    def covers(self, line: int, column: int) -> bool:
+        if line in self.lines:
+            return True
+        return any((l1, c1) <= (line, column) < (l2, c2) for l1, c1, l2, c2 in self.spans)
+
+
+def code_map(parsed: ParsedFile) -> CodeMap:
+    lines: set[int] = set()
+    spans: list[tuple[int, int, int, int]] = []
+    for node in parsed.of_type("block_code", "codespan"):
+        end_line = node.end_line or node.line
+        if node.type == "block_code":
+            lines.update(range(node.line, end_line + 1))
+        else:
+            spans.append((node.line, node.column, end_line, node.end_column or node.column + 1))
+    return CodeMap(frozenset(lines), tuple(spans))
+
+
+def body_position(ctx: Context, offset: int) -> tuple[int, int]:
+    """File (line, column) of an offset into the body."""
+    body: str = ctx.parsed.document.body
+    before = body[:offset]
+    line = ctx.parsed.document.body_line + before.count("\n")
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+# --- rules ------------------------------------------------------------------------
+
+
+class Mojibake(Rule):
+    """Text shows UTF-8 read as cp1252/Latin-1: `â€™`, `Ã©`, `Â `.
+
+    What it does: finds the byte patterns UTF-8 leaves when it was decoded as
+    Windows-1252 or Latin-1 somewhere along the way, in front matter and body,
+    outside code and templating, and names the character it most likely was.
+    Why is this bad? Readers see garbage where quotes, dashes and accents
+    should be; it usually means one export step used the wrong encoding.
+    `copydesk migrate` repairs it.
+    Example:
+        It doesnâ€™t work in CafÃ© mode.
+    Use instead:
+        It doesn’t work in Café mode.
+    """
+
+    code: ClassVar[str] = "CD401"
+    name: ClassVar[str] = "mojibake"
+    summary: ClassVar[str] = "text looks double-encoded (mojibake)"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        code = code_map(ctx.parsed)
+        lines = ctx.parsed.document.text.split("\n")
+        for number, text in enumerate(lines, start=1):
+            for match in MOJIBAKE.finditer(text):
+                column = match.start() + 1
+                if code.covers(number, column) or ctx.parsed.in_templating(number, column):
+                    continue
+                yield Violation(number, column, _mojibake_message(match.group(0)))
+
+
+def _mojibake_message(found: str) -> str:
+    try:
+        repaired = found.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return f"mojibake '{found}' (text decoded with the wrong encoding)"
+    return f"mojibake '{found}' (probably '{repaired}')"
+
+
+def headings(parsed: ParsedFile) -> list[Node]:
+    return sorted(parsed.of_type("heading"), key=lambda node: (node.line, node.column))
+
+
+def level(node: Node) -> int:
+    return int(node.attrs.get("level") or 0)
+
+
+class HeadingLevelJump(Rule):
+    """A heading skips a level (`##` followed by `####`).
+
+    What it does: reports a heading more than one level deeper than the
+    heading before it.
+    Why is this bad? Screen readers and tables of contents use the levels as
+    an outline; a skipped level is a hole in it, and often a styling hack.
+    Example:
+        ## Setup
+        #### Install
+    Use instead:
+        ## Setup
+        ### Install
+    """
+
+    code: ClassVar[str] = "CD402"
+    name: ClassVar[str] = "heading-level-jump"
+    summary: ClassVar[str] = "heading skips a level"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        previous = 0
+        for node in headings(ctx.parsed):
+            current = level(node)
+            if previous and current > previous + 1:
+                yield self.at(node, f"heading jumps from h{previous} to h{current}")
+            previous = current
+
+
+class MultipleH1(Rule):
+    """The body has more than one level-1 heading.
+
+    What it does: reports every H1 after the first one in the body.
+    Why is this bad? A page has one H1, its title; themes render the front
+    matter title as that H1, so body sections should start at `##`.
+    Example:
+        # Part one
+        # Part two
+    Use instead:
+        ## Part one
+        ## Part two
+    """
+
+    code: ClassVar[str] = "CD403"
+    name: ClassVar[str] = "multiple-h1"
+    summary: ClassVar[str] = "more than one H1 in the body"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        first: Node | None = None
+        for node in headings(ctx.parsed):
+            if level(node) != 1:
+                continue
+            if first is None:
+                first = node
+            else:
+                yield self.at(node, f"another H1 (the first is on line {first.line})")
+
+
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
+LIQUID_BLOCKS = (
+    "if",
+    "unless",
+    "case",
+    "for",
+    "tablerow",
+    "capture",
+    "comment",
+    "raw",
+    "highlight",
+)
+_OPAQUE = ("raw", "comment")  # their content is not parsed as Liquid
+
+
+@dataclass(frozen=True)
+class Tag:
+    """An opening or closing template tag at a body offset."""
+
+    name: str
+    closing: bool
+    offset: int
+    text: str
+
+
+def liquid_tags(body: str) -> Iterator[Tag]:
+    """Liquid tags in order; the content of `raw` and `comment` is skipped, as Liquid does."""
+    position = 0
+    while match := _LIQUID_TAG.search(body, position):
+        name = match.group(1)
+        closing = name.startswith("end")
+        yield Tag(name[3:] if closing else name, closing, match.start(), f"{{% {name} %}}")
+        position = match.end()
+        if name in _OPAQUE:
+            end = re.compile(rf"\{{%-?\s*end{name}\s*-?%\}}").search(body, position)
+            if end is None:
+                return
+            yield Tag(name, True, end.start(), f"{{% end{name} %}}")
+            position = end.end()
+
+
+def unbalanced(tags: list[Tag], blocks: set[str], closer: str) -> Iterator[tuple[Tag, str]]:
+    """(tag, message) for every block tag without its partner, innermost first."""
+    stack: list[Tag] = []
+    for tag in tags:
+        if tag.name not in blocks:
+            continue
+        if not tag.closing:
+            stack.append(tag)
+            continue
+        names = [open_tag.name for open_tag in stack]
+        if tag.name not in names:
+            yield tag, f"'{tag.text}' has no opening '{tag.text.replace(closer, '', 1)}'"
+            continue
+        while stack[-1].name != tag.name:
+            yield _unclosed(stack.pop(), closer)
+        stack.pop()
+    while stack:
+        yield _unclosed(stack.pop(), closer)
+
+
+def _unclosed(tag: Tag, closer: str) -> tuple[Tag, str]:
+    return tag, f"'{tag.text}' is never closed"
+
+
+class UnbalancedLiquid(Rule):
+    """A Liquid block tag is not closed, or a closing tag has no opening.
+
+    What it does: pairs `{% if %}`/`{% endif %}`, `for`, `unless`, `case`,
+    `capture`, `comment`, `raw`, `highlight` and any tag whose `end…` form
+    appears in the post (plus the `liquid-block-tags` option), code included —
+    Jekyll expands Liquid inside code blocks too. Tags inside `{% raw %}`
+    and `{% comment %}` do not count, as in Liquid.
+    Why is this bad? Jekyll stops the build with "Liquid syntax error", or
+    swallows the rest of the post into the open block.
+    Example:
+        {% if page.comments %}
+        Comments are open.
+    Use instead:
+        {% if page.comments %}
+        Comments are open.
+        {% endif %}
+    """
+
+    code: ClassVar[str] = "CD404"
+    name: ClassVar[str] = "unbalanced-liquid"
+    summary: ClassVar[str] = "Liquid block tag without its partner"
+    severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = {"liquid-block-tags": []}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        tags = list(liquid_tags(ctx.parsed.document.body))
+        blocks = {*LIQUID_BLOCKS, *ctx.settings["liquid-block-tags"]}
+        blocks |= {tag.name for tag in tags if tag.closing}
+        for tag, message in unbalanced(tags, blocks, "end"):
+            yield Violation(*body_position(ctx, tag.offset), message)
+
+
+_SHORTCODE = re.compile(r"\{\{<(.*?)>\}\}|\{\{%(.*?)%\}\}", re.DOTALL)
+
+
+def shortcode_tags(body: str) -> Iterator[Tag]:
+    """Hugo shortcodes in order, with self-closing ones and `{{</* */>}}` left out."""
+    for match in _SHORTCODE.finditer(body):
+        inner = (match.group(1) if match.group(1) is not None else match.group(2)).strip()
+        delimiter = "<" if match.group(1) is not None else "%"
+        if inner.startswith("/*") or inner.endswith("/") or not inner.strip("/"):
+            continue  # an escaped (commented) shortcode, or self-closing
+        closing = inner.startswith("/")
+        name = inner.lstrip("/").split()[0]
+        text = f"{{{{{delimiter} {'/' if closing else ''}{name} {_mirror(delimiter)}}}}}"
+        yield Tag(name, closing, match.start(), text)
+
+
+def _mirror(delimiter: str) -> str:
+    return ">" if delimiter == "<" else "%"
+
+
+class UnbalancedShortcode(Rule):
+    """A paired Hugo shortcode is not closed, or a closing one has no opening.
+
+    What it does: pairs `{{< name >}}` with `{{< /name >}}` (and the `{{% %}}`
+    forms) for every shortcode name that appears in a closing form somewhere
+    in the post, plus the names in the `paired-shortcodes` option. Self-closing
+    `{{< name />}}` and escaped `{{</* name */>}}` do not count; shortcodes
+    that never close (`{{< ref >}}`) are not checked.
+    Why is this bad? Hugo fails the build ("unclosed shortcode") or renders
+    the rest of the post as the shortcode's inner content.
+    Example:
+        {{< notice warning >}}
+        Back up first.
+    Use instead:
+        {{< notice warning >}}
+        Back up first.
+        {{< /notice >}}
+    """
+
+    code: ClassVar[str] = "CD405"
+    name: ClassVar[str] = "unbalanced-shortcode"
+    summary: ClassVar[str] = "paired Hugo shortcode without its partner"
+    severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = {"paired-shortcodes": []}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        tags = list(shortcode_tags(ctx.parsed.document.body))
+        paired = {*ctx.settings["paired-shortcodes"], *(tag.name for tag in tags if tag.closing)}
+        for tag, message in unbalanced(tags, paired, "/"):
+            yield Violation(*body_position(ctx, tag.offset), message)

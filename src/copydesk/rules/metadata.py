@@ -1,0 +1,682 @@
+"""Metadata rules (CD3xx): is the front matter there, valid, and consistent?
+
+Lint runs on canonical posts and on raw, un-migrated ones (Jekyll, Medium,
+plain text), so each rule decides what it can fairly ask of both:
+
+- every post: front matter present and readable, a title, a date that parses
+  (raw posts may use `published_at`/`pubDate`, or the file-name date), no date
+  in the future, the file-name date agreeing with the front matter, no H1 that
+  repeats the title, unique slugs, a description of sensible length;
+- canonical posts only (a `source` mapping in the front matter): the full
+  `Post` schema and the key allow-list, because raw posts are *expected* to
+  carry keys that migration maps or moves to `extra`.
+
+Pydantic is imported only by the schema rule, when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from copydesk.rules.base import Context, Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.model import Severity
+    from copydesk.parse import Node
+
+DATE_KEYS_RAW = ("date", "published_at", "pubDate")
+UPDATED_KEYS_RAW = ("updated", "last_modified_at", "lastmod", "modified")
+DESCRIPTION_KEYS_RAW = ("description", "excerpt", "summary", "subtitle")
+CANONICAL_KEYS = (
+    "title", "date", "updated", "slug", "description", "tags", "categories", "image",
+    "authors", "canonical_url", "layout", "draft", "aliases", "source", "extra",
+)  # fmt: skip
+
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_ERROR_LINE = re.compile(r"\bon line (\d+)\b")
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_STAMP = re.compile(
+    r"(?P<day>\d{4}-\d{1,2}-\d{1,2})[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?\s*(?P<zone>.*)"
+)
+_ZONE = re.compile(r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
+_UTC_NAMES = frozenset({"z", "utc", "gmt", "ut"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+# --- shared reading of the front matter -------------------------------------------
+
+
+def front_matter(ctx: Context) -> Mapping[str, Any] | None:
+    """The parsed front matter; None when absent or unreadable (other rules report why)."""
+    data = ctx.parsed.front_matter
+    return data if isinstance(data, Mapping) else None
+
+
+def has_front_matter_text(ctx: Context) -> bool:
+    return ctx.parsed.document.front_matter is not None
+
+
+def is_canonical(data: Mapping[str, Any]) -> bool:
+    """A migrated post carries its provenance; the writer always adds `source`."""
+    return isinstance(data.get("source"), Mapping)
+
+
+def date_keys(data: Mapping[str, Any]) -> tuple[str, ...]:
+    return ("date",) if is_canonical(data) else DATE_KEYS_RAW
+
+
+def first_key(data: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of `keys` with a value (an empty `date:` counts as absent)."""
+    return next((key for key in keys if data.get(key) not in (None, "")), None)
+
+
+def title_problem(ctx: Context) -> str | None:
+    """Why the post has no usable title, or None. Unreadable front matter: not our call."""
+    if ctx.parsed.front_matter_error is not None:
+        return None
+    data = front_matter(ctx)
+    if data is None:
+        return "post has no title (the file has no front matter)"
+    if "title" not in data:
+        return "front matter has no 'title'"
+    value = data["title"]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "'title' is empty"
+    return None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A front matter value as a date or datetime, or None when it is not one.
+
+    Accepts what the migration accepts: YAML dates and timestamps, ISO 8601
+    strings with `T` or a space and an optional offset (`Z`, `+0200`,
+    `GMT-2`), and RFC 2822 (`pubDate`). A naive datetime is still a date here;
+    the schema rule decides whether canonical posts may carry one.
+    """
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if match := _DAY.fullmatch(text):
+        return _day(match[0])
+    if match := _STAMP.fullmatch(text):
+        return _stamp(match)
+    return _rfc2822(text)
+
+
+def _day(text: str) -> dt.date | None:
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _stamp(match: re.Match[str]) -> dt.datetime | None:
+    day = _day(match["day"])
+    valid, zone = _zone(match["zone"].strip())
+    if day is None or not valid:
+        return None
+    micro = int((match["frac"] or "0")[:6].ljust(6, "0"))
+    try:
+        clock = dt.time(int(match["h"]), int(match["mi"]), int(match["s"] or 0), micro)
+    except ValueError:
+        return None
+    return dt.datetime.combine(day, clock, tzinfo=zone)
+
+
+def _zone(text: str) -> tuple[bool, dt.tzinfo | None]:
+    """(is it a valid zone, the offset); no text is valid and means "no offset"."""
+    if not text:
+        return True, None
+    if text.lower() in _UTC_NAMES:
+        return True, dt.UTC
+    match = _ZONE.fullmatch(text)
+    if not match or int(match["h"]) > 23:
+        return False, None
+    minutes = int(match["h"]) * 60 + int(match["m"] or 0)
+    sign = -1 if match["sign"] == "-" else 1
+    return True, dt.timezone(dt.timedelta(minutes=sign * minutes))
+
+
+def _rfc2822(text: str) -> dt.datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def file_name_date(path: Path) -> dt.date | None:
+    match = _FILE_DATE.match(path.name)
+    return _day(f"{match[1]}-{match[2]}-{match[3]}") if match else None
+
+
+def post_date(ctx: Context) -> tuple[str, dt.date] | None:
+    """(key, parsed value) of the post's date, when it has one that parses."""
+    data = front_matter(ctx)
+    if data is None:
+        return None
+    key = first_key(data, date_keys(data))
+    value = parse_date(data[key]) if key else None
+    return (key, value) if key and value else None
+
+
+def is_draft(data: Mapping[str, Any]) -> bool:
+    status = data.get("status")
+    return (
+        data.get("draft") is True
+        or data.get("published") is False
+        or (isinstance(status, str) and status.lower() == "draft")
+    )
+
+
+def slugify(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def squash(text: str) -> str:
+    """Text as a reader compares it: entities decoded, spacing and case ignored."""
+    return _SPACES.sub(" ", html.unescape(text)).strip().casefold()
+
+
+# --- rules ----------------------------------------------------------------------
+
+
+class MissingFrontMatter(Rule):
+    """The file has no front matter block.
+
+    What it does: reports a post that does not start with a `---` (YAML) or
+    `+++` (TOML) front matter block, or whose opening fence is never closed.
+    Why is this bad? Without front matter the site generator has no title,
+    date or slug for the post; an unclosed fence turns the whole post into
+    one broken block. Run `copydesk migrate` to add canonical front matter.
+    Example:
+        My first post
+        Today I started a blog.
+    Use instead:
+        ---
+        title: My first post
+        date: 2016-03-23
+        ---
+        Today I started a blog.
+    """
+
+    code: ClassVar[str] = "CD301"
+    name: ClassVar[str] = "missing-front-matter"
+    summary: ClassVar[str] = "post has no front matter"
+    severity: ClassVar[Severity] = "error"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if has_front_matter_text(ctx):
+            return
+        first = ctx.parsed.line_text(1).rstrip()
+        if first in ("---", "+++"):
+            yield Violation(1, 1, f"front matter is never closed (no second '{first}')")
+        else:
+            yield Violation(1, 1, "post has no front matter")
+
+
+class InvalidFrontMatter(Rule):
+    """The front matter cannot be read: broken YAML/TOML, an unsafe tag, or not a mapping.
+
+    What it does: reports the reason the front matter was refused, at the line
+    the YAML or TOML parser names (else the first line).
+    Why is this bad? The generator either fails the build or silently drops
+    the post's metadata; an unsafe tag such as `!!python/object` is never
+    executed by copydesk, and should not be in a post at all.
+    Example:
+        ---
+        title: Letting go: a story
+        tags: [sales
+        ---
+    Use instead:
+        ---
+        title: "Letting go: a story"
+        tags: [sales]
+        ---
+    """
+
+    code: ClassVar[str] = "CD302"
+    name: ClassVar[str] = "invalid-front-matter"
+    summary: ClassVar[str] = "front matter is broken, unsafe or not a mapping"
+    severity: ClassVar[Severity] = "error"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        error = ctx.parsed.front_matter_error
+        if error is None:
+            return
+        reason = getattr(error, "reason", str(error))
+        match = _ERROR_LINE.search(reason)
+        yield Violation(int(match[1]) if match else 1, 1, reason)
+
+
+class MissingTitle(Rule):
+    """The post has no title, or an empty one.
+
+    What it does: reports a post without a non-empty `title` in its front
+    matter, including raw plain-text posts that have no front matter at all.
+    Why is this bad? The title is the one required field of the canonical
+    schema: feeds, listings and the page's `<title>` all need it.
+    Example:
+        ---
+        title: ""
+        date: 2016-03-23
+        ---
+    Use instead:
+        ---
+        title: Letting go
+        date: 2016-03-23
+        ---
+    """
+
+    code: ClassVar[str] = "CD303"
+    name: ClassVar[str] = "missing-title"
+    summary: ClassVar[str] = "post has no title"
+    severity: ClassVar[Severity] = "error"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        problem = title_problem(ctx)
+        if problem:
+            yield self.at_key(ctx, "title", problem)
+
+
+class MissingDate(Rule):
+    """The post has no date anywhere.
+
+    What it does: reports a post with no `date` in its front matter (raw posts
+    may also use `published_at` or `pubDate`) and no `YYYY-MM-DD-` date in
+    its file name.
+    Why is this bad? Without a date the post sorts at random in listings and
+    feeds. It is a warning because migration never invents a date: a post
+    with no date anywhere is migrated without one and left for a human.
+    Example:
+        ---
+        title: Letting go
+        ---
+    Use instead:
+        ---
+        title: Letting go
+        date: 2016-03-23
+        ---
+    """
+
+    code: ClassVar[str] = "CD304"
+    name: ClassVar[str] = "missing-date"
+    summary: ClassVar[str] = "post has no date"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if ctx.parsed.front_matter_error is not None or file_name_date(ctx.path):
+            return
+        data = front_matter(ctx)
+        if data is None:
+            yield Violation(1, 1, "post has no date (the file has no front matter)")
+        elif first_key(data, date_keys(data)) is None:
+            yield self.at_key(ctx, "date", "front matter has no 'date'")
+
+
+class InvalidDate(Rule):
+    """A date in the front matter does not parse.
+
+    What it does: checks `date` and `updated` (and, in raw posts, their
+    aliases `published_at`, `pubDate`, `last_modified_at`, `lastmod`,
+    `modified`) are dates or timestamps: `2016-03-23`,
+    `2019-08-13T17:55:36.539Z`, `2016-03-23 10:00:00 +0200` or RFC 2822.
+    Why is this bad? Generators either fail the build or drop the post; a
+    migration cannot carry a date it cannot read.
+    Example:
+        date: March the 23rd
+    Use instead:
+        date: 2016-03-23
+    """
+
+    code: ClassVar[str] = "CD305"
+    name: ClassVar[str] = "invalid-date"
+    summary: ClassVar[str] = "front matter date does not parse"
+    severity: ClassVar[Severity] = "error"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        data = front_matter(ctx)
+        if data is None:
+            return
+        keys = ("date", "updated") if is_canonical(data) else DATE_KEYS_RAW + UPDATED_KEYS_RAW
+        for key in keys:
+            value = data.get(key)
+            if value not in (None, "") and parse_date(value) is None:
+                yield self.at_key(ctx, key, f"'{key}' value {value!r} is not a date")
+
+
+class SchemaViolation(Rule):
+    """A canonical post does not validate against the `Post` schema.
+
+    What it does: validates the front matter of canonical posts (those with a
+    `source` block, i.e. written by `copydesk migrate`) with the same model
+    the migration uses, and reports each error at its own key: wrong types,
+    a slug that is not `[a-z0-9-]+`, a timestamp without an offset, a
+    multi-line title. Missing titles, unreadable dates and unknown top-level
+    keys have their own rules (CD303, CD305, CD307). Raw posts are not held
+    to the schema: migrating them is what makes them fit.
+    Why is this bad? A post that does not validate cannot be migrated again
+    or written back; it usually means a hand edit broke the file.
+    Example:
+        tags: sales
+        slug: Letting Go
+    Use instead:
+        tags: [sales]
+        slug: letting-go
+    """
+
+    code: ClassVar[str] = "CD306"
+    name: ClassVar[str] = "schema-violation"
+    summary: ClassVar[str] = "canonical front matter does not fit the schema"
+    severity: ClassVar[Severity] = "error"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        data = front_matter(ctx)
+        if data is None or not is_canonical(data):
+            return
+        from pydantic import ValidationError
+
+        from copydesk.model import Post
+
+        try:
+            Post.model_validate(dict(data))
+        except ValidationError as error:
+            yield from self._report(ctx, data, error.errors())
+
+    def _report(
+        self, ctx: Context, data: Mapping[str, Any], errors: list[Any]
+    ) -> Iterator[Violation]:
+        seen: set[str] = set()
+        for item in errors:
+            loc = data_path(item["loc"], data)
+            if self._covered_elsewhere(ctx, data, loc, item["type"]):
+                continue
+            key = key_of(loc, ctx.parsed.keys)
+            if key in seen:
+                continue
+            seen.add(key)
+            message = str(item["msg"]).removeprefix("Value error, ")
+            yield self.at_key(ctx, key, f"'{'.'.join(loc) or 'front matter'}': {message}")
+
+    @staticmethod
+    def _covered_elsewhere(
+        ctx: Context, data: Mapping[str, Any], loc: tuple[str, ...], kind: str
+    ) -> bool:
+        if not loc:
+            return False
+        if len(loc) == 1 and kind == "extra_forbidden":
+            return True  # CD307, which honours the allow-list
+        if loc[0] == "title":
+            return title_problem(ctx) is not None
+        if loc[0] in ("date", "updated"):
+            value = data.get(loc[0])
+            return isinstance(value, str) and parse_date(value) is None
+        return False
+
+
+def data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str, ...]:
+    """The part of a pydantic error location that exists in the data.
+
+    Drops what pydantic adds after it: union members (`date.datetime`) and
+    the name of a missing field (`image.src` when `image` has no `src`).
+    """
+    path: list[str] = []
+    for part in loc:
+        in_mapping = isinstance(data, Mapping) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
+        if not (in_mapping or in_list):
+            break
+        data = data[part]
+        path.append(str(part))
+    return tuple(path) if path else tuple(str(part) for part in loc[:1])
+
+
+def key_of(loc: tuple[str, ...], keys: Mapping[str, Any]) -> str:
+    """The deepest front matter key that holds the error (`tags.2` -> `tags`)."""
+    for size in range(len(loc), 0, -1):
+        key = ".".join(loc[:size])
+        if key in keys:
+            return key
+    return loc[0] if loc else ""
+
+
+class UnknownKey(Rule):
+    """A top-level front matter key is not part of the canonical schema.
+
+    What it does: reports keys of canonical posts that are not in the
+    `allowed-keys` option (default: the canonical keys and `copydesk`, which
+    holds suppressions). Set `check-raw-posts = true` to hold raw posts to
+    the same list.
+    Why is this bad? The schema forbids unknown keys so that a typo
+    (`catgories`) is an error, not silence; keys the schema does not know
+    belong under `extra`, where migration keeps them verbatim.
+    Example:
+        catgories: [sales]
+        template: post
+    Use instead:
+        categories: [sales]
+        extra:
+          template: post
+    """
+
+    code: ClassVar[str] = "CD307"
+    name: ClassVar[str] = "unknown-key"
+    summary: ClassVar[str] = "front matter key is not in the schema"
+    severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = {
+        "allowed-keys": [*CANONICAL_KEYS, "copydesk"],
+        "check-raw-posts": False,
+    }
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        data = front_matter(ctx)
+        if data is None or not (is_canonical(data) or ctx.settings["check-raw-posts"]):
+            return
+        allowed = set(ctx.settings["allowed-keys"])
+        for key in data:
+            if key not in allowed:
+                yield self.at_key(ctx, key, f"unknown front matter key '{key}'")
+
+
+class FutureDate(Rule):
+    """The post's date is in the future.
+
+    What it does: compares the post's date with today (timestamps with now),
+    allowing `future-days` days of slack; drafts are skipped unless
+    `future-skip-drafts = false`.
+    Why is this bad? Jekyll and Hugo silently leave future posts out of the
+    build, so a typo in the year makes a post vanish.
+    Example:
+        date: 2061-03-23
+    Use instead:
+        date: 2016-03-23
+    """
+
+    code: ClassVar[str] = "CD308"
+    name: ClassVar[str] = "future-date"
+    summary: ClassVar[str] = "post date is in the future"
+    severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = {"future-days": 0, "future-skip-drafts": True}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        found = post_date(ctx)
+        data = front_matter(ctx)
+        if found is None or data is None:
+            return
+        if ctx.settings["future-skip-drafts"] and is_draft(data):
+            return
+        key, value = found
+        slack = dt.timedelta(days=int(ctx.settings["future-days"]))
+        if is_future(value, slack):
+            yield self.at_key(ctx, key, f"date {value.isoformat()} is in the future")
+
+
+def is_future(value: dt.date, slack: dt.timedelta) -> bool:
+    if isinstance(value, dt.datetime):
+        now = dt.datetime.now(value.tzinfo) if value.tzinfo else dt.datetime.now()
+        return value > now + slack
+    return value > dt.date.today() + slack
+
+
+class FileNameDateMismatch(Rule):
+    """The date in the file name differs from the front matter date.
+
+    What it does: compares a `YYYY-MM-DD-` file-name prefix with the day of
+    the front matter date (as written, in its own offset).
+    Why is this bad? Jekyll builds the URL from one and sorts by the other:
+    the post appears under a date its permalink contradicts.
+    Example:
+        _posts/2016-03-24-letting-go.md with date: 2016-03-23
+    Use instead:
+        _posts/2016-03-23-letting-go.md with date: 2016-03-23
+    """
+
+    code: ClassVar[str] = "CD309"
+    name: ClassVar[str] = "file-name-date-mismatch"
+    summary: ClassVar[str] = "file-name date differs from front matter date"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        named = file_name_date(ctx.path)
+        found = post_date(ctx)
+        if named is None or found is None:
+            return
+        key, value = found
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day != named:
+            yield self.at_key(
+                ctx, key, f"'{key}' is {day.isoformat()} but the file name says {named}"
+            )
+
+
+class TitleHeading(Rule):
+    """The body starts over with an H1 that repeats the title.
+
+    What it does: reports a level-1 heading whose text equals the front
+    matter title (ignoring case, spacing and HTML entities).
+    Why is this bad? Themes already render the title as the page's H1: the
+    reader sees it twice and the page has two H1s. Migration drops it.
+    Example:
+        ---
+        title: Letting go
+        ---
+        # Letting go
+    Use instead:
+        ---
+        title: Letting go
+        ---
+        The toughest thing…
+    """
+
+    code: ClassVar[str] = "CD310"
+    name: ClassVar[str] = "title-repeated-as-heading"
+    summary: ClassVar[str] = "H1 in the body repeats the title"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("heading",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if node.attrs.get("level") != 1:
+            return
+        title = (front_matter(ctx) or {}).get("title")
+        if isinstance(title, str) and squash(plain_text(node)) == squash(title):
+            yield self.at(node, f"heading repeats the title '{title.strip()}'")
+
+
+def plain_text(node: Node) -> str:
+    """A heading's words without markup: the `text` of its leaf descendants."""
+    if not node.children:
+        return str(node.attrs.get("text") or "")
+    return "".join(plain_text(child) for child in node.children)
+
+
+class DuplicateSlug(Rule):
+    """Two posts in the run share a slug.
+
+    What it does: collects each post's slug (front matter `slug`, else derived
+    from the file name without its date prefix) and reports every post whose
+    slug another linted post also uses.
+    Why is this bad? Both posts claim one URL: the generator keeps one and
+    the other disappears, or the build fails.
+    Example:
+        2016-03-23-letting-go.md and 2019-01-02-letting-go.md
+    Use instead:
+        2016-03-23-letting-go.md and 2019-01-02-letting-go-again.md
+    """
+
+    code: ClassVar[str] = "CD311"
+    name: ClassVar[str] = "duplicate-slug"
+    summary: ClassVar[str] = "another post has the same slug"
+    severity: ClassVar[Severity] = "error"
+
+    def collect(self, ctx: Context) -> tuple[str, int, int] | None:
+        data = front_matter(ctx) or {}
+        value = data.get("slug")
+        if isinstance(value, str) and value.strip():
+            line, column = ctx.parsed.keys.get("slug", (1, 1))
+            return slugify(value), line, column
+        slug = slugify(_FILE_DATE.sub("", file_stem(ctx.path)))
+        return (slug, 1, 1) if slug else None
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        by_slug: dict[str, list[tuple[Path, int, int]]] = {}
+        for path, fact in facts:
+            if fact:
+                slug, line, column = fact
+                by_slug.setdefault(slug, []).append((path, line, column))
+        for slug, posts in by_slug.items():
+            if len(posts) < 2:
+                continue
+            for path, line, column in posts:
+                others = ", ".join(
+                    os.path.relpath(other, path.parent) for other, _, _ in posts if other != path
+                )
+                yield path, Violation(line, column, f"slug '{slug}' is also used by {others}")
+
+
+def file_stem(path: Path) -> str:
+    """The name a post's URL comes from; Hugo bundles (`post/index.md`) use the folder."""
+    stem = path.stem
+    return path.parent.name if stem in ("index", "_index") and path.parent.name else stem
+
+
+class LongDescription(Rule):
+    """The description is longer than search results and cards show.
+
+    What it does: reports a `description` (in raw posts also `excerpt`,
+    `summary` or `subtitle`) longer than `max-description-length` characters (default 160).
+    Why is this bad? Search engines and social cards cut it mid-sentence.
+    Example:
+        description: (three paragraphs of the post pasted in)
+    Use instead:
+        description: Why sales engineers struggle to let go of the demo.
+    """
+
+    code: ClassVar[str] = "CD312"
+    name: ClassVar[str] = "description-too-long"
+    summary: ClassVar[str] = "description is too long"
+    severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = {"max-description-length": 160}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        data = front_matter(ctx)
+        if data is None:
+            return
+        keys = ("description",) if is_canonical(data) else DESCRIPTION_KEYS_RAW
+        key = first_key(data, keys)
+        value = data.get(key) if key else None
+        limit = int(ctx.settings["max-description-length"])
+        if key and isinstance(value, str) and len(value.strip()) > limit:
+            yield self.at_key(
+                ctx, key, f"'{key}' has {len(value.strip())} characters (more than {limit})"
+            )
