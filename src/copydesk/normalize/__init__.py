@@ -27,6 +27,8 @@ class Options:
 
     captions: Captions = "paragraph"
     timezone: str | None = None
+    # Name for an author found only as an "About the Author" bio (plain posts name nobody).
+    author: str | None = None
 
 
 @dataclass

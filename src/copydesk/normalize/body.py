@@ -288,3 +288,21 @@ def note_template_tags(edit: Edit) -> None:
             before=match[0],
             after=match[0],
         )
+
+
+_LOST_LINK = re.compile(r"\((?:here|link|this link|click here|see here|source)\)", re.IGNORECASE)
+
+
+def note_lost_links(edit: Edit) -> None:
+    """`(here)` is a link an earlier export flattened: it cannot be repaired, only reported."""
+    for index, line in enumerate(edit.text.split("\n")):
+        for match in _LOST_LINK.finditer(line):
+            context = edit.masked.unmask(line[max(0, match.start() - 50) : match.end()]).strip()
+            edit.record(
+                "lost-link",
+                f"link lost in an earlier export: '…{context}'; text kept",
+                line=edit.line_base + index,
+                before=match[0],
+                after=match[0],
+                review=True,
+            )
