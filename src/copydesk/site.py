@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 if TYPE_CHECKING:
-    from copydesk.parse import ParsedFile
+    from copydesk.parse import Node, ParsedFile
 
 GENERATORS: tuple[str, ...] = ("github", "kramdown", "hugo")
 ROOT_MARKERS: tuple[str, ...] = ("_config.yml", "_config.toml", "config.toml", "hugo.toml", ".git")
@@ -132,10 +132,32 @@ def heading_ids(texts: Iterable[str], generator: str) -> list[str]:
     return ids
 
 
+def heading_text(node: Node, generator: str) -> str:
+    """The heading text each generator slugs.
+
+    kramdown slugs the raw source of the heading (`*x*` loses its stars to
+    the slug rules anyway); GitHub and Hugo slug the rendered text, code
+    spans included. Hugo (goldmark) also counts an image's alt text.
+    """
+    if generator == "kramdown":
+        return "".join(str(child.attrs.get("raw", "")) for child in node.children)
+    parts: list[str] = []
+    for child in node.children:
+        if child.type == "text":
+            parts.append(str(child.attrs.get("text", "")))
+        elif child.type == "codespan":
+            parts.append(str(child.attrs.get("code", "")))
+        elif child.type in ("liquid", "shortcode", "inline_html"):
+            continue
+        elif child.type != "image" or generator == "hugo":
+            parts.append(heading_text(child, generator))
+    return "".join(parts)
+
+
 def anchors_of(parsed: ParsedFile, generator: str) -> frozenset[str]:
     """Every fragment that lands somewhere in this file: heading ids, plus
     `id=`/`name=` attributes written in raw HTML (a common manual anchor)."""
-    texts = [str(node.attrs.get("text", "")) for node in parsed.of_type("heading")]
+    texts = [heading_text(node, generator) for node in parsed.of_type("heading")]
     anchors = set(heading_ids(texts, generator))
     for node in parsed.of_type("inline_html", "block_html"):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))

@@ -1,0 +1,102 @@
+"""Small helpers the link and image rules share: reading node attributes,
+skipping templated nodes, and pointing inside a node's exact source.
+
+A rule may point at a spot inside a node (a "(here)" in the middle of a
+paragraph, an `<img>` inside an HTML block) only when the node's source text
+can be found verbatim at the node's position; otherwise it reports the node
+itself. That check keeps every column honest without the rule re-parsing
+the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copydesk.rules.base import Context, Violation
+
+if TYPE_CHECKING:
+    from copydesk.parse import Node
+    from copydesk.site import Project
+
+_TEMPLATE = re.compile(r"\{\{|\{%|\{\{<|\{\{%")
+_HTML_URL_ATTR = re.compile(r"""\b(?:href|src|data-href)\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+
+SITE_OPTIONS: Mapping[str, Any] = {
+    "site-root": "",
+    "static-dirs": ["static", "assets", "public", "source"],
+    "permalink": "",
+    "generator": "github",
+}
+
+
+def url_of(node: Node) -> str:
+    return str(node.attrs.get("url") or "")
+
+
+def text_of(node: Node) -> str:
+    return str(node.attrs.get("text") or "")
+
+
+def raw_of(node: Node) -> str:
+    return str(node.attrs.get("raw") or "")
+
+
+def templated(node: Node, ctx: Context) -> bool:
+    """Inside Liquid/shortcodes, or a URL built by a template: not ours to judge."""
+    return bool(ctx.parsed.in_templating(node.line, node.column))
+
+
+def has_template(value: str) -> bool:
+    return bool(_TEMPLATE.search(value))
+
+
+def inside(node: Node, *types: str) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in types:
+            return True
+        parent = parent.parent
+    return False
+
+
+def position_in(node: Node, ctx: Context, offset: int) -> tuple[int, int]:
+    """File position of `offset` into the node's raw source.
+
+    Exact only when the raw text sits verbatim at the node's position; then
+    lines after the first start at column 1 (block HTML starts a line).
+    Otherwise the node's own position, which is never wrong, only coarser.
+    """
+    raw = raw_of(node)
+    lines = raw.split("\n")
+    first = ctx.parsed.line_text(node.line)
+    start = node.column - 1
+    if not raw or first[start : start + len(lines[0])] != lines[0]:
+        return node.line, node.column
+    for number, text in enumerate(lines[1:], start=node.line + 1):
+        if ctx.parsed.line_text(number)[: len(text)] != text:
+            return node.line, node.column
+    before = raw[:offset]
+    line = node.line + before.count("\n")
+    if line == node.line:
+        return line, node.column + offset
+    return line, offset - before.rfind("\n")
+
+
+def violation_in(node: Node, ctx: Context, offset: int, message: str) -> Violation:
+    line, column = position_in(node, ctx, offset)
+    return Violation(line, column, message)
+
+
+def html_urls(node: Node) -> Iterator[tuple[int, str]]:
+    """(offset in raw, value) of each href/src/data-href in a raw HTML node."""
+    for match in _HTML_URL_ATTR.finditer(raw_of(node)):
+        yield match.start(2), match.group(2).replace("&amp;", "&")
+
+
+def project(ctx: Context) -> Project:
+    from copydesk.site import project_for
+
+    return project_for(ctx.settings, Path(ctx.root), Path(ctx.path), ctx.project)

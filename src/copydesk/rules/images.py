@@ -1,0 +1,372 @@
+"""Image rules (CD2xx): images readers cannot see, cannot load, or that
+still depend on the platform the blog left.
+
+Local image paths resolve like the site serves them: relative to the post,
+or from the site root and its static folders (`/images/x.png` is
+`static/images/x.png` in Hugo, `images/x.png` in Jekyll).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+from copydesk.model import Severity
+from copydesk.rules._nodes import (
+    SITE_OPTIONS,
+    has_template,
+    project,
+    raw_of,
+    templated,
+    text_of,
+    url_of,
+    violation_in,
+)
+from copydesk.rules.base import Context, Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.parse import Node
+
+_IMAGE_FILE = re.compile(
+    r"^[\w.\- ()]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)$", re.IGNORECASE
+)
+_CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dcim|pxl|screen ?shot)[_\- ]?\d", re.IGNORECASE)
+_UNSAFE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_DESTINATION = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)")
+_HTML_TAG = re.compile(r"<(img|figure|figcaption)\b", re.IGNORECASE)
+MIB = 1024 * 1024
+
+
+def _local_image(node: Node, ctx: Context) -> str | None:
+    """The local path of an image worth resolving, or None."""
+    from copydesk.site import is_local, strip_base_url
+
+    if templated(node, ctx):
+        return None
+    url = strip_base_url(url_of(node).strip())
+    if not url or has_template(url) or not is_local(url) or url.startswith("data:"):
+        return None
+    return url
+
+
+def _resolve_image(url: str, ctx: Context) -> Path | None:
+    site = project(ctx)
+    found = site.resolve(url, Path(ctx.path), pages=False)
+    return found if found is not None and found.is_file() else None
+
+
+class MissingAltText(Rule):
+    """Image has no alt text.
+
+    What it does: finds Markdown images whose alt text is empty.
+    Why is this bad? Screen reader users hear nothing or the file name, and
+    nothing shows when the image fails to load. Only a person can write it.
+    Example: ![](/images/team-offsite.jpg)
+    Use instead: ![The team on the beach at the 2019 offsite](/images/team-offsite.jpg)
+    """
+
+    code: ClassVar[str] = "CD201"
+    name: ClassVar[str] = "missing-alt-text"
+    summary: ClassVar[str] = "image has no alt text"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("image",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx) or text_of(node).strip():
+            return
+        yield self.at(node, f"image '{url_of(node)}' has no alt text")
+
+
+def _says_nothing(alt: str, url: str, words: set[str]) -> bool:
+    text = alt.strip().casefold()
+    if text in words:
+        return True
+    if _IMAGE_FILE.match(text) or _CAMERA_NAME.match(text):
+        return True
+    name = PurePosixPath(unquote(urlsplit(url).path)).name.casefold()
+    return bool(name) and text in (name, PurePosixPath(name).stem)
+
+
+class MeaninglessAltText(Rule):
+    """Alt text says nothing about the image.
+
+    What it does: finds alt text that is a generic word ("image", "photo",
+    "picture", "screenshot", ...) or a file name such as IMG_1234.jpg.
+    Why is this bad? It satisfies a checker but tells a blind reader nothing.
+    Example: ![IMG_1234.jpg](/images/IMG_1234.jpg)
+    Use instead: ![Whiteboard sketch of the sales funnel](/images/IMG_1234.jpg)
+    """
+
+    code: ClassVar[str] = "CD202"
+    name: ClassVar[str] = "meaningless-alt-text"
+    summary: ClassVar[str] = "alt text is a generic word or a file name"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image",)
+    options: ClassVar[Mapping[str, Any]] = {
+        "words": ["image", "img", "photo", "picture", "pic", "screenshot", "graphic", "alt"]
+    }
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        alt = text_of(node)
+        if templated(node, ctx) or not alt.strip():
+            return
+        words = {str(word).casefold() for word in ctx.settings.get("words", ())}
+        if _says_nothing(alt, url_of(node), words):
+            yield self.at(node, f"alt text '{alt}' says nothing about the image")
+
+
+class HotlinkedImage(Rule):
+    """Image is still served by the old platform.
+
+    What it does: finds images (Markdown or raw `<img>`) on the old
+    platform's hosts (option `hosts`: Medium's CDNs by default) or under a
+    WordPress `/wp-content/uploads/` path.
+    Why is this bad? The old platform can delete, rate-limit or replace
+    them at any time, and it learns about every reader.
+    Example: ![Chart](https://miro.medium.com/max/1400/1*abc.png)
+    Use instead: ![Chart](/images/chart.png), with the file copied into the site
+    """
+
+    code: ClassVar[str] = "CD203"
+    name: ClassVar[str] = "hotlinked-image"
+    summary: ClassVar[str] = "image is hot-linked from the old platform"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image", "inline_html", "block_html")
+    options: ClassVar[Mapping[str, Any]] = {
+        "hosts": ["cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com"],
+        "paths": ["/wp-content/uploads/"],
+    }
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx):
+            return
+        if node.type == "image":
+            if self._hotlinked(url_of(node), ctx.settings):
+                yield self.at(node, self._message(url_of(node)))
+            return
+        for offset, url in _html_image_sources(node):
+            if self._hotlinked(url, ctx.settings):
+                yield violation_in(node, ctx, offset, self._message(url))
+
+    @staticmethod
+    def _hotlinked(url: str, settings: Mapping[str, Any]) -> bool:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        if host and host in {str(h).lower() for h in settings.get("hosts", ())}:
+            return True
+        return any(str(path) in parts.path for path in settings.get("paths", ()))
+
+    @staticmethod
+    def _message(url: str) -> str:
+        return f"image '{url}' is hot-linked from the old platform"
+
+
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+def _html_image_sources(node: Node) -> Iterator[tuple[int, str]]:
+    for match in _IMG_SRC.finditer(raw_of(node)):
+        yield match.start(2), match.group(2).replace("&amp;", "&")
+
+
+class LargeImage(Rule):
+    """Local image file is over the size budget.
+
+    What it does: compares the size of each local image file with the
+    option `max-bytes` (default 1 MiB).
+    Why is this bad? Large images make the page slow, above all on phones,
+    and cost readers on metered connections.
+    Example: ![Office](/images/office-6000x4000.png) (a 9 MB PNG)
+    Use instead: ![Office](/images/office-1600.jpg) (resized and compressed)
+    """
+
+    code: ClassVar[str] = "CD204"
+    name: ClassVar[str] = "large-image"
+    summary: ClassVar[str] = "local image is over the size budget"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image",)
+    options: ClassVar[Mapping[str, Any]] = {**SITE_OPTIONS, "max-bytes": MIB}
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = _local_image(node, ctx)
+        found = _resolve_image(url, ctx) if url else None
+        if found is None:
+            return
+        size, budget = found.stat().st_size, int(ctx.settings.get("max-bytes", MIB))
+        if size > budget:
+            yield self.at(
+                node, f"image '{url}' is {_human(size)}, over the {_human(budget)} budget"
+            )
+
+
+def _human(size: int) -> str:
+    if size >= MIB:
+        return f"{size / MIB:.1f} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KiB"
+    return f"{size} bytes"
+
+
+class MissingImageFile(Rule):
+    """Local image file does not exist.
+
+    What it does: resolves local image paths relative to the post, the site
+    root and its static folders (option `static-dirs`).
+    Why is this bad? The reader sees a broken-image icon.
+    Example: ![Chart](/images/chrat.png)
+    Use instead: ![Chart](/images/chart.png)
+    """
+
+    code: ClassVar[str] = "CD205"
+    name: ClassVar[str] = "missing-image-file"
+    summary: ClassVar[str] = "local image file does not exist"
+    # A warning: migrated posts often arrive before their images are copied.
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image",)
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = _local_image(node, ctx)
+        if url and _resolve_image(url, ctx) is None:
+            yield self.at(node, f"image file '{url}' does not exist")
+
+
+def written_destination(node: Node) -> str:
+    """The image path as written in the source: the parser's `url` is already
+    percent-encoded (a space reads `%20`), which would hide the problem."""
+    match = _DESTINATION.search(raw_of(node))
+    if match is None:
+        return url_of(node)  # reference style: the definition's URL
+    written = match.group(1)
+    return written[1:-1] if written.startswith("<") else written
+
+
+def unsafe_characters(path: str) -> list[str]:
+    """Characters that break or change a URL path when left unencoded."""
+    found = [char for char in ("*", " ", '"', "<", ">", "\\", "|") if char in path]
+    if _UNSAFE_PERCENT.search(path):
+        found.append("%")
+    return found
+
+
+class UnsafeImagePath(Rule):
+    """Image path has characters that break URLs.
+
+    What it does: finds `*`, spaces, quotes, backslashes and `%` not followed
+    by two hex digits in image paths.
+    Why is this bad? Servers, CDNs and feed readers treat these characters
+    differently: the image loads locally and 404s elsewhere.
+    Example: ![Cover](/images/0*IOkX7dXqRPkgg9qG.jpg)
+    Use instead: ![Cover](/images/0-IOkX7dXqRPkgg9qG.jpg) (renamed), or encode it as %2A
+    """
+
+    code: ClassVar[str] = "CD206"
+    name: ClassVar[str] = "unsafe-image-path"
+    summary: ClassVar[str] = "image path has characters that break URLs"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = written_destination(node)
+        if templated(node, ctx) or has_template(url):
+            return
+        found = unsafe_characters(urlsplit(url).path)
+        if found:
+            shown = ", ".join(f"'{char}'" for char in found)
+            yield self.at(node, f"image path '{url}' contains {shown}")
+
+
+class InsecureImage(Rule):
+    """Remote image is loaded over http:.
+
+    What it does: finds images (Markdown or raw `<img>`) whose URL starts
+    with `http:`.
+    Why is this bad? On an https page it is mixed content: browsers block it
+    or show the page as not secure.
+    Example: ![Logo](http://example.com/logo.png)
+    Use instead: ![Logo](https://example.com/logo.png)
+    """
+
+    code: ClassVar[str] = "CD207"
+    name: ClassVar[str] = "insecure-image"
+    summary: ClassVar[str] = "remote image uses http:"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("image", "inline_html", "block_html")
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx):
+            return
+        if node.type == "image":
+            if url_of(node).strip().lower().startswith("http://"):
+                yield self.at(node, f"image '{url_of(node)}' uses http:")
+            return
+        for offset, url in _html_image_sources(node):
+            if url.strip().lower().startswith("http://"):
+                yield violation_in(node, ctx, offset, f"image '{url}' uses http:")
+
+
+class RawHtmlImage(Rule):
+    """Image or caption written as raw HTML.
+
+    What it does: finds `<img>`, `<figure>` and `<figcaption>` tags outside
+    code, reporting each tag where it starts.
+    Why is this bad? Raw HTML bypasses the site's image handling (sizes,
+    lazy loading, lightboxes), usually carries the old platform's classes,
+    and Markdown inside it is not rendered.
+    Example: <figcaption>Photo by <a href="https://unsplash.com">Unsplash</a></figcaption>
+    Use instead: ![A desk by the window](/images/desk.jpg) followed by the caption as a paragraph
+    """
+
+    code: ClassVar[str] = "CD208"
+    name: ClassVar[str] = "raw-html-image"
+    summary: ClassVar[str] = "image or caption written as raw HTML"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("inline_html", "block_html")
+    options: ClassVar[Mapping[str, Any]] = {"tags": ["img", "figure", "figcaption"]}
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx):
+            return
+        tags = {str(tag).lower() for tag in ctx.settings.get("tags", ())}
+        for match in _HTML_TAG.finditer(raw_of(node)):
+            tag = match.group(1).lower()
+            if tag in tags:
+                yield violation_in(node, ctx, match.start(), f"raw HTML <{tag}>")
+
+
+class MissingCoverImage(Rule):
+    """Front matter image does not exist.
+
+    What it does: resolves the front matter `image.src` (or a plain `image`
+    string) like a body image and reports it when the file is missing.
+    Why is this bad? Index pages, social cards and feeds show a broken image
+    for the post.
+    Example: image: {src: /images/cover.jpg} with no such file
+    Use instead: image: {src: /images/cover.jpeg}, the file that exists
+    """
+
+    code: ClassVar[str] = "CD209"
+    name: ClassVar[str] = "missing-cover-image"
+    summary: ClassVar[str] = "front matter image.src does not exist"
+    # A warning for the same reason as CD205.
+    severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        from copydesk.site import is_local, strip_base_url
+
+        image = (ctx.parsed.front_matter or {}).get("image")
+        src = image.get("src") if isinstance(image, Mapping) else image
+        if not isinstance(src, str) or not src.strip():
+            return
+        url = strip_base_url(src.strip())
+        if has_template(url) or not is_local(url):
+            return
+        site = project(ctx)
+        found = site.resolve(url, Path(ctx.path), pages=False)
+        if found is None or not found.is_file():
+            key = "image.src" if "image.src" in ctx.parsed.keys else "image"
+            yield self.at_key(ctx, key, f"cover image '{src}' does not exist")

@@ -1,0 +1,412 @@
+"""Link rules (CD1xx): links that lead nowhere, leak tracking data, or were
+lost in an earlier export.
+
+Local targets are checked the way the site will serve them (see
+`copydesk.site`), so `/blog/my-post/` is found through the post whose slug or
+permalink gives that URL, not only through a file of that name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from copydesk.model import Severity
+from copydesk.rules._nodes import (
+    SITE_OPTIONS,
+    has_template,
+    html_urls,
+    inside,
+    project,
+    raw_of,
+    templated,
+    text_of,
+    url_of,
+    violation_in,
+)
+from copydesk.rules.base import Context, Rule, Violation
+
+if TYPE_CHECKING:
+    from copydesk.parse import Node
+
+TRACKING_PARAMETERS: tuple[str, ...] = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+)
+_BARE_URL = re.compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}*_'\""
+_REFERENCE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
+
+
+def _is_markdown(path: Path) -> bool:
+    from copydesk.site import MARKDOWN_SUFFIXES
+
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def _local_target(node: Node, ctx: Context) -> str | None:
+    """The local URL of a link worth resolving, or None (remote, templated,
+    empty, or only a fragment/query)."""
+    from copydesk.site import is_local, strip_base_url
+
+    if templated(node, ctx):
+        return None
+    url = strip_base_url(url_of(node).strip())
+    if not url or has_template(url) or not is_local(url):
+        return None
+    return url
+
+
+class MissingLinkTarget(Rule):
+    """Link points to a local file or page that does not exist.
+
+    What it does: resolves relative and root-relative links the way the site
+    serves them: the file itself, the same path under a static folder, a
+    folder's index page, or the post whose slug or permalink gives the URL.
+    Why is this bad? Readers get a 404 after publishing.
+    Example: [setup](docs/setpu.md)
+    Use instead: [setup](docs/setup.md)
+    """
+
+    code: ClassVar[str] = "CD101"
+    name: ClassVar[str] = "missing-link-target"
+    summary: ClassVar[str] = "local link target does not exist"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = _local_target(node, ctx)
+        if url is None or url.startswith(("#", "?")):
+            return
+        if project(ctx).resolve(url, Path(ctx.path)) is None:
+            yield self.at(node, f"link target '{url_of(node)}' does not exist")
+
+
+class EmptyLinkText(Rule):
+    """Link has no text.
+
+    What it does: finds links whose text is empty and that hold no image.
+    Why is this bad? Nothing is shown to click, and screen readers announce a
+    bare URL or nothing at all.
+    Example: [](https://example.com/guide)
+    Use instead: [the setup guide](https://example.com/guide)
+    """
+
+    code: ClassVar[str] = "CD102"
+    name: ClassVar[str] = "empty-link-text"
+    summary: ClassVar[str] = "link has no text"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx) or text_of(node).strip():
+            return
+        if any(child.type == "image" for child in node.children):
+            return
+        yield self.at(node, f"link to '{url_of(node)}' has no text")
+
+
+class EmptyLinkTarget(Rule):
+    """Link has an empty or `#` target.
+
+    What it does: finds links whose target is empty or a lone `#`.
+    Why is this bad? The link goes nowhere; it is usually a placeholder or a
+    URL lost when the post was exported.
+    Example: [the report](#)
+    Use instead: [the report](https://example.com/report.pdf)
+    """
+
+    code: ClassVar[str] = "CD103"
+    name: ClassVar[str] = "empty-link-target"
+    summary: ClassVar[str] = "link target is empty or '#'"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx) or url_of(node).strip() not in ("", "#"):
+            return
+        yield self.at(node, f"link '{text_of(node)}' has an empty target")
+
+
+class LostLink(Rule):
+    """Link text survived an export but its URL did not.
+
+    What it does: finds plain text such as "(here)" or "(link)" outside any
+    link: what an export leaves where a link used to be.
+    Why is this bad? The reader is told to click something that is not there.
+    The URL cannot be recovered automatically; a person must restore it.
+    Example: you can read about the flywheel concept (here).
+    Use instead: you can read about [the flywheel concept](https://example.com/flywheel).
+    """
+
+    code: ClassVar[str] = "CD104"
+    name: ClassVar[str] = "lost-link"
+    summary: ClassVar[str] = "text like '(here)' is a link whose URL was lost"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("text",)
+    options: ClassVar[Mapping[str, Any]] = {
+        "phrases": ["here", "link", "this link", "click here", "link here"]
+    }
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx) or inside(node, "link", "image"):
+            return
+        phrases = "|".join(re.escape(str(p)) for p in ctx.settings.get("phrases", []))
+        if not phrases:
+            return
+        pattern = re.compile(rf"\(\s*(?:{phrases})\s*\)", re.IGNORECASE)
+        for match in pattern.finditer(raw_of(node) or text_of(node)):
+            message = f"lost link '{match.group(0)}': the URL is missing"
+            yield violation_in(node, ctx, match.start(), message)
+
+
+def tracking_parameters(url: str, names: tuple[str, ...]) -> list[str]:
+    """Names of tracking parameters in a URL's query, in order of appearance.
+
+    Medium's `source=` counts only on Medium hosts: elsewhere it is a real
+    parameter more often than not.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    found: list[str] = []
+    for key, _ in parse_qsl(parts.query, keep_blank_values=True):
+        lowered = key.lower()
+        medium_source = lowered == "source" and (
+            host == "medium.com" or host.endswith(".medium.com")
+        )
+        if (lowered in names or medium_source) and lowered not in found:
+            found.append(lowered)
+    return found
+
+
+class TrackingParameters(Rule):
+    """Link carries tracking parameters.
+
+    What it does: finds utm_*, fbclid, gclid, mc_cid, mc_eid and Medium's
+    `source=` in link and image URLs, including href/src in raw HTML.
+    Why is this bad? They tell a third party where your readers came from,
+    make URLs long, and were added by the old platform, not by you.
+    Example: [Unsplash](https://unsplash.com?utm_source=medium&utm_medium=referral)
+    Use instead: [Unsplash](https://unsplash.com)
+    """
+
+    code: ClassVar[str] = "CD105"
+    name: ClassVar[str] = "tracking-parameters"
+    summary: ClassVar[str] = "URL carries tracking parameters"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("link", "image", "inline_html", "block_html")
+    options: ClassVar[Mapping[str, Any]] = {"parameters": list(TRACKING_PARAMETERS)}
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx):
+            return
+        names = tuple(str(name).lower() for name in ctx.settings.get("parameters", ()))
+        if node.type in ("link", "image"):
+            found = tracking_parameters(url_of(node), names)
+            if found:
+                yield self.at(node, self._message(found, url_of(node)))
+            return
+        for offset, url in html_urls(node):
+            found = tracking_parameters(url, names)
+            if found:
+                yield violation_in(node, ctx, offset, self._message(found, url))
+
+    @staticmethod
+    def _message(found: list[str], url: str) -> str:
+        return f"tracking parameter '{', '.join(found)}' in '{url}'"
+
+
+class InsecureLink(Rule):
+    """Link uses http: instead of https:.
+
+    What it does: finds links whose scheme is `http:`. The option
+    `http-allowed` lists hosts that only speak http (a host also covers its
+    subdomains); `["*"]` allows every host.
+    Why is this bad? The reader's browser warns or silently upgrades, and
+    the page they reach can be altered on the way.
+    Example: [docs](http://example.com/docs)
+    Use instead: [docs](https://example.com/docs)
+    """
+
+    code: ClassVar[str] = "CD106"
+    name: ClassVar[str] = "insecure-link"
+    summary: ClassVar[str] = "link uses http:"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+    options: ClassVar[Mapping[str, Any]] = {"http-allowed": ["localhost", "127.0.0.1"]}
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = url_of(node).strip()
+        if templated(node, ctx) or not url.lower().startswith("http://"):
+            return
+        if http_allowed(url, ctx.settings.get("http-allowed", False)):
+            return
+        yield self.at(node, f"link '{url}' uses http:")
+
+
+def http_allowed(url: str, allowed: Any) -> bool:
+    """`allowed` is a list of host names, "*" for all; a bare bool also works."""
+    if isinstance(allowed, bool):
+        return allowed
+    if isinstance(allowed, str):
+        allowed = [allowed]
+    host = (urlsplit(url).hostname or "").lower()
+    for item in allowed or ():
+        name = str(item).lower().lstrip(".")
+        if name == "*" or host == name or host.endswith("." + name):
+            return True
+    return False
+
+
+class MissingFragment(Rule):
+    """Link points to a heading that does not exist.
+
+    What it does: checks `#fragment` links, in this file or in a linked
+    local Markdown file, against the heading ids the site generator will
+    produce (option `generator`: "github", "kramdown" or "hugo"), explicit
+    `{#id}` attributes where the generator reads them, and `id`/`name`
+    attributes in raw HTML.
+    Why is this bad? The page loads but the reader lands at the top, not at
+    the section; nothing tells anyone the link broke.
+    Example: [install](#instalation)
+    Use instead: [install](#installation)
+    """
+
+    code: ClassVar[str] = "CD107"
+    name: ClassVar[str] = "missing-fragment"
+    summary: ClassVar[str] = "link fragment names no heading"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        url = _local_target(node, ctx)
+        if url is None or "#" not in url:
+            return
+        fragment = unquote(url.split("#", 1)[1])
+        if not fragment:
+            return
+        anchors, where = self._anchors(url, ctx)
+        if anchors is not None and fragment not in anchors:
+            yield self.at(node, f"heading '#{fragment}' does not exist{where}")
+
+    @staticmethod
+    def _anchors(url: str, ctx: Context) -> tuple[frozenset[str] | None, str]:
+        from copydesk.site import anchors_of
+
+        site = project(ctx)
+        if url.startswith("#"):
+            return anchors_of(ctx.parsed, site.generator), ""
+        target = site.resolve(url, Path(ctx.path))
+        if target is None or not _is_markdown(target):
+            return None, ""  # a missing file is CD101's finding; HTML is not ours
+        if target.resolve() == Path(ctx.path).resolve():
+            return anchors_of(ctx.parsed, site.generator), ""
+        return site.anchors(target), f" in '{url.split('#', 1)[0]}'"
+
+
+def normalize_label(label: str) -> str:
+    """CommonMark label matching: case-insensitive, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+class UndefinedReference(Rule):
+    """Reference-style link uses a label that is never defined.
+
+    What it does: finds `[text][label]` and `[label][]` left as plain text
+    because no `[label]: url` definition exists in the file.
+    Why is this bad? The brackets are printed literally and the link is gone.
+    Example: see [the guide][guide] (with no `[guide]: ...` line)
+    Use instead: see [the guide][guide] and add `[guide]: https://example.com/guide`
+    """
+
+    code: ClassVar[str] = "CD108"
+    name: ClassVar[str] = "undefined-reference"
+    summary: ClassVar[str] = "reference label is not defined"
+    severity: ClassVar[Severity] = "error"
+    targets: ClassVar[tuple[str, ...]] = ("text",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx) or inside(node, "link", "image"):
+            return
+        defined = {normalize_label(label) for label in ctx.parsed.definitions}
+        for match in _REFERENCE.finditer(raw_of(node) or text_of(node)):
+            label = match.group(2) or match.group(1)
+            if label.startswith("^") or normalize_label(label) in defined:
+                continue
+            yield violation_in(node, ctx, match.start(), f"reference '[{label}]' is not defined")
+
+
+class UnusedReference(Rule):
+    """Reference definition is never used.
+
+    What it does: finds `[label]: url` lines that no link or image refers to.
+    Why is this bad? Usually the link that needed it was deleted or its label
+    mistyped, so the text lost a link without anyone noticing.
+    Example: [guide]: https://example.com/guide (and no [..][guide] anywhere)
+    Use instead: remove the definition, or link to it: [the guide][guide]
+    """
+
+    code: ClassVar[str] = "CD109"
+    name: ClassVar[str] = "unused-reference"
+    summary: ClassVar[str] = "reference definition is never used"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for label, definition in ctx.parsed.definitions.items():
+            if not definition.used:
+                yield Violation(
+                    definition.line,
+                    definition.column,
+                    f"reference '[{label}]' is defined but never used",
+                )
+
+
+class BareUrl(Rule):
+    """URL written as plain text.
+
+    What it does: finds http(s):// and www. addresses in running text that
+    are not links (CommonMark does not link them; GitHub does, most site
+    generators do not).
+    Why is this bad? On the built site the address is not clickable, and a
+    long URL breaks the line.
+    Example: read more at https://example.com/guide
+    Use instead: read more in [the guide](https://example.com/guide) or <https://example.com/guide>
+    """
+
+    code: ClassVar[str] = "CD110"
+    name: ClassVar[str] = "bare-url"
+    summary: ClassVar[str] = "URL in text is not a link"
+    severity: ClassVar[Severity] = "warning"
+    targets: ClassVar[tuple[str, ...]] = ("text", "link")
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if templated(node, ctx):
+            return
+        if node.type == "link":
+            # The parser's url plugin turns a bare http(s) URL into a link
+            # marked `bare`; `www.` addresses stay text and are found below.
+            if node.attrs.get("bare"):
+                yield self.at(node, f"bare URL '{raw_of(node)}'")
+            return
+        if inside(node, "link", "image"):
+            return
+        for match in _BARE_URL.finditer(raw_of(node) or text_of(node)):
+            url = match.group(0).rstrip(_TRAILING)
+            yield violation_in(node, ctx, match.start(), f"bare URL '{url}'")
