@@ -1,0 +1,281 @@
+"""Positioned parse: every node points at its exact line and column in the original file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copydesk.errors import FrontMatterError, ReadError
+from copydesk.parse import Node, ParsedFile, parse_file, parse_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def spans(parsed: ParsedFile, *types: str) -> list[str]:
+    return [f"{n.type} {n.line}:{n.column}" for n in parsed.of_type(*types)]
+
+
+def first(parsed: ParsedFile, kind: str) -> Node:
+    return parsed.of_type(kind)[0]
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.md")), ids=lambda p: p.stem)
+def test_fixture_positions(fixture: Path) -> None:
+    parsed = parse_file(fixture)
+    got = [
+        f"{n.type} {n.line}:{n.column}-{n.end_line}:{n.end_column}"
+        for n in parsed.walk()
+        if n.type != "text"
+    ]
+    assert got == fixture.with_suffix(".expected").read_text().splitlines()
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.md")), ids=lambda p: p.stem)
+def test_raw_is_the_source_at_the_position(fixture: Path) -> None:
+    parsed = parse_file(fixture)
+    for node in parsed.walk():
+        first_line = node.attrs["raw"].split("\n")[0]
+        assert parsed.line_text(node.line)[node.column - 1 :].startswith(first_line), node
+
+
+def test_plain_paragraph_only() -> None:
+    parsed = parse_text("hello\n")
+    assert spans(parsed, "paragraph", "text") == ["paragraph 1:1", "text 1:1"]
+    assert parsed.front_matter is None and parsed.keys == {}
+
+
+def test_headings_paragraph_and_inline_spans() -> None:
+    parsed = parse_text("## Title *em*\n\nA **b** `c` <span>d</span> ~~e~~\n")
+    assert spans(parsed, "heading", "emphasis", "strong", "codespan", "inline_html") == [
+        "heading 1:1",
+        "emphasis 1:10",
+        "strong 3:3",
+        "codespan 3:9",
+        "inline_html 3:13",
+        "inline_html 3:20",
+    ]
+    assert first(parsed, "strikethrough").column == 28
+    assert first(parsed, "codespan").attrs["code"] == "c"
+    assert first(parsed, "heading").end_column == 14
+
+
+def test_links_after_multi_line_front_matter() -> None:
+    text = "---\ntitle: T\nexcerpt: >-\n  two\n  lines\n---\n\nsee [a](b.md) and ![i](c.png)\n"
+    parsed = parse_text(text)
+    link, image = first(parsed, "link"), first(parsed, "image")
+    assert (link.line, link.column, link.end_column) == (8, 5, 14)
+    assert link.attrs["url"] == "b.md" and link.attrs["text"] == "a"
+    assert (image.line, image.column, image.attrs["raw"]) == (8, 19, "![i](c.png)")
+
+
+def test_reference_links_and_definitions() -> None:
+    text = '[full][Ref] [Ref][] [ref] [undefined]\n\n[REF]: http://x.org "T"\n[unused]: /u\n'
+    parsed = parse_text(text)
+    links = parsed.of_type("link")
+    assert [(n.column, n.attrs["raw"], n.attrs["label"]) for n in links] == [
+        (1, "[full][Ref]", "Ref"),
+        (13, "[Ref][]", "Ref"),
+        (21, "[ref]", "ref"),
+    ]
+    assert {n.attrs["url"] for n in links} == {"http://x.org"}
+    ref = parsed.definitions["REF"]
+    assert (ref.label, ref.url, ref.title, ref.line, ref.column, ref.used) == (
+        "REF",
+        "http://x.org",
+        "T",
+        3,
+        1,
+        True,
+    )
+    assert parsed.definitions["UNUSED"].used is False
+    assert (parsed.definitions["UNUSED"].line, parsed.definitions["UNUSED"].column) == (4, 1)
+
+
+def test_nested_block_quotes_shift_columns() -> None:
+    parsed = parse_text("> a\n> > b [x](y)\n>  > > c ![i](j)\n")
+    assert spans(parsed, "block_quote", "link", "image") == [
+        "block_quote 1:1",
+        "block_quote 2:3",
+        "link 2:7",
+        "block_quote 3:4",
+        "image 3:10",
+    ]
+
+
+def test_list_items_and_lazy_continuation() -> None:
+    parsed = parse_text("- one\n-\n  two [a](b)\n  - three\nlazy [c](d)\n")
+    assert spans(parsed, "list_item") == ["list_item 1:1", "list_item 2:1", "list_item 4:3"]
+    assert spans(parsed, "link") == ["link 3:7", "link 5:6"]
+
+
+def test_table_cells() -> None:
+    parsed = parse_text("intro\n\n| a | b \\| c |\n|---|---|\n|  [x](y) | z |\n")
+    assert spans(parsed, "table", "table_row", "table_cell", "link") == [
+        "table 3:1",
+        "table_cell 3:3",
+        "table_cell 3:7",
+        "table_row 5:1",
+        "table_cell 5:4",
+        "link 5:4",
+        "table_cell 5:13",
+    ]
+
+
+def test_footnote_reference_and_item() -> None:
+    parsed = parse_text("Text[^n].\n\n[^n]: Note with [a](b).\n\n[^unused]: never cited\n")
+    assert spans(parsed, "footnote_ref", "footnote_item", "link") == [
+        "footnote_ref 1:5",
+        "footnote_item 3:1",
+        "link 3:17",
+        "footnote_item 5:1",
+    ]
+    items = parsed.of_type("footnote_item")
+    assert [(n.attrs["key"], n.attrs["index"]) for n in items] == [("n", 1), ("unused", None)]
+
+
+def test_code_block_showing_markdown_has_no_links() -> None:
+    text = "```markdown\n[a](b) ![c](d) <b>\n```\n\n    [e](f)\n\n`[g](h)`\n"
+    parsed = parse_text(text)
+    assert parsed.of_type("link", "image", "inline_html") == []
+    assert spans(parsed, "block_code", "codespan") == [
+        "block_code 1:1",
+        "block_code 5:5",
+        "codespan 7:1",
+    ]
+    assert first(parsed, "block_code").attrs["code"] == "[a](b) ![c](d) <b>\n"
+
+
+def test_liquid_and_shortcodes_are_opaque() -> None:
+    text = (
+        "{% raw %}\n[a](b)\n{% endraw %}\n\n"
+        "x {{ '[c](d)' }} {{< ref \"[e](f)\" >}} {{% note %}} <b>\n\n"
+        "[g]({{ site.baseurl }}/g.md)\n"
+    )
+    parsed = parse_text(text)
+    assert [n.attrs["url"] for n in parsed.of_type("link")] == ["{{ site.baseurl }}/g.md"]
+    assert spans(parsed, "liquid", "shortcode") == [
+        "liquid 1:1",
+        "liquid 5:3",
+        "shortcode 5:18",
+        "shortcode 5:38",
+        "liquid 7:5",
+    ]
+    assert first(parsed, "shortcode").attrs["raw"] == '{{< ref "[e](f)" >}}'
+    assert first(parsed, "link").column == 1
+    assert parsed.in_templating(5, 3) and parsed.in_templating(2, 1)
+    assert not parsed.in_templating(5, 1)
+    assert len(parsed.templating) == 5
+
+
+def test_liquid_in_code_keeps_original_code_text() -> None:
+    parsed = parse_text("```\n{{ page.title }}\n```\n")
+    assert first(parsed, "block_code").attrs["code"] == "{{ page.title }}\n"
+    assert spans(parsed, "liquid") == ["liquid 2:1"]
+
+
+def test_bare_and_angle_autolinks_are_marked() -> None:
+    parsed = parse_text("see https://a.org/x. and <https://b.org>\n")
+    bare, angle = parsed.of_type("link")
+    assert (bare.column, bare.attrs["url"], bare.attrs.get("bare")) == (5, "https://a.org/x", True)
+    assert (angle.column, angle.attrs["raw"], angle.attrs.get("autolink")) == (
+        26,
+        "<https://b.org>",
+        True,
+    )
+
+
+def test_escapes_keep_columns_exact() -> None:
+    parsed = parse_text("a \\*b\\* \\[c] [d](e)\n")
+    assert spans(parsed, "link") == ["link 1:14"]
+
+
+def test_crlf_and_bom(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n\r\n> q [a](b)\r\n\r\n![i](j)\r\n")
+    parsed = parse_file(path)
+    assert parsed.keys == {"title": (2, 1)}
+    assert spans(parsed, "link", "image") == ["link 5:5", "image 7:1"]
+    assert parsed.line_text(5) == "> q [a](b)"
+
+
+def test_no_final_newline() -> None:
+    parsed = parse_text("# T\n\nend [a](b)")
+    link = first(parsed, "link")
+    assert (link.line, link.column, link.end_line, link.end_column) == (3, 5, 3, 11)
+
+
+def test_front_matter_keys_nested_and_lists() -> None:
+    text = (
+        "---\ntitle: T\nimage:\n  src: a.png\n  alt: >-\n    folded: not a key\n"
+        "tags:\n- a\n- b: c\nheader:\n  teaser:\n    x: 1\n---\nbody\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.keys == {
+        "title": (2, 1),
+        "image": (3, 1),
+        "image.src": (4, 3),
+        "image.alt": (5, 3),
+        "tags": (7, 1),
+        "header": (10, 1),
+        "header.teaser": (11, 3),
+        "header.teaser.x": (12, 5),
+    }
+
+
+def test_toml_front_matter_keys() -> None:
+    parsed = parse_text('+++\ntitle = "T"\n[image]\nsrc = "a.png"\n+++\nbody\n')
+    assert parsed.keys == {"title": (2, 1), "image": (3, 2), "image.src": (4, 1)}
+    assert parsed.front_matter == {"title": "T", "image": {"src": "a.png"}}
+
+
+def test_broken_front_matter_still_parses_body() -> None:
+    parsed = parse_text("---\ntitle: [unclosed\n---\n\n[a](b)\n")
+    assert isinstance(parsed.front_matter_error, FrontMatterError)
+    assert parsed.front_matter is None
+    assert spans(parsed, "link") == ["link 5:1"]
+
+
+def test_unreadable_file_raises_read_error(tmp_path: Path) -> None:
+    with pytest.raises(ReadError):
+        parse_file(tmp_path / "missing.md")
+
+
+def test_walk_is_pre_order_with_parents() -> None:
+    parsed = parse_text("> - [a](b)\n")
+    assert [n.type for n in parsed.walk()] == [
+        "block_quote",
+        "list",
+        "list_item",
+        "block_text",
+        "link",
+        "text",
+    ]
+    link = first(parsed, "link")
+    assert link.parent is not None and link.parent.type == "block_text"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present")
+def test_seeds_smoke() -> None:
+    parsed = {p.name[:3]: parse_file(p) for p in sorted(SEEDS.glob("*.txt"))}
+    assert len(parsed) == 5
+    seed0 = parsed["000"]
+    image = first(seed0, "image")
+    assert (image.line, image.column) == (11, 1)
+    assert image.attrs["url"].startswith("/images/Switching-from-a-Sales-Role")
+    html = first(seed0, "block_html")
+    assert (html.line, html.column) == (13, 1) and html.attrs["raw"].startswith("<figcaption")
+    assert seed0.keys["thumb_img_path"] == (4, 1)
+    seed1 = parsed["001"]
+    assert spans(seed1, "heading", "image", "footnote_ref", "footnote_item") == [
+        "heading 8:1",
+        "image 11:1",
+        "footnote_ref 19:62",
+        "image 21:1",
+        "footnote_item 29:1",
+    ]
+    for name, result in parsed.items():
+        for node in result.walk():
+            first_line = node.attrs["raw"].split("\n")[0]
+            assert result.line_text(node.line)[node.column - 1 :].startswith(first_line), name
