@@ -99,7 +99,7 @@ def test_nested_block_quotes_shift_columns() -> None:
         "block_quote 1:1",
         "block_quote 2:3",
         "link 2:7",
-        "block_quote 3:4",
+        "block_quote 3:6",
         "image 3:10",
     ]
 
@@ -159,7 +159,7 @@ def test_liquid_and_shortcodes_are_opaque() -> None:
         "liquid 1:1",
         "liquid 5:3",
         "shortcode 5:18",
-        "shortcode 5:38",
+        "shortcode 5:39",
         "liquid 7:5",
     ]
     assert first(parsed, "shortcode").attrs["raw"] == '{{< ref "[e](f)" >}}'
