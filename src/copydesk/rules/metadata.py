@@ -99,8 +99,9 @@ def parse_date(value: object) -> dt.date | None:
 
     Accepts what the migration accepts: YAML dates and timestamps, ISO 8601
     strings with `T` or a space and an optional offset (`Z`, `+0200`,
-    `GMT-2`), and RFC 2822 (`pubDate`). A naive datetime is still a date here;
-    the schema rule decides whether canonical posts may carry one.
+    `GMT-2`, `Europe/Berlin`), and RFC 2822 (`pubDate`). A naive datetime is
+    still a date here; the schema rule decides whether canonical posts may
+    carry one.
     """
     if isinstance(value, dt.date):
         return value
@@ -142,11 +143,23 @@ def _zone(text: str) -> tuple[bool, dt.tzinfo | None]:
     if text.lower() in _UTC_NAMES:
         return True, dt.UTC
     match = _ZONE.fullmatch(text)
-    if not match or int(match["h"]) > 23:
+    if not match:
+        return _named_zone(text)
+    if int(match["h"]) > 23:
         return False, None
     minutes = int(match["h"]) * 60 + int(match["m"] or 0)
     sign = -1 if match["sign"] == "-" else 1
     return True, dt.timezone(dt.timedelta(minutes=sign * minutes))
+
+
+def _named_zone(text: str) -> tuple[bool, dt.tzinfo | None]:
+    """An IANA name (`Europe/Berlin`), as migration accepts one."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return True, ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False, None
 
 
 def _rfc2822(text: str) -> dt.datetime | None:
