@@ -137,9 +137,7 @@ def _severity_table(path: Path, value: Any) -> dict[str, str]:
     table = _table(path, "severity", value)
     for code, level in table.items():
         if level not in SEVERITIES:
-            raise ConfigError(
-                path, f"severity.{code}: '{level}' is not one of error, warning, info"
-            )
+            raise ConfigError(path, f"severity.{code}: '{level}' is not error, warning or info")
     return dict(table)
 
 

@@ -327,8 +327,6 @@ def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
 
 def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
     """Suppressions, per-file-ignores and severities turn hits into findings."""
-    from copydesk.model import Finding
-
     resolved = ruleset.resolved
     ignored = resolved.ignored_for(result.path)
     suppressions = result.suppressions
@@ -344,6 +342,10 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
             wanted = code in ruleset.active and code not in ignored
             if wanted and not suppressions.silences(code, v.line, record=False):
                 kept.append((code, v))
+    if not kept:
+        return
+    from copydesk.model import Finding  # pydantic: only imported when there is something to say
+
     path = display(result.path)
     registry = resolved.registry.rules
     for code, v in kept:

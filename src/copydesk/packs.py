@@ -80,7 +80,8 @@ def _read_yaml(path: Path) -> list[Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 10x faster
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except OSError as error:
         raise PackError(path, f"cannot read rule pack: {error.strerror or error}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from copydesk.model import Finding
+if TYPE_CHECKING:
+    from copydesk.model import Finding
 
 
 def render(findings: Iterable[Finding]) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from copydesk.model import Finding
+if TYPE_CHECKING:
+    from copydesk.model import Finding
 
 
 def finding_lines(findings: Iterable[Finding]) -> Iterator[str]:

@@ -1,0 +1,212 @@
+"""Configuration: discovery, selection, options, severities, per-file rules, typos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from copydesk.config import ConfigError, matches_glob
+from copydesk.engine import lint_paths
+from copydesk.registry import Registry, RuleInfo
+from copydesk.rules.base import Context, Rule, Violation
+
+
+class LongLine(Rule):
+    """Flags lines longer than `max-length`."""
+
+    code: ClassVar[str] = "TST101"
+    name: ClassVar[str] = "long-line"
+    summary: ClassVar[str] = "long line"
+    options: ClassVar[Mapping[str, Any]] = {"max-length": 20, "generator": "github"}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        limit = ctx.settings["max-length"]
+        for number, line in enumerate(ctx.parsed.document.text.splitlines(), start=1):
+            if len(line) > limit:
+                generator = ctx.settings["generator"]
+                yield Violation(number, limit + 1, f"line longer than {limit} ({generator})")
+
+
+class Shouting(Rule):
+    """Flags lines written in capitals."""
+
+    code: ClassVar[str] = "TST201"
+    name: ClassVar[str] = "shouting"
+    summary: ClassVar[str] = "capitals"
+    severity = "warning"
+    options: ClassVar[Mapping[str, Any]] = {"generator": "github"}
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for number, line in enumerate(ctx.parsed.document.text.splitlines(), start=1):
+            if line.isupper():
+                yield Violation(number, 1, "shouting")
+
+
+RULES = Registry()
+RULES.add(RuleInfo(LongLine, "test"))
+RULES.add(RuleInfo(Shouting, "test"))
+LONG = "this line is longer than twenty\n"
+LOUD = "STOP\n"
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for relative, content in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+
+def lint(*paths: str, **kwargs: Any) -> list[tuple[str, int, int, str, str]]:
+    result = lint_paths(list(paths) or ["."], registry=RULES, jobs=1, **kwargs)
+    assert result.errors == []
+    return [(f.path, f.line, f.column, f.code, f.severity) for f in result.findings]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_no_config_runs_every_rule_with_defaults(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": LONG + LOUD})
+    assert lint() == [
+        ("a.md", 1, 21, "TST101", "error"),
+        ("a.md", 2, 1, "TST201", "warning"),
+    ]
+
+
+def test_nearest_config_wins_and_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.copydesk]\nignore = ["TST201"]\n',
+            "a.md": LONG + LOUD,
+            "blog/.copydesk.toml": 'select = ["shouting"]\n',
+            "blog/b.md": LONG + LOUD,
+            "docs/pyproject.toml": '[project]\nname = "x"\n',
+            "docs/c.md": LONG + LOUD,
+        },
+    )
+    assert lint() == [
+        ("a.md", 1, 21, "TST101", "error"),
+        ("blog/b.md", 2, 1, "TST201", "warning"),
+        ("docs/c.md", 1, 21, "TST101", "error"),
+    ]
+
+
+def test_command_line_select_and_ignore_win_over_config(tmp_path: Path) -> None:
+    write(tmp_path, {".copydesk.toml": 'select = ["TST101"]\n', "a.md": LONG + LOUD})
+    assert lint(select=["TST2"]) == [("a.md", 2, 1, "TST201", "warning")]
+    assert lint(extend_select=["TST201"], ignore=["TST101"]) == [
+        ("a.md", 2, 1, "TST201", "warning")
+    ]
+
+
+def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".copydesk.toml": '[severity]\nlong-line = "info"\n\n'
+            '[per-file-ignores]\n"drafts/**" = ["TST2"]\n"legacy.md" = ["ALL"]\n',
+            "a.md": LONG + LOUD,
+            "drafts/2020/d.md": LONG + LOUD,
+            "old/legacy.md": LONG + LOUD,
+        },
+    )
+    assert lint() == [
+        ("a.md", 1, 21, "TST101", "info"),
+        ("a.md", 2, 1, "TST201", "warning"),
+        ("drafts/2020/d.md", 1, 21, "TST101", "info"),
+    ]
+
+
+def test_options_shared_at_top_level_and_per_rule_by_code_or_name(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".copydesk.toml": 'generator = "hugo"\n[rules.long-line]\nmax-length = 40\n',
+            "a.md": LONG + "x" * 41 + "\n",
+        },
+    )
+    result = lint_paths(["."], registry=RULES, jobs=1)
+    assert [(f.line, f.column, f.message) for f in result.findings] == [
+        (2, 41, "line longer than 40 (hugo)")
+    ]
+
+
+def test_exclude_globs_skip_walked_files_only(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".copydesk.toml": 'exclude = ["drafts", "*.draft.md"]\n',
+            "a.md": LOUD,
+            "b.draft.md": LOUD,
+            "drafts/c.md": LOUD,
+        },
+    )
+    assert [f[0] for f in lint()] == ["a.md"]
+    assert [f[0] for f in lint("drafts/c.md")] == ["drafts/c.md"]
+
+
+def test_explicit_config_file_applies_everywhere(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "custom.toml": 'select = ["TST201"]\n',
+            "sub/.copydesk.toml": 'select = ["TST101"]\n',
+            "sub/a.md": LONG + LOUD,
+        },
+    )
+    assert lint(config_file="custom.toml") == [("sub/a.md", 2, 1, "TST201", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('selct = ["TST101"]\n', "unknown key 'selct'"),
+        ('select = ["TST999"]\n', "select: unknown rule code 'TST999'"),
+        ('ignore = "TST101"\n', "'ignore' must be a list of strings"),
+        ('[severity]\nTST101 = "fatal"\n', "TST101: 'fatal' is not error, warning or info"),
+        ("[rules.TST101]\nmax-lenght = 3\n", "rules.TST101: unknown option 'max-lenght'"),
+        ('[rules.TST101]\nmax-length = "3"\n', "max-length (for TST101): expected int, got '3'"),
+        ("[rules.TST777]\nmax-length = 3\n", "rules.TST777: unknown rule code 'TST777'"),
+        ('[per-file-ignores]\n"a.md" = ["NOPE1"]\n', "unknown rule code 'NOPE1'"),
+        ("select = [\n", "config is not valid TOML"),
+    ],
+)
+def test_config_mistakes_name_the_file_and_the_key(
+    tmp_path: Path, config: str, message: str
+) -> None:
+    write(tmp_path, {".copydesk.toml": config, "a.md": LOUD})
+    with pytest.raises(ConfigError) as error:
+        lint_paths(["."], registry=RULES, jobs=1)
+    assert str(error.value).startswith(str(tmp_path / ".copydesk.toml") + ": ")
+    assert message in str(error.value)
+
+
+def test_unknown_key_in_pyproject_table(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.copydesk]\nfoo = 1\n", "a.md": LOUD})
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown key 'foo'"):
+        lint_paths(["."], registry=RULES, jobs=1)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("drafts", "drafts/a.md", True),
+        ("drafts", "blog/drafts/a.md", True),
+        ("drafts/*.md", "drafts/a.md", True),
+        ("drafts/*.md", "drafts/x/a.md", False),
+        ("drafts/**", "drafts/x/a.md", True),
+        ("**/a.md", "x/y/a.md", True),
+        ("*.md", "x/y/a.md", True),
+        ("a?.md", "ab.md", True),
+        ("a?.md", "a.md", False),
+        ("/posts", "posts/a.md", True),
+    ],
+)
+def test_globs(pattern: str, path: str, expected: bool) -> None:
+    assert matches_glob(pattern, path) is expected

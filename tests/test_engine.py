@@ -1,0 +1,218 @@
+"""The engine on real files: one walk, isolation of failures, discovery, jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from copydesk.engine import lint_paths
+from copydesk.parse import Node
+from copydesk.registry import Registry, RuleConflict, RuleInfo
+from copydesk.rules.base import Context, Rule, Violation
+
+
+class HeadingRule(Rule):
+    """Flags every heading (a stand-in for a node rule)."""
+
+    code: ClassVar[str] = "TST001"
+    name: ClassVar[str] = "any-heading"
+    summary: ClassVar[str] = "heading"
+    targets: ClassVar[tuple[str, ...]] = ("heading",)
+    calls: ClassVar[list[str]] = []
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        self.calls.append(node.type)
+        yield self.at(node, "a heading")
+
+
+class CrashingRule(Rule):
+    """Raises on any file whose text contains 'boom'."""
+
+    code: ClassVar[str] = "TST002"
+    name: ClassVar[str] = "crashes"
+    summary: ClassVar[str] = "crashes"
+    severity = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        yield Violation(1, 1, "before the crash")
+        if "boom" in ctx.parsed.document.text:
+            raise RuntimeError("boom")
+
+
+class DuplicateTitle(Rule):
+    """Project rule: two files with the same title."""
+
+    code: ClassVar[str] = "TST003"
+    name: ClassVar[str] = "duplicate-title"
+    summary: ClassVar[str] = "same title"
+
+    def collect(self, ctx: Context) -> Any:
+        return (ctx.parsed.front_matter or {}).get("title")
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        seen: dict[Any, Path] = {}
+        for path, title in facts:
+            if title in seen:
+                yield path, Violation(2, 1, f"title also used by {seen[title].name}")
+            seen.setdefault(title, path)
+
+
+class NeverBuilt(Rule):
+    """Fails if constructed: proves deselected rules cost nothing."""
+
+    code: ClassVar[str] = "TST004"
+    name: ClassVar[str] = "never-built"
+    summary: ClassVar[str] = "never built"
+
+    def __init__(self) -> None:
+        raise AssertionError("a deselected rule was constructed")
+
+
+def registry(*classes: type[Rule]) -> Registry:
+    result = Registry()
+    for cls in classes:
+        result.add(RuleInfo(cls, f"test {cls.__name__}"))
+    return result
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> None:
+    for relative, content in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+def positions(result: Any) -> list[tuple[str, int, int, str]]:
+    return [(f.path, f.line, f.column, f.code) for f in result.findings]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    HeadingRule.calls.clear()
+
+
+def test_clean_file_has_no_findings(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "Just text.\n"})
+    result = lint_paths(["."], registry=registry(HeadingRule), jobs=1)
+    assert result.findings == [] and result.errors == []
+
+
+def test_node_rules_see_only_their_node_type(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "# One\n\ntext [l](x.md)\n\n## Two\n"})
+    result = lint_paths(["."], registry=registry(HeadingRule), jobs=1)
+    assert HeadingRule.calls == ["heading", "heading"]
+    assert positions(result) == [("a.md", 1, 1, "TST001"), ("a.md", 5, 1, "TST001")]
+
+
+def test_a_crashing_rule_is_one_line_and_the_rest_still_runs(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "# A\n\nboom\n", "b.md": "# B\n"})
+    result = lint_paths(["."], registry=registry(HeadingRule, CrashingRule), jobs=1)
+    assert [str(e) for e in result.errors] == ["a.md: rule TST002 crashed: RuntimeError: boom"]
+    assert result.internal_error
+    assert positions(result) == [
+        ("a.md", 1, 1, "TST001"),
+        ("a.md", 1, 1, "TST002"),
+        ("b.md", 1, 1, "TST001"),
+        ("b.md", 1, 1, "TST002"),
+    ]
+
+
+def test_unreadable_files_are_reported_and_skipped(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+            "latin1.md": "# Caf\xe9\n".encode("latin-1"),
+            "good.md": "# Good\n",
+        },
+    )
+    result = lint_paths(["."], registry=registry(HeadingRule), jobs=1)
+    assert [str(e) for e in result.errors] == [
+        "binary.md: binary file (contains NUL bytes)",
+        "latin1.md: not valid UTF-8 (byte 0xe9 on line 1)",
+    ]
+    assert not result.internal_error
+    assert positions(result) == [("good.md", 1, 1, "TST001")]
+
+
+def test_broken_front_matter_does_not_crash_the_engine(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "---\ntitle: [unclosed\n---\n# Body\n"})
+    result = lint_paths(["."], registry=registry(HeadingRule, DuplicateTitle), jobs=1)
+    assert result.errors == []
+    assert positions(result) == [("a.md", 4, 1, "TST001")]
+
+
+def test_discovery_skips_hidden_and_build_folders_but_not_named_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "post.md": "# P\n",
+            "old.markdown": "# O\n",
+            "notes.txt": "# T\n",
+            ".hidden/h.md": "# H\n",
+            "node_modules/pkg/readme.md": "# N\n",
+            "_site/index.md": "# S\n",
+            "drafts/d.md": "# D\n",
+        },
+    )
+    result = lint_paths([".", "notes.txt"], registry=registry(HeadingRule), jobs=1)
+    assert sorted({f.path for f in result.findings}) == [
+        "drafts/d.md",
+        "notes.txt",
+        "old.markdown",
+        "post.md",
+    ]
+
+
+def test_project_rules_run_over_every_files_facts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: Same\n---\n",
+            "b.md": "---\ntitle: Same\n---\n",
+            "c.md": "---\ntitle: Other\n---\n",
+        },
+    )
+    result = lint_paths(["."], registry=registry(DuplicateTitle), jobs=1)
+    assert positions(result) == [("b.md", 2, 1, "TST003")]
+    assert result.findings[0].message == "title also used by a.md"
+
+
+def test_deselected_rules_are_never_constructed(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "# A\n"})
+    result = lint_paths(
+        ["."], select=["TST001"], registry=registry(HeadingRule, NeverBuilt), jobs=1
+    )
+    assert positions(result) == [("a.md", 1, 1, "TST001")]
+
+
+def test_output_is_the_same_for_one_and_two_jobs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        f"posts/{i:03d}.md": f"---\ntitle: T{i % 7}\n---\n# H{i}\n\n{'boom' if i == 5 else 'x'}\n"
+        for i in range(80)
+    }
+    files["posts/bad.md"] = b"\x00\x01"
+    write(tmp_path, files)
+    rules = registry(HeadingRule, CrashingRule, DuplicateTitle)
+    one = lint_paths(["."], registry=rules, jobs=1)
+    two = lint_paths(["."], registry=rules, jobs=2)
+    assert positions(one) == positions(two)
+    assert [str(e) for e in one.errors] == [str(e) for e in two.errors]
+    assert len(one.findings) == 80 + 80 + 73  # headings, crash-rule first hits, duplicates
+    assert len(one.errors) == 2
+
+
+def test_duplicate_codes_name_both_sources() -> None:
+    class Copy(HeadingRule):
+        name: ClassVar[str] = "other-name"
+
+    with pytest.raises(RuleConflict) as error:
+        registry(HeadingRule, Copy)
+    assert str(error.value) == ("test Copy: rule code TST001 is also defined by test HeadingRule")
