@@ -54,3 +54,18 @@ def test_lost_links_are_the_only_error_findings_in_004() -> None:
     result = lint_paths([path], select=CODES, jobs=1)
     errors = {f.code for f in result.findings if f.severity == "error"}
     assert errors == {"CD104"}
+
+
+def test_migrated_seeds_leave_only_findings_that_need_a_person(tmp_path: Path) -> None:
+    """After `copydesk migrate`, the only error-level link/image findings are
+    the ones no tool can fix: missing alt text and lost links."""
+    from copydesk.cli import main
+
+    out = tmp_path / "out"
+    assert main(["migrate", str(SEEDS), "--out", str(out)]) in (0, 1)
+    result = lint_paths([out], select=CODES, jobs=1)
+    assert not result.errors, result.errors
+    errors = {(Path(f.path).name[:3], f.code) for f in result.findings if f.severity == "error"}
+    assert errors == {("000", "CD201"), ("001", "CD201"), ("004", "CD104")}
+    tracking = [f for f in result.findings if f.code in ("CD105", "CD208")]
+    assert tracking == []

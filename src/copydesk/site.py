@@ -422,6 +422,12 @@ def _cached_project(
     return Project(root, static_dirs, permalink, generator)
 
 
+@functools.lru_cache(maxsize=1024)
+def _detected_root(folder: Path) -> Path:
+    # Rules ask once per link; the answer only depends on the post's folder.
+    return find_site_root(folder)
+
+
 def _tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -434,7 +440,7 @@ def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> P
     configured = settings.get("site-root")
     if configured:
         return (config_root / str(configured)).resolve()
-    return find_site_root(source.resolve())
+    return _detected_root(source.absolute().parent)
 
 
 def project_for(
@@ -456,5 +462,8 @@ def project_for(
         raise UsageError(source, f"unknown generator {generator!r}; use one of {GENERATORS}")
     static = _tuple(settings.get("static-dirs", DEFAULT_STATIC_DIRS))
     permalink = str(settings.get("permalink", "") or "")
-    stamp = root.stat().st_mtime_ns if root.exists() else 0
+    try:
+        stamp = root.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
     return _cached_project(root, static, permalink, generator, stamp)
