@@ -617,8 +617,8 @@ class DuplicateSlug(Rule):
     """Two posts in the run share a slug.
 
     What it does: collects each post's slug (front matter `slug`, else derived
-    from the file name without its date prefix) and reports every post whose
-    slug another linted post also uses.
+    from the file name without its date prefix, for files with front matter)
+    and reports every post whose slug another linted post also uses.
     Why is this bad? Both posts claim one URL: the generator keeps one and
     the other disappears, or the build fails.
     Example:
@@ -638,6 +638,8 @@ class DuplicateSlug(Rule):
         if isinstance(value, str) and value.strip():
             line, column = ctx.parsed.keys.get("slug", (1, 1))
             return slugify(value), line, column
+        if not has_front_matter_text(ctx):
+            return None  # a README or a raw text file is not published under a slug
         slug = slugify(_FILE_DATE.sub("", file_stem(ctx.path)))
         return (slug, 1, 1) if slug else None
 
