@@ -29,6 +29,7 @@ class Caption:
     markdown: str
     text: str
     html: str
+    links: int = 0
 
     @property
     def is_credit(self) -> bool:
@@ -37,7 +38,7 @@ class Caption:
 
     @property
     def has_links(self) -> bool:
-        return self.markdown != self.text
+        return self.links > 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class _CaptionParser(HTMLParser):
         self.text: list[str] = []
         self.html: list[str] = []
         self._links: list[tuple[str, int]] = []
+        self.links = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
@@ -75,6 +77,7 @@ class _CaptionParser(HTMLParser):
             label = "".join(self.markdown[start:]).strip()
             if href and label:
                 self.markdown[start:] = [f"[{label}]({href})"]
+                self.links += 1
             self.html.append("</a>" if href else "")
         elif tag in _EMPHASIS:
             self.markdown.append(_EMPHASIS[tag])
@@ -94,7 +97,7 @@ def parse_caption(inner_html: str) -> Caption:
     def tidy(parts: list[str]) -> str:
         return _SPACE.sub(" ", "".join(parts)).strip()
 
-    return Caption(tidy(parser.markdown), tidy(parser.text), tidy(parser.html))
+    return Caption(tidy(parser.markdown), tidy(parser.text), tidy(parser.html), parser.links)
 
 
 def markdown_image(image: ImageRef, title: str = "") -> str:

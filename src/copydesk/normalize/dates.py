@@ -24,6 +24,7 @@ _STAMP = re.compile(
     r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?\s*(?P<zone>.*)"
 )
 _OFFSET = re.compile(r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
+_NO_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?$")
 _UTC_NAMES = frozenset({"z", "utc", "gmt", "ut"})
 FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
@@ -88,16 +89,22 @@ def parse_offset(zone: str, text: str) -> dt.tzinfo:
 
 
 def _rfc2822(text: str) -> dt.datetime:
-    """RSS `pubDate` style: `Tue, 13 Aug 2019 17:55:36 +0200`."""
+    """RSS `pubDate` style: `Tue, 13 Aug 2019 17:55:36 +0200`, also `GMT-2` and `-0000`."""
+    stamp, _, zone = text.rpartition(" ")
+    if stamp and (zone.lower() in _UTC_NAMES or _OFFSET.fullmatch(zone)):
+        parsed = email.utils.parsedate_tz(stamp)
+        if parsed is None:
+            raise UnparsedDate(text)
+        return dt.datetime(*parsed[:6]).replace(tzinfo=parse_offset(zone, text))
     parsed = email.utils.parsedate_tz(text)
     if parsed is None:
         raise UnparsedDate(text)
     naive = dt.datetime(*parsed[:6])
+    if _NO_ZONE.search(text):
+        return naive  # parsedate_tz says offset 0 when no zone is written at all
     offset = parsed[9]
     if offset is None:
-        # parsedate_tz reports "-0000" (UTC, RFC 5322) and named zones it lacks as None.
-        zone = text.rsplit(None, 1)[-1]
-        return naive.replace(tzinfo=parse_offset(zone, text)) if zone[0] in "+-" else naive
+        return naive  # no zone written: the caller decides (--timezone or refuse)
     return naive.replace(tzinfo=dt.timezone(dt.timedelta(seconds=offset)) if offset else dt.UTC)
 
 

@@ -36,7 +36,8 @@ _IMAGE_THEN_CAPTION = re.compile(
 _LONE_CAPTION = re.compile(r"<figcaption\b[^>]*>(?P<inner>.*?)</figcaption>", re.DOTALL)
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _MEDIUM_ATTR = re.compile(
-    r"\s+(?:data-[\w-]+|class)=(?:\"(?:[^\"]*--[^\"]*|)\"|'(?:[^']*--[^']*|)')|\s+data-[\w-]+"
+    r"\s+data-[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?"
+    r"|\s+class=(?:\"[^\"]*(?:markup|graf|section)--[^\"]*\"|'[^']*(?:markup|graf|section)--[^']*')"
 )
 
 
@@ -69,7 +70,8 @@ def _with_image(edit: Edit, source: str, match: re.Match[str]) -> str:
     if mode == "title" and caption.text:
         new_image, new_caption = markdown_image(image, caption.text), REMOVED
     elif mode == "figure" and caption.text:
-        new_image, new_caption = figure_html(image, caption), REMOVED
+        # Masked, so the <figcaption> written here is not taken for a Medium one.
+        new_image, new_caption = edit.masked.token(figure_html(image, caption)), REMOVED
     else:
         new_image, new_caption = (
             match["image"],
