@@ -240,6 +240,8 @@ def plan_run(
             index = by_config[id(config)] = len(rulesets)
             rulesets.append(build_ruleset(resolve(config, registry, overrides)))
         tasks.append((file, index))
+    if not rulesets:  # nothing to lint, but a typo in --select is still an error
+        resolve(finder.for_dir(Path.cwd().resolve()), registry, overrides)
     return Plan(rulesets, tasks)
 
 

@@ -106,7 +106,7 @@ def entry_point_rules() -> Iterator[RuleInfo]:
                 source, f"cannot load rules: {type(error).__name__}: {error}"
             ) from error
         for cls in rule_classes(loaded):
-            yield RuleInfo(cls, f"{cls.__module__}.{cls.__qualname__}")
+            yield RuleInfo(cls, f"{cls.__module__}.{cls.__qualname__} (entry point '{point.name}')")
 
 
 def rule_classes(loaded: object) -> list[type[Rule]]:

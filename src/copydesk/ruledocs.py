@@ -58,7 +58,8 @@ def explain(info: RuleInfo) -> str:
     lines = [f"{cls.code} {cls.name} ({cls.severity}{', fixable' if cls.fixable else ''})", ""]
     lines += [summary, ""] if summary else []
     for heading in HEADINGS:
-        lines += [f"{heading}:", _indent(parts.get(heading, "(missing)")), ""]
+        title = heading if heading.endswith("?") else f"{heading}:"
+        lines += [title, _indent(parts.get(heading, "(missing)")), ""]
     if cls.options:
         lines.append("Options:")
         lines += [f"    {key} = {value!r}" for key, value in cls.options.items()]

@@ -189,7 +189,7 @@ def stale_suppressions(
 class UnusedSuppression(Rule):
     """A suppression comment that silences nothing.
 
-    What it does: reports `copydesk-disable…` comments (and the front matter
+    What it does: Reports `copydesk-disable…` comments (and the front matter
     `copydesk: {disable: […]}` key) that did not silence any finding of a rule
     selected in this run.
     Why is this bad? The problem it silenced was fixed long ago; the stale
@@ -210,7 +210,7 @@ class UnusedSuppression(Rule):
 class UnknownSuppressionCode(Rule):
     """A suppression names a rule code that does not exist.
 
-    What it does: reports codes in `copydesk-disable…`/`copydesk-enable`
+    What it does: Reports codes in `copydesk-disable…`/`copydesk-enable`
     comments and in the front matter `copydesk: {disable: […]}` key that no
     registered rule (built-in, plugin or pack) has.
     Why is this bad? A typo such as CD1O1 silences nothing, so the finding the

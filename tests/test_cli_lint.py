@@ -1,0 +1,182 @@
+"""`copydesk lint` and `copydesk rules` as a user runs them: output and exit codes.
+
+These run the real registry (built-in rules and shipped packs), with
+--select narrowing each case to rules whose behaviour is stable here: the
+suppression rules and a user pack given through the config.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from copydesk.cli import main
+
+PACK = (
+    "- {id: HOUSE001, name: no-bad, message: \"bad word '{match}'\", "
+    "severity: error, phrases: [bad]}\n"
+    "- {id: HOUSE002, name: no-meh, message: meh, severity: info, phrases: [meh]}\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def blog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".copydesk.toml").write_text(
+        'packs = ["house.yml"]\nselect = ["HOUSE", "CD49"]\n', encoding="utf-8"
+    )
+    (tmp_path / "house.yml").write_text(PACK, encoding="utf-8")
+    return tmp_path
+
+
+def write(path: str, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def test_clean_tree_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "# Fine\n\nAll good.\n")
+    assert main(["lint"]) == 0
+    assert capsys.readouterr().out == "No findings.\n"
+
+
+def test_findings_are_sorted_by_path_line_column_and_fail_with_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write("b.md", "bad\n")
+    write("a/z.md", "meh\n\nok bad and bad\n")
+    assert main(["lint", "--jobs", "1"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "a/z.md:1:1: HOUSE002 meh",
+        "a/z.md:3:4: HOUSE001 bad word 'bad'",
+        "a/z.md:3:12: HOUSE001 bad word 'bad'",
+        "b.md:1:1: HOUSE001 bad word 'bad'",
+        "Found 4 findings (3 errors, 1 info).",
+    ]
+
+
+def test_warnings_and_info_do_not_fail(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "meh\n\n<!-- copydesk-disable-next-line HOUSE001 -->\nfine\n")
+    assert main(["lint", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "a.md:1:1: HOUSE002 meh",
+        "a.md:3:1: CD490 unused suppression of HOUSE001",
+    ]
+
+
+def test_select_ignore_and_extend_select_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write("a.md", "meh bad\n")
+    assert main(["lint", "-q", "--select", "HOUSE002"]) == 0
+    assert capsys.readouterr().out == "a.md:1:1: HOUSE002 meh\n"
+    assert main(["lint", "-q", "--ignore", "no-meh,CD490"]) == 1
+    assert capsys.readouterr().out == "a.md:1:5: HOUSE001 bad word 'bad'\n"
+
+
+def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "text bad\n")
+    assert main(["lint", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "path": "a.md",
+            "line": 1,
+            "column": 6,
+            "end_line": None,
+            "end_column": None,
+            "code": "HOUSE001",
+            "name": "no-bad",
+            "message": "bad word 'bad'",
+            "severity": "error",
+        }
+    ]
+
+
+def test_statistics_count_per_code(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "bad bad meh\n\nbad\n")
+    assert main(["lint", "--statistics", "--quiet"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "     3  HOUSE001  no-bad",
+        "     1  HOUSE002  no-meh",
+    ]
+
+
+def test_unreadable_file_is_one_line_not_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("bin.md").write_bytes(b"\x00\x01\x02")
+    Path("export.txt").write_bytes("caf\xe9 bad\n".encode("cp1252"))
+    write("a.md", "ok\n")
+    assert main(["lint", ".", "export.txt"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "bin.md: binary file (contains NUL bytes)",
+        "export.txt: not valid UTF-8 (byte 0xe9 on line 1)",
+    ]
+    assert captured.out == "No findings.\n"
+
+
+def test_named_txt_file_is_linted(capsys: pytest.CaptureFixture[str]) -> None:
+    write("export.txt", "a bad export\n")
+    assert main(["lint", "-q", "export.txt"]) == 1
+    assert capsys.readouterr().out == "export.txt:1:3: HOUSE001 bad word 'bad'\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["lint", "--select", "NOPE9"], "unknown rule code 'NOPE9'"),
+        (["lint", "missing.md"], "missing.md: no such file or folder"),
+        (["lint", "--config", "none.toml"], "none.toml: cannot read config"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_jobs_value_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["lint", "--jobs", "0"])
+    assert exit_.value.code == 2
+
+
+def test_config_typo_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    Path(".copydesk.toml").write_text('selec = ["HOUSE"]\n', encoding="utf-8")
+    write("a.md", "ok\n")
+    assert main(["lint"]) == 2
+    assert capsys.readouterr().err.strip().endswith(".copydesk.toml: unknown key 'selec'")
+
+
+def test_explicit_config_file(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("strict.toml").write_text(
+        'packs = ["house.yml"]\nselect = ["HOUSE002"]\n[severity]\nno-meh = "error"\n',
+        encoding="utf-8",
+    )
+    write("a.md", "bad meh\n")
+    assert main(["lint", "-q", "--config", "strict.toml"]) == 1
+    assert capsys.readouterr().out == "a.md:1:5: HOUSE002 meh\n"
+
+
+def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()]
+    assert ["CD490", "unused-suppression", "warning"] in rows
+    assert ["CD491", "unknown-suppression-code", "warning"] in rows
+
+
+def test_rules_explains_one_by_code_or_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "CD491"]) == 0
+    by_code = capsys.readouterr().out
+    assert main(["rules", "unknown-suppression-code"]) == 0
+    assert capsys.readouterr().out == by_code
+    assert by_code.startswith("CD491 unknown-suppression-code (warning)\n")
+    for heading in ("What it does:", "Why is this bad?", "Example:", "Use instead:"):
+        assert f"\n{heading}\n" in by_code
+
+
+def test_rules_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "CD000"]) == 2
+    assert "unknown rule 'CD000'" in capsys.readouterr().err
