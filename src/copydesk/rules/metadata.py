@@ -41,6 +41,7 @@ CANONICAL_KEYS = (
 
 _FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 _ERROR_LINE = re.compile(r"\bon line (\d+)\b")
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _STAMP = re.compile(
     r"(?P<day>\d{4}-\d{1,2}-\d{1,2})[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
@@ -269,8 +270,17 @@ class InvalidFrontMatter(Rule):
         if error is None:
             return
         reason = getattr(error, "reason", str(error))
-        match = _ERROR_LINE.search(reason)
-        yield Violation(int(match[1]) if match else 1, 1, reason)
+        yield Violation(error_line(reason), 1, reason)
+
+
+def error_line(reason: str) -> int:
+    """The file line an error names: YAML's are file lines already; tomllib counts
+    from the first line inside the `+++` fence, which is line 2 of the file."""
+    if match := _ERROR_LINE.search(reason):
+        return int(match[1])
+    if match := _TOML_LINE.search(reason):
+        return int(match[1]) + 1
+    return 1
 
 
 class MissingTitle(Rule):
