@@ -1,0 +1,175 @@
+"""The normalizers' building blocks, as tables: the no-op case first in each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from copydesk.normalize import Context, Options
+from copydesk.normalize.body import Edit, decode_entities
+from copydesk.normalize.boilerplate import strip_boilerplate
+from copydesk.normalize.dates import UnparsedDate, parse_value
+from copydesk.normalize.links import clean_url
+from copydesk.normalize.paragraphs import mark_separators, rebuild_paragraphs
+from copydesk.normalize.protect import mask
+from copydesk.normalize.slug import slugify
+from copydesk.normalize.titles import take_title_line
+from copydesk.read import document_from_bytes
+
+UTC = dt.UTC
+
+
+def tz(hours: int) -> dt.timezone:
+    return dt.timezone(dt.timedelta(hours=hours))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.date(2016, 3, 23), dt.date(2016, 3, 23)),
+        ("2016-03-23", dt.date(2016, 3, 23)),
+        ("2019-08-13T17:55:36.539Z", dt.datetime(2019, 8, 13, 17, 55, 36, 539000, UTC)),
+        ("2020-01-02 10:00:00 +0200", dt.datetime(2020, 1, 2, 10, tzinfo=tz(2))),
+        ("2020-01-02T10:00:00+02:00", dt.datetime(2020, 1, 2, 10, tzinfo=tz(2))),
+        ("2020-01-02T10:00:00-0000", dt.datetime(2020, 1, 2, 10, tzinfo=UTC)),
+        ("2020-01-02 10:00 GMT-2", dt.datetime(2020, 1, 2, 10, tzinfo=tz(-2))),
+        ("Tue, 13 Aug 2019 17:55:36 -0000", dt.datetime(2019, 8, 13, 17, 55, 36, tzinfo=UTC)),
+        ("Tue, 13 Aug 2019 17:55:36 +0200", dt.datetime(2019, 8, 13, 17, 55, 36, tzinfo=tz(2))),
+        ("Tue, 13 Aug 2019 17:55:36", dt.datetime(2019, 8, 13, 17, 55, 36)),
+        ("2021-10-31 09:00", dt.datetime(2021, 10, 31, 9, 0)),
+    ],
+)
+def test_dates_keep_their_meaning(value: object, expected: dt.date) -> None:
+    parsed = parse_value(value)
+    assert parsed == expected
+    if isinstance(expected, dt.datetime):
+        assert isinstance(parsed, dt.datetime)
+        assert parsed.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("value", ["soon", "2019-02-30", 20190101, "13/08/2019"])
+def test_unreadable_dates_are_refused(value: object) -> None:
+    with pytest.raises(UnparsedDate):
+        parse_value(value)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a?page=2&sort=asc#x", "https://example.com/a?page=2&sort=asc#x"),
+        ("https://unsplash.com?utm_source=medium&amp;utm_medium=referral", "https://unsplash.com"),
+        ("https://example.com/?id=1&amp;utm_source=x&amp;b=2", "https://example.com/?id=1&amp;b=2"),
+        ("https://a.test/?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&q=ok#top", "https://a.test/?q=ok#top"),
+        ("https://medium.com/p/1?source=post_page-----", "https://medium.com/p/1"),
+        ("https://example.com/?source=rss", "https://example.com/?source=rss"),
+    ],
+)
+def test_tracking_parameters(url: str, expected: str) -> None:
+    assert clean_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("already-a-slug", "already-a-slug"),
+        ("Café Noël", "cafe-noel"),
+        ("You’re head of career sales.", "youre-head-of-career-sales"),
+        ("Straße & Søren: #1", "strasse-and-soren-1"),
+        ("日本語", ""),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_masking_round_trips_and_keeps_line_count() -> None:
+    text = "a `x &amp; y` b\n\n```\nc &amp;\n\n```\n{% raw %}\n{{ d }}\n{% endraw %}\n{{< e >}}"
+    masked = mask(text)
+    assert masked.unmask(masked.text) == text
+    assert masked.text.count("\n") == text.count("\n")
+    assert "&amp;" not in masked.text and "{{" not in masked.text
+
+
+def edit_of(text: str, options: Options | None = None) -> Edit:
+    return Edit.start(text, Context(source_path="t.md", options=options or Options()), 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("nothing to decode", "nothing to decode"),
+        ("Tom &amp; Jerry&nbsp;&#8217;s &#x2014; end", "Tom & Jerry\u00a0’s — end"),
+        (
+            "keep &lt;div&gt; and &#42;stars&#42; and &amp;lt;",
+            "keep &lt;div&gt; and &#42;stars&#42; and &amp;lt;",
+        ),
+        ('<a title="&quot;x&quot;">&quot;y&quot;</a>', '<a title="&quot;x&quot;">"y"</a>'),
+        ("`&amp;` in code, &amp; outside", "`&amp;` in code, & outside"),
+    ],
+)
+def test_entities_decode_only_where_safe(line: str, expected: str) -> None:
+    edit = edit_of(line)
+    decode_entities(edit)
+    assert edit.finish() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("The first line runs straight on.\nInto the second.", None),
+        ("A title without a full stop\nThe body follows directly.", "A title without a full stop"),
+        ("One sentence title.\n\nBody.", "One sentence title."),
+        ("Two sentences. Not a title.\n\nBody.", None),
+        ("Morals are two:\n\n- one", None),
+        ("- a list item\n\nBody.", None),
+        ("# A Markdown heading\nBody.", "A Markdown heading"),
+        ("x" * 101 + "\n\nBody.", None),
+    ],
+)
+def test_title_line_rule(text: str, title: str | None) -> None:
+    assert take_title_line(edit_of(text)) == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One.\n\nTwo.",
+        "Intro:\n\n- a\n- b\n  continued\n\nAfter.",
+        "Para.\n\n---\n\nMore.\n\n```\ncode\n\nmore code\n```\n\n> quote\n> still quote",
+    ],
+)
+def test_rebuilding_a_rebuilt_body_changes_nothing(text: str) -> None:
+    edit = edit_of(text)
+    mark_separators(edit)
+    rebuild_paragraphs(edit)
+    assert edit.finish() == text
+    assert edit.context.changes == []
+
+
+def test_hard_wrapped_text_keeps_its_paragraphs() -> None:
+    text = (
+        "This paragraph was wrapped at a fixed width by the\n"
+        "program that exported it, so its lines run on into\n"
+        "each other.\n\nA second paragraph."
+    )
+    edit = edit_of(text)
+    rebuild_paragraphs(edit)
+    assert edit.finish() == text
+
+
+def test_boilerplate_needs_an_anchor() -> None:
+    text = "Write to me by\nEmail"
+    edit = edit_of(text)
+    strip_boilerplate(edit)
+    assert edit.finish() == text
+    assert edit.context.changes == []
+
+
+def test_a_note_line_is_not_metadata() -> None:
+    from copydesk.normalize.plain import metadata_lines
+
+    document = document_from_bytes(Path("n.txt"), b"Note: this is text\n\nMore text.\n")
+    context = Context(source_path="n.txt", options=Options())
+    assert metadata_lines(document, context) == ({}, document.body, 1)
