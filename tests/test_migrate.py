@@ -165,3 +165,34 @@ def test_duplicate_slugs_get_a_suffix(tmp_path: Path) -> None:
     assert main(["migrate", str(src), "--out", str(out), "--from", "canonical"]) == 0
     assert "slug: same\n" in (out / "a.md").read_text()
     assert "slug: same-2\n" in (out / "b.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no front matter\n", "plain"),
+        ("---\ntitle: T\n---\nBody\n", "jekyll"),
+        ("---\ntitle: T\n---\n```html\n<figcaption>shown</figcaption>\n```\n", "jekyll"),
+        ("---\ntitle: T\n---\nSee `<figcaption>` and `data-href=`.\n", "jekyll"),
+        ("---\ntitle: T\n---\n![](a.jpg)\n\n<figcaption>Photo</figcaption>\n", "medium"),
+        ("---\ntitle: T\nthumb_img_path: a.jpg\n---\nBody\n", "medium"),
+        (
+            "---\ntitle: T\nsource:\n  format: plain\n  path: a.txt\n  sha256: "
+            + "0" * 64
+            + "\n---\n\nBody\n",
+            "canonical",
+        ),
+    ],
+)
+def test_format_detection(text: str, expected: str) -> None:
+    from copydesk.detect import detect_format
+    from copydesk.read import document_from_bytes
+    from copydesk.yamlio import load_front_matter
+
+    document = document_from_bytes(Path("p.md"), text.encode())
+    data = (
+        load_front_matter(Path("p.md"), document.front_matter, "yaml")
+        if document.front_matter
+        else None
+    )
+    assert detect_format(document, data) == expected

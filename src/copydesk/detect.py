@@ -29,6 +29,15 @@ def detect_format(document: Document, front_matter: Mapping[str, Any] | None) ->
     source = data.get("source")
     if isinstance(source, Mapping) and set(source) >= _SOURCE_KEYS:
         return "canonical"
-    if _MEDIUM_KEYS & set(data) or _MEDIUM_BODY.search(document.body):
+    if _MEDIUM_KEYS & set(data) or _MEDIUM_BODY.search(_outside_code(document.body)):
         return "medium"
     return "jekyll"
+
+
+def _outside_code(body: str) -> str:
+    """The body with code masked: a post that *discusses* `<figcaption>` is not a Medium export."""
+    if not _MEDIUM_BODY.search(body):
+        return ""
+    from copydesk.normalize.protect import mask
+
+    return mask(body).text
