@@ -374,6 +374,13 @@ def test_seed_000_medium() -> None:
 
 
 @needs_seeds
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_output_is_a_fixed_point(prefix: str) -> None:
+    output = render(seed(prefix).post)
+    assert renormalized(output, Path(f"{prefix}.md")) == output
+
+
+@needs_seeds
 def test_seed_001_jekyll() -> None:
     normalized = seed("001")
     post = normalized.post

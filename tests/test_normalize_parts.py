@@ -173,3 +173,52 @@ def test_a_note_line_is_not_metadata() -> None:
     document = document_from_bytes(Path("n.txt"), b"Note: this is text\n\nMore text.\n")
     context = Context(source_path="n.txt", options=Options())
     assert metadata_lines(document, context) == ({}, document.body, 1)
+
+
+def mapped(data: dict[str, object], name: str = "post.md") -> dict[str, object]:
+    from copydesk.normalize.keys import map_front_matter
+
+    document = document_from_bytes(Path(name), b"---\nx: 1\n---\n![](/img/a.png)\n")
+    return map_front_matter(data, document, Context(source_path=name, options=Options()))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"title": "T"}, {"title": "T"}),
+        (
+            {"title": "T", "header": {"image": "img/a.png", "overlay_color": "#333"}},
+            {
+                "title": "T",
+                "image": {"src": "/img/a.png"},
+                "extra": {"header": {"overlay_color": "#333"}},
+            },
+        ),
+        (
+            {"author": {"name": "Ann", "url": "https://ann.test"}, "authors": ["Bo"]},
+            {"authors": [{"name": "Ann", "url": "https://ann.test"}, {"name": "Bo"}]},
+        ),
+        (
+            {"permalink": "/a/", "redirect_from": ["/b/", "", "/a/"], "url": "/c/"},
+            {"aliases": ["/a/", "/b/", "/c/"]},
+        ),
+        (
+            {"status": "draft", "category": "one two", "keywords": "x, y"},
+            {"draft": True, "categories": ["one", "two"], "tags": ["x", "y"]},
+        ),
+        (
+            {"canonical": "not a url", "summary": " S ", "lastmod": dt.date(2020, 1, 2)},
+            {
+                "description": "S",
+                "updated": dt.date(2020, 1, 2),
+                "extra": {"canonical": "not a url"},
+            },
+        ),
+        (
+            {"date": "2020-01-01", "pubDate": "2020-02-02"},
+            {"date": dt.date(2020, 1, 1), "extra": {"pubDate": "2020-02-02"}},
+        ),
+    ],
+)
+def test_key_table(data: dict[str, object], expected: dict[str, object]) -> None:
+    assert mapped(data) == expected

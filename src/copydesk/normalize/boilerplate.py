@@ -38,6 +38,7 @@ _NAME_IN_BIO = (
 )
 _NAME_ONLY = re.compile(rf"^(?P<name>{_NAME})$")
 MAX_BIO_CHARS = 1500
+MAX_BIO_PARAGRAPHS = 3
 
 
 def strip_boilerplate(edit: Edit) -> None:
@@ -75,14 +76,15 @@ def about_author(edit: Edit) -> dict[str, str] | None:
         return None
     rest = _ABOUT.match(lines[heading])["rest"].strip()  # type: ignore[index]
     tail = [line for line in lines[heading + 1 :] if line != REMOVED]
-    bio_text = "\n".join(tail).strip()
+    bio_text = re.sub(r"\n[ \t]*\n\s*", "\n\n", "\n".join(tail).strip())
     named = _NAME_ONLY.match(rest)
     if not named and rest:
         bio_text = f"{rest}\n{bio_text}".strip()
     bio = edit.masked.unmask(bio_text)
-    if not bio or len(bio) > MAX_BIO_CHARS or bio != bio_text:
-        return None  # too long to be a bio, or it holds code: leave it in the body
-    bio = re.sub(r"\n{3,}", "\n\n", bio)
+    if not bio or len(bio) > MAX_BIO_CHARS or bio.count("\n\n") >= MAX_BIO_PARAGRAPHS:
+        return None  # too long to be a bio: it is the post, leave it in the body
+    if bio != bio_text:
+        return None  # it holds code or template tags: not a bio
     edit.record(
         "about-author",
         "'About the Author' block moved to authors[0].bio",

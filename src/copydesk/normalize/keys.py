@@ -77,7 +77,8 @@ def map_front_matter(
     mapper = Mapper(data=data, document=document, context=context)
     for step in _STEPS:
         step(mapper)
-    extra = {key: value for key, value in data.items() if key not in mapper.used}
+    # mapper.data, not data: a partly used map (header) keeps only its unused sub-keys.
+    extra = {key: value for key, value in mapper.data.items() if key not in mapper.used}
     if extra:
         mapper.record(
             "extra",

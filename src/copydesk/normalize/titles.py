@@ -28,6 +28,7 @@ _INNER_SENTENCE = re.compile(rf"[{_SENTENCE_END}]{_CLOSER_CLASS}*\s+\S")
 _NOT_TEXT = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|\||<|!\[|\[!\[)")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _FIRST_SENTENCE = re.compile(rf"^(.+?[{_SENTENCE_END}]{_CLOSER_CLASS}*)(?=\s|$)")
+_WORD = re.compile(r"\w")
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`]+|^[#>\s]+")
 
 
@@ -83,7 +84,7 @@ def _is_title_line(line: str, blank_after: bool) -> bool:
 def infer_title(document: Document, edit: Edit) -> str:
     """First sentence of the first paragraph, cut at a word near 60 characters; for review."""
     lines = edit.text.split("\n")
-    first = _first_text_line(lines)
+    first = next((i for i, line in enumerate(lines) if _WORD.search(_plain_words(line))), None)
     text = _plain_words(edit.masked.unmask(lines[first])) if first is not None else ""
     if not text:
         raise NormalizeError(document.path, "no title line and no text to infer a title from")
