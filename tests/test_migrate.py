@@ -196,3 +196,12 @@ def test_format_detection(text: str, expected: str) -> None:
         else None
     )
     assert detect_format(document, data) == expected
+
+
+def test_author_option_names_an_anonymous_about_the_author(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    text = "A short title\n\nSome text.\n\nAbout the Author\nWrites about tea and trains.\n"
+    write(src, "a.txt", text)
+    assert main(["migrate", str(src), "--out", str(out), "--author", "Jane Doe"]) == 0
+    post = (out / "a.md").read_text()
+    assert "authors:\n- name: Jane Doe\n  bio: Writes about tea and trains.\n" in post

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.normalize import Context, Options
-from copydesk.normalize.body import Edit, decode_entities
+from copydesk.normalize.body import Edit, decode_entities, note_missing_alt
 from copydesk.normalize.boilerplate import strip_boilerplate
 from copydesk.normalize.dates import UnparsedDate, parse_value
 from copydesk.normalize.links import clean_url
@@ -222,3 +222,22 @@ def mapped(data: dict[str, object], name: str = "post.md") -> dict[str, object]:
 )
 def test_key_table(data: dict[str, object], expected: dict[str, object]) -> None:
     assert mapped(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "flagged"),
+    [
+        ("![A red door](door.jpg) and <img src='a.png' alt=\"Sea\">\n", []),
+        ("Intro\n\n![](/images/a.gif)\n", ["![](/images/a.gif"]),
+        (
+            '<img src="b.png"> and <img alt="" src="c.png">\n',
+            ['<img src="b.png">', '<img alt="" src="c.png">'],
+        ),
+        ("```\n![](in-code.png)\n```\n`![](span.png)`\n", []),
+    ],
+)
+def test_images_without_alt_are_marked_for_review(body: str, flagged: list[str]) -> None:
+    context = Context(source_path="p.md", options=Options())
+    note_missing_alt(Edit.start(body, context, 1))
+    assert [change.before for change in context.changes] == flagged
+    assert all(change.review and change.kind == "missing-alt" for change in context.changes)

@@ -57,6 +57,11 @@ def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="timezone for input datetimes that carry none (e.g. Europe/Berlin); "
         "without it such posts are refused",
     )
+    migrate.add_argument(
+        "--author",
+        metavar="NAME",
+        help="author name for an 'About the Author' block that names nobody",
+    )
     migrate.set_defaults(run=_run_migrate)
 
 

@@ -83,6 +83,7 @@ class Settings:
     format: Format | None = None
     captions: Literal["paragraph", "title", "figure"] = "paragraph"
     timezone: str | None = None
+    author: str | None = None
 
 
 # ---------------------------------------------------------------- discovery
@@ -151,7 +152,9 @@ def convert(task: Task, settings: Settings) -> FileResult:
             task.source, document.front_matter, document.front_matter_kind
         )
     fmt = settings.format or detect_format(document, front_matter)
-    options = Options(captions=settings.captions, timezone=settings.timezone)
+    options = Options(
+        captions=settings.captions, timezone=settings.timezone, author=settings.author
+    )
     normalized = normalize(document, front_matter, fmt, task.relative.as_posix(), options)
     post = normalized.post
     if not post.body.strip():
@@ -338,6 +341,7 @@ def run(args: argparse.Namespace) -> int:
             format=args.format,
             captions=args.captions,
             timezone=args.timezone,
+            author=args.author,
         )
         check_out_dir(settings.out, sources)
     except UsageError as error:

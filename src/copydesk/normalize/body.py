@@ -306,3 +306,28 @@ def note_lost_links(edit: Edit) -> None:
                 after=match[0],
                 review=True,
             )
+
+
+_NO_ALT_MD = re.compile(r"!\[\s*\]\((?P<src>[^)\s]*)")
+_NO_ALT_HTML = re.compile(r"<img\b(?![^>]*\balt\s*=\s*[\"']?[^\s\"'>])[^>]*>", re.IGNORECASE)
+
+
+def note_missing_alt(edit: Edit) -> None:
+    """An image without alt text needs a human to describe it; migration cannot invent one."""
+    for index, line in enumerate(edit.text.split("\n")):
+        for match in (*_NO_ALT_MD.finditer(line), *_NO_ALT_HTML.finditer(line)):
+            image = edit.masked.unmask(match[0])
+            edit.record(
+                "missing-alt",
+                f"image has no alt text: {image}",
+                line=edit.line_base + index,
+                before=image,
+                after=image,
+                review=True,
+            )
+
+
+def note_for_review(edit: Edit) -> None:
+    """What only a human can fix (lost links, missing alt text), noted for every format."""
+    note_lost_links(edit)
+    note_missing_alt(edit)

@@ -15,6 +15,7 @@ from copydesk.normalize.body import (
     Edit,
     clean_common,
     drop_title_heading,
+    note_for_review,
     note_template_tags,
     take_heading_title,
 )
@@ -29,6 +30,7 @@ def normalize(document: Document, front_matter: dict[str, Any], context: Context
     clean_common(edit)
     settle_title(document, fields, edit)
     note_template_tags(edit)
+    note_for_review(edit)
     return finish(document, context, "jekyll", fields, edit)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from copydesk.model import Post
 from copydesk.normalize import Context
-from copydesk.normalize.body import REMOVED, Edit, clean_common, note_template_tags
+from copydesk.normalize.body import REMOVED, Edit, clean_common, note_for_review, note_template_tags
 from copydesk.normalize.captions import (
     ImageRef,
     caption_paragraph,
@@ -50,6 +50,7 @@ def normalize(document: Document, front_matter: dict[str, Any], context: Context
     clean_common(edit)
     settle_title(document, fields, edit)
     note_template_tags(edit)
+    note_for_review(edit)
     return finish(document, context, "medium", fields, edit)
 
 

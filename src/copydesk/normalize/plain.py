@@ -15,7 +15,7 @@ from typing import Any
 
 from copydesk.model import Post
 from copydesk.normalize import Context
-from copydesk.normalize.body import Edit, clean_common, note_lost_links, note_template_tags
+from copydesk.normalize.body import Edit, clean_common, note_for_review, note_template_tags
 from copydesk.normalize.boilerplate import about_author, strip_boilerplate
 from copydesk.normalize.keys import clean_title, map_front_matter
 from copydesk.normalize.paragraphs import mark_separators, rebuild_paragraphs
@@ -65,7 +65,7 @@ def normalize(document: Document, front_matter: dict[str, Any], context: Context
     if not fields.get("title"):
         fields["title"] = take_title_line(edit) or infer_title(document, edit)
     mark_separators(edit)
-    note_lost_links(edit)
+    note_for_review(edit)
     note_template_tags(edit)
     rebuild_paragraphs(edit)
     if author is not None:
