@@ -1,0 +1,33 @@
+"""The content-preservation check: a word may only disappear with a change that shows it."""
+
+from __future__ import annotations
+
+from copydesk.model import Author, Change, Post
+from copydesk.preserve import unaccounted_words
+
+BEFORE = "Hello world. Leave a Reply\nAbout the Author\nWrites about tea."
+
+
+def post(body: str, **fields: object) -> Post:
+    return Post(title="Hello", body=body, **fields)  # type: ignore[arg-type]
+
+
+def test_nothing_missing_is_not_lossy() -> None:
+    assert unaccounted_words("Hello world", post("Hello world, again"), []) == []
+
+
+def test_moved_text_counts_as_kept() -> None:
+    after = post("Hello world.", authors=[Author(name="Unknown", bio="Writes about tea.")])
+    changes = [Change(kind="boilerplate", before="Leave a Reply", reason="r")]
+    changes.append(Change(kind="about-author", before="About the Author", reason="r"))
+    assert unaccounted_words(BEFORE, after, changes) == []
+
+
+def test_dropped_words_without_a_change_are_reported() -> None:
+    after = post("Hello world.", authors=[Author(name="Unknown", bio="Writes about tea.")])
+    changes = [Change(kind="boilerplate", before="Leave a Reply", reason="r")]
+    assert unaccounted_words(BEFORE, after, changes) == ["about", "author", "the"]
+
+
+def test_words_are_counted_not_just_seen() -> None:
+    assert unaccounted_words("very very good", post("very good"), []) == ["very"]
