@@ -1,7 +1,7 @@
 """How long does `copydesk migrate` take per 1,000 posts?
 
 Builds a deterministic corpus of N synthetic posts (copies of the bundled demo
-fixtures and the seeds, each with a distinct title so slugs do not collide), then
+fixtures and the seeds, each with a distinct slug), then
 times, in the same run:
 
 - floor: read every file, parse it with python-frontmatter, write it to another
@@ -34,10 +34,13 @@ def build_corpus(folder: Path, count: int) -> list[Path]:
     for number in range(count):
         template = templates[number % len(templates)]
         text = template.read_text(encoding="utf-8")
-        # A distinct title per copy: plain posts start with it, others carry it in front matter.
-        text = text.replace("title:", f"title: Copy {number}", 1) if "title" in text[:300] else (
-            f"Copy {number} of a plain post\n\n{text}"
-        )
+        # A distinct slug per copy, so the run's slug de-duplication stays out of the figures.
+        if text.startswith("---\n"):
+            text = f"---\nslug: copy-{number}\n{text[4:]}"
+        elif text.startswith("+++\n"):
+            text = f'+++\nslug = "copy-{number}"\n{text[4:]}'
+        else:
+            text = f"Copy {number} of a plain post\n\n{text}"
         path = folder / f"{number // 100:03d}" / f"{number:05d}-{template.stem}{template.suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -19,7 +19,7 @@ _WORD = re.compile(r"\w+")
 
 
 def words(text: str) -> Counter[str]:
-    return Counter(match.group().casefold() for match in _WORD.finditer(text))
+    return Counter(_WORD.findall(text.casefold()))
 
 
 def post_text(post: Post) -> str:
