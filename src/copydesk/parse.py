@@ -31,7 +31,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ _CONTAINERS = frozenset(
     {"block_quote", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
 )
 _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
+_CHILD_PARENTS = frozenset({"block_quote", "list"})
 _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 
 
@@ -383,6 +384,7 @@ class _PosState(BlockState):
         child = super().child_state(src, lazy_line_starts)
         assert isinstance(child, _PosState)
         child.map_from(self, self._first_line_of_child())
+        self.env.setdefault("_states", []).append(child)
         if self.frames:
             self.frames[-1].kids.append(child)
         return child
@@ -455,22 +457,28 @@ class _PosBlockParser(BlockParser):
 
     def parse_method(self, m: re.Match[str], state: BlockState) -> int | None:
         assert isinstance(state, _PosState)
-        frame = _Frame(m.lastgroup, m.start())
-        count = len(state.tokens)
-        state.frames.append(frame)
-        try:
-            end: int | None = super().parse_method(m, state)
-        finally:
-            state.frames.pop()
-        stop = end or state.cursor
-        for token in state.tokens[count:]:
-            if "_s" not in token:
-                token.update(_st=state, _s=frame.start, _e=stop)
-                if token["type"] == "list":
-                    _mark_list_items(token, frame, state)
-        if m.lastgroup == "setex_heading" and end and state.tokens:
-            state.tokens[-1]["_e"] = end
-        elif m.lastgroup == "ref_footnote" and end:
+        kind, start, count = m.lastgroup, m.start(), len(state.tokens)
+        frame = None
+        if kind in _CHILD_PARENTS:  # only these spawn child states that need a frame
+            frame = _Frame(kind, start)
+            state.frames.append(frame)
+            try:
+                end: int | None = super().parse_method(m, state)
+            finally:
+                state.frames.pop()
+        else:
+            end = super().parse_method(m, state)
+        tokens = state.tokens
+        if len(tokens) > count:
+            stop = end or state.cursor
+            for token in tokens[count:]:
+                if "_s" not in token:
+                    token.update(_st=state, _s=start, _e=stop)
+                    if frame is not None and token["type"] == "list":
+                        _mark_list_items(token, frame, state)
+        elif kind == "setex_heading" and end and tokens:
+            tokens[-1]["_e"] = end
+        elif kind == "ref_footnote" and end:
             state.env.setdefault("_footnotes", []).append((m, state))
         return end
 
@@ -542,6 +550,7 @@ class _Builder:
         blocks.extend(self._footnotes(md, state))
         blocks.sort(key=lambda node: (node.line, node.column))
         self._place_unclaimed_templating(blocks)
+        _release(state)
         return blocks
 
     # positions
@@ -598,12 +607,15 @@ class _Builder:
         return node
 
     def _code_attrs(self, node: Node, token: dict[str, Any]) -> None:
-        masked = self.masked_text[self._offset(node.line - 1, node.column - 1) :][
-            : len(node.attrs["raw"])
-        ]
-        node.attrs["code"] = _unmask(token["raw"], masked, node.attrs["raw"])
-        if "info" in node.attrs:
-            node.attrs["info"] = _unmask(node.attrs["info"], masked, node.attrs["raw"])
+        raw = node.attrs["raw"]
+        info = node.attrs.get("info")
+        node.attrs["code"] = token["raw"]
+        if FILL in token["raw"] or (info and FILL in info):
+            begin = self._offset(node.line - 1, node.column - 1)
+            masked = self.masked_text[begin : begin + len(raw)]
+            node.attrs["code"] = _unmask(token["raw"], masked, raw)
+            if info:
+                node.attrs["info"] = _unmask(info, masked, raw)
 
     def _inline_children(self, node: Node, token: dict[str, Any]) -> None:
         state: _PosState = token["_st"]
@@ -760,6 +772,14 @@ class _Builder:
                 siblings.insert(where, node)
 
 
+def _release(root: _PosState) -> None:
+    """Break the state <-> token cycles so the token tree is freed by refcount, not the GC."""
+    for state in [root, *root.env.pop("_states", [])]:
+        state.tokens = []
+        state.frames = []
+    root.env.clear()
+
+
 def _innermost(nodes: list[Node], line: int, column: int) -> tuple[list[Node], Node | None]:
     siblings, parent = nodes, None
     while True:
@@ -833,29 +853,56 @@ class _Inline:
     ) -> None:
         self.builder = builder
         self.state = state
+        self.starts, self.rows, self.cols = state.starts, state.rows, state.cols
+        self.line_starts, self.file_text = builder.line_starts, builder.text
         src = state.src
-        if len(segs) == 1:
-            self.src = src[segs[0][1] : end]
-            self.bases = [0]
-            self.offsets = [segs[0][1]]
+        self.base = segs[0][1]
+        self.single = len(segs) == 1
+        if self.single:
+            self.src = text = src[self.base : end]
         else:
-            bounds = [*(s for _, s in segs[1:]), end]
-            pieces = [src[s:stop] for (_, s), stop in zip(segs, bounds, strict=False)]
-            self.src = "".join(pieces)
-            self.bases = list(accumulate((len(p) for p in pieces[:-1]), initial=0))
+            stops = [s + (t_next - t) for (t, s), (t_next, _) in pairwise(segs)]
+            text = "".join(src[s:stop] for (_, s), stop in zip(segs, [*stops, end], strict=True))
+            self.src = text
+            self.bases = [t for t, _ in segs]
             self.offsets = [s for _, s in segs]
-        lead = len(self.src) - len(self.src.lstrip(_STRIP))
-        self.pos = lead
+        self.has_fill = FILL in text
+        self.pos = len(text) - len(text.lstrip(_STRIP))
+
+    def offset(self, index: int) -> int:
+        """Offset in the state's source of an index into this block's inline text."""
+        if self.single:
+            return self.base + index
+        k = bisect_right(self.bases, index) - 1
+        return self.offsets[k] + index - self.bases[k]
 
     def at(self, index: int) -> tuple[int, int]:
-        k = bisect_right(self.bases, index) - 1 if len(self.bases) > 1 else 0
-        return self.state.locate(self.offsets[k] + index - self.bases[k])
+        return self.state.locate(self.offset(index))
 
     def end_at(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
             return self.at(start)
         row, col = self.at(end - 1)
         return row, col + 1
+
+    def emit(self, kind: str, start: int, stop: int, attrs: dict[str, Any], parent: Node) -> Node:
+        """A node for inline text [start, stop): the hot path, so positions are computed inline."""
+        starts = self.starts
+        first = self.offset(start)
+        k = bisect_right(starts, first) - 1
+        row = self.rows[k]
+        col = self.cols[k] + first - starts[k]
+        if stop > start:
+            last = self.offset(stop - 1)
+            if k + 1 < len(starts) and last >= starts[k + 1]:
+                k = bisect_right(starts, last) - 1
+            end_row = self.rows[k]
+            end_col = self.cols[k] + last - starts[k] + 1
+        else:
+            end_row, end_col = row, col
+        line_starts = self.line_starts
+        attrs["raw"] = self.file_text[line_starts[row] + col : line_starts[end_row] + end_col]
+        return Node(kind, row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
 
     def run(self, tokens: list[dict[str, Any]], parent: Node) -> None:
         for token in tokens:
@@ -880,20 +927,16 @@ class _Inline:
         elif self.pos == start:
             self.pos += 1
 
-    def make(self, kind: str, start: int, attrs: dict[str, Any], parent: Node) -> Node:
-        return self.builder._node(kind, self.at(start), self.end_at(start, self.pos), attrs, parent)
-
     def text(self, raw: str, parent: Node) -> None:
         src, start = self.src, self.pos
         if src.startswith(raw, start):
             self.pos = start + len(raw)
         else:
             self.pos = _match_escaped(src, raw, start)
-        if FILL in src[start : self.pos]:
+        if self.has_fill and src.find(FILL, start, self.pos) >= 0:
             self.split_templating(start, parent)
             return
-        node = self.make("text", start, {"text": raw}, parent)
-        parent.children.append(node)
+        parent.children.append(self.emit("text", start, self.pos, {"text": raw}, parent))
 
     def split_templating(self, start: int, parent: Node) -> None:
         """Text holding masked templates becomes text / liquid / shortcode nodes."""
@@ -911,7 +954,7 @@ class _Inline:
         self.pos = stop
 
     def piece(self, kind: str, start: int, stop: int, parent: Node) -> None:
-        node = self.builder._node(kind, self.at(start), self.end_at(start, stop), {}, parent)
+        node = self.emit(kind, start, stop, {}, parent)
         node.attrs["text"] = node.attrs["raw"]
         parent.children.append(node)
 
@@ -929,12 +972,17 @@ class _Inline:
         width = _DELIMITED[kind]
         start = self.skip_to("*_~")
         self.pos += width
-        node = self.builder._node(kind, self.at(start), self.at(start), attrs, parent)
+        node = Node(kind, 0, 0, 0, 0, attrs, [], parent)
         self.run(token.get("children", []), node)
         self.skip_to("*_~")
         self.pos = min(self.pos + width, len(self.src))
-        node.end_line, node.end_column = (v + 1 for v in self.end_at(start, self.pos))
-        node.attrs["raw"] = self.slice(start, self.pos)
+        return self.placed(node, start)
+
+    def placed(self, node: Node, start: int) -> Node:
+        """Give a node built before its end was known its full span [start, cursor)."""
+        span = self.emit(node.type, start, self.pos, node.attrs, None)
+        node.line, node.column = span.line, span.column
+        node.end_line, node.end_column = span.end_line, span.end_column
         return node
 
     def slice(self, start: int, stop: int) -> str:
@@ -972,7 +1020,7 @@ class _Inline:
         else:
             self.run(token.get("children", []), parent)
             return None
-        node = self.make(kind, start, attrs, parent)
+        node = self.emit(kind, start, self.pos, attrs, parent)
         if kind == "codespan":
             node.attrs["code"] = self.unmask(token["raw"], start, node)
         return node
@@ -987,7 +1035,7 @@ class _Inline:
     def link(self, kind: str, token: dict[str, Any], attrs: dict[str, Any], parent: Node) -> Node:
         src = self.src
         start = self.skip_to("![<h" if kind == "link" else "!")
-        node = self.builder._node(kind, self.at(start), self.at(start), attrs, parent)
+        node = Node(kind, 0, 0, 0, 0, attrs, [], parent)
         first = src[start] if start < len(src) else ""
         if first == "<" or (first == "h" and kind == "link"):
             self.autolink(token, node, first)
@@ -995,8 +1043,7 @@ class _Inline:
             self.pos = start + (2 if first == "!" else 1)
             self.run(token.get("children", []), node)
             self.destination(token, node)
-        node.end_line, node.end_column = (v + 1 for v in self.end_at(start, self.pos))
-        node.attrs["raw"] = self.slice(start, self.pos)
+        self.placed(node, start)
         node.attrs["text"] = _plain_text(node)
         if "label" in token:
             node.attrs["label"] = token["label"]
@@ -1017,7 +1064,7 @@ class _Inline:
             self.pos = start + len(text)
             node.attrs["bare"] = True
             inner = (start, self.pos)
-        child = self.builder._node("text", self.at(inner[0]), self.end_at(*inner), {}, node)
+        child = self.emit("text", inner[0], inner[1], {}, node)
         child.attrs["text"] = child.attrs["raw"]
         node.children.append(child)
         self.restore_url(node, *inner)
