@@ -885,7 +885,9 @@ class _Inline:
         row, col = self.at(end - 1)
         return row, col + 1
 
-    def emit(self, kind: str, start: int, stop: int, attrs: dict[str, Any], parent: Node) -> Node:
+    def emit(
+        self, kind: str, start: int, stop: int, attrs: dict[str, Any], parent: Node | None
+    ) -> Node:
         """A node for inline text [start, stop): the hot path, so positions are computed inline."""
         starts = self.starts
         first = self.offset(start)
@@ -980,7 +982,7 @@ class _Inline:
 
     def placed(self, node: Node, start: int) -> Node:
         """Give a node built before its end was known its full span [start, cursor)."""
-        span = self.emit(node.type, start, self.pos, node.attrs, None)
+        span = self.emit(node.type, start, self.pos, node.attrs, node.parent)
         node.line, node.column = span.line, span.column
         node.end_line, node.end_column = span.end_line, span.end_column
         return node
@@ -1079,17 +1081,22 @@ class _Inline:
             _, next_pos = parse_link(src, after + 1)
             if next_pos is not None:
                 self.pos = next_pos
-                href_start = after + 1
-                while href_start < len(src) and src[href_start] in " \t\n":
-                    href_start += 1
-                href, href_end = parse_link_href(src, href_start)
-                if href is not None and href_end is not None:
-                    angle = src.startswith("<", href_start)
-                    self.restore_url(node, href_start + angle, href_end - angle)
+                if self.has_fill and src.find(FILL, after, next_pos) >= 0:
+                    self.restore_destination(node, after + 1)
         elif "label" in token and src.startswith("[", after):
             _, next_pos = parse_link_label(src, after + 1)
             if next_pos is not None:
                 self.pos = next_pos
+
+    def restore_destination(self, node: Node, href_start: int) -> None:
+        """`[x]({{ site.baseurl }}/x.md)`: the url as written, template included."""
+        src = self.src
+        while href_start < len(src) and src[href_start] in " \t\n":
+            href_start += 1
+        href, href_end = parse_link_href(src, href_start)
+        if href is not None and href_end is not None:
+            angle = src.startswith("<", href_start)
+            self.restore_url(node, href_start + angle, href_end - angle)
 
     def restore_url(self, node: Node, start: int, stop: int) -> None:
         if FILL in self.src[start:stop]:
