@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from copydesk import __version__
 
 if TYPE_CHECKING:
-    from copydesk.model import Finding
+    from copydesk.findings import Finding
 
 FORMATS = ("jekyll", "medium", "plain", "canonical")
 

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
 from copydesk.errors import CopydeskError, UsageError
@@ -28,7 +28,7 @@ from copydesk.rules.base import Context, Rule, Violation
 from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
 
 if TYPE_CHECKING:
-    from copydesk.model import Finding
+    from copydesk.findings import Finding, Severity
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_DIRS = frozenset(
@@ -346,13 +346,13 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
                 kept.append((code, v))
     if not kept:
         return
-    from copydesk.model import Finding  # pydantic: only imported when there is something to say
+    from copydesk.findings import Finding
 
     path = display(result.path)
     registry = resolved.registry.rules
     for code, v in kept:
         cls = registry[code].cls
-        yield Finding.model_construct(
+        yield Finding(
             path=path,
             line=v.line,
             column=v.column,
@@ -361,5 +361,5 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
             code=code,
             name=cls.name,
             message=v.message,
-            severity=resolved.severity.get(code) or v.severity or cls.severity,
+            severity=cast("Severity", resolved.severity.get(code) or v.severity or cls.severity),
         )

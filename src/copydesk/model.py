@@ -3,7 +3,8 @@
 `Post` is what every normalizer produces and what the writer serialises; its
 field order is the order of keys in canonical front matter. `Change` records
 one edit a normalizer made, so a migration never loses a word it cannot show.
-`Finding` is one lint result. This module imports nothing of copydesk.
+This module imports nothing of copydesk (lint findings live in findings.py,
+away from pydantic, so that lint starts fast).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 Format = Literal["jekyll", "medium", "plain", "canonical"]
 FORMATS: tuple[str, ...] = ("jekyll", "medium", "plain", "canonical")
-Severity = Literal["error", "warning", "info"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -112,20 +112,6 @@ class Change(_Strict):
     after: str = ""
     reason: str
     review: bool = False
-
-
-class Finding(_Strict):
-    """One lint result, positioned in the original file (1-based line and column)."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int | None = None
-    end_column: int | None = None
-    code: str
-    name: str = ""
-    message: str
-    severity: Severity = "error"
 
 
 def first_error(error: ValidationError) -> tuple[str, str]:

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from copydesk.model import Finding
+    from copydesk.findings import Finding
 
 
 def render(findings: Iterable[Finding]) -> str:
     ordered = sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code))
-    return json.dumps([f.model_dump(mode="json") for f in ordered], indent=2, ensure_ascii=False)
+    return json.dumps([f.as_dict() for f in ordered], indent=2, ensure_ascii=False)

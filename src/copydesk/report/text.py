@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from copydesk.model import Finding
+    from copydesk.findings import Finding
 
 
 def finding_lines(findings: Iterable[Finding]) -> Iterator[str]:

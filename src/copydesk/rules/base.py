@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
-    from copydesk.model import Severity
+    from copydesk.findings import Severity
     from copydesk.parse import Node, ParsedFile
 
 
@@ -83,9 +83,7 @@ class Rule:
 
     # Helpers so rules report through what they were given.
     def at(self, node: Node, message: str, severity: Severity | None = None) -> Violation:
-        return Violation(
-            node.line, node.column, message, node.end_line, node.end_column, severity
-        )
+        return Violation(node.line, node.column, message, node.end_line, node.end_column, severity)
 
     def at_key(
         self, ctx: Context, key: str, message: str, severity: Severity | None = None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
-    from copydesk.model import Severity
+    from copydesk.findings import Severity
     from copydesk.parse import Node, ParsedFile
 
 

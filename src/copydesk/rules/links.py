@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from copydesk.model import Severity
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
     has_template,
@@ -30,6 +29,8 @@ from copydesk.rules._nodes import (
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
+    # Type-only: importing the model at run time would pull pydantic into lint start-up.
+    from copydesk.findings import Severity
     from copydesk.parse import Node
 
 TRACKING_PARAMETERS: tuple[str, ...] = (

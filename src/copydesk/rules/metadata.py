@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
-    from copydesk.model import Severity
+    from copydesk.findings import Severity
     from copydesk.parse import Node
 
 DATE_KEYS_RAW = ("date", "published_at", "pubDate")
