@@ -19,6 +19,7 @@ from copydesk.normalize.body import (
     note_template_tags,
     take_heading_title,
 )
+from copydesk.normalize.dates import file_name_date
 from copydesk.normalize.keys import map_front_matter
 from copydesk.normalize.post import build_post
 from copydesk.read import Document
@@ -39,10 +40,31 @@ def settle_title(document: Document, fields: dict[str, Any], edit: Edit) -> None
     if fields.get("title"):
         drop_title_heading(edit, fields["title"])
         return
-    title = take_heading_title(edit)
+    title = take_heading_title(edit) or title_from_file_name(document, edit)
     if title is None:
-        raise NormalizeError(document.path, "no title in front matter and no '# heading' to use")
+        raise NormalizeError(
+            document.path, "no title in front matter, no '# heading' and no dated file name"
+        )
     fields["title"] = title
+
+
+def title_from_file_name(document: Document, edit: Edit) -> str | None:
+    """Jekyll titles an untitled post after its `YYYY-MM-DD-slug` file name; so do we, for review."""
+    named = file_name_date(document.path)
+    if named is None or not named[1]:
+        return None
+    title = " ".join(
+        word.capitalize() for word in named[1].split("-") if word
+    )  # Jekyll titleize_slug
+    edit.record(
+        "title-from-file-name",
+        "no title in front matter or heading; title made from the file name, as Jekyll does",
+        line=None,
+        before=document.path.name,
+        after=title,
+        review=True,
+    )
+    return title
 
 
 def finish(
