@@ -49,7 +49,7 @@ def settle_title(document: Document, fields: dict[str, Any], edit: Edit) -> None
 
 
 def title_from_file_name(document: Document, edit: Edit) -> str | None:
-    """Jekyll titles an untitled post after its `YYYY-MM-DD-slug` file name; so do we, for review."""
+    """Jekyll titles an untitled post after its dated file name; so do we, marked for review."""
     named = file_name_date(document.path)
     if named is None or not named[1]:
         return None
