@@ -16,14 +16,14 @@ and the run ends with exit code 2 because that is a bug, not a finding.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
 from copydesk.errors import CopydeskError, UsageError
-from copydesk.registry import Registry, load_registry
+from copydesk.registry import Registry, RuleInfo, load_registry
 from copydesk.rules.base import Context, Rule, Violation
 from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
 
@@ -52,8 +52,14 @@ class LintError:
 
 @dataclass
 class LintResult:
+    """Findings and errors, plus what reporters need besides them: the files
+    linted (display paths, for one JUnit test case each) and every rule known
+    to the run by code, a config's own packs included (for SARIF's rule list)."""
+
     findings: list[Finding]
     errors: list[LintError]
+    files: list[str] = field(default_factory=list)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
 
     @property
     def internal_error(self) -> bool:
@@ -108,7 +114,8 @@ class FileResult:
 # --- per file (runs in workers) -----------------------------------------------
 
 
-def lint_file(path: Path, index: int, ruleset: RuleSet) -> FileResult:
+def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = False) -> FileResult:
+    """`collect_only`: a context file, read only for project rules' facts."""
     from copydesk.parse import parse_file
 
     result = FileResult(path, index)
@@ -120,10 +127,11 @@ def lint_file(path: Path, index: int, ruleset: RuleSet) -> FileResult:
     root = ruleset.resolved.config.root
     contexts = [Context(parsed, settings, None, root) for settings in ruleset.settings]
     crashed: dict[int, str] = {}
-    _walk(parsed, ruleset, contexts, result, crashed)
-    for i in ruleset.file_rules:
-        if i not in crashed:
-            _run(ruleset.rules[i], ruleset.rules[i].check_file(contexts[i]), result, crashed, i)
+    if not collect_only:
+        _walk(parsed, ruleset, contexts, result, crashed)
+        for i in ruleset.file_rules:
+            if i not in crashed:
+                _run(ruleset.rules[i], ruleset.rules[i].check_file(contexts[i]), result, crashed, i)
     for i in ruleset.collectors:
         if i not in crashed:
             try:
@@ -224,12 +232,21 @@ class Plan:
 
     rulesets: list[RuleSet]
     tasks: list[tuple[Path, int]]
+    # Files outside `lint_paths(only=...)`: parsed only so that project rules
+    # (slug collisions) see every post; their own findings are dropped.
+    context: frozenset[Path] = frozenset()
 
 
 def plan_run(
-    paths: Sequence[Path], finder: ConfigFinder, registry: Registry, overrides: Overrides
+    paths: Sequence[Path],
+    finder: ConfigFinder,
+    registry: Registry,
+    overrides: Overrides,
+    only: Collection[Path] | None = None,
 ) -> Plan:
     files = discover(paths, finder)
+    if only is not None:
+        files, context = _restrict(files, only)
     by_config: dict[int, int] = {}
     rulesets: list[RuleSet] = []
     tasks: list[tuple[Path, int]] = []
@@ -242,7 +259,33 @@ def plan_run(
         tasks.append((file, index))
     if not rulesets:  # nothing to lint, but a typo in --select is still an error
         resolve(finder.for_dir(Path.cwd().resolve()), registry, overrides)
-    return Plan(rulesets, tasks)
+    if only is None:
+        return Plan(rulesets, tasks)
+    if any(ruleset.collectors for ruleset in rulesets):
+        tasks += [(file, index) for file, index in _plan_context(context, finder, rulesets, tasks)]
+    return Plan(rulesets, tasks, frozenset(context))
+
+
+def _restrict(files: list[Path], only: Collection[Path]) -> tuple[list[Path], list[Path]]:
+    """Split discovered files into those in `only` (compared resolved) and the rest."""
+    wanted = {path.resolve() for path in only}
+    kept = [file for file in files if file.resolve() in wanted]
+    return kept, [file for file in files if file.resolve() not in wanted]
+
+
+def _plan_context(
+    context: list[Path],
+    finder: ConfigFinder,
+    rulesets: list[RuleSet],
+    tasks: list[tuple[Path, int]],
+) -> Iterator[tuple[Path, int]]:
+    """Context files whose config is one the linted files already use (a post
+    under another config is another site: its slugs cannot collide)."""
+    by_config = {id(rulesets[index].resolved.config): index for _, index in tasks}
+    for file in context:
+        index = by_config.get(id(finder.for_file(file)))
+        if index is not None and rulesets[index].collectors:
+            yield file, index
 
 
 def lint_paths(
@@ -254,23 +297,36 @@ def lint_paths(
     config_file: Path | str | None = None,
     jobs: int | None = None,
     registry: Registry | None = None,
+    only: Collection[Path] | None = None,
 ) -> LintResult:
-    """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors."""
+    """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
+
+    `only` restricts the run to those of the discovered files that it names
+    (`lint --changed-since`); the other discovered files still feed project
+    rules, so a changed post that takes an unchanged post's slug is caught.
+    """
     overrides = Overrides(
         tuple(select) if select is not None else None, tuple(ignore), tuple(extend_select)
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
-    plan = plan_run([Path(p) for p in paths], finder, registry, overrides)
+    plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only)
     results = _execute(plan, jobs or os.cpu_count() or 1)
     errors = _project_checks(plan, results)
     findings: list[Finding] = []
+    files: list[str] = []
     for result in results:
+        if result.path in plan.context:
+            continue
+        files.append(display(result.path))
         findings.extend(_finalize(result, plan.rulesets[result.ruleset]))
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     errors.sort(key=lambda e: (e.path, e.message))
-    return LintResult(findings, errors)
+    rules = dict(registry.rules)
+    for ruleset in plan.rulesets:
+        rules.update(ruleset.resolved.registry.rules)
+    return LintResult(findings, errors, files, rules)
 
 
 def _execute(plan: Plan, jobs: int) -> list[FileResult]:
@@ -299,7 +355,8 @@ def _worker_chunk(chunk: list[tuple[Path, int]]) -> list[FileResult]:
 
 
 def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
-    return [lint_file(path, index, plan.rulesets[index]) for path, index in chunk]
+    context = plan.context
+    return [lint_file(path, index, plan.rulesets[index], path in context) for path, index in chunk]
 
 
 def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:

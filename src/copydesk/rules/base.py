@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
     from copydesk.findings import Severity
     from copydesk.parse import Node, ParsedFile
+
+Scope = Literal["line", "file", "project"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ class Rule:
     targets: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
     fixable: ClassVar[bool] = False
+    # Where a finding's cause can lie, for `lint --changed-lines`: "line" (on the
+    # reported line), "file" (anywhere in the file, e.g. front matter) or
+    # "project" (in another file: slug collisions, links into moved files).
+    scope: ClassVar[Scope] = "line"
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         return iter(())

@@ -26,7 +26,7 @@ from copydesk.rules._nodes import (
     url_of,
     violation_in,
 )
-from copydesk.rules.base import Context, Rule, Violation
+from copydesk.rules.base import Context, Rule, Scope, Violation
 
 if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
@@ -85,6 +85,7 @@ class MissingLinkTarget(Rule):
     """
 
     code: ClassVar[str] = "CD101"
+    scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-link-target"
     summary: ClassVar[str] = "local link target does not exist"
     severity: ClassVar[Severity] = "error"
@@ -290,6 +291,7 @@ class MissingFragment(Rule):
     """
 
     code: ClassVar[str] = "CD107"
+    scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-fragment"
     summary: ClassVar[str] = "link fragment names no heading"
     severity: ClassVar[Severity] = "error"

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from copydesk.rules.base import Context, Rule, Violation
+from copydesk.rules.base import Context, Rule, Scope, Violation
 
 if TYPE_CHECKING:
     from copydesk.findings import Severity
@@ -226,6 +226,7 @@ class MissingFrontMatter(Rule):
     """
 
     code: ClassVar[str] = "CD301"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-front-matter"
     summary: ClassVar[str] = "post has no front matter"
     severity: ClassVar[Severity] = "error"
@@ -261,6 +262,7 @@ class InvalidFrontMatter(Rule):
     """
 
     code: ClassVar[str] = "CD302"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "invalid-front-matter"
     summary: ClassVar[str] = "front matter is broken, unsafe or not a mapping"
     severity: ClassVar[Severity] = "error"
@@ -303,6 +305,7 @@ class MissingTitle(Rule):
     """
 
     code: ClassVar[str] = "CD303"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-title"
     summary: ClassVar[str] = "post has no title"
     severity: ClassVar[Severity] = "error"
@@ -334,6 +337,7 @@ class MissingDate(Rule):
     """
 
     code: ClassVar[str] = "CD304"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-date"
     summary: ClassVar[str] = "post has no date"
     severity: ClassVar[Severity] = "warning"
@@ -364,6 +368,7 @@ class InvalidDate(Rule):
     """
 
     code: ClassVar[str] = "CD305"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "invalid-date"
     summary: ClassVar[str] = "front matter date does not parse"
     severity: ClassVar[Severity] = "error"
@@ -400,6 +405,7 @@ class SchemaViolation(Rule):
     """
 
     code: ClassVar[str] = "CD306"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "schema-violation"
     summary: ClassVar[str] = "canonical front matter does not fit the schema"
     severity: ClassVar[Severity] = "error"
@@ -494,6 +500,7 @@ class UnknownKey(Rule):
     """
 
     code: ClassVar[str] = "CD307"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "unknown-key"
     summary: ClassVar[str] = "front matter key is not in the schema"
     severity: ClassVar[Severity] = "error"
@@ -527,6 +534,7 @@ class FutureDate(Rule):
     """
 
     code: ClassVar[str] = "CD308"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "future-date"
     summary: ClassVar[str] = "post date is in the future"
     severity: ClassVar[Severity] = "warning"
@@ -566,6 +574,7 @@ class FileNameDateMismatch(Rule):
     """
 
     code: ClassVar[str] = "CD309"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "file-name-date-mismatch"
     summary: ClassVar[str] = "file-name date differs from front matter date"
     severity: ClassVar[Severity] = "warning"
@@ -603,6 +612,7 @@ class TitleHeading(Rule):
     """
 
     code: ClassVar[str] = "CD310"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "title-repeated-as-heading"
     summary: ClassVar[str] = "H1 in the body repeats the title"
     severity: ClassVar[Severity] = "warning"
@@ -638,6 +648,7 @@ class DuplicateSlug(Rule):
     """
 
     code: ClassVar[str] = "CD311"
+    scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "duplicate-slug"
     summary: ClassVar[str] = "another post has the same slug"
     severity: ClassVar[Severity] = "error"
@@ -688,6 +699,7 @@ class LongDescription(Rule):
     """
 
     code: ClassVar[str] = "CD312"
+    scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "description-too-long"
     summary: ClassVar[str] = "description is too long"
     severity: ClassVar[Severity] = "warning"
