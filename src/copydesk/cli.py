@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"copydesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_migrate(commands)
+    _add_fix(commands)
     _add_lint(commands)
     _add_rules(commands)
     return parser
@@ -37,36 +38,72 @@ def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "migrate",
         help="convert posts into canonical Markdown in another folder",
         description="Convert posts (files or folders) into canonical Markdown under --out. "
-        "Sources are never modified.",
+        "Sources are never modified. With --check, write nothing and exit 1 when a post is "
+        "not in canonical form (compared in place, or with --out when given).",
     )
     migrate.add_argument("sources", nargs="+", metavar="SRC", help="post files or folders")
     migrate.add_argument("--out", metavar="DIR", help="output folder (required unless --check)")
     migrate.add_argument("--dry-run", action="store_true", help="show a diff, write nothing")
     migrate.add_argument("--force", action="store_true", help="overwrite existing output files")
     migrate.add_argument("--report", metavar="FILE.json", help="write the JSON report here")
-    migrate.add_argument("--from", dest="format", choices=FORMATS, help="skip format detection")
     migrate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming every post that is not canonical",
+    )
+    migrate.add_argument(
+        "--diff", action="store_true", help="like --check, and show a unified diff per post"
+    )
+    _add_normalize_options(migrate)
+    migrate.set_defaults(run=_run_migrate)
+
+
+def _add_normalize_options(parser: argparse.ArgumentParser) -> None:
+    """What `migrate` and `fix` share: how posts are read and normalized."""
+    parser.add_argument("--from", dest="format", choices=FORMATS, help="skip format detection")
+    parser.add_argument(
         "--captions",
         choices=("paragraph", "title", "figure"),
         default="paragraph",
         help="how image captions are written (default: paragraph after the image)",
     )
-    migrate.add_argument(
+    parser.add_argument(
         "--timezone",
         metavar="TZ",
         help="timezone for input datetimes that carry none (e.g. Europe/Berlin); "
         "without it such posts are refused",
     )
-    migrate.add_argument(
+    parser.add_argument(
         "--author",
         metavar="NAME",
         help="author name for an 'About the Author' block that names nobody",
     )
-    migrate.set_defaults(run=_run_migrate)
 
 
 def _run_migrate(args: argparse.Namespace) -> int:
     from copydesk.migrate import run
+
+    return run(args)
+
+
+def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fix = commands.add_parser(
+        "fix",
+        help="rewrite posts into canonical form in place",
+        description="Rewrite posts (files or folders) into canonical form in place, with the "
+        "normalizers of `migrate`. A post that would lose words or not validate is refused "
+        "and left untouched. Exit 0: nothing changed; 1: a post was rewritten (or would be, "
+        "with --check/--diff) or refused; 2: usage error.",
+    )
+    fix.add_argument("paths", nargs="+", metavar="FILE", help="post files or folders")
+    fix.add_argument("--check", action="store_true", help="write nothing, name what would change")
+    fix.add_argument("--diff", action="store_true", help="write nothing, show a unified diff")
+    _add_normalize_options(fix)
+    fix.set_defaults(run=_run_fix)
+
+
+def _run_fix(args: argparse.Namespace) -> int:
+    from copydesk.fix import run
 
     return run(args)
 

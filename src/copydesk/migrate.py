@@ -77,7 +77,7 @@ class FileResult:
 
 @dataclass(frozen=True)
 class Settings:
-    out: Path
+    out: Path | None = None  # None: in place (`fix`, `migrate --check` without --out)
     dry_run: bool = False
     force: bool = False
     format: Format | None = None
@@ -178,6 +178,23 @@ def migrate_file(path: Path, settings: Settings | None = None) -> FileResult:
     return convert(Task(path, Path(path.name)), settings or Settings(out=Path("out")))
 
 
+def in_place_task(path: Path) -> Task:
+    """A task whose output is the file itself.
+
+    `source.path` is the path relative to the enclosing git repository, so the
+    provenance recorded by an in-place fix does not depend on the folder the
+    command ran from (pre-commit runs at the repository root).
+    """
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if (parent / ".git").exists():
+            return Task(path, resolved.relative_to(parent))
+    try:
+        return Task(path, resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return Task(path, Path(path.name))
+
+
 def _same_bytes(document: Document, text: str) -> bool:
     return document.newline == "\n" and not document.bom and text == document.text
 
@@ -258,6 +275,8 @@ def dedupe_slug(result: FileResult, seen: dict[str, Path]) -> None:
 
 def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     """Convert every task, then write (unless dry run). Failures stay per file."""
+    if settings.out is None:
+        raise UsageError("migrate", "--out DIR is required")
     results = []
     slugs: dict[str, Path] = {}
     outputs: dict[Path, Path] = {}
@@ -322,20 +341,25 @@ def write_report(path: Path, results: Sequence[FileResult], settings: Settings) 
     report = {
         "summary": summary(results),
         "dry_run": settings.dry_run,
-        "out": str(settings.out),
+        "out": str(settings.out) if settings.out else None,
         "files": [result.to_json() for result in results],
     }
     write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def run(args: argparse.Namespace) -> int:
-    """The `migrate` command: returns 0 all good, 1 failed or lossy files, 2 usage error."""
+    """The `migrate` command: returns 0 all good, 1 failed or lossy files, 2 usage error.
+
+    With --check (or --diff) nothing is written: exit 1 names every file that
+    is not canonical (see `copydesk.compare.run_check`).
+    """
     sources = [Path(source) for source in args.sources]
+    checking = bool(getattr(args, "check", False) or getattr(args, "diff", False))
     try:
-        if not args.out:
-            raise UsageError("migrate", "--out DIR is required")
+        if not args.out and not checking:
+            raise UsageError("migrate", "--out DIR is required (or --check to compare in place)")
         settings = Settings(
-            out=Path(args.out),
+            out=Path(args.out) if args.out else None,
             dry_run=args.dry_run,
             force=args.force,
             format=args.format,
@@ -343,12 +367,17 @@ def run(args: argparse.Namespace) -> int:
             timezone=args.timezone,
             author=args.author,
         )
-        check_out_dir(settings.out, sources)
+        if settings.out is not None:
+            check_out_dir(settings.out, sources)
     except UsageError as error:
         print(f"copydesk: {error}", file=sys.stderr)
         return 2
     results: list[FileResult] = []
     tasks = discover(sources, results)
+    if checking:
+        from copydesk.compare import run_check
+
+        return run_check(tasks, results, settings, diff=bool(args.diff))
     results.extend(migrate(tasks, settings))
     for result in results:
         if result.error:

@@ -1,0 +1,72 @@
+"""`copydesk fix`: rewrite posts into canonical form in place (the pre-commit formatter).
+
+The same normalizers as `migrate`, but the output is the file itself, so the
+guarantees are stricter: a file is rewritten only when its bytes change, and
+a file that cannot be converted, or whose conversion would lose words that no
+recorded change accounts for, is refused and left untouched. The path never
+changes (a `.txt` post stays `.txt`); `source.path` is the file's path in its
+repository and `source.sha256` the bytes before the fix, so a second run sees
+a canonical post and changes nothing.
+
+Exit codes: 0 nothing to change, 1 a file was rewritten (or would be, with
+--check/--diff) or refused, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from copydesk.compare import Comparison, compare_in_place, report_line
+from copydesk.migrate import FileResult, Settings, discover
+
+
+def fix_file(path: Path, settings: Settings, *, write: bool, diff: bool) -> int:
+    """Fix one file: 0 when canonical already; 1 when rewritten (or it would be) or refused."""
+    comparison = compare_in_place(path, settings)
+    if diff and comparison.changed and not comparison.refusal:
+        sys.stdout.write(comparison.diff())
+    if write and comparison.changed and not comparison.refusal:
+        _write_in_place(comparison)
+    report_line(comparison, in_place=True, applied=write)
+    return 1 if comparison.refusal or comparison.changed else 0
+
+
+def _write_in_place(comparison: Comparison) -> None:
+    """Atomic replace that keeps the file's permission bits and writes through a symlink."""
+    from copydesk.write import write_atomic
+
+    assert comparison.expected is not None
+    target = comparison.target.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    write_atomic(target, comparison.expected.decode("utf-8"))
+    os.chmod(target, mode)
+
+
+def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: bool) -> int:
+    """Fix every post in `paths` (files or folders); the exit code of the worst file."""
+    failures: list[FileResult] = []
+    tasks = discover(paths, failures)
+    ret = 0
+    for failure in failures:
+        print(failure.error, file=sys.stderr)
+        ret = 1
+    for task in tasks:
+        ret |= fix_file(task.source, settings, write=write, diff=diff)
+    return ret
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `fix` command; see the module docstring for exit codes."""
+    settings = Settings(
+        format=args.format,
+        captions=args.captions,
+        timezone=args.timezone,
+        author=args.author,
+    )
+    write = not (args.check or args.diff)
+    return fix_paths([Path(path) for path in args.paths], settings, write=write, diff=args.diff)
