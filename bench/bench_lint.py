@@ -1,97 +1,352 @@
-"""Lint speed: start-up on one file, and a big corpus with --jobs 1 and 2.
+"""How fast is `copydesk lint`, against the floor and against other linters?
 
-The reference point is what any Markdown linter must at least do: read the
-file, split front matter (python-frontmatter) and parse (mistune). Run it on
-a quiet machine: other processes competing for the cores distort the speedup.
+Generates the deterministic corpus (bench/corpus.py: 2,000 posts, 1-20 KB),
+then times, in one run and each as its own child process:
 
-    .venv/bin/python bench/bench_lint.py [--files 2000]
+- floor: read + python-frontmatter + mistune parse, one process (bench/floor.py);
+- `copydesk lint --jobs 1`, `copydesk lint` (default: all cores; its output must
+  equal --jobs 1 byte for byte), `--jobs 2` when there are more than 2 cores, and
+  `--jobs 1 --select CD105` (one cheap rule: what parsing alone costs copydesk);
+- `pymarkdown scan` (pymarkdownlnt; installed into this venv with pip if missing),
+  on an evenly spread subset (`--pymarkdown-files`), files/s extrapolated;
+- markdownlint-cli2 through npx, when npx exists (installed into bench/.npm by
+  an untimed warm-up run, then its own binary is timed);
+- `copydesk lint ONE_SMALL_FILE` and `copydesk --help`, median wall of 5.
+
+Memory: see bench/measure.py (exact per-process peak from wait4, sampled Pss
+of the whole process tree). The result is a report, not a test: it always
+exits 0 and says PASS or FAIL next to each target.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import filecmp
+import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = [
-    "the",
-    "quick",
-    "brown",
-    "fox",
-    "jumps",
-    "over",
-    "lazy",
-    "dog",
-    "blog",
-    "post",
-    "migrate",
-    "lint",
-    "copy",
-    "desk",
-]
-COPYDESK = [sys.executable, "-m", "copydesk"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import measure
+from floor import PLUGINS
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # the venv's bin, not resolved through its symlink
+NPM_CACHE = ROOT / "bench" / ".npm"
+CORES = os.cpu_count() or 1
+_PYMARKDOWN_FINDING = re.compile(r":\d+:\d+: MD\d{3}")
+_SERVED_URL = re.compile(r"\]\(/(?:notes|hugo)/")
+_MARKDOWNLINT_COUNT = re.compile(r"Linting: (\d+) file")
 
 
-def sentence(rng: random.Random, count: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(count)).capitalize() + "."
+@dataclass(frozen=True)
+class Row:
+    """One timed tool: `files` it ran on, and the files/s it reached there."""
+
+    tool: str
+    files: int
+    result: measure.Measurement
+    note: str = ""
+    output: Path | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.files / self.result.seconds
 
 
-def write_corpus(folder: Path, files: int) -> None:
-    rng = random.Random(1)
-    for i in range(files):
-        parts = [f"---\ntitle: Post {i}\ndate: 2020-01-{i % 28 + 1:02d}\n---\n", f"# Intro {i}\n"]
-        for section in range(4):
-            parts += [
-                f"## Section {section}\n",
-                f"{sentence(rng, 40)} See [guide](p{(i + 1) % files:04d}.md).\n",
-                f"![chart](/images/c{section}.png)\n",
-                "- item one\n- item `code` two\n",
-                "```python\nprint('hello')\n```\n",
-            ]
-        (folder / f"p{i:04d}.md").write_text("\n".join(parts), encoding="utf-8")
+@dataclass
+class Bench:
+    """Where the corpus and the outputs live for one run."""
+
+    corpus: Path
+    files: list[Path]
+    out: Path
+
+    def rel(self, path: Path) -> str:
+        """Relative to the repository (where the tools run) when inside it, else absolute."""
+        text = os.path.relpath(path, ROOT)
+        return str(path) if text.startswith("..") else text
+
+    def lint(self, tool: str, extra: Sequence[str]) -> Row:
+        command = [str(BIN / "copydesk"), "lint", self.rel(self.corpus), "-q", *extra]
+        name = re.sub(r"\W+", "_", tool)
+        result = measure.run(
+            command, cwd=ROOT, stdout=self.out / f"{name}.out", stderr=self.out / f"{name}.err"
+        )
+        output = self.out / f"{name}.out"
+        return Row(tool, len(self.files), result, f"exit {result.returncode}", output)
 
 
-def baseline(folder: Path) -> float:
-    import frontmatter
-    import mistune
-
-    start = time.perf_counter()
-    markdown = mistune.create_markdown(renderer=None)
-    for path in sorted(folder.glob("*.md")):
-        markdown(frontmatter.loads(path.read_text(encoding="utf-8")).content)
-    return time.perf_counter() - start
+# --- the tools ----------------------------------------------------------------------------
 
 
-def wall(args: list[str], cwd: Path, repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, capture_output=True, check=False)
-        best = min(best, time.perf_counter() - start)
-    return best
+def floor_row(bench: Bench) -> Row:
+    command = [sys.executable, str(ROOT / "bench" / "floor.py"), bench.rel(bench.corpus)]
+    result = measure.run(command, cwd=ROOT, stdout=bench.out / "floor.out")
+    note = (bench.out / "floor.out").read_text().strip().removeprefix("floor: ")
+    return Row("floor (read+frontmatter+mistune)", len(bench.files), result, note)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--files", type=int, default=2000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "one.md").write_text("---\ntitle: One\n---\nHello [x](https://e.com).\n")
-        startup = wall([*COPYDESK, "lint", "-q", "one.md"], folder, repeat=5)
-        print(f"start-up, one small file: {startup:.3f} s (best of 5)")
-        (folder / "one.md").unlink()
-        write_corpus(folder, args.files)
-        print(f"read + frontmatter + mistune, {args.files} files: {baseline(folder):.2f} s")
-        for select in ("ALL", "CD49"):
-            one = wall([*COPYDESK, "lint", "-q", "--select", select, "--jobs", "1", "."], folder)
-            two = wall([*COPYDESK, "lint", "-q", "--select", select, "--jobs", "2", "."], folder)
-            print(f"--select {select}: jobs 1 {one:.2f} s, jobs 2 {two:.2f} s, x{one / two:.2f}")
+def copydesk_rows(bench: Bench) -> list[Row]:
+    rows = [bench.lint("copydesk lint --jobs 1", ["--jobs", "1"])]
+    rows.append(bench.lint(f"copydesk lint (default, {CORES} cores)", []))
+    if CORES > 2:
+        rows.append(bench.lint("copydesk lint --jobs 2", ["--jobs", "2"]))
+    rows.append(
+        bench.lint("copydesk lint -j1 --select CD105", ["--jobs", "1", "--select", "CD105"])
+    )
+    return rows
+
+
+def ensure_pymarkdown() -> Path | None:
+    script = BIN / "pymarkdown"
+    if not script.exists():
+        print("pymarkdownlnt is not installed: installing it into this venv with pip ...")
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pymarkdownlnt"])
+        if done.returncode != 0 or not script.exists():
+            print("  pip could not install pymarkdownlnt; skipping pymarkdown")
+            return None
+    return script
+
+
+def pymarkdown_row(bench: Bench, count: int) -> Row | None:
+    script = ensure_pymarkdown()
+    if script is None:
+        return None
+    subset = spread(bench.files, count)
+    command = [str(script), "--continue-on-error", "scan", *map(bench.rel, subset)]
+    out, err = bench.out / "pymarkdown.out", bench.out / "pymarkdown.err"
+    result = measure.run(command, cwd=ROOT, stdout=out, stderr=err)
+    lines = out.read_text(errors="replace").splitlines() + err.read_text().splitlines()
+    failures = sum(1 for line in lines if line.strip() and not _PYMARKDOWN_FINDING.search(line))
+    note = f"exit {result.returncode}; {failures} error lines"
+    if len(subset) < len(bench.files):
+        note = f"subset {len(subset)}/{len(bench.files)}, files/s extrapolated; " + note
+    return Row("pymarkdown scan", len(subset), result, note)
+
+
+def spread(files: list[Path], count: int) -> list[Path]:
+    """`count` files evenly spread over the sorted list, so every folder is represented."""
+    if count >= len(files):
+        return files
+    step = len(files) / count
+    return [files[int(i * step)] for i in range(count)]
+
+
+def markdownlint_row(bench: Bench) -> Row | None:
+    npx = shutil.which("npx")
+    if npx is None:
+        print("npx not found: skipping markdownlint-cli2")
+        return None
+    env = {**os.environ, "npm_config_cache": str(NPM_CACHE), "npm_config_update_notifier": "false"}
+    warm = [npx, "--yes", "markdownlint-cli2", bench.rel(bench.files[0])]
+    print("warming up markdownlint-cli2 (npx install into bench/.npm, not timed) ...")
+    if subprocess.run(warm, cwd=ROOT, env=env, capture_output=True, timeout=600).returncode > 1:
+        print("  npx could not run markdownlint-cli2; skipping it")
+        return None
+    installed = sorted(NPM_CACHE.glob("_npx/*/node_modules/.bin/markdownlint-cli2"))
+    command = [str(installed[0])] if installed else [npx, "--yes", "markdownlint-cli2"]
+    out, err = bench.out / "markdownlint.out", bench.out / "markdownlint.err"
+    result = measure.run([*command, "**/*.md"], cwd=bench.corpus, stdout=out, stderr=err, env=env)
+    text = out.read_text(errors="replace") + err.read_text(errors="replace")
+    counted = _MARKDOWNLINT_COUNT.search(text)
+    files = int(counted.group(1)) if counted else len(bench.files)
+    how = "own binary" if installed else "via npx"
+    return Row("markdownlint-cli2", files, result, f"exit {result.returncode}; {how}")
+
+
+# --- start-up -----------------------------------------------------------------------------
+
+
+def startup_times(bench: Bench) -> list[tuple[str, float]]:
+    """The first line is the target: the smallest post whose served-URL link
+    (`/notes/x/`) makes copydesk build its site index, the realistic worst case."""
+
+    def size(path: Path) -> tuple[int, Path]:
+        return path.stat().st_size, path
+
+    indexed = min((p for p in bench.files if _SERVED_URL.search(p.read_text())), key=size)
+    small = min(bench.files, key=size)
+    demo = ROOT / "fixtures" / "demo" / "jekyll" / "2021-04-10-moving-the-blog.md"
+    copydesk = str(BIN / "copydesk")
+    commands = [
+        (
+            f"lint 1 post with a served-URL link ({indexed.stat().st_size} B)",
+            [copydesk, "lint", str(indexed)],
+        ),
+        (f"lint the smallest post ({small.stat().st_size} B)", [copydesk, "lint", str(small)]),
+        (f"lint {bench.rel(demo)}", [copydesk, "lint", bench.rel(demo)]),
+        ("copydesk --help", [copydesk, "--help"]),
+        ("python -c pass (interpreter alone)", [sys.executable, "-c", "pass"]),
+    ]
+    return [(name, measure.median_wall(command, cwd=ROOT)) for name, command in commands]
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def print_table(rows: list[Row], floor: Row) -> None:
+    head = f"{'tool':<36} {'files':>5} {'seconds':>8} {'files/s':>8} {'x floor':>7}"
+    print(f"{head} {'maxRSS':>7} {'treePss':>7}  note")
+    for row in rows:
+        pss = row.result.tree_pss_mib
+        pss_text = f"{pss:7.1f}" if pss is not None else f"{'-':>7}"
+        print(
+            f"{row.tool:<36} {row.files:>5} {row.result.seconds:>8.2f} {row.rate:>8.1f} "
+            f"{floor.rate / row.rate:>7.2f} {row.result.max_rss_mib:>7.1f} {pss_text}  {row.note}"
+        )
+    print("x floor: time per file relative to the floor (1.00 = as fast as parsing alone).")
+    print("maxRSS: peak of the largest single process, MiB (exact, wait4).")
+    print("treePss: peak summed Pss of the process and its workers, MiB (sampled every 20 ms).")
+
+
+def check(label: str, ok: bool, value: str) -> tuple[str, bool]:
+    print(f"  [{'PASS' if ok else 'FAIL'}] {label}: {value}")
+    return label, ok
+
+
+def print_checks(rows: dict[str, Row], startup: list[tuple[str, float]]) -> list[tuple[str, bool]]:
+    floor, one = rows["floor"], rows["jobs1"]
+    every = rows["default"]
+    results = [
+        check(
+            "lint --jobs 1 within 1.5x of the floor",
+            one.result.seconds <= 1.5 * floor.result.seconds,
+            f"{one.result.seconds / floor.result.seconds:.2f}x",
+        ),
+    ]
+    assert one.output is not None and every.output is not None
+    same = filecmp.cmp(one.output, every.output, shallow=False)
+    if not same:
+        show_difference(one.output, every.output)
+    results.append(
+        check(
+            f"output of --jobs {CORES} identical to --jobs 1",
+            same,
+            "identical" if same else "DIFFERS",
+        )
+    )
+    two = rows.get("jobs2", every if CORES == 2 else None)
+    if two is not None:
+        speedup = one.result.seconds / two.result.seconds
+        results.append(
+            check("2 cores at least 1.7x faster than 1", speedup >= 1.7, f"{speedup:.2f}x")
+        )
+    else:
+        print(f"  [SKIP] 2 cores at least 1.7x faster than 1: this machine has {CORES} core")
+    if "pymarkdown" in rows:
+        ratio = one.rate / rows["pymarkdown"].rate
+        results.append(
+            check("lint --jobs 1 at least 10x faster than pymarkdown", ratio >= 10, f"{ratio:.1f}x")
+        )
+    peak = max(one.result.max_rss_mib, every.result.tree_pss_mib or every.result.max_rss_mib)
+    results.append(
+        check(
+            "peak memory under 100 MiB (jobs 1 maxRSS, default-jobs tree Pss)",
+            peak < 100,
+            f"{one.result.max_rss_mib:.1f} / {every.result.tree_pss_mib or 0:.1f} MiB",
+        )
+    )
+    small_name, small_wall = startup[0]
+    results.append(
+        check(f"`{small_name}` under 0.3 s wall", small_wall < 0.3, f"{small_wall:.3f} s")
+    )
+    return results
+
+
+def show_difference(first: Path, second: Path) -> None:
+    import difflib
+
+    lines = difflib.unified_diff(
+        first.read_text().splitlines(), second.read_text().splitlines(), "jobs 1", "jobs N", n=0
+    )
+    print("\n".join(f"    {line}" for line in list(lines)[:12]))
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def check_floor_config() -> None:
+    from copydesk import parse
+
+    if tuple(parse._PLUGINS) != PLUGINS:
+        print(f"WARNING: floor plugins {PLUGINS} differ from copydesk.parse {parse._PLUGINS}")
+
+
+def collect(bench: Bench, args: argparse.Namespace) -> dict[str, Row]:
+    rows = {"floor": floor_row(bench)}
+    lint_rows = copydesk_rows(bench)
+    rows["jobs1"], rows["default"] = lint_rows[0], lint_rows[1]
+    if CORES > 2:
+        rows["jobs2"] = lint_rows[2]
+    rows["select"] = lint_rows[-1]
+    if not args.no_pymarkdown and (row := pymarkdown_row(bench, args.pymarkdown_files)):
+        rows["pymarkdown"] = row
+    if not args.no_markdownlint and (row := markdownlint_row(bench)):
+        rows["markdownlint"] = row
+    return rows
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000, help="corpus size (default 2000)")
+    parser.add_argument("--seed", type=int, default=corpus.SEED)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="build the corpus here and keep it (default: a temporary folder, removed after; "
+        "inside the repository it would join the repository's own site for link checks)",
+    )
+    parser.add_argument(
+        "--pymarkdown-files",
+        type=int,
+        default=400,
+        metavar="N",
+        help="run pymarkdown on N evenly spread files and extrapolate files/s (default 400)",
+    )
+    parser.add_argument("--no-pymarkdown", action="store_true")
+    parser.add_argument("--no-markdownlint", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="also cProfile lint --jobs 1")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    check_floor_config()
+    with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
+        folder = args.corpus or Path(tmp) / "corpus"
+        files = corpus.build_corpus(folder, args.files, args.seed)
+        size = sum(p.stat().st_size for p in files) / 1024
+        print(f"corpus: {len(files)} posts, {size:.0f} KiB, seed {args.seed}, in {folder}")
+        print(f"machine: {CORES} cores, Python {sys.version.split()[0]}")
+        (Path(tmp) / "out").mkdir()
+        bench = Bench(folder, sorted(files), Path(tmp) / "out")
+        rows = collect(bench, args)
+        startup = startup_times(bench)
+        print()
+        print_table(list(rows.values()), rows["floor"])
+        print()
+        for name, seconds in startup:
+            print(f"{name:<60} {seconds:6.3f} s wall (median of 5)")
+        print("\ntargets:")
+        results = print_checks(rows, startup)
+        missed = [label for label, ok in results if not ok]
+        print(f"\n{len(results) - len(missed)} of {len(results)} targets met.")
+        if args.profile:
+            import profile_lint
+
+            profile_lint.report(folder)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

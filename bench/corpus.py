@@ -72,6 +72,11 @@ class Slot:
     slug: str
     date: str
 
+    @property
+    def url(self) -> str:
+        """The URL a page outside `_posts` is served at: its path, as a folder."""
+        return f"/{self.path.parent.name}/{self.slug}/"
+
 
 class PostWriter:
     """Builds one post's text from random blocks; `rng` is the only state."""
@@ -80,6 +85,7 @@ class PostWriter:
         self.rng = rng
         self.material = material
         self.slots = slots
+        self.pages = [slot for slot in slots if slot.kind != "yaml"]
 
     def sentence(self, low: int = 6, high: int = 22) -> str:
         words = self.rng.choices(self.material.words, k=self.rng.randint(low, high))
@@ -100,8 +106,11 @@ class PostWriter:
         if roll < 0.6:
             other = self.rng.choice(self.slots)
             return f"[{text}]({_relative(slot.path, other.path)})"
-        if roll < 0.7:
+        if roll < 0.65:
             return f"[{text}]({{{{ site.baseurl }}}}/archive/)"
+        if roll < 0.7:  # a served URL: only the site's URL index can resolve it
+            other = self.rng.choice(self.pages)
+            return f"[{text}]({other.url})"
         if roll < 0.8:
             return f"<https://example.com/{self.rng.choice(self.material.words).lower()}>"
         if roll < 0.9:
@@ -187,12 +196,18 @@ class PostWriter:
         if slot.kind == "none":
             return f"{title}\n\n"
         if slot.kind == "toml":
-            return f'+++\ntitle = "{title}"\ndate = {slot.date}T09:00:00Z\ntags = ["bench"]\n+++\n\n'
+            return (
+                f'+++\ntitle = "{title}"\ndate = {slot.date}T09:00:00Z\ntags = ["bench"]\n+++\n\n'
+            )
         if self.rng.random() < 0.005:  # a real corpus has a few broken headers
             return f"---\ntitle: {title}: broken: [yaml\ndate: {slot.date}\n---\n\n"
-        extra = f"image: /images/pic-{self.rng.randrange(IMAGES)}.png\n" if self.rng.random() < 0.3 else ""
+        extra = (
+            f"image: /images/pic-{self.rng.randrange(IMAGES)}.png\n"
+            if self.rng.random() < 0.3
+            else ""
+        )
         return (
-            f"---\nlayout: post\ntitle: \"{title}\"\ndate: {slot.date} 09:00:00 +0000\n"
+            f'---\nlayout: post\ntitle: "{title}"\ndate: {slot.date} 09:00:00 +0000\n'
             f"tags: [bench, {self.rng.choice(self.material.words).lower()}]\n{extra}---\n\n"
         )
 
@@ -276,7 +291,7 @@ def build_corpus(folder: Path, count: int = 2000, seed: int = SEED) -> list[Path
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, nargs="?", default=ROOT / "bench" / "corpus")
+    parser.add_argument("folder", type=Path, help="created or replaced (e.g. bench/corpus)")
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()

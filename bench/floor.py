@@ -1,0 +1,89 @@
+"""The lint floor: the work any Markdown linter in Python must do, and nothing else.
+
+For every Markdown file under the given folders (found as `copydesk lint`
+finds them: sorted walk, hidden and dependency folders skipped): read it,
+split and load its front matter with python-frontmatter, and parse the body
+with mistune configured exactly as `copydesk.parse` configures it (AST
+renderer, same plugins). One process, no rules, no positions. `copydesk lint
+--jobs 1` is judged by how far above this it lands.
+
+python-frontmatter reads TOML only through the third-party `toml` package, so
+`+++` headers go through a small handler on the standard library's tomllib:
+copydesk parses TOML too, and a floor that skipped it would flatter nobody.
+
+Usage: python bench/floor.py FOLDER... ; prints one line: files parsed and failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import mistune
+from frontmatter.default_handlers import BaseHandler
+from mistune.plugins import import_plugin
+
+# Must equal copydesk.parse._PLUGINS; bench_lint.py checks this before timing.
+PLUGINS = (
+    "table",
+    "mistune.plugins.table.table_in_quote",
+    "mistune.plugins.table.table_in_list",
+    "footnotes",
+    "strikethrough",
+    "url",
+)
+SKIPPED_DIRS = frozenset(
+    {"node_modules", "_site", "public", "vendor", "site-packages", "__pycache__", "venv"}
+)
+
+
+class TomllibHandler(BaseHandler):
+    """`+++` front matter read with the standard library (python-frontmatter needs `toml`)."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+def markdown_files(top: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            if name.endswith((".md", ".markdown")) and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def parse_all(folders: list[Path]) -> tuple[int, int]:
+    markdown = mistune.Markdown(renderer=None, plugins=[import_plugin(p) for p in PLUGINS])
+    toml = TomllibHandler()
+    parsed = failed = 0
+    for top in folders:
+        for path in markdown_files(top):
+            text = path.read_text(encoding="utf-8")
+            try:
+                post = frontmatter.loads(text, handler=toml if text.startswith("+++") else None)
+                body = post.content
+            except Exception:  # broken front matter: a linter still parses the body
+                failed += 1
+                body = text
+            markdown(body)
+            parsed += 1
+    return parsed, failed
+
+
+def main(argv: list[str]) -> int:
+    parsed, failed = parse_all([Path(a) for a in argv] or [Path(".")])
+    print(f"floor: {parsed} files parsed, {failed} with unreadable front matter")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

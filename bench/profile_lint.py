@@ -1,0 +1,71 @@
+"""Where does `copydesk lint --jobs 1` spend its time beyond the floor?
+
+cProfile of `lint_paths(corpus, jobs=1)` in this process, summarised three ways:
+own time per module (which package is hot), own time per function, and
+cumulative time of copydesk functions (which step is hot, children included).
+Absolute times are inflated by cProfile's overhead; shares are what to read.
+
+    .venv/bin/python bench/profile_lint.py [CORPUS]     (or bench_lint.py --profile)
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TOP = 20
+
+
+def short(filename: str) -> str:
+    """`.../site-packages/mistune/inline_parser.py` -> `mistune/inline_parser.py`."""
+    for marker in ("site-packages/", "/src/", "/lib/python3"):
+        if marker in filename:
+            tail = filename.split(marker, 1)[1]
+            return tail.split("/", 1)[1] if marker == "/lib/python3" else tail
+    return filename
+
+
+def profile(corpus: Path) -> pstats.Stats:
+    from copydesk.engine import lint_paths
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    lint_paths([corpus], jobs=1)
+    profiler.disable()
+    return pstats.Stats(profiler)
+
+
+def report(corpus: Path) -> None:
+    stats = profile(corpus)
+    entries: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = sum(tt for (_, _, tt, _, _) in entries.values())
+    print(f"\nprofile of lint_paths(jobs=1): {total:.2f} s own time under cProfile")
+    by_module: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, tt, _, _) in entries.items():
+        by_module[short(filename)] += tt
+    print("\nown time by module:")
+    for module, tt in sorted(by_module.items(), key=lambda kv: -kv[1])[:TOP]:
+        print(f"  {100 * tt / total:5.1f}%  {tt:6.2f} s  {module}")
+    print("\nown time by function:")
+    ranked = sorted(entries.items(), key=lambda kv: -kv[1][2])[:TOP]
+    for (filename, line, name), (_, calls, tt, _, _) in ranked:
+        print(
+            f"  {100 * tt / total:5.1f}%  {tt:6.2f} s  {calls:>9}  {short(filename)}:{line} {name}"
+        )
+    print("\ncumulative time, copydesk functions:")
+    ours = [kv for kv in entries.items() if "copydesk/" in kv[0][0]]
+    for (filename, line, name), (_, calls, _, ct, _) in sorted(ours, key=lambda kv: -kv[1][3])[
+        :TOP
+    ]:
+        print(
+            f"  {100 * ct / total:5.1f}%  {ct:6.2f} s  {calls:>9}  {short(filename)}:{line} {name}"
+        )
+
+
+if __name__ == "__main__":
+    report(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "corpus")
