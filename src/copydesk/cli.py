@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from copydesk import __version__
-
-if TYPE_CHECKING:
-    from copydesk.findings import Finding
 
 FORMATS = ("jekyll", "medium", "plain", "canonical")
 
@@ -116,7 +112,13 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "1: findings at error level; 2: usage or internal error.",
     )
     lint.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="default: .")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github", "junit"),
+        default="text",
+        help="text (default), json, sarif (code scanning), github (annotations), junit",
+    )
+    lint.add_argument("--output", "-o", metavar="FILE", help="write the report here, not stdout")
     codes = "comma-separated codes, names or prefixes (CD1, ALL)"
     lint.add_argument("--select", action="append", metavar="CODES", help=f"only these: {codes}")
     lint.add_argument("--ignore", action="append", metavar="CODES", help="skip these")
@@ -125,6 +127,24 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     lint.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     lint.add_argument("--jobs", "-j", type=_positive, metavar="N", help="default: all cores")
     lint.add_argument("--config", metavar="FILE", help="use this config for every file")
+    lint.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="lint only files changed since the merge base with REF (and files "
+        "linking to files it deleted or renamed); working tree included",
+    )
+    lint.add_argument(
+        "--changed-lines",
+        action="store_true",
+        help="with --changed-since: only findings on added or modified lines "
+        "(front matter and cross-file findings always)",
+    )
+    lint.add_argument(
+        "--baseline", metavar="FILE", help="fail only on findings not in FILE (config: baseline)"
+    )
+    lint.add_argument(
+        "--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0"
+    )
     lint.set_defaults(run=_run_lint)
 
 
@@ -136,43 +156,9 @@ def _positive(text: str) -> int:
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from copydesk.config import selectors
-    from copydesk.engine import lint_paths
-    from copydesk.errors import CopydeskError
+    from copydesk.lint import run
 
-    try:
-        result = lint_paths(
-            args.paths,
-            select=selectors(args.select),
-            ignore=selectors(args.ignore) or (),
-            extend_select=selectors(args.extend_select) or (),
-            config_file=args.config,
-            jobs=args.jobs,
-        )
-    except CopydeskError as error:
-        print(f"copydesk: {error}", file=sys.stderr)
-        return 2
-    for problem in result.errors:
-        print(problem, file=sys.stderr)
-    _print_findings(args, result.findings)
-    if result.internal_error:
-        return 2
-    return 1 if any(f.severity == "error" for f in result.findings) else 0
-
-
-def _print_findings(args: argparse.Namespace, findings: list[Finding]) -> None:
-    if args.format == "json":
-        from copydesk.report.json import render
-
-        print(render(findings))
-        return
-    from copydesk.report.text import finding_lines, statistics, summary
-
-    lines = list(statistics(findings) if args.statistics else finding_lines(findings))
-    if lines:
-        print("\n".join(lines))
-    if not args.quiet:
-        print(summary(findings))
+    return run(args)
 
 
 def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

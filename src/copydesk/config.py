@@ -24,7 +24,7 @@ CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
 _TABLE_KEYS = ("severity", "per-file-ignores", "rules")
-ENGINE_KEYS = frozenset(_LIST_KEYS + _TABLE_KEYS)
+ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline"))
 
 
 class ConfigError(CopydeskError):
@@ -55,6 +55,7 @@ class Config:
     packs: tuple[Path, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    baseline: Path | None = None  # `lint --baseline` default, relative to this file
 
     @property
     def source(self) -> str:
@@ -118,7 +119,16 @@ def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
         packs=tuple((root / item).resolve() for item in lists.get("packs", ())),
         settings={key: value for key, value in table.items() if key not in ENGINE_KEYS},
         rule_options=_rule_tables(path, table.get("rules", {})),
+        baseline=_baseline(path, table.get("baseline")),
     )
+
+
+def _baseline(path: Path, value: Any) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(path, "'baseline' must be a file name")
+    return (path.parent / value).resolve()
 
 
 def _str_list(path: Path, key: str, value: Any) -> list[str]:

@@ -32,7 +32,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation(finding: Finding, root: Path) -> str:
-    path = repo_relative(finding.path, root) or finding.path
+    path = repo_relative(finding.path, root)
     props = [("file", path), ("line", str(finding.line)), ("col", str(finding.column))]
     if finding.end_line is not None:
         props.append(("endLine", str(finding.end_line)))

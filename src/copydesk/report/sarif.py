@@ -72,7 +72,7 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
     summary, parts = sections(info)
     short = getattr(cls, "summary", "") or summary.split("\n")[0] or cls.name
     full = summary or short
-    text = "\n\n".join(f"{h}: {parts[h]}" for h in HEADINGS if parts.get(h))
+    text = "\n\n".join(_text_section(h, parts[h]) for h in HEADINGS if parts.get(h))
     markdown = "\n\n".join(_markdown_section(h, parts[h]) for h in HEADINGS if parts.get(h))
     descriptor: dict[str, Any] = {
         "id": cls.code,
@@ -86,6 +86,10 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
     if cls.__module__.startswith("copydesk."):  # only shipped rules are in docs/rules.md
         descriptor["helpUri"] = f"{RULES_DOC_URI}#{cls.code.lower()}-{cls.name}"
     return descriptor
+
+
+def _text_section(heading: str, body: str) -> str:
+    return f"{heading}{'' if heading.endswith('?') else ':'}\n{body}"
 
 
 def _markdown_section(heading: str, body: str) -> str:
@@ -113,11 +117,7 @@ def result(finding: Finding, rule_index: int, root: Path) -> dict[str, Any]:
 
 
 def physical_location(finding: Finding, root: Path) -> dict[str, Any]:
-    relative = repo_relative(finding.path, root)
-    if relative is None:  # outside the repository: an absolute file URI, no base
-        artifact = {"uri": Path(finding.path).resolve().as_uri()}
-    else:
-        artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+    artifact = {"uri": quote(repo_relative(finding.path, root)), "uriBaseId": "%SRCROOT%"}
     region: dict[str, int] = {"startLine": finding.line, "startColumn": finding.column}
     if finding.end_line is not None:
         region["endLine"] = finding.end_line

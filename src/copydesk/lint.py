@@ -1,0 +1,205 @@
+"""`copydesk lint`: from parsed arguments to findings on stdout and an exit code.
+
+The order of the steps is the point of this module: choose files (all, or
+only those a pull request changed), lint, keep only findings on changed lines
+when asked, hide what the baseline already knows, then render in the chosen
+format. The CLI module only declares the arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copydesk.errors import CopydeskError, UsageError
+
+if TYPE_CHECKING:
+    from copydesk.changes import ChangeSet
+    from copydesk.engine import LintResult
+    from copydesk.findings import Finding
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except CopydeskError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from copydesk.config import selectors
+    from copydesk.engine import lint_paths
+    from copydesk.registry import load_registry
+
+    _check_combinations(args)
+    registry = load_registry()
+    changes = _changes(args)
+    result = lint_paths(
+        args.paths,
+        select=selectors(args.select),
+        ignore=selectors(args.ignore) or (),
+        extend_select=selectors(args.extend_select) or (),
+        config_file=args.config,
+        jobs=args.jobs,
+        registry=registry,
+        only=_changed_files(args, changes) if changes else None,
+    )
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    findings = result.findings
+    if changes and args.changed_lines:
+        findings = _on_changed_lines(findings, changes, result)
+    if args.write_baseline:
+        return _write_baseline(Path(args.write_baseline), findings, result)
+    findings = _apply_baseline(args, findings, result)
+    _emit(args, _render(args, findings, result))
+    if result.internal_error:
+        return 2
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _check_combinations(args: argparse.Namespace) -> None:
+    if args.changed_lines and not args.changed_since:
+        raise UsageError("--changed-lines", "needs --changed-since REF")
+    if args.write_baseline and args.changed_since:
+        # A baseline of part of the repository would call the rest new.
+        raise UsageError("--write-baseline", "records every finding: drop --changed-since")
+
+
+# --- what a pull request changed ----------------------------------------------
+
+
+def _changes(args: argparse.Namespace) -> ChangeSet | None:
+    if not args.changed_since:
+        return None
+    from copydesk.changes import changed_since
+
+    return changed_since(args.changed_since)
+
+
+def _changed_files(args: argparse.Namespace, changes: ChangeSet) -> set[Path]:
+    """Changed files, plus files under PATHS that mention a deleted or renamed one."""
+    from copydesk.changes import referrers
+    from copydesk.config import ConfigFinder
+    from copydesk.engine import discover
+
+    files = set(changes.changed)
+    if changes.removed:
+        finder = ConfigFinder(Path(args.config) if args.config else None)
+        candidates = discover([Path(p) for p in args.paths], finder)
+        files.update(referrers(changes.removed, candidates))
+    return files
+
+
+def _on_changed_lines(
+    findings: list[Finding], changes: ChangeSet, result: LintResult
+) -> list[Finding]:
+    from copydesk.changes import on_changed_lines
+
+    def scope_of(code: str) -> str:
+        info = result.rules.get(code)
+        return info.cls.scope if info is not None else "line"
+
+    return on_changed_lines(findings, changes, scope_of)
+
+
+# --- baseline -----------------------------------------------------------------
+
+
+def _write_baseline(path: Path, findings: list[Finding], result: LintResult) -> int:
+    from copydesk import baseline
+
+    count = baseline.write(path, findings)
+    print(f"copydesk: wrote {count} finding{'s' * (count != 1)} to {path}", file=sys.stderr)
+    return 2 if result.internal_error else 0
+
+
+def _baseline_path(args: argparse.Namespace) -> Path | None:
+    if args.baseline:
+        return Path(args.baseline)
+    from copydesk.config import ConfigFinder
+
+    finder = ConfigFinder(Path(args.config) if args.config else None)
+    return finder.for_dir(Path.cwd().resolve()).baseline
+
+
+def _apply_baseline(
+    args: argparse.Namespace, findings: list[Finding], result: LintResult
+) -> list[Finding]:
+    path = _baseline_path(args)
+    if path is None:
+        return findings
+    from copydesk import baseline
+
+    if not path.is_file():
+        raise baseline.BaselineError(path, "baseline not found (create it with --write-baseline)")
+    comparison = baseline.compare(findings, path, result.files)
+    fixed = len(comparison.fixed)
+    if fixed:
+        noun = "finding is" if fixed == 1 else "findings are"
+        print(
+            f"copydesk: {fixed} baseline {noun} fixed; run --write-baseline to shrink it",
+            file=sys.stderr,
+        )
+    return comparison.new
+
+
+# --- output -------------------------------------------------------------------
+
+
+def _render(args: argparse.Namespace, findings: list[Finding], result: LintResult) -> str:
+    fmt = args.format
+    if fmt == "json":
+        from copydesk.report.json import render
+
+        return render(findings)
+    if fmt == "sarif":
+        from copydesk.report import sarif
+
+        return sarif.render(findings, result.rules, _root())
+    if fmt == "junit":
+        from copydesk.report import junit
+
+        return junit.render(findings, result.files, result.errors)
+    lines = _github(findings) if fmt == "github" else _text(args, findings)
+    if not args.quiet:
+        from copydesk.report.text import summary
+
+        lines.append(summary(findings))
+    return "\n".join(lines)
+
+
+def _text(args: argparse.Namespace, findings: list[Finding]) -> list[str]:
+    from copydesk.report.text import finding_lines, statistics
+
+    return list(statistics(findings) if args.statistics else finding_lines(findings))
+
+
+def _github(findings: list[Finding]) -> list[str]:
+    from copydesk.report.github import render_lines
+
+    return list(render_lines(findings, _root()))
+
+
+def _root() -> Path:
+    """Where CI resolves paths: the git toplevel, else the current folder."""
+    from copydesk.changes import repo_root
+
+    return repo_root() or Path.cwd()
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    if not text:
+        return
+    if args.output:
+        try:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(args.output, f"cannot write: {error.strerror or error}") from None
+    else:
+        print(text)
