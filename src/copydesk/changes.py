@@ -84,9 +84,12 @@ def changed_since(ref: str, cwd: Path | None = None) -> ChangeSet:
             "or a shallow clone: fetch with fetch-depth: 0)",
         ) from None
     changes = ChangeSet(root, base)
-    changes.removed = [root / p for p in _removed(git([*_NAME_STATUS, base], root))]
-    for path, lines in _hunk_lines(git([*_DIFF, base], root)):
-        changes.changed[root / path] = lines
+    current, removed = _name_status(git([*_NAME_STATUS, base], root))
+    changes.removed = [root / path for path in removed]
+    # A pure rename or an empty new file has no hunk: changed, with no changed line.
+    hunks = dict(_hunk_lines(git([*_DIFF, base], root)))
+    for path in current:
+        changes.changed[root / path] = hunks.get(path, frozenset())
     for path in git(["ls-files", "--others", "--exclude-standard", "-z"], root).split("\0"):
         if path:
             changes.changed[root / path] = None
@@ -99,20 +102,24 @@ _DIFF = [
 ]  # fmt: skip
 
 
-def _removed(name_status: str) -> Iterator[str]:
-    """Old paths of deleted (D) and renamed (R) files, from `--name-status -z`."""
+def _name_status(name_status: str) -> tuple[list[str], list[str]]:
+    """(paths as they are now, old paths of deleted and renamed-away files)
+    from `git diff --name-status -z`: "R087\0old\0new\0", "M\0path\0", ..."""
     fields = name_status.split("\0")
+    current: list[str] = []
+    removed: list[str] = []
     index = 0
     while index < len(fields) and fields[index]:
-        status = fields[index]
-        if status[0] in "RC":
-            if status[0] == "R":
-                yield fields[index + 1]
+        status = fields[index][0]
+        if status in "RC":
+            if status == "R":
+                removed.append(fields[index + 1])
+            current.append(fields[index + 2])
             index += 3
         else:
-            if status[0] == "D":
-                yield fields[index + 1]
+            (removed if status == "D" else current).append(fields[index + 1])
             index += 2
+    return current, removed
 
 
 def _hunk_lines(diff: str) -> Iterator[tuple[str, frozenset[int]]]:
