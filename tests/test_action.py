@@ -111,7 +111,7 @@ def test_lint_step_in_a_pull_request_lints_only_the_changes(pr_repo: Path) -> No
     assert annotations == [
         "::warning file=new%2C post.md,line=1,col=1,title=CD304::front matter has no 'date'",
         "::error file=new%2C post.md,line=5,col=1,endLine=5,endColumn=20,title=CD102::"
-        "link to 'https://e.com/n' has no text"
+        "link to 'https://e.com/n' has no text",
     ]
 
 
