@@ -29,6 +29,7 @@ from copydesk.suppress import Suppressions, find_suppressions, stale_suppression
 
 if TYPE_CHECKING:
     from copydesk.findings import Finding, Severity
+    from copydesk.parse import ParsedFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_DIRS = frozenset(
@@ -120,7 +121,7 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
 
     result = FileResult(path, index)
     try:
-        parsed = parse_file(path)
+        parsed = parse_front_matter(path) if collect_only else parse_file(path)
     except CopydeskError as error:
         result.errors.append(LintError(display(path), error.reason))
         return result
@@ -139,11 +140,26 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
             except Exception as error:
                 crashed[i] = _crash(error)
     names = ruleset.resolved.registry.names
-    result.suppressions = find_suppressions(parsed, names)
+    if not collect_only:
+        result.suppressions = find_suppressions(parsed, names)
     for i, reason in sorted(crashed.items()):
         message = f"rule {ruleset.rules[i].code} crashed: {reason}"
         result.errors.append(LintError(display(path), message, internal=True))
     return result
+
+
+def parse_front_matter(path: Path) -> ParsedFile:
+    """A file with its front matter and no body: what `collect` gets for a
+    context file. Parsing the Markdown of every unchanged post would cost a
+    `--changed-since` run as much as a full lint, and the built-in collector
+    (slugs) reads only front matter and the file name."""
+    from copydesk.parse import ParsedFile, _front_matter, front_matter_keys
+    from copydesk.read import read_document
+
+    document = read_document(path)
+    front_matter, error = _front_matter(document)
+    keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
+    return ParsedFile(path, document, front_matter, error, keys, [], {}, [])
 
 
 def _walk(
