@@ -327,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = corpus.build_corpus(folder, args.files, args.seed)
         size = sum(p.stat().st_size for p in files) / 1024
         print(f"corpus: {len(files)} posts, {size:.0f} KiB, seed {args.seed}, in {folder}")
-        print(f"machine: {CORES} cores, Python {sys.version.split()[0]}")
+        load = os.getloadavg()[0]
+        busy = "  (busy: other processes distort --jobs speedups)" if load > 0.5 else ""
+        print(f"machine: {CORES} cores, load {load:.2f}, Python {sys.version.split()[0]}{busy}")
         (Path(tmp) / "out").mkdir()
         bench = Bench(folder, sorted(files), Path(tmp) / "out")
         rows = collect(bench, args)
@@ -345,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             import profile_lint
 
             profile_lint.report(folder)
+            profile_lint.rule_costs(folder)
     return 0
 
 

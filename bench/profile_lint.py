@@ -67,5 +67,42 @@ def report(corpus: Path) -> None:
         )
 
 
+def rule_costs(corpus: Path) -> None:
+    """Wall seconds each rule adds over a run with no real rule, parse excluded.
+
+    Every file is parsed once up front and `parse_file` is replaced by a
+    lookup, so `lint_paths(select=[code], jobs=1)` then costs discovery, the
+    node walk, the rule itself and reporting. The baseline selects CD491
+    (suppressions only), which does no work on these files.
+    """
+    import time
+
+    from copydesk import parse
+    from copydesk.engine import lint_paths
+    from copydesk.registry import load_registry
+
+    original = parse.parse_file
+    parsed = {path: original(path) for path in sorted(corpus.rglob("*.md"))}
+    parse.parse_file = lambda path: parsed[path]
+    try:
+
+        def seconds(code: str) -> float:
+            start = time.perf_counter()
+            lint_paths([corpus], select=[code], jobs=1)
+            return time.perf_counter() - start
+
+        seconds("CD491")  # warm the site caches
+        base = min(seconds("CD491") for _ in range(3))
+        costs = {code: seconds(code) - base for code in load_registry().rules}
+    finally:
+        parse.parse_file = original
+    print(f"\nper-rule cost over {len(parsed)} parsed files (baseline {base:.2f} s without rules):")
+    for code, cost in sorted(costs.items(), key=lambda kv: -kv[1])[:TOP]:
+        print(f"  {code}  {cost:6.2f} s")
+    print(f"  all rules together: {sum(costs.values()):.2f} s")
+
+
 if __name__ == "__main__":
-    report(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "corpus")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "corpus"
+    report(folder)
+    rule_costs(folder)
