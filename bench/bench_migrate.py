@@ -28,7 +28,11 @@ SOURCES = [ROOT / "fixtures" / "demo", ROOT.parent / "shared" / "seeds"]
 
 def build_corpus(folder: Path, count: int) -> list[Path]:
     templates = sorted(
-        path for source in SOURCES if source.is_dir() for path in source.rglob("*") if path.is_file()
+        path
+        for source in SOURCES
+        if source.is_dir()
+        for path in source.rglob("*")
+        if path.is_file()
     )
     paths = []
     for number in range(count):

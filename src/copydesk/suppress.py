@@ -76,8 +76,6 @@ class Suppressions:
         return hit
 
 
-
-
 def find_suppressions(parsed: ParsedFile, names: Mapping[str, str]) -> Suppressions:
     """Directives from HTML comments and front matter, turned into line spans.
 
