@@ -34,6 +34,7 @@ POLL_SECONDS = 0.02
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
+    cpu_seconds: float  # user + system of the child and its reaped descendants
     returncode: int
     max_rss_mib: float
     tree_pss_mib: float | None  # None where /proc has no smaps_rollup
@@ -56,7 +57,8 @@ def run(
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Measurement(seconds, child.returncode, usage.ru_maxrss / 1024, sampler.stop())
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, cpu, child.returncode, usage.ru_maxrss / 1024, sampler.stop())
 
 
 def _sink(path: Path | None) -> IO[bytes]:
