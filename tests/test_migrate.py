@@ -205,3 +205,10 @@ def test_author_option_names_an_anonymous_about_the_author(tmp_path: Path) -> No
     assert main(["migrate", str(src), "--out", str(out), "--author", "Jane Doe"]) == 0
     post = (out / "a.md").read_text()
     assert "authors:\n- name: Jane Doe\n  bio: Writes about tea and trains.\n" in post
+
+
+def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    write(src, "a.md", CANONICAL)
+    assert main(["migrate", str(src), "--out", str(out), "--from", "canonical"]) == 0
+    assert (out / "a.md").stat().st_mode & 0o644 == 0o644

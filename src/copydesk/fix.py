@@ -15,8 +15,6 @@ Exit codes: 0 nothing to change, 1 a file was rewritten (or would be, with
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,14 +35,11 @@ def fix_file(path: Path, settings: Settings, *, write: bool, diff: bool) -> int:
 
 
 def _write_in_place(comparison: Comparison) -> None:
-    """Atomic replace that keeps the file's permission bits and writes through a symlink."""
+    """Atomic replace (keeping permission bits) that writes through a symlink."""
     from copydesk.write import write_atomic
 
     assert comparison.expected is not None
-    target = comparison.target.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
-    write_atomic(target, comparison.expected.decode("utf-8"))
-    os.chmod(target, mode)
+    write_atomic(comparison.target.resolve(), comparison.expected.decode("utf-8"))
 
 
 def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: bool) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -21,17 +22,20 @@ def write_atomic(path: Path, text: str) -> bool:
     """Write `text` to `path` via a temporary file and rename; skip identical bytes.
 
     Returns whether the file was written. A crash mid-write leaves either the
-    old file or the new one, never half of each.
+    old file or the new one, never half of each. A replaced file keeps its
+    permission bits; a new one gets the usual umask mode (mkstemp makes 0600).
     """
     data = text.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False
+        mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        pass
+        mode = 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -41,3 +45,9 @@ def write_atomic(path: Path, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
