@@ -279,3 +279,52 @@ def test_seeds_smoke() -> None:
         for node in result.walk():
             first_line = node.attrs["raw"].split("\n")[0]
             assert result.line_text(node.line)[node.column - 1 :].startswith(first_line), name
+
+
+def test_prose_blanks_everything_readers_do_not_read() -> None:
+    text = (
+        "---\ntitle: T\n---\n"
+        'A `c` <b>d</b> [e](f.md "g") ![h](i.png) <https://j.org> https://k.org {{ l }}\n'
+        '\n[m]: /n "o"\n\n```\np\n```\n\n    q\n\n<div>\nr\n</div>\n\n> [s](t) u\n'
+    )
+    parsed = parse_text(text)
+    prose = parsed.prose
+    assert len(prose) == len(text) and prose.count("\n") == text.count("\n")
+    assert [line.rstrip() for line in prose.split("\n")] == [
+        "",
+        "",
+        "",
+        "A" + " " * 8 + "d" + " " * 5 + "[e]" + " " * 11 + "![h]" + " " * 24 + "https://k.org",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "> [s]    u",
+        "",
+    ]
+    assert parsed.position(prose.index("https://k")) == (4, 58)
+
+
+def test_position_maps_offsets_to_lines_and_columns() -> None:
+    text = "---\nt: 1\n---\nab\ncd"
+    parsed = parse_text(text)
+    assert [parsed.position(i) for i in (0, 3, 4, 13, 14, 16, 17)] == [
+        (1, 1),
+        (1, 4),
+        (2, 1),
+        (4, 1),
+        (4, 2),
+        (5, 1),
+        (5, 2),
+    ]
+    match = parsed.prose.index("cd")
+    assert parsed.position(match) == (5, 1)

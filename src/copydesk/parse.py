@@ -30,7 +30,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,7 @@ _CONTAINERS = frozenset(
 )
 _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
 _CHILD_PARENTS = frozenset({"block_quote", "list"})
+_OPAQUE_BLOCKS = frozenset({"block_code", "block_html"})
 _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 
 
@@ -120,6 +121,8 @@ class ParsedFile:
     _index: dict[str, list[Node]] | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # file offsets [start, end) of everything that is not prose; None: body not parsed
+    _opaque: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     def walk(self) -> Iterator[Node]:
         """Every node in document order, parents before their children."""
@@ -147,6 +150,34 @@ class ParsedFile:
             self._lines = self.document.text.split("\n")
         return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
 
+    @cached_property
+    def prose(self) -> str:
+        """The file's text with everything that is not prose blanked out.
+
+        Same length as `document.text` and equal to it, except that front
+        matter, fenced and indented code blocks, code spans, raw HTML (block
+        and inline), link and image destinations with their titles (the
+        `(url "title")` part; the link text stays), angle autolinks
+        `<http://…>`, reference definitions and Liquid/shortcode spans are
+        replaced by spaces, newlines kept. A rule that looks for a pattern in
+        what readers read (bare URLs, "(here)", mojibake, boilerplate) runs one
+        regex over this string and maps each match with `position`, instead of
+        visiting every text node. Bare URLs in prose are kept: they are prose.
+        """
+        text = self.document.text
+        spans = self._opaque
+        if spans is None:  # front matter only (context files): no body was parsed
+            body_offset = len(text) - len(self.document.body)
+            spans = [(0, body_offset), *self.templating]
+        return _blank(text, spans)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset into `document.text` (or `prose`)."""
+        if self._line_starts is None:
+            self._line_starts = _line_starts(self.document.text.split("\n"))
+        row = bisect_right(self._line_starts, offset) - 1
+        return row + 1, offset - self._line_starts[row] + 1
+
     def in_templating(self, line: int, column: int) -> bool:
         """Whether the character at (line, column) lies inside a Liquid tag or shortcode."""
         if not self.templating:
@@ -158,6 +189,21 @@ class ParsedFile:
         offset = self._line_starts[line - 1] + column - 1
         index = bisect_right(self.templating, (offset, len(self.document.text) + 1)) - 1
         return index >= 0 and self.templating[index][0] <= offset < self.templating[index][1]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with every character in the given spans, except newlines, made a space."""
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if end <= start:
+            continue
+        parts.append(text[done:start])
+        parts.append("\n".join(" " * len(piece) for piece in text[start:end].split("\n")))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def parse_file(path: Path) -> ParsedFile:
@@ -185,6 +231,7 @@ def parse_document(document: Document) -> ParsedFile:
         definitions=builder.definitions,
         templating=builder.spans,
         _line_starts=builder.line_starts,
+        _opaque=builder.opaque,
     )
 
 
@@ -487,7 +534,7 @@ class _PosBlockParser(BlockParser):
         continuing = last is not None and last["type"] == "paragraph"
         end: int | None = super().parse_ref_link(m, state)
         if end and not continuing:
-            state.env.setdefault("_definitions", []).append((m, state))
+            state.env.setdefault("_definitions", []).append((m, state, end))
         return end
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
@@ -534,6 +581,7 @@ class _Builder:
         self.emitted: set[int] = set()
         self.masked_text = self.text[:body_offset] + _mask(document.body, found, 0)
         self.definitions: dict[str, RefDefinition] = {}
+        self.opaque: list[tuple[int, int]] = [(0, body_offset), *self.spans]
         self.blocks = self._parse(document, body_offset)
 
     def _parse(self, document: Document, body_offset: int) -> list[Node]:
@@ -572,6 +620,13 @@ class _Builder:
         attrs["raw"] = self.text[self._offset(*start) : self._offset(*end)]
         return Node(kind, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1, attrs, [], parent)
 
+    def _node_offsets(self, node: Node) -> tuple[int, int]:
+        starts = self.line_starts
+        return (
+            starts[node.line - 1] + node.column - 1,
+            starts[node.end_line - 1] + node.end_column - 1,
+        )
+
     def _block_span(self, token: dict[str, Any]) -> tuple[tuple[int, int], tuple[int, int]]:
         """Start and end of a block token, trimmed to its first and last visible character."""
         state: _PosState = token["_st"]
@@ -596,6 +651,8 @@ class _Builder:
         node = self._node(kind, start, end, dict(token.get("attrs") or {}), parent)
         if kind == "block_code":
             self._code_attrs(node, token)
+        if kind in _OPAQUE_BLOCKS:
+            self.opaque.append(self._node_offsets(node))
         if kind == "table":
             self._table(node, token)
         elif kind in _CONTAINERS:
@@ -680,12 +737,13 @@ class _Builder:
 
     def _collect_definitions(self, state: _PosState) -> None:
         refs: dict[str, dict[str, Any]] = state.env.get("ref_links", {})
-        for m, def_state in state.env.get("_definitions", []):
+        for m, def_state, end in state.env.get("_definitions", []):
             label = m.group("reflink_1")
             key = normalize_label(label)
+            row, col = def_state.locate(m.start() + _indent(m.group(0)))
+            self.opaque.append((self._offset(row, col), self._offset(*def_state.locate(end))))
             if key in self.definitions or key not in refs:
                 continue
-            row, col = def_state.locate(m.start() + _indent(m.group(0)))
             url = self._definition_url(m, def_state, refs[key]["url"])
             self.definitions[key] = RefDefinition(
                 label, url, refs[key].get("title"), row + 1, col + 1
@@ -1023,9 +1081,16 @@ class _Inline:
             self.run(token.get("children", []), parent)
             return None
         node = self.emit(kind, start, self.pos, attrs, parent)
+        self.opaque(start, self.pos)
         if kind == "codespan":
             node.attrs["code"] = self.unmask(token["raw"], start, node)
         return node
+
+    def opaque(self, start: int, stop: int) -> None:
+        """Note inline text [start, stop) as not prose (see `ParsedFile.prose`)."""
+        if stop > start:
+            b = self.builder
+            b.opaque.append((b._offset(*self.at(start)), b._offset(*self.end_at(start, stop))))
 
     def unmask(self, derived: str, start: int, node: Node) -> str:
         if FILL not in derived:
@@ -1062,6 +1127,7 @@ class _Inline:
             self.pos = close + 1 if close >= 0 else start + len(text) + 2
             node.attrs["autolink"] = True
             inner = (start + 1, self.pos - 1)
+            self.opaque(start, self.pos)
         else:
             self.pos = start + len(text)
             node.attrs["bare"] = True
@@ -1081,6 +1147,7 @@ class _Inline:
             _, next_pos = parse_link(src, after + 1)
             if next_pos is not None:
                 self.pos = next_pos
+                self.opaque(after, next_pos)
                 if self.has_fill and src.find(FILL, after, next_pos) >= 0:
                     self.restore_destination(node, after + 1)
         elif "label" in token and src.startswith("[", after):
