@@ -180,3 +180,13 @@ def test_rules_explains_one_by_code_or_name(capsys: pytest.CaptureFixture[str]) 
 def test_rules_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "CD000"]) == 2
     assert "unknown rule 'CD000'" in capsys.readouterr().err
+
+
+def test_folder_without_markdown_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    write("export/post.txt", "A post exported as text.\n")
+    assert main(["lint", "export"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "copydesk: no Markdown files (*.md, *.markdown) under export; "
+        "name other files explicitly (e.g. posts/*.txt)\n"
+    )

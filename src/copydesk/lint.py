@@ -51,6 +51,13 @@ def _run(args: argparse.Namespace) -> int:
     )
     for problem in result.errors:
         print(problem, file=sys.stderr)
+    if not result.files and not result.errors and changes is None:
+        # Folders are searched for Markdown only; say so rather than report a silent "clean".
+        print(
+            "copydesk: no Markdown files (*.md, *.markdown) under "
+            f"{' '.join(map(str, args.paths))}; name other files explicitly (e.g. posts/*.txt)",
+            file=sys.stderr,
+        )
     findings = result.findings
     if changes and args.changed_lines:
         findings = _on_changed_lines(findings, changes, result)
