@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.errors import FrontMatterError, ReadError
-from copydesk.parse import Node, ParsedFile, parse_file, parse_text
+from copydesk.parse import Node, ParsedFile, parse_document, parse_file, parse_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -328,3 +328,25 @@ def test_position_maps_offsets_to_lines_and_columns() -> None:
     ]
     match = parsed.prose.index("cd")
     assert parsed.position(match) == (5, 1)
+
+
+def test_want_builds_only_the_named_inline_types() -> None:
+    text = "# A *b*\n\nx *y [l](u) `c`* z <i>h</i>\n\nplain *words* only\n"
+    every = parse_text(text)
+    some = parse_document(every.document, want=frozenset({"link", "codespan"}))
+    assert [n.type for n in some.walk()] == [
+        "heading",
+        "text",
+        "emphasis",
+        "text",
+        "paragraph",
+        "link",
+        "text",
+        "codespan",
+        "paragraph",
+    ]
+    link = first(some, "link")
+    assert link.parent is not None and link.parent.type == "paragraph"
+    assert link.attrs["text"] == "l"
+    assert spans(some, "link", "codespan") == spans(every, "link", "codespan")
+    assert some.prose == every.prose

@@ -20,6 +20,18 @@ which mistune reads as plain word characters. Nothing inside a template can
 turn into a link, emphasis or HTML, while a link whose destination starts with
 `{{ site.baseurl }}` is still a link; its `url` is restored from the original.
 
+Only what is read is built: `parse_document(document, want)` takes the inline
+node types its caller reads (`want=None`, the default, builds every node).
+Block nodes, `liquid`/`shortcode` nodes, links and images are always built;
+a link, an image and a heading get their whole inline subtree (their text is
+read through their children). Other inline types (`text`, `emphasis`,
+`strong`, `strikethrough`, `codespan`, `inline_html`, `footnote_ref`) are
+built only when named; an unbuilt emphasis is transparent, so the nodes
+inside it hang from the nearest built ancestor. When no plain inline type
+(text, emphasis, strong, strikethrough) is wanted, a block whose source holds
+no character that can start anything else is not walked at all. Positions,
+`prose` and `definitions` do not depend on `want`.
+
 Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node with
 `attrs["bare"] = True` (and `<https://…>` has `attrs["autolink"] = True`).
 """
@@ -65,6 +77,7 @@ _TEMPLATING = re.compile(
     r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",
     re.DOTALL,
 )
+_TEMPLATE_OPEN = re.compile(r"\{[{%]")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
     {"block_quote", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
@@ -73,6 +86,13 @@ _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"}
 _CHILD_PARENTS = frozenset({"block_quote", "list"})
 _OPAQUE_BLOCKS = frozenset({"block_code", "block_html"})
 _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
+# inline types whose nodes need every block's inline tokens walked; the others
+# can only start at one of the characters of _SPECIAL_INLINE
+_PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
+_BACKTICKS = re.compile("`*")
+_SPECIAL_INLINE = re.compile(r"[`<\[]|https?://")
+# `(url)` with nothing mistune would have to unescape, nest or split off as a title
+_SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
 
 
 def normalize_label(label: str) -> str:
@@ -216,11 +236,15 @@ def parse_text(text: str, path: Path = Path("<text>")) -> ParsedFile:
     return parse_document(document_from_bytes(path, text.encode("utf-8")))
 
 
-def parse_document(document: Document) -> ParsedFile:
-    """Front matter, keys, templating spans and the positioned block tree."""
+def parse_document(document: Document, want: frozenset[str] | None = None) -> ParsedFile:
+    """Front matter, keys, templating spans and the positioned block tree.
+
+    `want` (None: everything) names the inline node types a caller will read;
+    see the module docstring for what is built regardless.
+    """
     front_matter, error = _front_matter(document)
     keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
-    builder = _Builder(document)
+    builder = _Builder(document, want)
     return ParsedFile(
         path=document.path,
         document=document,
@@ -340,9 +364,15 @@ def find_templating(text: str, start: int = 0) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     pos = start
     while True:
-        match = _TEMPLATING.search(text, pos)
-        if match is None:
+        # every template opens with `{{` or `{%`: jump there (a C scan) and try the
+        # alternatives only at that spot, the way `search` would, minus its slow scan
+        opening = _TEMPLATE_OPEN.search(text, pos)
+        if opening is None:
             return spans
+        match = _TEMPLATING.match(text, opening.start())
+        if match is None:
+            pos = opening.start() + 1
+            continue
         if match.lastgroup != "raw" and "\n\n" in match.group(0):
             pos = match.start() + 2
             continue
@@ -571,7 +601,10 @@ def _markdown() -> mistune.Markdown:
 class _Builder:
     """Parses a document's body and turns mistune tokens into positioned `Node`s."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, want: frozenset[str] | None = None) -> None:
+        self.want = want
+        # False: a block whose source holds no _SPECIAL_INLINE character has no wanted node
+        self.walk_all = want is None or bool(want & _PLAIN_INLINE)
         self.text = document.text
         self.line_starts = _line_starts(self.text.split("\n"))
         body_offset = len(self.text) - len(document.body)
@@ -677,9 +710,13 @@ class _Builder:
     def _inline_children(self, node: Node, token: dict[str, Any]) -> None:
         state: _PosState = token["_st"]
         segs: list[tuple[int, int]] = token.get("_segs") or [(0, token["_s"])]
-        if token["type"] == "heading" and token.get("style") == "atx":
+        end = token.get("_e", len(state.src))
+        heading = token["type"] == "heading"
+        if not (heading or self.walk_all or _SPECIAL_INLINE.search(state.src, segs[0][1], end)):
+            return
+        if heading and token.get("style") == "atx":
             segs = [(0, _atx_text_start(state.src, token["_s"]))]
-        _Inline(self, state, segs, token.get("_e", len(state.src))).run(token["children"], node)
+        _Inline(self, state, segs, end, heading).run(token["children"], node)
 
     def _table(self, node: Node, token: dict[str, Any]) -> None:
         """One row per table line (the delimiter row skipped); cells split as mistune does."""
@@ -729,7 +766,9 @@ class _Builder:
             cell = self._node(
                 "table_cell", state.locate(base + start), state.locate(base + end), attrs, row
             )
-            _Inline(self, state, [(0, base + start)], base + end).run(cell_token["children"], cell)
+            if self.walk_all or _SPECIAL_INLINE.search(state.src, base + start, base + end):
+                inline = _Inline(self, state, [(0, base + start)], base + end)
+                inline.run(cell_token["children"], cell)
             row.children.append(cell)
         return row
 
@@ -907,9 +946,17 @@ class _Inline:
     """Walks one block's inline tokens over its source text with a moving cursor."""
 
     def __init__(
-        self, builder: _Builder, state: _PosState, segs: list[tuple[int, int]], end: int
+        self,
+        builder: _Builder,
+        state: _PosState,
+        segs: list[tuple[int, int]],
+        end: int,
+        whole: bool = False,
     ) -> None:
         self.builder = builder
+        self.want = builder.want
+        # building every node: nothing filtered, or inside a heading, link or image
+        self.all = whole or self.want is None
         self.state = state
         self.starts, self.rows, self.cols = state.starts, state.rows, state.cols
         self.line_starts, self.file_text = builder.line_starts, builder.text
@@ -987,12 +1034,17 @@ class _Inline:
         elif self.pos == start:
             self.pos += 1
 
+    def wanted(self, kind: str) -> bool:
+        return self.all or kind in self.want  # type: ignore[operator]
+
     def text(self, raw: str, parent: Node) -> None:
         src, start = self.src, self.pos
         if src.startswith(raw, start):
             self.pos = start + len(raw)
         else:
             self.pos = _match_escaped(src, raw, start)
+        if not (self.all or "text" in self.want):  # type: ignore[operator]
+            return  # masked templates in it are placed by _place_unclaimed_templating
         if self.has_fill and src.find(FILL, start, self.pos) >= 0:
             self.split_templating(start, parent)
             return
@@ -1028,10 +1080,15 @@ class _Inline:
 
     def delimited(
         self, kind: str, token: dict[str, Any], attrs: dict[str, Any], parent: Node
-    ) -> Node:
+    ) -> Node | None:
         width = _DELIMITED[kind]
         start = self.skip_to("*_~")
         self.pos += width
+        if not self.wanted(kind):  # transparent: its wanted children join the parent
+            self.run(token.get("children", []), parent)
+            self.skip_to("*_~")
+            self.pos = min(self.pos + width, len(self.src))
+            return None
         node = Node(kind, 0, 0, 0, 0, attrs, [], parent)
         self.run(token.get("children", []), node)
         self.skip_to("*_~")
@@ -1056,7 +1113,7 @@ class _Inline:
         start = self.pos
         if kind == "codespan":
             start = self.skip_to("`")
-            run = len(src[start:]) - len(src[start:].lstrip("`"))
+            run = _BACKTICKS.match(src, start).end() - start  # type: ignore[union-attr]
             close = src.find("`" * run, start + run)
             self.pos = close + run if close >= 0 else start + run
             attrs["code"] = token["raw"]
@@ -1080,8 +1137,11 @@ class _Inline:
         else:
             self.run(token.get("children", []), parent)
             return None
+        if kind != "footnote_ref":
+            self.opaque(start, self.pos)
+        if not self.wanted(kind):
+            return None
         node = self.emit(kind, start, self.pos, attrs, parent)
-        self.opaque(start, self.pos)
         if kind == "codespan":
             node.attrs["code"] = self.unmask(token["raw"], start, node)
         return node
@@ -1108,7 +1168,9 @@ class _Inline:
             self.autolink(token, node, first)
         else:
             self.pos = start + (2 if first == "!" else 1)
+            every, self.all = self.all, True  # a link's text is read through its children
             self.run(token.get("children", []), node)
+            self.all = every
             self.destination(token, node)
         self.placed(node, start)
         node.attrs["text"] = _plain_text(node)
@@ -1144,7 +1206,8 @@ class _Inline:
         after = close + 1
         self.pos = after
         if "label" not in token and src.startswith("(", after):
-            _, next_pos = parse_link(src, after + 1)
+            simple = _SIMPLE_DESTINATION.match(src, after)
+            next_pos = simple.end() if simple else parse_link(src, after + 1)[1]
             if next_pos is not None:
                 self.pos = next_pos
                 self.opaque(after, next_pos)
