@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.errors import CopydeskError
+from copydesk.literals import Needles, lowered_for, required_literals
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class PackSpec:
     example: str
     use_instead: str
     what: str
+    # Words every match contains: a file with none of them is not scanned.
+    needles: Needles | None = None
 
 
 def shipped_packs() -> list[Path]:
@@ -124,6 +127,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         example=str(entry.get("example") or ""),
         use_instead=str(entry.get("use_instead") or ""),
         what=what,
+        needles=required_literals(regex),
     )
 
 
@@ -212,13 +216,40 @@ class PackRule(Rule):
             yield Violation(line, found + 1 if found >= 0 else column, self._message(match))
 
     def _text(self, parsed: ParsedFile, scope: str) -> Iterator[Violation]:
-        view = text_view(parsed)
-        start, end = view.body if scope == "body" else view.front_matter
-        for match in self.spec.regex.finditer(view.text, start, end):
+        text: str = parsed.document.text
+        needles = self.spec.needles
+        if needles is not None and not needles.may_match(text, lowered_text(parsed)):
+            return
+        start, end = scope_span(parsed, scope)
+        for match in self.spec.regex.finditer(text, start, end):
+            view = text_view(parsed)  # built on the first match only: most files have none
             line, column = view.position(match.start())
             if scope == "body" and view.excluded(parsed, line, column):
                 continue
             yield Violation(line, column, self._message(match))
+
+
+def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
+    """Offsets of the body or of the front matter text in the file's text."""
+    document = parsed.document
+    text: str = document.text
+    if scope == "body":
+        return len(text) - len(document.body), len(text)
+    fm_text = document.front_matter or ""
+    fm_start = text.find(fm_text) if fm_text else 0
+    return fm_start, fm_start + len(fm_text)
+
+
+_last_lowered: list[tuple[object, str | None]] = []
+
+
+def lowered_text(parsed: ParsedFile) -> str | None:
+    """The file's text lowered once and shared by every pack rule (one-slot cache)."""
+    if _last_lowered and _last_lowered[0][0] is parsed:
+        return _last_lowered[0][1]
+    lowered = lowered_for(parsed.document.text)
+    _last_lowered[:] = [(parsed, lowered)]
+    return lowered
 
 
 @dataclass
@@ -259,25 +290,20 @@ def text_view(parsed: ParsedFile) -> TextView:
 
 
 def _build_view(parsed: ParsedFile) -> TextView:
-    document = parsed.document
-    text: str = document.text
+    text: str = parsed.document.text
     starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
-    body_start = len(text) - len(document.body)
-    fm_text = document.front_matter or ""
-    fm_start = text.find(fm_text) if fm_text else 0
     code_lines: set[int] = set()
-    spans: list[tuple[int, int, int, int]] = []
-    for node in parsed.of_type("block_code", "codespan"):
-        end_line = node.end_line or node.line
-        if node.type == "block_code":
-            code_lines.update(range(node.line, end_line + 1))
-        else:
-            spans.append((node.line, node.column, end_line, node.end_column or node.column))
+    for node in parsed.of_type("block_code"):
+        code_lines.update(range(node.line, (node.end_line or node.line) + 1))
+    spans = [
+        (node.line, node.column, node.end_line or node.line, node.end_column or node.column)
+        for node in parsed.of_type("codespan")
+    ]
     return TextView(
         text=text,
         line_starts=starts,
-        body=(body_start, len(text)),
-        front_matter=(fm_start, fm_start + len(fm_text)),
+        body=scope_span(parsed, "body"),
+        front_matter=scope_span(parsed, "front_matter"),
         code_lines=code_lines,
         code_spans=spans,
     )

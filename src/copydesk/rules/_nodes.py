@@ -11,7 +11,7 @@ the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,20 @@ def inside(node: Node, *types: str) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def prose_text_nodes(ctx: Context, has: Callable[[str], bool]) -> Iterator[tuple[Node, str]]:
+    """(node, source) of text nodes outside links, images and templating whose
+    source passes `has`.
+
+    Text rules run per file over this rather than per node through the
+    engine: `has` is a substring test, so the few nodes that can match are
+    found in one tight loop and the rest cost almost nothing.
+    """
+    for node in ctx.parsed.of_type("text"):
+        source = raw_of(node) or text_of(node)
+        if has(source) and not templated(node, ctx) and not inside(node, "link", "image"):
+            yield node, source
 
 
 def position_in(node: Node, ctx: Context, offset: int) -> tuple[int, int]:

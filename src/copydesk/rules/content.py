@@ -36,6 +36,7 @@ _CONT = _continuation_bytes()
 # UTF-8 read as cp1252: a lead byte shown as Â/Ã (U+0080-00FF), â/ï (U+2000-2FFF,
 # U+F000-FFFF: quotes, dashes, BOM) or ð (emoji), followed by its continuation bytes.
 MOJIBAKE = re.compile(rf"(?:[ÂÃ][{_CONT}]|[âï][{_CONT}]{{2}}|ð[{_CONT}]{{3}})+")
+MOJIBAKE_LEADS = "ÂÃâïð"  # every MOJIBAKE match starts with one of these
 
 
 # --- positions outside code ------------------------------------------------------
@@ -56,14 +57,13 @@ class CodeMap:
 
 def code_map(parsed: ParsedFile) -> CodeMap:
     lines: set[int] = set()
-    spans: list[tuple[int, int, int, int]] = []
-    for node in parsed.of_type("block_code", "codespan"):
-        end_line = node.end_line or node.line
-        if node.type == "block_code":
-            lines.update(range(node.line, end_line + 1))
-        else:
-            spans.append((node.line, node.column, end_line, node.end_column or node.column + 1))
-    return CodeMap(frozenset(lines), tuple(spans))
+    for node in parsed.of_type("block_code"):
+        lines.update(range(node.line, (node.end_line or node.line) + 1))
+    spans = tuple(
+        (node.line, node.column, node.end_line or node.line, node.end_column or node.column + 1)
+        for node in parsed.of_type("codespan")
+    )
+    return CodeMap(frozenset(lines), spans)
 
 
 def body_position(ctx: Context, offset: int) -> tuple[int, int]:
@@ -98,8 +98,11 @@ class Mojibake(Rule):
     severity: ClassVar[Severity] = "warning"
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        text = ctx.parsed.document.text
+        if not any(lead in text for lead in MOJIBAKE_LEADS) or not MOJIBAKE.search(text):
+            return
         code = code_map(ctx.parsed)
-        lines = ctx.parsed.document.text.split("\n")
+        lines = text.split("\n")
         for number, text in enumerate(lines, start=1):
             for match in MOJIBAKE.finditer(text):
                 column = match.start() + 1

@@ -8,6 +8,7 @@ permalink gives that URL, not only through a file of that name.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,8 +19,8 @@ from copydesk.rules._nodes import (
     SITE_OPTIONS,
     has_template,
     html_urls,
-    inside,
     project,
+    prose_text_nodes,
     raw_of,
     templated,
     text_of,
@@ -52,6 +53,26 @@ TRACKING_PARAMETERS: tuple[str, ...] = (
 _BARE_URL = re.compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}*_'\""
 _REFERENCE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
+
+
+@functools.lru_cache(maxsize=32)
+def lost_link_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`(here)`, `( link )`, ... for the configured phrases; None when there are none."""
+    joined = "|".join(re.escape(phrase) for phrase in phrases)
+    return re.compile(rf"\(\s*(?:{joined})\s*\)", re.IGNORECASE) if joined else None
+
+
+def _has_open_paren(source: str) -> bool:
+    return "(" in source
+
+
+def _has_reference(source: str) -> bool:
+    return "][" in source
+
+
+def _has_url_start(source: str) -> bool:
+    # Every _BARE_URL match holds "://" or "www." in any case, hence "w." or "W.".
+    return "://" in source or "w." in source or "W." in source
 
 
 def _is_markdown(path: Path) -> bool:
@@ -161,21 +182,20 @@ class LostLink(Rule):
     name: ClassVar[str] = "lost-link"
     summary: ClassVar[str] = "text like '(here)' is a link whose URL was lost"
     severity: ClassVar[Severity] = "error"
-    targets: ClassVar[tuple[str, ...]] = ("text",)
     options: ClassVar[Mapping[str, Any]] = {
         "phrases": ["here", "link", "this link", "click here", "link here"]
     }
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx) or inside(node, "link", "image"):
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        phrases = tuple(str(phrase) for phrase in ctx.settings.get("phrases", []))
+        pattern = lost_link_pattern(phrases)
+        # Text nodes are slices of the file: no match in the file, none in a node.
+        if pattern is None or not pattern.search(ctx.parsed.document.text):
             return
-        phrases = "|".join(re.escape(str(p)) for p in ctx.settings.get("phrases", []))
-        if not phrases:
-            return
-        pattern = re.compile(rf"\(\s*(?:{phrases})\s*\)", re.IGNORECASE)
-        for match in pattern.finditer(raw_of(node) or text_of(node)):
-            message = f"lost link '{match.group(0)}': the URL is missing"
-            yield violation_in(node, ctx, match.start(), message)
+        for node, source in prose_text_nodes(ctx, _has_open_paren):
+            for match in pattern.finditer(source):
+                message = f"lost link '{match.group(0)}': the URL is missing"
+                yield violation_in(node, ctx, match.start(), message)
 
 
 def tracking_parameters(url: str, names: tuple[str, ...]) -> list[str]:
@@ -343,13 +363,17 @@ class UndefinedReference(Rule):
     name: ClassVar[str] = "undefined-reference"
     summary: ClassVar[str] = "reference label is not defined"
     severity: ClassVar[Severity] = "error"
-    targets: ClassVar[tuple[str, ...]] = ("text",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx) or inside(node, "link", "image"):
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if "][" not in ctx.parsed.document.text:
             return
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
-        for match in _REFERENCE.finditer(raw_of(node) or text_of(node)):
+        for node, source in prose_text_nodes(ctx, _has_reference):
+            yield from self._undefined(node, ctx, source, defined)
+
+    @staticmethod
+    def _undefined(node: Node, ctx: Context, source: str, defined: set[str]) -> Iterator[Violation]:
+        for match in _REFERENCE.finditer(source):
             label = match.group(2) or match.group(1)
             if label.startswith("^") or normalize_label(label) in defined:
                 continue
@@ -397,19 +421,16 @@ class BareUrl(Rule):
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
     severity: ClassVar[Severity] = "warning"
-    targets: ClassVar[tuple[str, ...]] = ("text", "link")
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx):
-            return
-        if node.type == "link":
-            # The parser's url plugin turns a bare http(s) URL into a link
-            # marked `bare`; `www.` addresses stay text and are found below.
-            if node.attrs.get("bare"):
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        # The parser's url plugin turns a bare http(s) URL into a link marked
+        # `bare`; `www.` addresses (and what the plugin misses) stay text.
+        for node in ctx.parsed.of_type("link"):
+            if node.attrs.get("bare") and not templated(node, ctx):
                 yield self.at(node, f"bare URL '{raw_of(node)}'")
+        if not _has_url_start(ctx.parsed.document.text):
             return
-        if inside(node, "link", "image"):
-            return
-        for match in _BARE_URL.finditer(raw_of(node) or text_of(node)):
-            url = match.group(0).rstrip(_TRAILING)
-            yield violation_in(node, ctx, match.start(), f"bare URL '{url}'")
+        for node, source in prose_text_nodes(ctx, _has_url_start):
+            for match in _BARE_URL.finditer(source):
+                url = match.group(0).rstrip(_TRAILING)
+                yield violation_in(node, ctx, match.start(), f"bare URL '{url}'")

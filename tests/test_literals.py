@@ -1,0 +1,66 @@
+"""Required literals: a text without them cannot match, a text with a match always passes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from copydesk.literals import lowered_for, required_literals
+from copydesk.registry import load_registry
+
+PATTERNS = [
+    r"(?i)^(?:#{1,6}[ \t]+)?Leave a (?:Reply|Comment)[ \t]*(?:#*[ \t]*)$",
+    r"👏|(?i:\bclap(?:s|ping)?\b[^.!?\n]{0,30}?\b(?:story|post|article|button)\b)",
+    r"(?i)\b(?:very|really|so) unique\b",
+    r"(?<!\w)(?:click\s+here|tap\s+here)(?!\w)",
+    r"Case(?-i:Sensitive)",
+]
+TEXTS = [
+    "",
+    "nothing to see here",
+    "Leave a Reply",
+    "## LEAVE A COMMENT",
+    "hold the CLAP button 👏",
+    "a Very Unique idea",
+    "ſo unique",  # long s: re.IGNORECASE matches it with 's'
+    "please Click\nHere now",
+    "CaseSensitive and casesensitive",
+    "Please click here now",
+]
+
+
+def test_a_pattern_without_literals_gives_none() -> None:
+    assert required_literals(re.compile(r"\b([a-z]+)\s+\1\b")) is None
+
+
+def test_a_text_without_the_words_is_ruled_out() -> None:
+    needles = required_literals(re.compile(r"(?i)\bclick here\b"))
+    assert needles is not None
+    text = "Nothing about links in this post."
+    assert not needles.may_match(text, lowered_for(text))
+    text = "CLICK HERE"
+    assert needles.may_match(text, lowered_for(text))
+
+
+def test_long_s_and_dotless_i_skip_the_shortcut() -> None:
+    assert lowered_for("ſo") is None
+    assert lowered_for("ıt") is None
+    needles = required_literals(re.compile(r"(?i)so unique"))
+    assert needles is not None and needles.may_match("ſo unique", None)
+
+
+def _all_patterns() -> list[str]:
+    shipped = [info.cls.spec.regex.pattern for info in load_registry().rules.values()
+               if hasattr(info.cls, "spec")]  # fmt: skip
+    return PATTERNS + shipped
+
+
+@pytest.mark.parametrize("pattern", _all_patterns())
+def test_every_text_that_matches_passes_the_prefilter(pattern: str) -> None:
+    regex = re.compile(pattern, re.MULTILINE)
+    needles = required_literals(regex)
+    matched = [text for text in TEXTS if regex.search(text)]
+    for text in matched:
+        assert needles is None or needles.may_match(text, lowered_for(text)), text
+    assert matched or pattern not in PATTERNS  # the examples exercise each pattern
