@@ -330,10 +330,13 @@ def test_position_maps_offsets_to_lines_and_columns() -> None:
     assert parsed.position(match) == (5, 1)
 
 
-def test_want_builds_only_the_named_inline_types() -> None:
-    text = "# A *b*\n\nx *y [l](u) `c`* z <i>h</i>\n\nplain *words* only\n"
+def test_want_builds_only_the_named_types() -> None:
+    text = (
+        "# A *b*\n\nx *y [l](u) `c`* z <i>h</i>\n\n"
+        "> - plain *words* and `d`\n\n| a | `e` |\n|---|---|\n| f | g |\n"
+    )
     every = parse_text(text)
-    some = parse_document(every.document, want=frozenset({"link", "codespan"}))
+    some = parse_document(every.document, want=frozenset({"codespan", "paragraph"}))
     assert [n.type for n in some.walk()] == [
         "heading",
         "text",
@@ -343,10 +346,20 @@ def test_want_builds_only_the_named_inline_types() -> None:
         "link",
         "text",
         "codespan",
-        "paragraph",
+        "codespan",
+        "codespan",
     ]
     link = first(some, "link")
     assert link.parent is not None and link.parent.type == "paragraph"
     assert link.attrs["text"] == "l"
     assert spans(some, "link", "codespan") == spans(every, "link", "codespan")
+    assert first(some, "heading").children[1].parent is first(some, "heading")
     assert some.prose == every.prose
+
+
+def test_want_without_blocks_puts_inline_nodes_at_the_top() -> None:
+    every = parse_text("> [a](b) `c`\n\n[d](e)\n")
+    links = parse_document(every.document, want=frozenset({"link"}))
+    assert [(n.type, n.parent) for n in links.blocks] == [("link", None), ("link", None)]
+    assert spans(links, "link") == spans(every, "link") == ["link 1:3", "link 3:1"]
+    assert links.prose == every.prose

@@ -20,17 +20,17 @@ which mistune reads as plain word characters. Nothing inside a template can
 turn into a link, emphasis or HTML, while a link whose destination starts with
 `{{ site.baseurl }}` is still a link; its `url` is restored from the original.
 
-Only what is read is built: `parse_document(document, want)` takes the inline
-node types its caller reads (`want=None`, the default, builds every node).
-Block nodes, `liquid`/`shortcode` nodes, links and images are always built;
-a link, an image and a heading get their whole inline subtree (their text is
-read through their children). Other inline types (`text`, `emphasis`,
-`strong`, `strikethrough`, `codespan`, `inline_html`, `footnote_ref`) are
-built only when named; an unbuilt emphasis is transparent, so the nodes
-inside it hang from the nearest built ancestor. When no plain inline type
-(text, emphasis, strong, strikethrough) is wanted, a block whose source holds
-no character that can start anything else is not walked at all. Positions,
-`prose` and `definitions` do not depend on `want`.
+Only what is read is built: `parse_document(document, want)` takes the node
+types its caller reads; `want=None`, the default, builds every node. With a
+`want`, `heading`, `link`, `image`, `liquid` and `shortcode` nodes are built
+anyway, and a heading, link or image gets its whole inline subtree (their
+text is read through their children). Any other type, block or inline, is
+built only when named; an unbuilt node is transparent: the nodes inside it
+hang from the nearest built ancestor (or the top level, `parent` None). When
+no plain inline type (text, emphasis, strong, strikethrough) is wanted, a
+block whose source holds no character that can start anything else is not
+walked at all. Positions, `prose`, `definitions` and `templating` do not
+depend on `want`.
 
 Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node with
 `attrs["bare"] = True` (and `<https://…>` has `attrs["autolink"] = True`).
@@ -85,6 +85,8 @@ _CONTAINERS = frozenset(
 _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
 _CHILD_PARENTS = frozenset({"block_quote", "list"})
 _OPAQUE_BLOCKS = frozenset({"block_code", "block_html"})
+# built whatever `want` says: read by the builder itself and by every consumer
+_ALWAYS_BUILT = frozenset({"heading", "link", "image", "liquid", "shortcode"})
 _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 # inline types whose nodes need every block's inline tokens walked; the others
 # can only start at one of the characters of _SPECIAL_INLINE
@@ -603,6 +605,7 @@ class _Builder:
 
     def __init__(self, document: Document, want: frozenset[str] | None = None) -> None:
         self.want = want
+        self.built = None if want is None else want | _ALWAYS_BUILT
         # False: a block whose source holds no _SPECIAL_INLINE character has no wanted node
         self.walk_all = want is None or bool(want & _PLAIN_INLINE)
         self.text = document.text
@@ -627,8 +630,13 @@ class _Builder:
         tokens = md.render_state(state)
         assert isinstance(tokens, list)
         self._collect_definitions(state)
-        blocks = [node for token in tokens if (node := self._block(token, None)) is not None]
-        blocks.extend(self._footnotes(md, state))
+        root = Node("root", 0, 0, 0, 0)  # holds the top level while it is built
+        for token in tokens:
+            self._block(token, root)
+        self._footnotes(md, state, root)
+        blocks = root.children
+        for node in blocks:
+            node.parent = None
         blocks.sort(key=lambda node: (node.line, node.column))
         self._place_unclaimed_templating(blocks)
         _release(state)
@@ -676,25 +684,34 @@ class _Builder:
 
     # blocks
 
-    def _block(self, token: dict[str, Any], parent: Node | None) -> Node | None:
+    def builds(self, kind: str) -> bool:
+        return self.built is None or kind in self.built
+
+    def _block(self, token: dict[str, Any], parent: Node) -> Node | None:
+        """Build a block into `parent`; an unwanted block's nodes go to `parent` itself."""
         kind = token["type"]
         if kind == "blank_line" or "_st" not in token:
             return None
-        start, end = self._block_span(token)
-        node = self._node(kind, start, end, dict(token.get("attrs") or {}), parent)
-        if kind == "block_code":
-            self._code_attrs(node, token)
-        if kind in _OPAQUE_BLOCKS:
-            self.opaque.append(self._node_offsets(node))
+        node = parent
+        if self.builds(kind):
+            start, end = self._block_span(token)
+            node = self._node(kind, start, end, dict(token.get("attrs") or {}), parent)
+            parent.children.append(node)
+            if kind == "block_code":
+                self._code_attrs(node, token)
+            if kind in _OPAQUE_BLOCKS:
+                self.opaque.append(self._node_offsets(node))
+        elif kind in _OPAQUE_BLOCKS:
+            start, end = self._block_span(token)
+            self.opaque.append((self._offset(*start), self._offset(*end)))
         if kind == "table":
             self._table(node, token)
         elif kind in _CONTAINERS:
-            node.children = [
-                c for t in token["children"] if (c := self._block(t, node)) is not None
-            ]
+            for child in token["children"]:
+                self._block(child, node)
         elif kind in _INLINE_PARENTS:
             self._inline_children(node, token)
-        return node
+        return None if node is parent else node
 
     def _code_attrs(self, node: Node, token: dict[str, Any]) -> None:
         raw = node.attrs["raw"]
@@ -724,22 +741,22 @@ class _Builder:
         first = state.line_of(token["_s"])
         piped = state.lines[first].lstrip(" ").startswith("|")
         head_token, body_token = token["children"]
-        node.children.append(self._row("table_head", state, first, head_token, node, piped))
+        self._row("table_head", state, first, head_token, node, piped)
         rows = body_token["children"]
         if rows:
-            last = first + 1 + len(rows)
-            body = self._node(
-                "table_body",
-                self._line_start(state, first + 2),
-                self._line_end(state, last),
-                {},
-                node,
-            )
-            for offset, row_token in enumerate(rows):
-                body.children.append(
-                    self._row("table_row", state, first + 2 + offset, row_token, body, piped)
+            body = node
+            if self.builds("table_body"):
+                last = first + 1 + len(rows)
+                body = self._node(
+                    "table_body",
+                    self._line_start(state, first + 2),
+                    self._line_end(state, last),
+                    {},
+                    node,
                 )
-            node.children.append(body)
+                node.children.append(body)
+            for offset, row_token in enumerate(rows):
+                self._row("table_row", state, first + 2 + offset, row_token, body, piped)
 
     def _line_start(self, state: _PosState, line: int) -> tuple[int, int]:
         return state.locate(state.starts[line] + _indent(state.lines[line]))
@@ -755,22 +772,26 @@ class _Builder:
         token: dict[str, Any],
         parent: Node,
         piped: bool,
-    ) -> Node:
-        row = self._node(
-            kind, self._line_start(state, line), self._line_end(state, line), {}, parent
-        )
+    ) -> None:
+        """A row and its cells, each built into `parent` only if wanted (else transparent)."""
+        row = parent
+        if self.builds(kind):
+            start_at, end_at = self._line_start(state, line), self._line_end(state, line)
+            row = self._node(kind, start_at, end_at, {}, parent)
+            parent.children.append(row)
         base = state.starts[line]
         spans = _cell_spans(state.lines[line], piped)
+        cells = self.builds("table_cell")
         for cell_token, (start, end) in zip(token["children"], spans, strict=False):
-            attrs = dict(cell_token.get("attrs") or {})
-            cell = self._node(
-                "table_cell", state.locate(base + start), state.locate(base + end), attrs, row
-            )
+            cell = row
+            if cells:
+                attrs = dict(cell_token.get("attrs") or {})
+                begin, finish = state.locate(base + start), state.locate(base + end)
+                cell = self._node("table_cell", begin, finish, attrs, row)
+                row.children.append(cell)
             if self.walk_all or _SPECIAL_INLINE.search(state.src, base + start, base + end):
                 inline = _Inline(self, state, [(0, base + start)], base + end)
                 inline.run(cell_token["children"], cell)
-            row.children.append(cell)
-        return row
 
     # definitions and footnotes
 
@@ -801,9 +822,8 @@ class _Builder:
         begin = self._offset(*state.locate(start))
         return self.text[begin : self._offset(*state.locate(end))].strip("<>")
 
-    def _footnotes(self, md: mistune.Markdown, root: _PosState) -> list[Node]:
+    def _footnotes(self, md: mistune.Markdown, root: _PosState, top: Node) -> None:
         notes: list[str] = root.env.get("footnotes") or []
-        nodes: list[Node] = []
         seen: set[str] = set()
         for m, state in root.env.get("_footnotes", []):
             key = normalize_label(m.group("footnote_key"))
@@ -812,11 +832,9 @@ class _Builder:
             seen.add(key)
             index = notes.index(key) + 1 if key in notes else None
             token = self._footnote_token(md, m, state, key, index or 0)
-            node = self._block(token, None)
+            node = self._block(token, top)
             if node is not None:
                 node.attrs.update(key=m.group("footnote_key"), index=index)
-                nodes.append(node)
-        return nodes
 
     def _footnote_token(
         self, md: mistune.Markdown, m: re.Match[str], state: _PosState, key: str, index: int
@@ -954,7 +972,7 @@ class _Inline:
         whole: bool = False,
     ) -> None:
         self.builder = builder
-        self.want = builder.want
+        self.want = builder.built
         # building every node: nothing filtered, or inside a heading, link or image
         self.all = whole or self.want is None
         self.state = state
