@@ -79,6 +79,23 @@ class RuleSet:
     collectors: list[int]
     known: frozenset[str]
     active: frozenset[str]
+    # Node types the parser must build for these rules; None: all.
+    want: frozenset[str] | None = None
+
+
+# Suppression comments are found through the parse's HTML nodes.
+SUPPRESSION_NEEDS = ("inline_html", "block_html")
+
+
+def parse_wants(rules: Sequence[Rule]) -> frozenset[str] | None:
+    """The node types the rules target or declare in `needs`; None when a rule
+    does not say (a plugin written before `needs`): then everything is built."""
+    want = set(SUPPRESSION_NEEDS)
+    for rule in rules:
+        if rule.needs is None:
+            return None
+        want.update(rule.targets, rule.needs)
+    return frozenset(want)
 
 
 def build_ruleset(resolved: Resolved) -> RuleSet:
@@ -97,6 +114,7 @@ def build_ruleset(resolved: Resolved) -> RuleSet:
         collectors=[i for i, r in enumerate(rules) if type(r).collect is not Rule.collect],
         known=frozenset(resolved.registry.rules),
         active=frozenset(active.info.code for active in resolved.active),
+        want=parse_wants(rules),
     )
 
 
@@ -117,11 +135,9 @@ class FileResult:
 
 def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = False) -> FileResult:
     """`collect_only`: a context file, read only for project rules' facts."""
-    from copydesk.parse import parse_file
-
     result = FileResult(path, index)
     try:
-        parsed = parse_front_matter(path) if collect_only else parse_file(path)
+        parsed = parse_front_matter(path) if collect_only else parse_for(path, ruleset.want)
     except CopydeskError as error:
         result.errors.append(LintError(display(path), error.reason))
         return result
@@ -146,6 +162,14 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
         message = f"rule {ruleset.rules[i].code} crashed: {reason}"
         result.errors.append(LintError(display(path), message, internal=True))
     return result
+
+
+def parse_for(path: Path, want: frozenset[str] | None) -> ParsedFile:
+    """Read and parse a file, building only the node types in `want` (None: all)."""
+    from copydesk.parse import parse_document
+    from copydesk.read import read_document
+
+    return parse_document(read_document(path), want)
 
 
 def parse_front_matter(path: Path) -> ParsedFile:

@@ -192,6 +192,8 @@ class PackRule(Rule):
     """Base of every pack rule: scans its scopes with the entry's regex."""
 
     spec: ClassVar[PackSpec]
+    # Code blocks and spans are skipped (found through the parse); the rest is read as text.
+    needs: ClassVar[tuple[str, ...] | None] = ("block_code", "codespan")
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         spec = self.spec

@@ -200,6 +200,7 @@ class UnusedSuppression(Rule):
     """
 
     code: ClassVar[str] = UNUSED_CODE
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unused-suppression"
     summary: ClassVar[str] = "suppression comment that silences nothing"
     severity = "warning"
@@ -221,6 +222,7 @@ class UnknownSuppressionCode(Rule):
     """
 
     code: ClassVar[str] = UNKNOWN_CODE
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unknown-suppression-code"
     summary: ClassVar[str] = "suppression names an unknown rule code"
     severity = "warning"

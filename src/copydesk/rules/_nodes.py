@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from copydesk.rules.base import Context, Violation
 
 if TYPE_CHECKING:
-    from copydesk.parse import Node
+    from copydesk.parse import Node, ParsedFile
     from copydesk.site import Project
 
 _TEMPLATE = re.compile(r"\{\{|\{%|\{\{<|\{\{%")
@@ -70,10 +70,40 @@ def prose_text_nodes(ctx: Context, has: Callable[[str], bool]) -> Iterator[tuple
     engine: `has` is a substring test, so the few nodes that can match are
     found in one tight loop and the rest cost almost nothing.
     """
-    for node in ctx.parsed.of_type("text"):
+    for node in full_parse(ctx.parsed).of_type("text"):
         source = raw_of(node) or text_of(node)
         if has(source) and not templated(node, ctx) and not inside(node, "link", "image"):
             yield node, source
+
+
+_last_full: list[tuple[object, ParsedFile]] = []
+
+
+def full_parse(parsed: ParsedFile) -> ParsedFile:
+    """The file with every node built.
+
+    The engine asks the parser only for the node types the selected rules
+    declare, and text nodes are not among them: text rules look at
+    `prose` first and come here only for the rare file where it shows a
+    candidate. One-slot cache, as several rules may ask for the same file.
+    """
+    if parsed.of_type("text") or not parsed.document.body.strip():
+        return parsed  # already built whole (or nothing to build)
+    if _last_full and _last_full[0][0] is parsed:
+        return _last_full[0][1]
+    from copydesk.parse import parse_document
+
+    full = parse_document(parsed.document)
+    _last_full[:] = [(parsed, full)]
+    return full
+
+
+def inside_span(nodes: list[Node], line: int, column: int) -> bool:
+    """Whether (line, column) lies within one of the nodes' source spans."""
+    return any(
+        (node.line, node.column) <= (line, column) < (node.end_line, node.end_column)
+        for node in nodes
+    )
 
 
 def position_in(node: Node, ctx: Context, offset: int) -> tuple[int, int]:

@@ -65,6 +65,10 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = "error"
     targets: ClassVar[tuple[str, ...]] = ()
+    # Node types the rule reads besides its `targets` (through
+    # `ctx.parsed.of_type` or `walk`): the engine asks the parser to build only
+    # what the selected rules read. None: unknown, so every node is built.
+    needs: ClassVar[tuple[str, ...] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
     fixable: ClassVar[bool] = False
     # Where a finding's cause can lie, for `lint --changed-lines`: "line" (on the

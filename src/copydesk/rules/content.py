@@ -93,6 +93,7 @@ class Mojibake(Rule):
     """
 
     code: ClassVar[str] = "CD401"
+    needs: ClassVar[tuple[str, ...] | None] = ("block_code", "codespan")
     name: ClassVar[str] = "mojibake"
     summary: ClassVar[str] = "text looks double-encoded (mojibake)"
     severity: ClassVar[Severity] = "warning"
@@ -143,6 +144,7 @@ class HeadingLevelJump(Rule):
     """
 
     code: ClassVar[str] = "CD402"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "heading-level-jump"
     summary: ClassVar[str] = "heading skips a level"
     severity: ClassVar[Severity] = "warning"
@@ -171,6 +173,7 @@ class MultipleH1(Rule):
     """
 
     code: ClassVar[str] = "CD403"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "multiple-h1"
     summary: ClassVar[str] = "more than one H1 in the body"
     severity: ClassVar[Severity] = "warning"
@@ -271,6 +274,7 @@ class UnbalancedLiquid(Rule):
     """
 
     code: ClassVar[str] = "CD404"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unbalanced-liquid"
     summary: ClassVar[str] = "Liquid block tag without its partner"
     severity: ClassVar[Severity] = "error"
@@ -324,6 +328,7 @@ class UnbalancedShortcode(Rule):
     """
 
     code: ClassVar[str] = "CD405"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unbalanced-shortcode"
     summary: ClassVar[str] = "paired Hugo shortcode without its partner"
     severity: ClassVar[Severity] = "error"

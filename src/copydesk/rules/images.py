@@ -70,6 +70,7 @@ class MissingAltText(Rule):
     """
 
     code: ClassVar[str] = "CD201"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "missing-alt-text"
     summary: ClassVar[str] = "image has no alt text"
     severity: ClassVar[Severity] = "error"
@@ -102,6 +103,7 @@ class MeaninglessAltText(Rule):
     """
 
     code: ClassVar[str] = "CD202"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "meaningless-alt-text"
     summary: ClassVar[str] = "alt text is a generic word or a file name"
     severity: ClassVar[Severity] = "warning"
@@ -132,6 +134,7 @@ class HotlinkedImage(Rule):
     """
 
     code: ClassVar[str] = "CD203"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "hotlinked-image"
     summary: ClassVar[str] = "image is hot-linked from the old platform"
     severity: ClassVar[Severity] = "warning"
@@ -185,6 +188,7 @@ class LargeImage(Rule):
     """
 
     code: ClassVar[str] = "CD204"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "large-image"
     summary: ClassVar[str] = "local image is over the size budget"
     severity: ClassVar[Severity] = "warning"
@@ -222,6 +226,7 @@ class MissingImageFile(Rule):
     """
 
     code: ClassVar[str] = "CD205"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "missing-image-file"
     summary: ClassVar[str] = "local image file does not exist"
     # A warning: migrated posts often arrive before their images are copied.
@@ -265,6 +270,7 @@ class UnsafeImagePath(Rule):
     """
 
     code: ClassVar[str] = "CD206"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unsafe-image-path"
     summary: ClassVar[str] = "image path has characters that break URLs"
     severity: ClassVar[Severity] = "warning"
@@ -292,6 +298,7 @@ class InsecureImage(Rule):
     """
 
     code: ClassVar[str] = "CD207"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "insecure-image"
     summary: ClassVar[str] = "remote image uses http:"
     severity: ClassVar[Severity] = "warning"
@@ -322,6 +329,7 @@ class RawHtmlImage(Rule):
     """
 
     code: ClassVar[str] = "CD208"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "raw-html-image"
     summary: ClassVar[str] = "image or caption written as raw HTML"
     severity: ClassVar[Severity] = "warning"
@@ -350,6 +358,7 @@ class MissingCoverImage(Rule):
     """
 
     code: ClassVar[str] = "CD209"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "missing-cover-image"
     summary: ClassVar[str] = "front matter image.src does not exist"
     # A warning for the same reason as CD205.

@@ -19,6 +19,7 @@ from copydesk.rules._nodes import (
     SITE_OPTIONS,
     has_template,
     html_urls,
+    inside_span,
     project,
     prose_text_nodes,
     raw_of,
@@ -55,15 +56,22 @@ _TRAILING = ".,;:!?)]}*_'\""
 _REFERENCE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
 
 
+# Every `[text][label]` start, overlapping ones included (a zero-width search).
+_REFERENCE_AT = re.compile(r"(?=\[([^\[\]]+)\]\[([^\[\]]*)\])")
+
+
+def _undefined_label(match: re.Match[str], defined: set[str]) -> bool:
+    label = match.group(2) or match.group(1)
+    return not label.startswith("^") and normalize_label(label) not in defined
+
+
 @functools.lru_cache(maxsize=32)
 def lost_link_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """`(here)`, `( link )`, ... for the configured phrases; None when there are none."""
     joined = "|".join(re.escape(phrase) for phrase in phrases)
-    return re.compile(rf"\(\s*(?:{joined})\s*\)", re.IGNORECASE) if joined else None
-
-
-def _has_open_paren(source: str) -> bool:
-    return "(" in source
+    # No line break inside: the text nodes it was first written for never hold one.
+    space = r"[^\S\n]*"
+    return re.compile(rf"\({space}(?:{joined}){space}\)", re.IGNORECASE) if joined else None
 
 
 def _has_reference(source: str) -> bool:
@@ -106,6 +114,7 @@ class MissingLinkTarget(Rule):
     """
 
     code: ClassVar[str] = "CD101"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-link-target"
     summary: ClassVar[str] = "local link target does not exist"
@@ -132,6 +141,7 @@ class EmptyLinkText(Rule):
     """
 
     code: ClassVar[str] = "CD102"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "empty-link-text"
     summary: ClassVar[str] = "link has no text"
     severity: ClassVar[Severity] = "error"
@@ -156,6 +166,7 @@ class EmptyLinkTarget(Rule):
     """
 
     code: ClassVar[str] = "CD103"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "empty-link-target"
     summary: ClassVar[str] = "link target is empty or '#'"
     severity: ClassVar[Severity] = "error"
@@ -179,6 +190,7 @@ class LostLink(Rule):
     """
 
     code: ClassVar[str] = "CD104"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "lost-link"
     summary: ClassVar[str] = "text like '(here)' is a link whose URL was lost"
     severity: ClassVar[Severity] = "error"
@@ -189,13 +201,18 @@ class LostLink(Rule):
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         phrases = tuple(str(phrase) for phrase in ctx.settings.get("phrases", []))
         pattern = lost_link_pattern(phrases)
-        # Text nodes are slices of the file: no match in the file, none in a node.
-        if pattern is None or not pattern.search(ctx.parsed.document.text):
+        parsed = ctx.parsed
+        # `prose` is the text with code, HTML, templating and link targets
+        # blanked: a quick look at the raw text first spares building it.
+        if pattern is None or not pattern.search(parsed.document.text):
             return
-        for node, source in prose_text_nodes(ctx, _has_open_paren):
-            for match in pattern.finditer(source):
-                message = f"lost link '{match.group(0)}': the URL is missing"
-                yield violation_in(node, ctx, match.start(), message)
+        links: list[Node] | None = None
+        for match in pattern.finditer(parsed.prose):
+            line, column = parsed.position(match.start())
+            if links is None:  # link text is prose too, but its "(here)" is no lost link
+                links = parsed.of_type("link") + parsed.of_type("image")
+            if not inside_span(links, line, column):
+                yield Violation(line, column, f"lost link '{match.group(0)}': the URL is missing")
 
 
 def tracking_parameters(url: str, names: tuple[str, ...]) -> list[str]:
@@ -229,6 +246,7 @@ class TrackingParameters(Rule):
     """
 
     code: ClassVar[str] = "CD105"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "tracking-parameters"
     summary: ClassVar[str] = "URL carries tracking parameters"
     severity: ClassVar[Severity] = "warning"
@@ -267,6 +285,7 @@ class InsecureLink(Rule):
     """
 
     code: ClassVar[str] = "CD106"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "insecure-link"
     summary: ClassVar[str] = "link uses http:"
     severity: ClassVar[Severity] = "warning"
@@ -311,6 +330,7 @@ class MissingFragment(Rule):
     """
 
     code: ClassVar[str] = "CD107"
+    needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "block_html")
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-fragment"
     summary: ClassVar[str] = "link fragment names no heading"
@@ -360,6 +380,7 @@ class UndefinedReference(Rule):
     """
 
     code: ClassVar[str] = "CD108"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "undefined-reference"
     summary: ClassVar[str] = "reference label is not defined"
     severity: ClassVar[Severity] = "error"
@@ -368,15 +389,19 @@ class UndefinedReference(Rule):
         if "][" not in ctx.parsed.document.text:
             return
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
+        if not any(
+            _undefined_label(match, defined) for match in _REFERENCE_AT.finditer(ctx.parsed.prose)
+        ):
+            return  # text nodes are prose: no candidate there, no finding in them
         for node, source in prose_text_nodes(ctx, _has_reference):
             yield from self._undefined(node, ctx, source, defined)
 
     @staticmethod
     def _undefined(node: Node, ctx: Context, source: str, defined: set[str]) -> Iterator[Violation]:
         for match in _REFERENCE.finditer(source):
-            label = match.group(2) or match.group(1)
-            if label.startswith("^") or normalize_label(label) in defined:
+            if not _undefined_label(match, defined):
                 continue
+            label = match.group(2) or match.group(1)
             yield violation_in(node, ctx, match.start(), f"reference '[{label}]' is not defined")
 
 
@@ -391,6 +416,7 @@ class UnusedReference(Rule):
     """
 
     code: ClassVar[str] = "CD109"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unused-reference"
     summary: ClassVar[str] = "reference definition is never used"
     severity: ClassVar[Severity] = "warning"
@@ -418,6 +444,7 @@ class BareUrl(Rule):
     """
 
     code: ClassVar[str] = "CD110"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
     severity: ClassVar[Severity] = "warning"
@@ -428,8 +455,8 @@ class BareUrl(Rule):
         for node in ctx.parsed.of_type("link"):
             if node.attrs.get("bare") and not templated(node, ctx):
                 yield self.at(node, f"bare URL '{raw_of(node)}'")
-        if not _has_url_start(ctx.parsed.document.text):
-            return
+        if not _has_url_start(ctx.parsed.document.text) or not _has_url_start(ctx.parsed.prose):
+            return  # text nodes are prose: without a URL start there, none in them
         for node, source in prose_text_nodes(ctx, _has_url_start):
             for match in _BARE_URL.finditer(source):
                 url = match.group(0).rstrip(_TRAILING)

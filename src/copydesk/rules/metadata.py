@@ -226,6 +226,7 @@ class MissingFrontMatter(Rule):
     """
 
     code: ClassVar[str] = "CD301"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-front-matter"
     summary: ClassVar[str] = "post has no front matter"
@@ -262,6 +263,7 @@ class InvalidFrontMatter(Rule):
     """
 
     code: ClassVar[str] = "CD302"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "invalid-front-matter"
     summary: ClassVar[str] = "front matter is broken, unsafe or not a mapping"
@@ -305,6 +307,7 @@ class MissingTitle(Rule):
     """
 
     code: ClassVar[str] = "CD303"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-title"
     summary: ClassVar[str] = "post has no title"
@@ -337,6 +340,7 @@ class MissingDate(Rule):
     """
 
     code: ClassVar[str] = "CD304"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "missing-date"
     summary: ClassVar[str] = "post has no date"
@@ -368,6 +372,7 @@ class InvalidDate(Rule):
     """
 
     code: ClassVar[str] = "CD305"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "invalid-date"
     summary: ClassVar[str] = "front matter date does not parse"
@@ -405,6 +410,7 @@ class SchemaViolation(Rule):
     """
 
     code: ClassVar[str] = "CD306"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "schema-violation"
     summary: ClassVar[str] = "canonical front matter does not fit the schema"
@@ -500,6 +506,7 @@ class UnknownKey(Rule):
     """
 
     code: ClassVar[str] = "CD307"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "unknown-key"
     summary: ClassVar[str] = "front matter key is not in the schema"
@@ -534,6 +541,7 @@ class FutureDate(Rule):
     """
 
     code: ClassVar[str] = "CD308"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "future-date"
     summary: ClassVar[str] = "post date is in the future"
@@ -574,6 +582,7 @@ class FileNameDateMismatch(Rule):
     """
 
     code: ClassVar[str] = "CD309"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "file-name-date-mismatch"
     summary: ClassVar[str] = "file-name date differs from front matter date"
@@ -612,6 +621,7 @@ class TitleHeading(Rule):
     """
 
     code: ClassVar[str] = "CD310"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "title-repeated-as-heading"
     summary: ClassVar[str] = "H1 in the body repeats the title"
@@ -648,6 +658,7 @@ class DuplicateSlug(Rule):
     """
 
     code: ClassVar[str] = "CD311"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "duplicate-slug"
     summary: ClassVar[str] = "another post has the same slug"
@@ -699,6 +710,7 @@ class LongDescription(Rule):
     """
 
     code: ClassVar[str] = "CD312"
+    needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "description-too-long"
     summary: ClassVar[str] = "description is too long"
