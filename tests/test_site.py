@@ -199,3 +199,34 @@ def test_url_index_is_built_only_when_needed(tmp_path: Path) -> None:
 def test_broken_neighbour_front_matter_is_skipped(tmp_path: Path) -> None:
     site = _site(tmp_path, {"bad.md": "---\ntitle: [unclosed\n---\nx\n", "a.md": "x\n"})
     assert site.resolve("/bad/", tmp_path / "a.md") == tmp_path / "bad.md"
+
+
+def test_index_leaves_out_hidden_unserved_and_nested_sites(tmp_path: Path) -> None:
+    site = _site(
+        tmp_path,
+        {
+            "_posts/2020-01-02-kept.md": "---\ntitle: Kept\n---\n",
+            ".venv/lib/pkg/README.md": "x\n",
+            "node_modules/pkg/README.md": "x\n",
+            "docs/_config.yml": "title: docs site\n",
+            "docs/guide.md": "x\n",
+        },
+    )
+    found = sorted(path.relative_to(tmp_path).as_posix() for path in site.markdown_files())
+    assert found == ["_posts/2020-01-02-kept.md"]
+    assert site.resolve("/docs/guide/", tmp_path / "_posts" / "2020-01-02-kept.md") is not None
+    assert site.resolve("/pkg/README/", tmp_path / "_posts" / "2020-01-02-kept.md") is None
+
+
+def test_a_relative_served_url_starts_from_the_post_url(tmp_path: Path) -> None:
+    site = _site(
+        tmp_path,
+        {
+            "_posts/2020-01-02-one.md": "---\ntitle: One\nslug: one\n---\n",
+            "_posts/2020-01-03-two.md": "---\ntitle: Two\nslug: two\n---\n",
+        },
+        permalink="/blog/:slug/",
+    )
+    one = tmp_path / "_posts" / "2020-01-02-one.md"
+    assert site.url_of(one) == "/blog/one"
+    assert site.resolve("../two/", one) == tmp_path / "_posts" / "2020-01-03-two.md"

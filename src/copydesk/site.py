@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -186,6 +188,8 @@ def strip_base_url(url: str) -> str:
 
 def is_local(url: str) -> bool:
     """A URL that points into this site (no scheme, no host, not mail)."""
+    if ":" not in url:  # no scheme possible: only a `//host` start makes it remote
+        return not url.startswith("//")
     parts = urlsplit(url)
     return not parts.scheme and not parts.netloc and not url.startswith("//")
 
@@ -292,9 +296,8 @@ def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
 # --- the project --------------------------------------------------------------
 
 
-def _is_served(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts[:-1]
-    return not any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)
+def _is_site_root(folder: str) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
 
 
 def _read_front_matter(path: Path) -> Mapping[str, Any]:
@@ -327,17 +330,33 @@ class Project:
     permalink: str = ""
     generator: str = "github"
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
+    _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
     _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def markdown_files(self) -> Iterator[Path]:
         """Posts and pages of the site; none when the root is a filesystem
-        root or the home folder, where a walk would read the whole disk."""
+        root or the home folder, where a walk would read the whole disk.
+
+        Hidden and never-served folders (`.venv`, `node_modules`, ...) are
+        pruned before the walk enters them, and so is a folder that is a
+        site of its own (it holds a site config or `.git`): its posts are
+        served under another root.
+        """
         if self.root in (Path(self.root.anchor), Path.home()):
             return
-        for suffix in MARKDOWN_SUFFIXES:
-            for path in self.root.rglob(f"*{suffix}"):
-                if path.is_file() and _is_served(path, self.root):
-                    yield path
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [
+                name
+                for name in dirs
+                if not name.startswith(".")
+                and name not in SKIPPED_DIRS
+                and not _is_site_root(os.path.join(folder, name))
+            ]
+            for name in files:
+                if name.endswith(MARKDOWN_SUFFIXES):
+                    path = Path(folder, name)
+                    if path.is_file():
+                        yield path
 
     @property
     def url_index(self) -> dict[str, Path]:
@@ -348,6 +367,9 @@ class Project:
                 facts = PostFacts(path, _read_front_matter(path))
                 for url in _post_urls(facts, self.root, self.permalink):
                     index.setdefault(url_key(url), path)
+            self._own_urls = {}
+            for key, path in index.items():  # a post's first URL is its own
+                self._own_urls.setdefault(path, key)
             self._url_index = index
         return self._url_index
 
@@ -381,15 +403,22 @@ class Project:
         if not path:
             return source
         relative = path.lstrip("/")
-        from_root = [self.root / relative, *(self.root / d / relative for d in self.static_dirs)]
+        from_root = self._from_root(relative)
         if path.startswith("/"):
             bases = from_root
         else:
-            bases = [source.parent / path, *([] if pages else from_root)]
+            bases = itertools.chain([source.parent / path], () if pages else from_root)
         found = self._existing(bases)
         if found or not pages:
             return found
         return self.url_index.get(self._served_key(path, source))
+
+    def _from_root(self, relative: str) -> Iterator[Path]:
+        """The path under the site root, then under each static folder (lazily:
+        the first that exists ends the search)."""
+        yield self.root / relative
+        for folder in self.static_dirs:
+            yield self.root / folder / relative
 
     def _served_key(self, path: str, source: Path) -> str:
         if path.startswith("/"):
@@ -399,10 +428,9 @@ class Project:
         return url_key(urljoin(own.rstrip("/") + "/", path)) if own else url_key("/" + path)
 
     def url_of(self, source: Path) -> str | None:
-        for key, path in self.url_index.items():
-            if path == source:
-                return key
-        return None
+        """The served URL key of a post (its first URL in the index), or None."""
+        self.url_index  # noqa: B018  (builds the index and its reverse map)
+        return self._own_urls.get(source)
 
     def anchors(self, path: Path) -> frozenset[str]:
         """Fragments another file offers, parsed once per file version."""
