@@ -141,6 +141,11 @@ def html_urls(node: Node) -> Iterator[tuple[int, str]]:
 
 
 def project(ctx: Context) -> Project:
-    from copydesk.site import project_for
+    """The post's site; looked up once per file and rule (it depends on
+    nothing else), as link and image rules ask for it on every node."""
+    if ctx.site is None:
+        from copydesk.site import project_for
 
-    return project_for(ctx.settings, Path(ctx.root), Path(ctx.path), ctx.project)
+        ctx.site = project_for(ctx.settings, Path(ctx.root), Path(ctx.path), ctx.project)
+    site: Project = ctx.site
+    return site

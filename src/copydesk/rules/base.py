@@ -47,6 +47,8 @@ class Context:
     settings: Mapping[str, Any]
     project: Any = None
     root: Path = field(default_factory=Path.cwd)
+    # This file's `site.Project`, once a rule has looked it up (see rules._nodes.project).
+    site: Any = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:

@@ -254,18 +254,24 @@ class TrackingParameters(Rule):
     options: ClassVar[Mapping[str, Any]] = {"parameters": list(TRACKING_PARAMETERS)}
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        if node.type in ("link", "image"):
+            url = url_of(node)
+            if "?" not in url or templated(node, ctx):
+                return  # no query, no parameters
+            found = tracking_parameters(url, self._names(ctx))
+            if found:
+                yield self.at(node, self._message(found, url))
+            return
         if templated(node, ctx):
             return
-        names = tuple(str(name).lower() for name in ctx.settings.get("parameters", ()))
-        if node.type in ("link", "image"):
-            found = tracking_parameters(url_of(node), names)
-            if found:
-                yield self.at(node, self._message(found, url_of(node)))
-            return
         for offset, url in html_urls(node):
-            found = tracking_parameters(url, names)
+            found = tracking_parameters(url, self._names(ctx))
             if found:
                 yield violation_in(node, ctx, offset, self._message(found, url))
+
+    @staticmethod
+    def _names(ctx: Context) -> tuple[str, ...]:
+        return tuple(str(name).lower() for name in ctx.settings.get("parameters", ()))
 
     @staticmethod
     def _message(found: list[str], url: str) -> str:
