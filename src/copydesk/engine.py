@@ -142,7 +142,8 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
         result.errors.append(LintError(display(path), error.reason))
         return result
     root = ruleset.resolved.config.root
-    contexts = [Context(parsed, settings, None, root) for settings in ruleset.settings]
+    built = ruleset.want
+    contexts = [Context(parsed, settings, None, root, built=built) for settings in ruleset.settings]
     crashed: dict[int, str] = {}
     if not collect_only:
         _walk(parsed, ruleset, contexts, result, crashed)

@@ -70,7 +70,7 @@ def prose_text_nodes(ctx: Context, has: Callable[[str], bool]) -> Iterator[tuple
     engine: `has` is a substring test, so the few nodes that can match are
     found in one tight loop and the rest cost almost nothing.
     """
-    for node in full_parse(ctx.parsed).of_type("text"):
+    for node in full_parse(ctx).of_type("text"):
         source = raw_of(node) or text_of(node)
         if has(source) and not templated(node, ctx) and not inside(node, "link", "image"):
             yield node, source
@@ -79,7 +79,7 @@ def prose_text_nodes(ctx: Context, has: Callable[[str], bool]) -> Iterator[tuple
 _last_full: list[tuple[object, ParsedFile]] = []
 
 
-def full_parse(parsed: ParsedFile) -> ParsedFile:
+def full_parse(ctx: Context) -> ParsedFile:
     """The file with every node built.
 
     The engine asks the parser only for the node types the selected rules
@@ -87,8 +87,9 @@ def full_parse(parsed: ParsedFile) -> ParsedFile:
     `prose` first and come here only for the rare file where it shows a
     candidate. One-slot cache, as several rules may ask for the same file.
     """
-    if parsed.of_type("text") or not parsed.document.body.strip():
-        return parsed  # already built whole (or nothing to build)
+    parsed = ctx.parsed
+    if ctx.built is None:
+        return parsed  # already built whole
     if _last_full and _last_full[0][0] is parsed:
         return _last_full[0][1]
     from copydesk.parse import parse_document

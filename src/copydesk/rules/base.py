@@ -49,6 +49,8 @@ class Context:
     root: Path = field(default_factory=Path.cwd)
     # This file's `site.Project`, once a rule has looked it up (see rules._nodes.project).
     site: Any = field(default=None, repr=False)
+    # Node types `parsed` was built with (`parse_document(want=...)`); None: all of them.
+    built: frozenset[str] | None = None
 
     @property
     def path(self) -> Path:

@@ -78,6 +78,11 @@ def _has_reference(source: str) -> bool:
     return "][" in source
 
 
+def _has_url(text: str) -> bool:
+    """Exact form of `_has_url_start`, for a whole file ("w." is common in prose)."""
+    return "://" in text or (_has_url_start(text) and "www." in text.lower())
+
+
 def _has_url_start(source: str) -> bool:
     # Every _BARE_URL match holds "://" or "www." in any case, hence "w." or "W.".
     return "://" in source or "w." in source or "W." in source
@@ -461,7 +466,7 @@ class BareUrl(Rule):
         for node in ctx.parsed.of_type("link"):
             if node.attrs.get("bare") and not templated(node, ctx):
                 yield self.at(node, f"bare URL '{raw_of(node)}'")
-        if not _has_url_start(ctx.parsed.document.text) or not _has_url_start(ctx.parsed.prose):
+        if not _has_url_start(ctx.parsed.document.text) or not _has_url(ctx.parsed.prose):
             return  # text nodes are prose: without a URL start there, none in them
         for node, source in prose_text_nodes(ctx, _has_url_start):
             for match in _BARE_URL.finditer(source):
