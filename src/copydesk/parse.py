@@ -78,6 +78,7 @@ _TEMPLATING = re.compile(
     re.DOTALL,
 )
 _TEMPLATE_OPEN = re.compile(r"\{[{%]")
+_INDENTS = (" ", "\t")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
     {"block_quote", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
@@ -92,7 +93,7 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 # can only start at one of the characters of _SPECIAL_INLINE
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
-_SPECIAL_INLINE = re.compile(r"[`<\[]|https?://")
+_SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
 # `(url)` with nothing mistune would have to unescape, nest or split off as a title
 _SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
 
@@ -537,22 +538,23 @@ class _PosBlockParser(BlockParser):
     def parse_method(self, m: re.Match[str], state: BlockState) -> int | None:
         assert isinstance(state, _PosState)
         kind, start, count = m.lastgroup, m.start(), len(state.tokens)
+        assert kind is not None
         frame = None
         if kind in _CHILD_PARENTS:  # only these spawn child states that need a frame
             frame = _Frame(kind, start)
             state.frames.append(frame)
             try:
-                end: int | None = super().parse_method(m, state)
+                end: int | None = self._methods[kind](m, state)
             finally:
                 state.frames.pop()
         else:
-            end = super().parse_method(m, state)
+            end = self._methods[kind](m, state)  # what BlockParser.parse_method does
         tokens = state.tokens
         if len(tokens) > count:
             stop = end or state.cursor
             for token in tokens[count:]:
                 if "_s" not in token:
-                    token.update(_st=state, _s=start, _e=stop)
+                    token["_st"], token["_s"], token["_e"] = state, start, stop
                     if frame is not None and token["type"] == "list":
                         _mark_list_items(token, frame, state)
         elif kind == "setex_heading" and end and tokens:
@@ -570,7 +572,10 @@ class _PosBlockParser(BlockParser):
         return end
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
-        start, count = state.cursor, len(state.tokens)
+        start = state.cursor
+        if state.src[start : start + 1] not in _INDENTS:
+            return None  # mistune's test needs a leading space or tab: skip its line copy
+        count = len(state.tokens)
         end: int | None = super()._parse_indent_code_fast(state)
         if end is not None and len(state.tokens) > count:
             state.tokens[-1].update(_st=state, _s=start, _e=end)
@@ -729,7 +734,7 @@ class _Builder:
         segs: list[tuple[int, int]] = token.get("_segs") or [(0, token["_s"])]
         end = token.get("_e", len(state.src))
         heading = token["type"] == "heading"
-        if not (heading or self.walk_all or _SPECIAL_INLINE.search(state.src, segs[0][1], end)):
+        if not (heading or self.walk_all or _may_hold_special(state.src, segs[0][1], end)):
             return
         if heading and token.get("style") == "atx":
             segs = [(0, _atx_text_start(state.src, token["_s"]))]
@@ -789,7 +794,7 @@ class _Builder:
                 begin, finish = state.locate(base + start), state.locate(base + end)
                 cell = self._node("table_cell", begin, finish, attrs, row)
                 row.children.append(cell)
-            if self.walk_all or _SPECIAL_INLINE.search(state.src, base + start, base + end):
+            if self.walk_all or _may_hold_special(state.src, base + start, base + end):
                 inline = _Inline(self, state, [(0, base + start)], base + end)
                 inline.run(cell_token["children"], cell)
 
@@ -885,6 +890,12 @@ class _Builder:
                     [(n.line, n.column) for n in siblings], (node.line, node.column)
                 )
                 siblings.insert(where, node)
+
+
+def _may_hold_special(src: str, start: int, end: int) -> bool:
+    """Whether src[start:end] may hold an inline token other than text or emphasis."""
+    # one charset search and one find: an alternation would make re scan slowly
+    return bool(_SPECIAL_INLINE.search(src, start, end)) or src.find("http", start, end) >= 0
 
 
 def _release(root: _PosState) -> None:
@@ -1008,23 +1019,25 @@ class _Inline:
         row, col = self.at(end - 1)
         return row, col + 1
 
-    def emit(
-        self, kind: str, start: int, stop: int, attrs: dict[str, Any], parent: Node | None
-    ) -> Node:
-        """A node for inline text [start, stop): the hot path, so positions are computed inline."""
+    def span(self, start: int, stop: int) -> tuple[int, int, int, int]:
+        """0-based file (row, col, end row, end col) of inline text [start, stop): the hot path."""
         starts = self.starts
-        first = self.offset(start)
+        first = self.base + start if self.single else self.offset(start)
         k = bisect_right(starts, first) - 1
         row = self.rows[k]
         col = self.cols[k] + first - starts[k]
-        if stop > start:
-            last = self.offset(stop - 1)
-            if k + 1 < len(starts) and last >= starts[k + 1]:
-                k = bisect_right(starts, last) - 1
-            end_row = self.rows[k]
-            end_col = self.cols[k] + last - starts[k] + 1
-        else:
-            end_row, end_col = row, col
+        if stop <= start:
+            return row, col, row, col
+        last = self.base + stop - 1 if self.single else self.offset(stop - 1)
+        if k + 1 < len(starts) and last >= starts[k + 1]:
+            k = bisect_right(starts, last) - 1
+        return row, col, self.rows[k], self.cols[k] + last - starts[k] + 1
+
+    def emit(
+        self, kind: str, start: int, stop: int, attrs: dict[str, Any], parent: Node | None
+    ) -> Node:
+        """A node for inline text [start, stop)."""
+        row, col, end_row, end_col = self.span(start, stop)
         line_starts = self.line_starts
         attrs["raw"] = self.file_text[line_starts[row] + col : line_starts[end_row] + end_col]
         return Node(kind, row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
@@ -1115,9 +1128,15 @@ class _Inline:
 
     def placed(self, node: Node, start: int) -> Node:
         """Give a node built before its end was known its full span [start, cursor)."""
-        span = self.emit(node.type, start, self.pos, node.attrs, node.parent)
-        node.line, node.column = span.line, span.column
-        node.end_line, node.end_column = span.end_line, span.end_column
+        row, col, end_row, end_col = self.span(start, self.pos)
+        line_starts = self.line_starts
+        node.attrs["raw"] = self.file_text[line_starts[row] + col : line_starts[end_row] + end_col]
+        node.line, node.column, node.end_line, node.end_column = (
+            row + 1,
+            col + 1,
+            end_row + 1,
+            end_col + 1,
+        )
         return node
 
     def slice(self, start: int, stop: int) -> str:
@@ -1167,8 +1186,9 @@ class _Inline:
     def opaque(self, start: int, stop: int) -> None:
         """Note inline text [start, stop) as not prose (see `ParsedFile.prose`)."""
         if stop > start:
-            b = self.builder
-            b.opaque.append((b._offset(*self.at(start)), b._offset(*self.end_at(start, stop))))
+            row, col, end_row, end_col = self.span(start, stop)
+            line_starts = self.line_starts
+            self.builder.opaque.append((line_starts[row] + col, line_starts[end_row] + end_col))
 
     def unmask(self, derived: str, start: int, node: Node) -> str:
         if FILL not in derived:
