@@ -698,7 +698,7 @@ class _Builder:
         if kind == "blank_line" or "_st" not in token:
             return None
         node = parent
-        if self.builds(kind):
+        if self.built is None or kind in self.built:
             start, end = self._block_span(token)
             node = self._node(kind, start, end, dict(token.get("attrs") or {}), parent)
             parent.children.append(node)
@@ -1287,6 +1287,9 @@ def _match_escaped(src: str, raw: str, pos: int) -> int:
 
 
 def _plain_text(node: Node) -> str:
+    children = node.children
+    if len(children) == 1 and children[0].type == "text":  # the usual `[words](url)`
+        return str(children[0].attrs["text"])
     parts: list[str] = []
     stack = list(reversed(node.children))
     while stack:
