@@ -229,9 +229,12 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Read and parse one file; only an unreadable file raises (`ReadError`)."""
-    return parse_document(read_document(path))
+def parse_file(path: Path, want: frozenset[str] | None = None) -> ParsedFile:
+    """Read and parse one file; only an unreadable file raises (`ReadError`).
+
+    `want`: the node types the caller reads (None: all), as in `parse_document`.
+    """
+    return parse_document(read_document(path), want)
 
 
 def parse_text(text: str, path: Path = Path("<text>")) -> ParsedFile:
