@@ -210,3 +210,41 @@ def test_unknown_key_in_pyproject_table(tmp_path: Path) -> None:
 )
 def test_globs(pattern: str, path: str, expected: bool) -> None:
     assert matches_glob(pattern, path) is expected
+
+
+class Whisper(Rule):
+    """Opt-in: flags lines written in lower case only."""
+
+    code: ClassVar[str] = "TST301"
+    name: ClassVar[str] = "whisper"
+    summary: ClassVar[str] = "lower case"
+    default: ClassVar[bool] = False
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for number, line in enumerate(ctx.parsed.document.text.splitlines(), start=1):
+            if line.islower():
+                yield Violation(number, 1, "whisper")
+
+
+def test_opt_in_rules_run_only_when_selected(tmp_path: Path) -> None:
+    registry = Registry()
+    registry.add(RuleInfo(Shouting, "test"))
+    registry.add(RuleInfo(Whisper, "test"))
+    write(tmp_path, {"a.md": "quiet\n" + LOUD})
+
+    def codes(**kwargs: Any) -> list[str]:
+        result = lint_paths(["."], registry=registry, jobs=1, **kwargs)
+        return [finding.code for finding in result.findings]
+
+    assert codes() == ["TST201"]
+    assert codes(extend_select=["TST3"]) == ["TST301", "TST201"]
+    assert codes(select=["ALL"]) == ["TST301", "TST201"]
+    assert codes(select=["whisper"]) == ["TST301"]
+
+
+def test_shipped_house_style_pack_is_opt_in() -> None:
+    from copydesk.registry import load_registry
+
+    rules = load_registry().rules
+    assert [code for code in rules if code.startswith("CD47") and rules[code].cls.default] == []
+    assert all(rules[code].cls.default for code in rules if code.startswith("CD45"))

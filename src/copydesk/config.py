@@ -265,7 +265,11 @@ def resolve(config: Config, registry: Registry, overrides: Overrides) -> Resolve
 def _selection(config: Config, registry: Registry, overrides: Overrides) -> set[str]:
     where = config.source
     base = overrides.select if overrides.select is not None else config.select
-    chosen = set(registry.rules) if base is None else expand(where, "select", base, registry)
+    chosen = (
+        {code for code, info in registry.rules.items() if info.cls.default}
+        if base is None
+        else expand(where, "select", base, registry)
+    )
     chosen |= expand(where, "extend-select", config.extend_select, registry)
     chosen |= expand("command line", "--extend-select", overrides.extend_select, registry)
     chosen -= expand(where, "ignore", config.ignore, registry)

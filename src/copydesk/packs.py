@@ -32,7 +32,17 @@ SEVERITIES = ("error", "warning", "info")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACK_CODE = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 _REQUIRED = ("id", "name", "message")
-_OPTIONAL = ("severity", "scope", "pattern", "phrases", "summary", "why", "example", "use_instead")
+_OPTIONAL = (
+    "severity",
+    "scope",
+    "pattern",
+    "phrases",
+    "summary",
+    "why",
+    "example",
+    "use_instead",
+    "default",
+)
 
 
 class PackError(CopydeskError):
@@ -56,6 +66,7 @@ class PackSpec:
     what: str
     # Words every match contains: a file with none of them is not scanned.
     needles: Needles | None = None
+    default: bool = True  # False: opt-in (only when selected by name, code or prefix)
 
 
 def shipped_packs() -> list[Path]:
@@ -115,6 +126,9 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
     if severity not in SEVERITIES:
         raise PackError(path, f"{code}: severity must be one of {', '.join(SEVERITIES)}")
     regex, what = _matcher(path, code, entry)
+    default = entry.get("default", True)
+    if not isinstance(default, bool):
+        raise PackError(path, f"{code}: default must be true or false")
     return PackSpec(
         code=code,
         name=name,
@@ -128,6 +142,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         use_instead=str(entry.get("use_instead") or ""),
         what=what,
         needles=required_literals(regex),
+        default=default,
     )
 
 
@@ -173,6 +188,7 @@ def _rule_class(spec: PackSpec) -> type[Rule]:
         "summary": spec.summary,
         "severity": spec.severity,
         "spec": spec,
+        "default": spec.default,
     }
     return type(f"PackRule_{spec.code}", (PackRule,), attrs)
 

@@ -48,7 +48,8 @@ def rule_rows(registry: Registry) -> Iterator[str]:
     for info in registry.sorted():
         cls = info.cls
         summary = getattr(cls, "summary", "") or sections(info)[0].split("\n")[0]
-        yield f"{cls.code:<9} {cls.name:<32} {cls.severity:<8} {summary}"
+        opt_in = "" if cls.default else " (opt-in)"
+        yield f"{cls.code:<9} {cls.name:<32} {cls.severity:<8} {summary}{opt_in}"
 
 
 def explain(info: RuleInfo) -> str:
@@ -99,7 +100,11 @@ def _rule_markdown(info: RuleInfo) -> Iterator[str]:
         yield summary
         yield ""
     fixable = "yes" if cls.fixable else "no"
-    yield f"Severity: {cls.severity} · Fixable: {fixable} · Source: {origin(info)}"
+    enabled = "yes" if cls.default else "no (opt-in: `extend-select`)"
+    yield (
+        f"Severity: {cls.severity} · Fixable: {fixable} · On by default: {enabled}"
+        f" · Source: {origin(info)}"
+    )
     if cls.options:
         yield ""
         yield "Options: " + ", ".join(f"`{k}` (default `{v!r}`)" for k, v in cls.options.items())

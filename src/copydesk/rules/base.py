@@ -75,6 +75,8 @@ class Rule:
     needs: ClassVar[tuple[str, ...] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
     fixable: ClassVar[bool] = False
+    # False: an opt-in rule, run only when `select`/`extend-select` names it (or ALL).
+    default: ClassVar[bool] = True
     # Where a finding's cause can lie, for `lint --changed-lines`: "line" (on the
     # reported line), "file" (anywhere in the file, e.g. front matter) or
     # "project" (in another file: slug collisions, links into moved files).

@@ -1,0 +1,61 @@
+"""Rule packs: entries load as rules, mistakes name the file and the entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copydesk.packs import PackError, load_pack
+
+GOOD = (
+    "- {id: HOUSE001, name: no-bad, message: \"bad '{match}'\", phrases: [bad word]}\n"
+    "- {id: HOUSE002, name: no-meh, message: meh, pattern: '(?i)\\bmeh\\b', default: false}\n"
+)
+
+
+def pack(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "house.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_entries_become_rules(tmp_path: Path) -> None:
+    infos = load_pack(pack(tmp_path, GOOD))
+    assert [(i.code, i.name, i.cls.severity, i.cls.default) for i in infos] == [
+        ("HOUSE001", "no-bad", "warning", True),
+        ("HOUSE002", "no-meh", "warning", False),
+    ]
+    assert infos[0].cls.spec.regex.search("a Bad\n word here")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], colour: red}\n",
+            "rule 1: unknown key 'colour'",
+        ),
+        ("- {id: H1, name: a, message: m}\n", "H1: give exactly one of 'pattern' or 'phrases'"),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], default: no-thanks}\n",
+            "H1: default must be true or false",
+        ),
+        (
+            "- {id: h1, name: a, message: m, phrases: [x]}\n",
+            "id 'h1' must look like CD450 or HOUSE001",
+        ),
+        (
+            "- {id: H1, name: Not_Kebab, message: m, phrases: [x]}\n",
+            "H1: name 'Not_Kebab' must be kebab-case",
+        ),
+        ("- {id: H1, name: a, message: m, pattern: '(unclosed'}\n", "H1: bad pattern"),
+        ("title: not a list\n", "a rule pack must be a YAML list of rules"),
+    ],
+)
+def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, text: str, reason: str) -> None:
+    path = pack(tmp_path, text)
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert reason in str(info.value)
