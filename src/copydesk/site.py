@@ -332,6 +332,9 @@ class Project:
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
     _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
+    # (path, folder it is relative to, pages) -> the existing file: posts link to the
+    # same targets again and again, and each miss costs several stat calls.
+    _found: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
 
     def markdown_files(self) -> Iterator[Path]:
         """Posts and pages of the site; none when the root is a filesystem
@@ -402,16 +405,22 @@ class Project:
         path = url_path(url)
         if not path:
             return source
-        relative = path.lstrip("/")
-        from_root = self._from_root(relative)
-        if path.startswith("/"):
-            bases = from_root
-        else:
-            bases = itertools.chain([source.parent / path], () if pages else from_root)
-        found = self._existing(bases)
+        found = self._existing_for(path, source.parent, pages)
         if found or not pages:
             return found
         return self.url_index.get(self._served_key(path, source))
+
+    def _existing_for(self, path: str, folder: Path, pages: bool) -> Path | None:
+        absolute = path.startswith("/")
+        key = (path, "" if absolute else str(folder), pages)
+        if key not in self._found:
+            from_root = self._from_root(path.lstrip("/"))
+            if absolute:
+                bases: Iterable[Path] = from_root
+            else:
+                bases = itertools.chain([folder / path], () if pages else from_root)
+            self._found[key] = self._existing(bases)
+        return self._found[key]
 
     def _from_root(self, relative: str) -> Iterator[Path]:
         """The path under the site root, then under each static folder (lazily:
