@@ -29,7 +29,7 @@ from copydesk.suppress import Suppressions, find_suppressions, stale_suppression
 
 if TYPE_CHECKING:
     from copydesk.findings import Finding, Severity
-    from copydesk.parse import ParsedFile
+    from copydesk.parse import Node, ParsedFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_DIRS = frozenset(
@@ -207,13 +207,26 @@ def _walk(
         if not nodes:
             continue
         for i in targets:
-            if i in crashed:
-                continue
-            rule, context = rules[i], contexts[i]
-            for node in nodes:
-                _run(rule, rule.check(node, context), result, crashed, i)
-                if i in crashed:
-                    break
+            if i not in crashed:
+                _check_nodes(rules[i], nodes, contexts[i], result, crashed, i)
+
+
+def _check_nodes(
+    rule: Rule,
+    nodes: list[Node],
+    context: Context,
+    result: FileResult,
+    crashed: dict[int, str],
+    index: int,
+) -> None:
+    """One rule over its nodes; the first exception stops it for this file only."""
+    check, code, hits = rule.check, rule.code, result.hits
+    try:
+        for node in nodes:
+            for violation in check(node, context):
+                hits.append((code, violation))
+    except Exception as error:  # one broken rule must not hide the others' findings
+        crashed[index] = _crash(error)
 
 
 def _run(
