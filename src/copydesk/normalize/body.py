@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from copydesk.normalize import Context
@@ -79,6 +80,26 @@ class Edit:
             kind, reason, before=before_text, after=after_text, line=line, review=review
         )
 
+    def map_lines(self, rewrite: Callable[[str], str], kind: str, reason: str) -> None:
+        """Rewrite every line, recording each one that changes."""
+        lines = self.text.split("\n")
+        for index, line in enumerate(lines):
+            new = rewrite(line)
+            if new != line:
+                self.record(kind, reason, line=self.line_base + index, before=line, after=new)
+                lines[index] = new
+        self.text = "\n".join(lines)
+
+    def remove_lines(
+        self, start: int, count: int, kind: str, reason: str, *, after: str = ""
+    ) -> None:
+        """Replace lines with REMOVED markers (dropped by `finish`), recording them."""
+        lines = self.text.split("\n")
+        before = "\n".join(lines[start : start + count])
+        self.record(kind, reason, line=self.line_base + start, before=before, after=after)
+        lines[start : start + count] = [REMOVED] * count
+        self.text = "\n".join(lines)
+
     def finish(self) -> str:
         """Drop REMOVED lines (and the blank lines they leave doubled), then unmask."""
         kept: list[str] = []
@@ -96,19 +117,7 @@ class Edit:
 
 def decode_entities(edit: Edit) -> None:
     """`&nbsp;`, `&amp;`, `&#8217;` … become characters, except where that would add syntax."""
-    lines = edit.text.split("\n")
-    for index, line in enumerate(lines):
-        new = _decode_line(line)
-        if new != line:
-            edit.record(
-                "entity",
-                "HTML entities decoded",
-                line=edit.line_base + index,
-                before=line,
-                after=new,
-            )
-            lines[index] = new
-    edit.text = "\n".join(lines)
+    edit.map_lines(_decode_line, "entity", "HTML entities decoded")
 
 
 def _decode_line(line: str) -> str:
@@ -223,16 +232,9 @@ def drop_title_heading(edit: Edit, title: str) -> None:
     heading = atx["text"] if atx else lines[first] if setext else None
     if heading is None or not same_text(edit.masked.unmask(heading), title):
         return
-    span = 1 if atx else 2
-    before = "\n".join(lines[first : first + span])
-    edit.record(
-        "duplicate-title",
-        "first heading repeats the title; removed",
-        line=edit.line_base + first,
-        before=before,
+    edit.remove_lines(
+        first, 1 if atx else 2, "duplicate-title", "first heading repeats the title; removed"
     )
-    lines[first : first + span] = [REMOVED] * span
-    edit.text = "\n".join(lines)
 
 
 def same_text(a: str, b: str) -> bool:
@@ -259,15 +261,13 @@ def take_heading_title(edit: Edit) -> str | None:
     title = " ".join(html.unescape(edit.masked.unmask(atx["text"])).split())
     if not title:
         return None
-    edit.record(
+    edit.remove_lines(
+        first,
+        1,
         "title-from-heading",
         "no title in front matter; the first heading is the title",
-        line=edit.line_base + first,
-        before=lines[first],
         after=title,
     )
-    lines[first] = REMOVED
-    edit.text = "\n".join(lines)
     return title
 
 

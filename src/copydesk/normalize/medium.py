@@ -104,19 +104,11 @@ def _lone(edit: Edit, source: str, match: re.Match[str]) -> str:
 
 def strip_medium_attributes(edit: Edit) -> None:
     """`data-href`, `data-*` and Medium `markup--` classes carry nothing a reader sees."""
-    lines = edit.text.split("\n")
-    for index, line in enumerate(lines):
-        new = _TAG.sub(lambda tag: _MEDIUM_ATTR.sub("", tag[0]), line)
-        if new != line:
-            edit.record(
-                "medium-attributes",
-                "Medium data-* attributes and classes removed",
-                line=edit.line_base + index,
-                before=line,
-                after=new,
-            )
-            lines[index] = new
-    edit.text = "\n".join(lines)
+    edit.map_lines(
+        lambda line: _TAG.sub(lambda tag: _MEDIUM_ATTR.sub("", tag[0]), line),
+        "medium-attributes",
+        "Medium data-* attributes and classes removed",
+    )
 
 
 def strip_tracking(edit: Edit) -> None:

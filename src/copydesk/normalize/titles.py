@@ -48,15 +48,13 @@ def take_title_line(edit: Edit) -> str | None:
         return None
     if not title:
         return None
-    edit.record(
+    edit.remove_lines(
+        first,
+        1,
         "title-from-first-line",
         "the first line is the title; removed from the body",
-        line=edit.line_base + first,
-        before=lines[first],
         after=title,
     )
-    lines[first] = REMOVED
-    edit.text = "\n".join(lines)
     return title
 
 
