@@ -67,6 +67,9 @@ class PackSpec:
     # Words every match contains: a file with none of them is not scanned.
     needles: Needles | None = None
     default: bool = True  # False: opt-in (only when selected by name, code or prefix)
+    # Phrase rules: every match starts with one of these lowercase words, so the
+    # regex is tried only where one occurs instead of at every position.
+    starts: tuple[str, ...] = ()
 
 
 def shipped_packs() -> list[Path]:
@@ -143,6 +146,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         what=what,
         needles=required_literals(regex),
         default=default,
+        starts=_first_words(entry.get("phrases")),
     )
 
 
@@ -170,6 +174,12 @@ def _matcher(path: Path, code: str, entry: Mapping[str, Any]) -> tuple[re.Patter
     ):
         raise PackError(path, f"{code}: 'phrases' must be a non-empty list of strings")
     return phrase_regex(phrases), "the phrases " + ", ".join(f"“{p}”" for p in phrases)
+
+
+def _first_words(phrases: Any) -> tuple[str, ...]:
+    if not isinstance(phrases, list):
+        return ()
+    return tuple(sorted({str(phrase).split()[0].lower() for phrase in phrases}))
 
 
 def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -239,12 +249,39 @@ class PackRule(Rule):
         if needles is not None and not needles.may_match(text, lowered_text(parsed)):
             return
         start, end = scope_span(parsed, scope)
-        for match in self.spec.regex.finditer(text, start, end):
+        for match in self._matches(text, lowered_text(parsed), start, end):
             view = text_view(parsed)  # built on the first match only: most files have none
             line, column = view.position(match.start())
             if scope == "body" and view.excluded(parsed, line, column):
                 continue
             yield Violation(line, column, self._message(match))
+
+    def _matches(
+        self, text: str, lowered: str | None, start: int, end: int
+    ) -> Iterator[re.Match[str]]:
+        """`finditer`, but for a phrase rule tried only where a phrase's first word is."""
+        regex, starts = self.spec.regex, self.spec.starts
+        if not starts or lowered is None:
+            yield from regex.finditer(text, start, end)
+            return
+        candidates = sorted(
+            {at for word in starts for at in _occurrences(lowered, word, start, end)}
+        )
+        taken = start
+        for at in candidates:
+            if at < taken:
+                continue  # inside the previous match, as finditer would skip it
+            match = regex.match(text, at, end)
+            if match:
+                taken = match.end()
+                yield match
+
+
+def _occurrences(text: str, word: str, start: int, end: int) -> Iterator[int]:
+    at = text.find(word, start, end)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1, end)
 
 
 def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
