@@ -59,3 +59,20 @@ def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, text: str, reason:
         load_pack(path)
     assert str(info.value).startswith(f"{path}: ")
     assert reason in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "bad word at the start, then a BAD\n  Word across a line, then xbad word glued",
+        "bad bad word: overlapping starts, and bad words plural",
+        "nothing to see here",
+    ],
+)
+def test_phrase_rules_find_what_a_full_scan_finds(tmp_path: Path, text: str) -> None:
+    rule = load_pack(pack(tmp_path, GOOD))[0].cls
+    spec = rule.spec  # type: ignore[attr-defined]
+    assert spec.starts == ("bad",)
+    found = [m.span() for m in rule()._matches(text, text.lower(), 0, len(text))]  # type: ignore[attr-defined]
+    assert found == [m.span() for m in spec.regex.finditer(text)]
