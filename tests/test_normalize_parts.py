@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from copydesk.mojibake import repair as repair_mojibake
 from copydesk.normalize import Context, Options
 from copydesk.normalize.body import Edit, decode_entities, note_missing_alt
 from copydesk.normalize.boilerplate import strip_boilerplate
@@ -241,3 +242,27 @@ def test_images_without_alt_are_marked_for_review(body: str, flagged: list[str])
     note_missing_alt(Edit.start(body, context, 1))
     assert [change.before for change in context.changes] == flagged
     assert all(change.review and change.kind == "missing-alt" for change in context.changes)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plain – fine’s text, naïve café", "Plain – fine’s text, naïve café"),
+        ("It doesnâ€™t work in CafÃ© mode.", "It doesn’t work in Café mode."),
+        ("â€œquotedâ€\x9d and Â£5", "“quoted” and £5"),
+    ],
+)
+def test_mojibake_repair(text: str, expected: str) -> None:
+    from copydesk.mojibake import repair
+
+    assert repair(text) == expected
+
+
+def test_mojibake_repair_is_recorded_and_skips_code() -> None:
+    context = Context(source_path="p.md", options=Options())
+    edit = Edit.start("Itâ€™s here.\n\n`Itâ€™s code`\n", context, 5)
+    edit.map_lines(repair_mojibake, "mojibake", "repaired")
+    assert edit.finish() == "It’s here.\n\n`Itâ€™s code`"
+    assert [(c.kind, c.line, c.before) for c in context.changes] == [
+        ("mojibake", 5, "Itâ€™s here.")
+    ]

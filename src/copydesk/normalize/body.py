@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from copydesk.mojibake import repair as repair_mojibake
 from copydesk.normalize import Context
 from copydesk.normalize.captions import (
     Caption,
@@ -245,9 +246,10 @@ def same_text(a: str, b: str) -> bool:
 
 
 def clean_common(edit: Edit) -> None:
-    """WordPress leftovers and HTML entities, for every input format."""
+    """WordPress leftovers, mojibake and HTML entities, for every input format."""
     remove_spacers(edit)
     convert_wp_captions(edit)
+    edit.map_lines(repair_mojibake, "mojibake", "text decoded with the wrong encoding, repaired")
     decode_entities(edit)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copydesk.errors import NormalizeError
+from copydesk.mojibake import repair as repair_mojibake
 from copydesk.normalize import Context
 from copydesk.normalize.dates import (
     UnparsedDate,
@@ -90,8 +91,8 @@ def map_front_matter(
 
 
 def clean_title(value: object) -> str:
-    """One trimmed line with HTML entities decoded."""
-    return _TITLE_SPACE.sub(" ", html.unescape(str(value))).strip()
+    """One trimmed line with HTML entities decoded and mojibake repaired."""
+    return _TITLE_SPACE.sub(" ", repair_mojibake(html.unescape(str(value)))).strip()
 
 
 def _title(mapper: Mapper) -> None:
@@ -103,7 +104,7 @@ def _title(mapper: Mapper) -> None:
     if title != found[1]:
         mapper.record(
             "title",
-            "title trimmed to one line, HTML entities decoded",
+            "title trimmed to one line, HTML entities decoded, mojibake repaired",
             before=str(found[1] if found[1] is not None else ""),
             after=title,
         )

@@ -14,29 +14,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.mojibake import MOJIBAKE, has_mojibake
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
     from copydesk.findings import Severity
     from copydesk.parse import Node, ParsedFile
-
-
-def _continuation_bytes() -> str:
-    """UTF-8 continuation bytes (0x80-0xBF) as a cp1252 (else Latin-1) reader shows them."""
-    chars = []
-    for byte in range(0x80, 0xC0):
-        try:
-            chars.append(bytes([byte]).decode("cp1252"))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
-    return re.escape("".join(chars))
-
-
-_CONT = _continuation_bytes()
-# UTF-8 read as cp1252: a lead byte shown as Â/Ã (U+0080-00FF), â/ï (U+2000-2FFF,
-# U+F000-FFFF: quotes, dashes, BOM) or ð (emoji), followed by its continuation bytes.
-MOJIBAKE = re.compile(rf"(?:[ÂÃ][{_CONT}]|[âï][{_CONT}]{{2}}|ð[{_CONT}]{{3}})+")
-MOJIBAKE_LEADS = "ÂÃâïð"  # every MOJIBAKE match starts with one of these
 
 
 # --- positions outside code ------------------------------------------------------
@@ -100,7 +83,7 @@ class Mojibake(Rule):
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         text = ctx.parsed.document.text
-        if not any(lead in text for lead in MOJIBAKE_LEADS) or not MOJIBAKE.search(text):
+        if not has_mojibake(text):
             return
         code = code_map(ctx.parsed)
         lines = text.split("\n")
