@@ -12,7 +12,6 @@ shortcodes) never count: a post that discusses a phrase may quote it.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -250,9 +249,8 @@ class PackRule(Rule):
             return
         start, end = scope_span(parsed, scope)
         for match in self._matches(text, lowered_text(parsed), start, end):
-            view = text_view(parsed)  # built on the first match only: most files have none
-            line, column = view.position(match.start())
-            if scope == "body" and view.excluded(parsed, line, column):
+            line, column = parsed.position(match.start())
+            if scope == "body" and _in_code_or_templating(parsed, line, column):
                 continue
             yield Violation(line, column, self._message(match))
 
@@ -284,6 +282,12 @@ def _occurrences(text: str, word: str, start: int, end: int) -> Iterator[int]:
         at = text.find(word, at + 1, end)
 
 
+def _in_code_or_templating(parsed: ParsedFile, line: int, column: int) -> bool:
+    from copydesk.rules._nodes import code_map
+
+    return code_map(parsed).covers(line, column) or parsed.in_templating(line, column)
+
+
 def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
     """Offsets of the body or of the front matter text in the file's text."""
     document = parsed.document
@@ -295,70 +299,6 @@ def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
     return fm_start, fm_start + len(fm_text)
 
 
-_last_lowered: list[tuple[object, str | None]] = []
-
-
 def lowered_text(parsed: ParsedFile) -> str | None:
-    """The file's text lowered once and shared by every pack rule (one-slot cache)."""
-    if _last_lowered and _last_lowered[0][0] is parsed:
-        return _last_lowered[0][1]
-    lowered = lowered_for(parsed.document.text)
-    _last_lowered[:] = [(parsed, lowered)]
-    return lowered
-
-
-@dataclass
-class TextView:
-    """A file's text with offset -> (line, column) mapping and code spans to skip."""
-
-    text: str
-    line_starts: list[int]
-    body: tuple[int, int]
-    front_matter: tuple[int, int]
-    code_lines: set[int]
-    code_spans: list[tuple[int, int, int, int]]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.line_starts, offset) - 1
-        return index + 1, offset - self.line_starts[index] + 1
-
-    def excluded(self, parsed: ParsedFile, line: int, column: int) -> bool:
-        if line in self.code_lines or parsed.in_templating(line, column):
-            return True
-        return any(
-            (line, column) >= (l1, c1) and (line, column) < (l2, c2)
-            for l1, c1, l2, c2 in self.code_spans
-        )
-
-
-_NEWLINE = re.compile("\n")
-_last_view: list[tuple[object, TextView]] = []
-
-
-def text_view(parsed: ParsedFile) -> TextView:
-    """Built once per file and shared by every pack rule (one-slot cache)."""
-    if _last_view and _last_view[0][0] is parsed:
-        return _last_view[0][1]
-    view = _build_view(parsed)
-    _last_view[:] = [(parsed, view)]
-    return view
-
-
-def _build_view(parsed: ParsedFile) -> TextView:
-    text: str = parsed.document.text
-    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
-    code_lines: set[int] = set()
-    for node in parsed.of_type("block_code"):
-        code_lines.update(range(node.line, (node.end_line or node.line) + 1))
-    spans = [
-        (node.line, node.column, node.end_line or node.line, node.end_column or node.column)
-        for node in parsed.of_type("codespan")
-    ]
-    return TextView(
-        text=text,
-        line_starts=starts,
-        body=scope_span(parsed, "body"),
-        front_matter=scope_span(parsed, "front_matter"),
-        code_lines=code_lines,
-        code_spans=spans,
-    )
+    """The file's text lowered once and shared by every pack rule."""
+    return parsed.memo("lowered", lambda: lowered_for(parsed.document.text))

@@ -40,12 +40,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import mistune
 from mistune.block_parser import BlockParser
@@ -103,6 +103,9 @@ def normalize_label(label: str) -> str:
     return str(unikey(label))
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True, eq=False)
 class Node:
     """One mistune token with its span in the original file (1-based, end exclusive)."""
@@ -146,6 +149,15 @@ class ParsedFile:
     _line_starts: list[int] | None = field(default=None, repr=False)
     # file offsets [start, end) of everything that is not prose; None: body not parsed
     _opaque: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()` once per file: derived data several rules read (lowered text,
+        where code is), kept with the file rather than in module globals."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
 
     def walk(self) -> Iterator[Node]:
         """Every node in document order, parents before their children."""

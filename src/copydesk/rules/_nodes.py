@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,27 +77,49 @@ def prose_text_nodes(ctx: Context, has: Callable[[str], bool]) -> Iterator[tuple
             yield node, source
 
 
-_last_full: list[tuple[object, ParsedFile]] = []
-
-
 def full_parse(ctx: Context) -> ParsedFile:
     """The file with every node built.
 
     The engine asks the parser only for the node types the selected rules
     declare, and text nodes are not among them: text rules look at
     `prose` first and come here only for the rare file where it shows a
-    candidate. One-slot cache, as several rules may ask for the same file.
+    candidate. Built once per file, as several rules may ask for it.
     """
     parsed = ctx.parsed
     if ctx.built is None:
         return parsed  # already built whole
-    if _last_full and _last_full[0][0] is parsed:
-        return _last_full[0][1]
     from copydesk.parse import parse_document
 
-    full = parse_document(parsed.document)
-    _last_full[:] = [(parsed, full)]
-    return full
+    return parsed.memo("full-parse", lambda: parse_document(parsed.document))
+
+
+@dataclass(frozen=True)
+class CodeMap:
+    """Where code sits in the file: whole lines of code blocks, spans of inline code."""
+
+    lines: frozenset[int]
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    def covers(self, line: int, column: int) -> bool:
+        if line in self.lines:
+            return True
+        return any((l1, c1) <= (line, column) < (l2, c2) for l1, c1, l2, c2 in self.spans)
+
+
+def code_map(parsed: ParsedFile) -> CodeMap:
+    """Needs `block_code` and `codespan` nodes built (declare them in `needs`)."""
+    return parsed.memo("code-map", lambda: _code_map(parsed))
+
+
+def _code_map(parsed: ParsedFile) -> CodeMap:
+    lines: set[int] = set()
+    for node in parsed.of_type("block_code"):
+        lines.update(range(node.line, node.end_line + 1))
+    spans = tuple(
+        (node.line, node.column, node.end_line, node.end_column)
+        for node in parsed.of_type("codespan")
+    )
+    return CodeMap(frozenset(lines), spans)
 
 
 def inside_span(nodes: list[Node], line: int, column: int) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.mojibake import MOJIBAKE, has_mojibake
+from copydesk.rules._nodes import code_map
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
@@ -23,30 +24,6 @@ if TYPE_CHECKING:
 
 
 # --- positions outside code ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CodeMap:
-    """Where code sits in the file: whole lines of code blocks, spans of inline code."""
-
-    lines: frozenset[int]
-    spans: tuple[tuple[int, int, int, int], ...]
-
-    def covers(self, line: int, column: int) -> bool:
-        if line in self.lines:
-            return True
-        return any((l1, c1) <= (line, column) < (l2, c2) for l1, c1, l2, c2 in self.spans)
-
-
-def code_map(parsed: ParsedFile) -> CodeMap:
-    lines: set[int] = set()
-    for node in parsed.of_type("block_code"):
-        lines.update(range(node.line, (node.end_line or node.line) + 1))
-    spans = tuple(
-        (node.line, node.column, node.end_line or node.line, node.end_column or node.column + 1)
-        for node in parsed.of_type("codespan")
-    )
-    return CodeMap(frozenset(lines), spans)
 
 
 def body_position(ctx: Context, offset: int) -> tuple[int, int]:
