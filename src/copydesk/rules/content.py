@@ -28,10 +28,8 @@ if TYPE_CHECKING:
 
 def body_position(ctx: Context, offset: int) -> tuple[int, int]:
     """File (line, column) of an offset into the body."""
-    body: str = ctx.parsed.document.body
-    before = body[:offset]
-    line = ctx.parsed.document.body_line + before.count("\n")
-    return line, offset - (before.rfind("\n") + 1) + 1
+    document = ctx.parsed.document
+    return ctx.parsed.position(len(document.text) - len(document.body) + offset)
 
 
 # --- rules ------------------------------------------------------------------------
