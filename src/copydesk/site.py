@@ -183,7 +183,7 @@ def find_site_root(start: Path) -> Path:
 def strip_base_url(url: str) -> str:
     """`{{ site.baseurl }}/x.md` → `/x.md`: the base URL is where the site is
     mounted, not a folder in the repository."""
-    return _BASEURL.sub("", url, count=1)
+    return _BASEURL.sub("", url, count=1) if "{" in url else url
 
 
 def is_local(url: str) -> bool:

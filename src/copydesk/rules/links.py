@@ -97,6 +97,13 @@ def _is_markdown(path: Path) -> bool:
 def _local_target(node: Node, ctx: Context) -> str | None:
     """The local URL of a link worth resolving, or None (remote, templated,
     empty, or only a fragment/query)."""
+    if "local_target" not in node.attrs:  # several rules ask for every link
+        node.attrs["local_target"] = _find_local_target(node, ctx)
+    target: str | None = node.attrs["local_target"]
+    return target
+
+
+def _find_local_target(node: Node, ctx: Context) -> str | None:
     from copydesk.site import is_local, strip_base_url
 
     if templated(node, ctx):
