@@ -188,6 +188,8 @@ def strip_base_url(url: str) -> str:
 
 def is_local(url: str) -> bool:
     """A URL that points into this site (no scheme, no host, not mail)."""
+    if url.startswith(("https:", "http:", "mailto:")):  # most links: skip urlsplit
+        return False
     if ":" not in url:  # no scheme possible: only a `//host` start makes it remote
         return not url.startswith("//")
     parts = urlsplit(url)

@@ -165,11 +165,20 @@ def html_urls(node: Node) -> Iterator[tuple[int, str]]:
 
 
 def project(ctx: Context) -> Project:
-    """The post's site; looked up once per file and rule (it depends on
-    nothing else), as link and image rules ask for it on every node."""
+    """The post's site, as link and image rules ask for it on every node.
+
+    Looked up once per file for all rules with the same site settings (it
+    depends on nothing else), and kept on the rule's context after that.
+    """
     if ctx.site is None:
         from copydesk.site import project_for
 
-        ctx.site = project_for(ctx.settings, Path(ctx.root), Path(ctx.path), ctx.project)
+        settings = ctx.settings
+        key = "site:" + repr(
+            [ctx.root, *(settings.get(name) for name in SITE_OPTIONS), ctx.project]
+        )
+        ctx.site = ctx.parsed.memo(
+            key, lambda: project_for(settings, Path(ctx.root), ctx.path, ctx.project)
+        )
     site: Project = ctx.site
     return site

@@ -55,7 +55,7 @@ def _local_image(node: Node, ctx: Context) -> str | None:
 
 def _resolve_image(url: str, ctx: Context) -> Path | None:
     site = project(ctx)
-    found = site.resolve(url, Path(ctx.path), pages=False)
+    found = site.resolve(url, ctx.path, pages=False)
     return found if found is not None and found.is_file() else None
 
 
@@ -376,7 +376,7 @@ class MissingCoverImage(Rule):
         if has_template(url) or not is_local(url):
             return
         site = project(ctx)
-        found = site.resolve(url, Path(ctx.path), pages=False)
+        found = site.resolve(url, ctx.path, pages=False)
         if found is None or not found.is_file():
             key = "image.src" if "image.src" in ctx.parsed.keys else "image"
             yield self.at_key(ctx, key, f"cover image '{src}' does not exist")

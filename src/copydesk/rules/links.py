@@ -138,7 +138,7 @@ class MissingLinkTarget(Rule):
         url = _local_target(node, ctx)
         if url is None or url.startswith(("#", "?")):
             return
-        if project(ctx).resolve(url, Path(ctx.path)) is None:
+        if project(ctx).resolve(url, ctx.path) is None:
             yield self.at(node, f"link target '{url_of(node)}' does not exist")
 
 
@@ -374,10 +374,10 @@ class MissingFragment(Rule):
         site = project(ctx)
         if url.startswith("#"):
             return anchors_of(ctx.parsed, site.generator), ""
-        target = site.resolve(url, Path(ctx.path))
+        target = site.resolve(url, ctx.path)
         if target is None or not _is_markdown(target):
             return None, ""  # a missing file is CD101's finding; HTML is not ours
-        if target.resolve() == Path(ctx.path).resolve():
+        if target.resolve() == ctx.path.resolve():
             return anchors_of(ctx.parsed, site.generator), ""
         return site.anchors(target), f" in '{url.split('#', 1)[0]}'"
 
