@@ -302,9 +302,17 @@ def _is_site_root(folder: str) -> bool:
     return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
 
 
-def _read_front_matter(path: Path) -> Mapping[str, Any]:
+# The keys that give a post URLs of its own when no permalink pattern is configured.
+URL_KEYS = ("permalink", "url", "aliases", "redirect_from")
+
+
+def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mapping[str, Any]:
     """Front matter of another post, or {} when it cannot be read: a broken
-    neighbour is reported when it is linted itself, not here."""
+    neighbour is reported when it is linted itself, not here.
+
+    With `only`, front matter that cannot hold one of those keys (none of them
+    occurs in its text) is not parsed: {} says the same, without the YAML work.
+    """
     from copydesk.errors import CopydeskError
     from copydesk.read import read_document
     from copydesk.yamlio import load_front_matter
@@ -312,6 +320,8 @@ def _read_front_matter(path: Path) -> Mapping[str, Any]:
     try:
         document = read_document(path)
         if document.front_matter is None or document.front_matter_kind is None:
+            return {}
+        if only is not None and not any(key in document.front_matter for key in only):
             return {}
         data = load_front_matter(path, document.front_matter, document.front_matter_kind)
     except CopydeskError:
@@ -369,7 +379,9 @@ class Project:
         if self._url_index is None:
             index: dict[str, Path] = {}
             for path in sorted(self.markdown_files()):
-                facts = PostFacts(path, _read_front_matter(path))
+                # Without a pattern, only the URL keys matter (see _post_urls).
+                wanted = None if self.permalink else URL_KEYS
+                facts = PostFacts(path, _read_front_matter(path, wanted))
                 for url in _post_urls(facts, self.root, self.permalink):
                     index.setdefault(url_key(url), path)
             self._own_urls = {}
