@@ -436,7 +436,11 @@ def _unmask(derived: str, masked: str, original: str) -> str:
 
 
 def _line_starts(lines: list[str]) -> list[int]:
-    return list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    # map/accumulate keep the per-line work in C: this runs for every list item and quote
+    return list(accumulate(map(_PLUS_ONE, map(len, lines[:-1])), initial=0))
+
+
+_PLUS_ONE = (1).__add__
 
 
 @dataclass(slots=True)
@@ -767,8 +771,8 @@ class _Builder:
         segs: list[tuple[int, int]] = token.get("_segs") or [(0, token["_s"])]
         end = token.get("_e", len(state.src))
         heading = token["type"] == "heading"
-        if not (heading or self.walk_all or _may_hold_special(state.src, segs[0][1], end)):
-            return
+        if not (heading or self.walk_all or token["children"]):
+            return  # _render found nothing wanted in this block's text
         if heading and token.get("style") == "atx":
             segs = [(0, _atx_text_start(state.src, token["_s"]))]
         _Inline(self, state, segs, end, heading).run(token["children"], node)
