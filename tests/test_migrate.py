@@ -212,3 +212,15 @@ def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
     write(src, "a.md", CANONICAL)
     assert main(["migrate", str(src), "--out", str(out), "--from", "canonical"]) == 0
     assert (out / "a.md").stat().st_mode & 0o644 == 0o644
+
+
+def test_dry_run_diffs_of_several_files_stay_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    write(src, "a.md", "---\ntitle: A\n---\n\nno final newline")
+    write(src, "b.md", "---\ntitle:   B\n---\ntext\n")
+    main(["migrate", str(src), "--out", str(out), "--dry-run", "--from", "canonical"])
+    diff = capsys.readouterr().out
+    assert "\\ No newline at end of file\n" in diff
+    assert "\n--- " + str(src / "b.md") in diff  # b's header starts its own line

@@ -9,9 +9,8 @@ disappear without a recorded change.
 
 from __future__ import annotations
 
-import difflib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,21 +45,11 @@ class Comparison:
         """A unified diff from the current bytes to the canonical ones."""
         if self.expected is None:
             return ""
+        from copydesk.write import unified_diff
+
         before = (self.current or b"").decode("utf-8", "replace")
         after = self.expected.decode("utf-8")
-        lines = difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=str(self.target),
-            tofile=f"{self.target} (canonical)",
-        )
-        return "".join(_terminated(lines))
-
-
-def _terminated(lines: Iterator[str]) -> Iterator[str]:
-    # A last line without a newline would glue the next file's header onto it.
-    for line in lines:
-        yield line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+        return unified_diff(before, after, str(self.target), f"{self.target} (canonical)")
 
 
 def in_place_bytes(text: str, current: bytes) -> bytes:

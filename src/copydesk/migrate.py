@@ -10,7 +10,6 @@ reported lossy.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -299,7 +298,7 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
 
 
 def _write(result: FileResult, settings: Settings) -> None:
-    from copydesk.write import write_atomic
+    from copydesk.write import unified_diff, write_atomic
 
     assert result.output is not None and result.text is not None
     existing = result.output.read_bytes() if result.output.exists() else None
@@ -313,14 +312,7 @@ def _write(result: FileResult, settings: Settings) -> None:
             if existing
             else result.source.read_text("utf-8", "replace")
         )
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                result.text.splitlines(keepends=True),
-                fromfile=str(result.source),
-                tofile=str(result.output),
-            )
-        )
+        sys.stdout.write(unified_diff(before, result.text, str(result.source), str(result.output)))
         return
     write_atomic(result.output, result.text)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from copydesk.model import Post
@@ -51,3 +53,20 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def unified_diff(before: str, after: str, fromfile: str, tofile: str) -> str:
+    """What a write would change, as a unified diff that can be concatenated:
+    a last line without a newline is marked, not glued to the next file's header."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=fromfile,
+        tofile=tofile,
+    )
+    return "".join(_terminated(lines))
+
+
+def _terminated(lines: Iterator[str]) -> Iterator[str]:
+    for line in lines:
+        yield line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
