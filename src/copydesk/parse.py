@@ -831,7 +831,7 @@ class _Builder:
                 begin, finish = state.locate(base + start), state.locate(base + end)
                 cell = self._node("table_cell", begin, finish, attrs, row)
                 row.children.append(cell)
-            if self.walk_all or _may_hold_special(state.src, base + start, base + end):
+            if self.walk_all or cell_token["children"]:  # _render parsed it: something wanted
                 inline = _Inline(self, state, [(0, base + start)], base + end)
                 inline.run(cell_token["children"], cell)
 
