@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.errors import ReadError
-from copydesk.read import document_from_bytes
+from copydesk.read import document_from_bytes, front_matter_may_hold
 
 
 def doc(raw: bytes):  # type: ignore[no-untyped-def]
@@ -61,3 +61,33 @@ def test_refusals_name_the_file_and_reason(raw: bytes, reason: str) -> None:
     with pytest.raises(ReadError) as info:
         doc(raw)
     assert str(info.value) == f"p.md: {reason}"
+
+
+HEADERS = [
+    b"---\npermalink: /a/\n---\nBody\n",
+    b"\xef\xbb\xbf---\r\ntitle: A\r\npermalink: /a/\r\n---\r\nBody\r\n",
+    b'+++\ntitle = "A"\npermalink = "/a/"\n+++\nBody\n',
+    b"---\ntitle: A\n--- not a fence\npermalink: /a/\n...\nBody\n",
+    b"---\ntitle: A\rpermalink: /a/\r---\rBody\r",  # CR only: searched whole
+    b"---\ntitle: A\n+++\npermalink: /a/\n---\n",  # `+++` does not close YAML
+]
+
+
+@pytest.mark.parametrize("raw", HEADERS)
+def test_front_matter_may_hold_finds_a_key_in_the_header(raw: bytes) -> None:
+    assert doc(raw).front_matter is not None and "permalink" in str(doc(raw).front_matter)
+    assert front_matter_may_hold(raw, (b"slug", b"permalink"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\ntitle: A\n---\npermalink: /a/ in the body\n",
+        b"+++\ntitle = 'A'\n+++\npermalink\n",
+        b"permalink: /a/\n\nNo front matter.\n",
+        b"\n---\npermalink: /a/\n---\n",  # a fence not on line 1 opens nothing
+    ],
+)
+def test_front_matter_may_hold_ignores_keys_outside_the_header(raw: bytes) -> None:
+    assert "permalink" not in str(doc(raw).front_matter)
+    assert not front_matter_may_hold(raw, (b"permalink",))

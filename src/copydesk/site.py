@@ -314,19 +314,25 @@ def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mappi
     occurs in its text) is not parsed: {} says the same, without the YAML work.
     """
     from copydesk.errors import CopydeskError
-    from copydesk.read import read_document
+    from copydesk.read import document_from_bytes, front_matter_may_hold
     from copydesk.yamlio import load_front_matter
 
     try:
-        document = read_document(path)
+        raw = path.read_bytes()
+        if only is not None and not front_matter_may_hold(raw, _needles(only)):
+            return {}
+        document = document_from_bytes(path, raw)
         if document.front_matter is None or document.front_matter_kind is None:
             return {}
-        if only is not None and not any(key in document.front_matter for key in only):
-            return {}
         data = load_front_matter(path, document.front_matter, document.front_matter_kind)
-    except CopydeskError:
+    except (OSError, CopydeskError):
         return {}
     return data if isinstance(data, Mapping) else {}
+
+
+@functools.lru_cache(maxsize=8)
+def _needles(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(key.encode() for key in keys)
 
 
 @dataclass
@@ -359,19 +365,20 @@ class Project:
         """
         if self.root in (Path(self.root.anchor), Path.home()):
             return
-        for folder, dirs, files in os.walk(self.root):
-            dirs[:] = [
-                name
-                for name in dirs
-                if not name.startswith(".")
-                and name not in SKIPPED_DIRS
-                and not _is_site_root(os.path.join(folder, name))
-            ]
-            for name in files:
-                if name.endswith(MARKDOWN_SUFFIXES):
-                    path = Path(folder, name)
-                    if path.is_file():
-                        yield path
+        folders = [str(self.root)]
+        while folders:  # scandir: file types come with the listing, no stat per file
+            try:
+                entries = list(os.scandir(folders.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir(follow_symlinks=False):  # as os.walk: no symlink loops
+                    served = name[0] != "." and name not in SKIPPED_DIRS
+                    if served and not _is_site_root(entry.path):
+                        folders.append(entry.path)
+                elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+                    yield Path(entry.path)
 
     @property
     def url_index(self) -> dict[str, Path]:
