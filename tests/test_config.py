@@ -97,6 +97,17 @@ def test_nearest_config_wins_and_pyproject_without_table_is_skipped(tmp_path: Pa
     ]
 
 
+def test_a_symlinked_post_takes_the_config_beside_its_target(tmp_path: Path) -> None:
+    write(tmp_path, {"blog/.copydesk.toml": 'select = ["shouting"]\n', "blog/b.md": LONG + LOUD})
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "b.md").symlink_to(tmp_path / "blog" / "b.md")
+    (tmp_path / "drafts" / "c.md").write_text(LONG, encoding="utf-8")
+    assert lint("drafts/b.md", "drafts/c.md") == [
+        ("drafts/b.md", 2, 1, "TST201", "warning"),
+        ("drafts/c.md", 1, 21, "TST101", "error"),
+    ]
+
+
 def test_command_line_select_and_ignore_win_over_config(tmp_path: Path) -> None:
     write(tmp_path, {".copydesk.toml": 'select = ["TST101"]\n', "a.md": LONG + LOUD})
     assert lint(select=["TST2"]) == [("a.md", 2, 1, "TST201", "warning")]

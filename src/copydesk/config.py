@@ -11,6 +11,7 @@ never silence. Hand validation keeps pydantic out of `copydesk lint` start-up.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -177,11 +178,18 @@ class ConfigFinder:
         self._explicit = load_config(explicit) if explicit else None
         self._default = Config(path=None, root=(cwd or Path.cwd()).resolve())
         self._by_dir: dict[Path, Config] = {}
+        self._resolved: dict[Path, Path] = {}
 
     def for_file(self, path: Path) -> Config:
         if self._explicit:
             return self._explicit
-        return self.for_dir(path.resolve().parent)
+        if os.path.islink(path):  # its config is the one beside the file it points to
+            return self.for_dir(path.resolve().parent)
+        folder = path.parent  # resolved once per folder: realpath stats every component
+        resolved = self._resolved.get(folder)
+        if resolved is None:
+            resolved = self._resolved[folder] = folder.resolve()
+        return self.for_dir(resolved)
 
     def for_dir(self, directory: Path) -> Config:
         if self._explicit:
