@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -291,8 +291,8 @@ def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
         expanded = expand_permalink(pattern, facts, root)
         if expanded:
             yield expanded
-    relative = facts.path.relative_to(root).with_suffix("")
-    yield "/" + PurePosixPath(*relative.parts).as_posix()
+    relative = os.path.splitext(os.path.relpath(facts.path, root))[0]
+    yield "/" + relative.replace(os.sep, "/")
 
 
 # --- the project --------------------------------------------------------------
@@ -353,6 +353,8 @@ class Project:
     # (path, folder it is relative to, pages) -> the existing file: posts link to the
     # same targets again and again, and each miss costs several stat calls.
     _found: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
+    # (url as written, folder it is relative to or "", pages) -> resolve()'s file answer.
+    _resolved: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
 
     def markdown_files(self) -> Iterator[Path]:
         """Posts and pages of the site; none when the root is a filesystem
@@ -385,7 +387,8 @@ class Project:
         """Served URL key → post file, built on first use from front matter."""
         if self._url_index is None:
             index: dict[str, Path] = {}
-            for path in sorted(self.markdown_files()):
+            # Sorted as Paths sort (by component), without pathlib's slow comparisons.
+            for path in sorted(self.markdown_files(), key=lambda p: str(p).split(os.sep)):
                 # Without a pattern, only the URL keys matter (see _post_urls).
                 wanted = None if self.permalink else URL_KEYS
                 facts = PostFacts(path, _read_front_matter(path, wanted))
@@ -397,20 +400,26 @@ class Project:
             self._url_index = index
         return self._url_index
 
-    def _file_candidates(self, base: Path) -> Iterator[Path]:
+    @staticmethod
+    def _file_candidates(base: str) -> Iterator[str]:
+        """`base` itself, then what a generator serves for it: `x.html` from
+        `x.md`, `x/` from `x.md` or `x/index.md`. Plain strings: this runs for
+        every link, and pathlib costs more than the stat calls."""
+        base = base.rstrip("/") or "/"
         yield base
-        if base.suffix in (".html", ".htm"):
-            yield from (base.with_suffix(suffix) for suffix in MARKDOWN_SUFFIXES)
-        if not base.suffix:
-            yield from (base.with_name(base.name + suffix) for suffix in MARKDOWN_SUFFIXES)
+        stem, suffix = os.path.splitext(base)
+        if suffix in (".html", ".htm"):
+            yield from (stem + markdown for markdown in MARKDOWN_SUFFIXES)
+        if not suffix:
+            yield from (base + markdown for markdown in MARKDOWN_SUFFIXES)
             for index in ("index.md", "_index.md", "index.html", "README.md"):
-                yield base / index
+                yield os.path.join(base, index)
 
-    def _existing(self, bases: Iterable[Path]) -> Path | None:
+    def _existing(self, bases: Iterable[str]) -> Path | None:
         for base in bases:
             for candidate in self._file_candidates(base):
-                if candidate.is_file():
-                    return candidate
+                if os.path.isfile(candidate):
+                    return Path(candidate)
         return None
 
     def resolve(self, url: str, source: Path, pages: bool = True) -> Path | None:
@@ -423,32 +432,43 @@ class Project:
         leading slash are also tried from the site root, as themes prefix
         front matter image paths with the base URL.
         """
-        path = url_path(url)
-        if not path:
-            return source
-        found = self._existing_for(path, source.parent, pages)
-        if found or not pages:
-            return found
-        return self.url_index.get(self._served_key(path, source))
+        relative = not url.startswith("/")
+        folder = os.path.dirname(source) if relative else ""
+        key = (url, folder, pages)
+        if key in self._resolved:  # posts link to the same places again and again
+            found = self._resolved[key]
+        else:
+            path = url_path(url)
+            if not path:
+                return source
+            found = self._existing_for(path, folder, pages)
+            if found is None and pages and not relative:
+                found = self.url_index.get(url_key(path))
+            self._resolved[key] = found
+        if found is None and pages and relative:
+            # A relative URL is relative to the page's served URL, which is the source's own.
+            return self.url_index.get(self._served_key(url_path(url), source))
+        return found
 
-    def _existing_for(self, path: str, folder: Path, pages: bool) -> Path | None:
+    def _existing_for(self, path: str, folder: str, pages: bool) -> Path | None:
         absolute = path.startswith("/")
-        key = (path, "" if absolute else str(folder), pages)
+        key = (path, "" if absolute else folder, pages)
         if key not in self._found:
             from_root = self._from_root(path.lstrip("/"))
             if absolute:
-                bases: Iterable[Path] = from_root
+                bases: Iterable[str] = from_root
             else:
-                bases = itertools.chain([folder / path], () if pages else from_root)
+                bases = itertools.chain([os.path.join(folder, path)], () if pages else from_root)
             self._found[key] = self._existing(bases)
         return self._found[key]
 
-    def _from_root(self, relative: str) -> Iterator[Path]:
+    def _from_root(self, relative: str) -> Iterator[str]:
         """The path under the site root, then under each static folder (lazily:
         the first that exists ends the search)."""
-        yield self.root / relative
+        root = str(self.root)
+        yield os.path.join(root, relative)
         for folder in self.static_dirs:
-            yield self.root / folder / relative
+            yield os.path.join(root, folder, relative)
 
     def _served_key(self, path: str, source: Path) -> str:
         if path.startswith("/"):
@@ -481,9 +501,9 @@ def _cached_project(
 
 
 @functools.lru_cache(maxsize=1024)
-def _detected_root(folder: Path) -> Path:
-    # Rules ask once per link; the answer only depends on the post's folder.
-    return find_site_root(folder)
+def _detected_root(folder: str) -> Path:
+    # Rules ask once per file; the answer only depends on the post's folder.
+    return find_site_root(Path(folder))
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -498,7 +518,7 @@ def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> P
     configured = settings.get("site-root")
     if configured:
         return (config_root / str(configured)).resolve()
-    return _detected_root(source.absolute().parent)
+    return _detected_root(os.path.dirname(os.path.abspath(source)))
 
 
 def project_for(
