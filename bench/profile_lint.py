@@ -84,7 +84,9 @@ def rule_costs(corpus: Path) -> None:
     from copydesk.registry import load_registry
 
     original = engine.parse_for  # the engine parses through it, building what rules need
-    parsed = {(path, None): parse.parse_file(path) for path in sorted(corpus.rglob("*.md"))}
+    parsed: dict[tuple[Path, frozenset[str] | None], parse.ParsedFile] = {
+        (path, None): parse.parse_file(path) for path in sorted(corpus.rglob("*.md"))
+    }
 
     def lookup(path: Path, want: frozenset[str] | None) -> parse.ParsedFile:
         # Each selection parses once with the node types its rules need; runs are best of two.
