@@ -191,7 +191,8 @@ def test_resolve_served_urls_through_front_matter(tmp_path: Path) -> None:
 def test_url_index_is_built_only_when_needed(tmp_path: Path) -> None:
     site = _site(tmp_path, {"a.md": "x\n", "b.md": "x\n"})
     site.resolve("b.md", tmp_path / "a.md")
-    assert site._url_index is None
+    assert site.resolve("/b/", tmp_path / "a.md") == tmp_path / "b.md"  # its path URL
+    assert site._url_index is None  # neither needed any post's front matter
     site.resolve("/missing/", tmp_path / "a.md")
     assert site._url_index is not None
 

@@ -291,8 +291,13 @@ def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
         expanded = expand_permalink(pattern, facts, root)
         if expanded:
             yield expanded
-    relative = os.path.splitext(os.path.relpath(facts.path, root))[0]
-    yield "/" + relative.replace(os.sep, "/")
+    yield _path_url(facts.path, root)
+
+
+def _path_url(path: Path, root: Path) -> str:
+    """The URL a file is served at by its place in the site: `/docs/guide`."""
+    relative = os.path.splitext(os.path.relpath(path, root))[0]
+    return "/" + relative.replace(os.sep, "/")
 
 
 # --- the project --------------------------------------------------------------
@@ -347,6 +352,8 @@ class Project:
     static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
     permalink: str = ""
     generator: str = "github"
+    _posts: list[Path] | None = field(default=None, repr=False)
+    _path_index: dict[str, Path] | None = field(default=None, repr=False)
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
     _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
@@ -382,13 +389,38 @@ class Project:
                 elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
                     yield Path(entry.path)
 
+    def posts(self) -> list[Path]:
+        """`markdown_files`, listed once, sorted as Paths sort (by component)."""
+        if self._posts is None:
+            self._posts = sorted(self.markdown_files(), key=lambda p: str(p).split(os.sep))
+        return self._posts
+
+    def page(self, key: str) -> Path | None:
+        """The post served at a URL key (see `url_key`), or None.
+
+        Without a permalink pattern, a URL that a post's own file path gives
+        is answered from the folder listing alone; only the others (a
+        `permalink`, `aliases` or `redirect_from` in front matter) make the
+        index read every post. Where a path URL and another post's front
+        matter claim one URL (a conflict the generator warns about), the
+        file at that path is the answer.
+        """
+        if not self.permalink:
+            if self._path_index is None:
+                self._path_index = {}
+                for path in self.posts():
+                    self._path_index.setdefault(url_key(_path_url(path, self.root)), path)
+            found = self._path_index.get(key)
+            if found is not None:
+                return found
+        return self.url_index.get(key)
+
     @property
     def url_index(self) -> dict[str, Path]:
         """Served URL key → post file, built on first use from front matter."""
         if self._url_index is None:
             index: dict[str, Path] = {}
-            # Sorted as Paths sort (by component), without pathlib's slow comparisons.
-            for path in sorted(self.markdown_files(), key=lambda p: str(p).split(os.sep)):
+            for path in self.posts():
                 # Without a pattern, only the URL keys matter (see _post_urls).
                 wanted = None if self.permalink else URL_KEYS
                 facts = PostFacts(path, _read_front_matter(path, wanted))
@@ -443,11 +475,11 @@ class Project:
                 return source
             found = self._existing_for(path, folder, pages)
             if found is None and pages and not relative:
-                found = self.url_index.get(url_key(path))
+                found = self.page(url_key(path))
             self._resolved[key] = found
         if found is None and pages and relative:
             # A relative URL is relative to the page's served URL, which is the source's own.
-            return self.url_index.get(self._served_key(url_path(url), source))
+            return self.page(self._served_key(url_path(url), source))
         return found
 
     def _existing_for(self, path: str, folder: str, pages: bool) -> Path | None:
