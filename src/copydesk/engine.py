@@ -37,6 +37,10 @@ SKIPPED_DIRS = frozenset(
 )
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
+# Small chunks, so that workers finish together: the last chunk of one worker
+# is all the other may wait for. A chunk costs a task list and its results
+# through a pipe; at 64 per job it holds ~16 of 2,000 posts (~50 ms of work).
+CHUNKS_PER_JOB = 64
 
 
 @dataclass(frozen=True)
@@ -400,7 +404,7 @@ def _execute(plan: Plan, jobs: int) -> list[FileResult]:
         return _lint_chunk(plan, plan.tasks)
     import multiprocessing
 
-    size = max(1, -(-len(plan.tasks) // (jobs * 16)))  # small chunks: workers finish together
+    size = max(1, -(-len(plan.tasks) // (jobs * CHUNKS_PER_JOB)))
     chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
