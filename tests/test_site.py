@@ -197,6 +197,16 @@ def test_url_index_is_built_only_when_needed(tmp_path: Path) -> None:
     assert site._url_index is not None
 
 
+def test_a_missing_markdown_file_is_not_looked_up_as_a_page(tmp_path: Path) -> None:
+    # Generators never serve a page as `.md`, so a link to one names a file.
+    site = _site(tmp_path, {"a.md": "x\n", "b.md": "---\npermalink: /gone.md\n---\n"})
+    assert site.resolve("gone.md", tmp_path / "a.md") is None
+    assert site.resolve("/gone.md", tmp_path / "a.md") is None
+    assert site._url_index is None  # and no post's front matter was read to say so
+    assert site.resolve("/gone/", tmp_path / "a.md") is None
+    assert site._url_index is not None
+
+
 def test_broken_neighbour_front_matter_is_skipped(tmp_path: Path) -> None:
     site = _site(tmp_path, {"bad.md": "---\ntitle: [unclosed\n---\nx\n", "a.md": "x\n"})
     assert site.resolve("/bad/", tmp_path / "a.md") == tmp_path / "bad.md"

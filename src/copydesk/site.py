@@ -294,6 +294,13 @@ def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
     yield _path_url(facts.path, root)
 
 
+def _served(path: str) -> bool:
+    """Whether a URL path can be a page URL. Generators serve a Markdown file
+    under a page URL, never as `.md`: a link to `x.md` names a file, and when
+    that file does not exist, no post's URL can stand in for it."""
+    return not path.endswith(MARKDOWN_SUFFIXES)
+
+
 def _path_url(path: Path, root: Path) -> str:
     """The URL a file is served at by its place in the site: `/docs/guide`."""
     relative = os.path.splitext(os.path.relpath(path, root))[0]
@@ -467,19 +474,18 @@ class Project:
         relative = not url.startswith("/")
         folder = os.path.dirname(source) if relative else ""
         key = (url, folder, pages)
-        if key in self._resolved:  # posts link to the same places again and again
-            found = self._resolved[key]
-        else:
+        if key not in self._resolved:  # posts link to the same places again and again
             path = url_path(url)
             if not path:
                 return source
             found = self._existing_for(path, folder, pages)
-            if found is None and pages and not relative:
+            if found is None and pages and not relative and _served(path):
                 found = self.page(url_key(path))
             self._resolved[key] = found
-        if found is None and pages and relative:
+        found = self._resolved[key]
+        if found is None and pages and relative and _served(path := url_path(url)):
             # A relative URL is relative to the page's served URL, which is the source's own.
-            return self.page(self._served_key(url_path(url), source))
+            return self.page(self._served_key(path, source))
         return found
 
     def _existing_for(self, path: str, folder: str, pages: bool) -> Path | None:
