@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,23 @@ def test_want_without_blocks_puts_inline_nodes_at_the_top() -> None:
     assert [(n.type, n.parent) for n in links.blocks] == [("link", None), ("link", None)]
     assert spans(links, "link") == spans(every, "link") == ["link 1:3", "link 3:1"]
     assert links.prose == every.prose
+
+
+def _cycles_left_by(release: bool) -> int:
+    """Objects only the cyclic collector could free after a parse is dropped."""
+    gc.collect()
+    gc.disable()
+    try:
+        parsed = parse_text("# Title\n\n- item with [a link](x.md)\n\n> quote\n")
+        assert any(node.parent is not None for node in parsed.walk())
+        if release:
+            parsed.release()
+        del parsed
+    finally:
+        gc.enable()
+    return gc.collect()
+
+
+def test_release_lets_refcounting_free_the_tree() -> None:
+    assert _cycles_left_by(release=False) > 0
+    assert _cycles_left_by(release=True) == 0

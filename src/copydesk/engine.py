@@ -166,6 +166,7 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
     for i, reason in sorted(crashed.items()):
         message = f"rule {ruleset.rules[i].code} crashed: {reason}"
         result.errors.append(LintError(display(path), message, internal=True))
+    parsed.release()
     return result
 
 

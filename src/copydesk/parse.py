@@ -179,6 +179,21 @@ class ParsedFile:
         wanted = set(types)
         return [node for node in self.walk() if node.type in wanted]
 
+    def release(self) -> None:
+        """Unlink each node from its parent (and the same in any parse kept in
+        `memo`), once nothing will read the tree again.
+
+        Why: `parent` makes every tree a web of reference cycles, which only
+        Python's cyclic garbage collector can free; it would keep finding and
+        traversing the trees of files already linted. Without the cycles,
+        each tree is freed the moment its file is done.
+        """
+        for node in self.walk():
+            node.parent = None
+        for value in self._memo.values():
+            if isinstance(value, ParsedFile):
+                value.release()
+
     def line_text(self, line: int) -> str:
         """Text of a 1-based line of the file, without its newline ('' out of range)."""
         if self._lines is None:

@@ -527,7 +527,9 @@ class Project:
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
         if cache_key not in self._anchors:
-            self._anchors[cache_key] = anchors_of(parse_file(path), self.generator)
+            parsed = parse_file(path)
+            self._anchors[cache_key] = anchors_of(parsed, self.generator)
+            parsed.release()
         return self._anchors[cache_key]
 
 
