@@ -122,6 +122,7 @@ class MissingLinkTarget(Rule):
     What it does: resolves relative and root-relative links the way the site
     serves them: the file itself, the same path under a static folder, a
     folder's index page, or the post whose slug or permalink gives the URL.
+    A link to a `.md` file names that file: no site serves a page as `.md`.
     Why is this bad? Readers get a 404 after publishing.
     Example: [setup](docs/setpu.md)
     Use instead: [setup](docs/setup.md)
