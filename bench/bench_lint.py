@@ -333,15 +333,15 @@ def run_rounds(bench: Bench, rounds: int) -> list[dict[str, Row]]:
     """
     found = []
     for _ in range(max(1, rounds)):
-        row = {"floor": floor_row(bench)}
+        this = {"floor": floor_row(bench)}
         lint_rows = copydesk_rows(bench)
-        row["jobs1"], row["default"] = lint_rows[0], lint_rows[1]
+        this["jobs1"], this["default"] = lint_rows[0], lint_rows[1]
         if CORES > 2:
-            row["jobs2"] = lint_rows[2]
+            this["jobs2"] = lint_rows[2]
         if CORES >= 2:
-            row["floor2"] = floor_row(bench, processes=2)
-        row["select"] = lint_rows[-1]
-        found.append(row)
+            this["floor2"] = floor_row(bench, processes=2)
+        this["select"] = lint_rows[-1]
+        found.append(this)
     return found
 
 

@@ -64,7 +64,11 @@ def markdown_files(top: Path) -> Iterator[Path]:
 
 
 def parse_all(folders: list[Path]) -> tuple[int, int]:
-    return parse_files([path for top in folders for path in markdown_files(top)])
+    return parse_files(all_files(folders))
+
+
+def all_files(folders: list[Path]) -> list[Path]:
+    return [path for top in folders for path in markdown_files(top)]
 
 
 def parse_files(paths: list[Path]) -> tuple[int, int]:
@@ -84,7 +88,7 @@ def parse_files(paths: list[Path]) -> tuple[int, int]:
     return parsed, failed
 
 
-def parse_in_processes(folders: list[Path], processes: int) -> tuple[int, int]:
+def parse_in_processes(paths: list[Path], processes: int) -> tuple[int, int]:
     """The same work split over `processes` forked processes (every Nth file
     each): perfectly parallel parsing, which shows how much faster this
     machine's cores make work that shares nothing. Shared vCPUs, busy
@@ -92,7 +96,6 @@ def parse_in_processes(folders: list[Path], processes: int) -> tuple[int, int]:
     --jobs speedup is best read against it."""
     import multiprocessing
 
-    paths = [path for top in folders for path in markdown_files(top)]
     shards = [paths[i::processes] for i in range(processes)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         counts = pool.map(parse_files, shards, chunksize=1)
@@ -105,7 +108,7 @@ def main(argv: list[str]) -> int:
         processes, argv = int(argv[1]), argv[2:]
     folders = [Path(a) for a in argv] or [Path(".")]
     if processes > 1:
-        parsed, failed = parse_in_processes(folders, processes)
+        parsed, failed = parse_in_processes(all_files(folders), processes)
     else:
         parsed, failed = parse_all(folders)
     print(f"floor: {parsed} files parsed, {failed} with unreadable front matter")
