@@ -207,6 +207,25 @@ def test_no_final_newline() -> None:
     assert (link.line, link.column, link.end_line, link.end_column) == (3, 5, 3, 11)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["# T\n\n#", "# T\n\n[r]: x", "> #", "- [r]: x", "> - #", "---\ntitle: T\n---\n#"],
+)
+def test_last_block_without_final_newline_stays_inside_the_file(text: str) -> None:
+    parsed = parse_text(text)
+    last_line = text.count("\n") + 1
+    for node in parsed.walk():
+        assert 1 <= node.line <= node.end_line <= last_line, node
+        assert node.end_column <= len(parsed.line_text(node.end_line)) + 1, node
+
+
+def test_definition_on_the_last_line_without_final_newline() -> None:
+    parsed = parse_file(FIXTURES / "refdef_at_eof_no_final_newline.md")
+    definition = parsed.definitions["R"]
+    assert (definition.url, definition.line, definition.column) == ("x", 5, 1)
+    assert first(parsed, "link").attrs["url"] == "x"
+
+
 def test_front_matter_keys_nested_and_lists() -> None:
     text = (
         "---\ntitle: T\nimage:\n  src: a.png\n  alt: >-\n    folded: not a key\n"

@@ -480,11 +480,16 @@ class _PosState(BlockState):
         self.rows: list[int] = [0]
         self.cols: list[int] = [0]
 
-    def map_root(self, first_row: int) -> None:
+    def map_root(self, first_row: int, added_newline: bool) -> None:
+        """`added_newline`: the source ends in a newline the file does not have."""
         self.lines = self.src.split("\n")
         self.starts = _line_starts(self.lines)
         self.rows = list(range(first_row, first_row + len(self.lines)))
         self.cols = [0] * len(self.lines)
+        if added_newline and len(self.lines) > 1:
+            # the empty line after it is not in the file: map it to the file's end
+            self.rows[-1] = self.rows[-2]
+            self.cols[-1] = len(self.lines[-2])
 
     def locate(self, offset: int) -> tuple[int, int]:
         """0-based (row, column) in the file of an offset in this state's source."""
@@ -663,8 +668,9 @@ class _Builder:
         md = _markdown()
         src = self.masked_text[body_offset:]
         state = _PosState()
-        state.process(src if src.endswith("\n") else src + "\n")
-        state.map_root(self._row_of(body_offset))
+        added_newline = not src.endswith("\n")  # mistune's block rules need one
+        state.process(src + "\n" if added_newline else src)
+        state.map_root(self._row_of(body_offset), added_newline)
         md.block.parse(state)
         tokens = self._render(md, state.tokens, state.env)
         self._collect_definitions(state)
