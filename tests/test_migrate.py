@@ -57,6 +57,10 @@ BAD_INPUTS = {
         "alias bomb",
     ),
     "only-front-matter.md": (b"---\ntitle: Nothing else\n---\n", "no body text"),
+    "impossible-date.md": (
+        b"---\ntitle: T\ndate: 2019-01-01 25:61:00\n---\n\nText\n",
+        "broken YAML front matter: impossible value '2019-01-01 25:61:00'",
+    ),
 }
 
 

@@ -76,6 +76,13 @@ def test_keys_keep_schema_order() -> None:
         ("x: [1, 2\n", "broken YAML front matter"),
         ("- a\n- b\n", "not a mapping"),
         (
+            "title: T\ndate: 2019-01-01 25:61:00\n",
+            "impossible value '2019-01-01 25:61:00' (hour must be in 0..23) on line 3",
+        ),
+        ("date: 2019-13-01\n", "impossible value '2019-13-01' (month must be in 1..12) on line 2"),
+        ("tags: [a, 2019-02-30]\n", "impossible value '2019-02-30' (day is out of range"),
+        ("n: " + "1" * 5000 + "\n", "impossible value '" + "1" * 39 + "…' (Exceeds the limit"),
+        (
             "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
             "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
@@ -101,6 +108,11 @@ def test_unsafe_or_broken_yaml_is_refused(yaml_text: str, reason: str) -> None:
 )
 def test_harmless_tags_and_small_aliases_read_as_plain_values(yaml_text: str, value: str) -> None:
     assert load_front_matter(Path("post.md"), yaml_text, "yaml")["title"] == value
+
+
+def test_toml_nested_too_deeply_is_refused() -> None:
+    with pytest.raises(FrontMatterError, match="nested too deeply"):
+        load_front_matter(Path("p.md"), "a = " + "[" * 2000 + "]" * 2000 + "\n", "toml")
 
 
 def test_toml_front_matter() -> None:

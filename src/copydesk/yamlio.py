@@ -32,6 +32,19 @@ MAX_EXPANDED_NODES = 10_000
 class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader plus readers for the two harmless non-standard tags."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value YAML accepts but Python cannot hold (month 13, hour 25, an
+        int of 5,000 digits) is broken front matter at that node, not a crash."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            value = str(node.value if isinstance(node, yaml.ScalarNode) else node.tag)
+            if len(value) > 40:
+                value = value[:39] + "…"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"impossible value '{value}' ({error})", node.start_mark
+            ) from None
+
 
 def _ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     value = loader.construct_scalar(node)  # type: ignore[arg-type]
@@ -53,6 +66,8 @@ def load_front_matter(path: Path, text: str, kind: str, first_line: int = 2) -> 
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise FrontMatterError(path, f"broken TOML front matter: {error}") from None
+        except RecursionError:
+            raise FrontMatterError(path, "broken TOML front matter: nested too deeply") from None
     try:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.constructor.ConstructorError as error:
