@@ -8,7 +8,11 @@ import pytest
 
 from copydesk.engine import lint_paths
 from copydesk.registry import Registry, RuleInfo
-from copydesk.suppress import UnknownSuppressionCode, UnusedSuppression
+from copydesk.suppress import (
+    UnknownSuppressionCode,
+    UnknownSuppressionDirective,
+    UnusedSuppression,
+)
 
 PACK = "- {id: HOUSE001, name: no-bad, message: bad word, phrases: [bad]}\n"
 PACK2 = "- {id: HOUSE002, name: no-ugly, message: ugly word, phrases: [ugly]}\n"
@@ -100,3 +104,74 @@ def test_unused_message_names_the_code(tmp_path: Path) -> None:
 def test_suppression_findings_can_be_silenced_file_wide(tmp_path: Path) -> None:
     text = "<!-- copydesk-disable-file CD490 CD491 -->\n<!-- copydesk-disable X1 -->\n"
     assert lint(tmp_path, text) == []
+
+
+def test_disable_line_silences_only_its_own_line_and_code(tmp_path: Path) -> None:
+    # Once read as `disable` with a code '-line', which silenced HOUSE001 to the end.
+    text = "bad ugly <!-- copydesk-disable-line HOUSE001 -->\n\nbad\n"
+    assert lint(tmp_path, text) == [(1, 5, "HOUSE002"), (3, 1, "HOUSE001")]
+
+
+def test_disable_line_without_codes_silences_every_rule_on_the_line(tmp_path: Path) -> None:
+    assert lint(tmp_path, "bad ugly <!-- copydesk-disable-line -->\nugly\n") == [
+        (2, 1, "HOUSE002")
+    ]
+
+
+def test_enable_without_codes_closes_every_open_range(tmp_path: Path) -> None:
+    text = (
+        "<!-- copydesk-disable HOUSE001 HOUSE002 -->\n\nbad ugly\n\n"
+        "<!-- copydesk-enable -->\n\nbad ugly\n"
+    )
+    assert lint(tmp_path, text) == [(7, 1, "HOUSE001"), (7, 5, "HOUSE002")]
+
+
+def test_legacy_colon_form_silences_nothing_and_is_reported(tmp_path: Path) -> None:
+    text = "bad <!-- copydesk: disable HOUSE001 -->\n\nbad\n"
+    assert lint_all(tmp_path, text) == [
+        (1, 1, "HOUSE001", ""),
+        (
+            1,
+            5,
+            "CD492",
+            "unknown suppression directive 'copydesk: disable'; write copydesk-disable-line "
+            "(this line) or copydesk-disable-next-line",
+        ),
+        (3, 1, "HOUSE001", ""),
+    ]
+
+
+def test_unknown_directive_silences_nothing_and_names_the_likely_one(tmp_path: Path) -> None:
+    text = "<!-- copydesk-disable-nextline HOUSE001 -->\nbad\n"
+    assert lint_all(tmp_path, text) == [
+        (
+            1,
+            1,
+            "CD492",
+            "unknown suppression directive 'copydesk-disable-nextline'; "
+            "did you mean 'copydesk-disable-next-line'?",
+        ),
+        (2, 1, "HOUSE001", ""),
+    ]
+
+
+def test_unknown_front_matter_key_silences_nothing(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ncopydesk: {ignore: [HOUSE001]}\n---\nbad\n"
+    found = lint_all(tmp_path, text)
+    assert [(line, code) for line, _, code, _ in found] == [(3, "CD492"), (5, "HOUSE001")]
+
+
+def lint_all(tmp_path: Path, text: str) -> list[tuple[int, int, str, str]]:
+    """Findings with the suppression rules' messages (others' messages blanked)."""
+    registry = Registry()
+    for cls in (UnusedSuppression, UnknownSuppressionCode, UnknownSuppressionDirective):
+        registry.add(RuleInfo(cls, "test"))
+    (tmp_path / ".copydesk.toml").write_text('packs = ["p1.yml"]\n', encoding="utf-8")
+    (tmp_path / "p1.yml").write_text(PACK, encoding="utf-8")
+    (tmp_path / "post.md").write_text(text, encoding="utf-8")
+    result = lint_paths([tmp_path / "post.md"], registry=registry, jobs=1)
+    assert result.errors == []
+    return [
+        (f.line, f.column, f.code, f.message if f.code.startswith("CD") else "")
+        for f in result.findings
+    ]

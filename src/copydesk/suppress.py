@@ -2,6 +2,7 @@
 
     <!-- copydesk-disable CD101 CD102 -->   ... <!-- copydesk-enable CD101 -->
     <!-- copydesk-disable-next-line CD101 -->
+    text <!-- copydesk-disable-line CD101 -->
     <!-- copydesk-disable-file CD101 -->
     copydesk: {disable: [CD101]}            (front matter: the whole file)
 
@@ -9,6 +10,9 @@ No codes means every rule. Only real HTML comments count: the same text in
 a code block or an inline code span is prose about copydesk, not an
 instruction to it. A suppression that silences nothing, or names a code no
 rule has, is itself reported (CD490, CD491), so stale comments do not pile up.
+A comment that looks like a directive but is not one of these (a typo, or the
+old `copydesk: disable` form, whose meaning was never clear) silences nothing
+and is reported (CD492) with the directive it most likely meant.
 The spans are plain data so that worker processes can send them back and the
 main process can apply them to project-wide findings too.
 """
@@ -27,12 +31,12 @@ if TYPE_CHECKING:
 
 UNUSED_CODE = "CD490"
 UNKNOWN_CODE = "CD491"
+UNKNOWN_DIRECTIVE = "CD492"
 EVERY = "*"
 _END = 1 << 30
-_COMMENT = re.compile(
-    r"<!--\s*copydesk(?:-|:\s*)(disable-next-line|disable-file|disable|enable)\b(.*?)-->",
-    re.DOTALL,
-)
+KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
+# Anything that starts like a directive, so that typos are caught rather than ignored.
+_COMMENT = re.compile(r"<!--\s*copydesk(-|:\s*)([A-Za-z]+(?:-[A-Za-z]+)*)(.*?)-->", re.DOTALL)
 _SPLIT = re.compile(r"[\s,]+")
 
 
@@ -45,6 +49,8 @@ class Directive:
     column: int
     codes: tuple[str, ...]
     end_line: int
+    # False: not a directive copydesk knows; `kind` is then as written (CD492).
+    valid: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,14 @@ def _front_matter_directive(parsed: ParsedFile) -> Iterator[Directive]:
     settings: Any = (parsed.front_matter or {}).get("copydesk")
     if not isinstance(settings, dict):
         return
+    line, column = parsed.keys.get("copydesk", (1, 1))
+    for key in settings:
+        if key != "disable":
+            yield Directive(f"copydesk.{key}", line, column, (), line, valid=False)
     codes = settings.get("disable")
     if isinstance(codes, str):
         codes = _SPLIT.split(codes.strip())
     if isinstance(codes, list):
-        line, column = parsed.keys.get("copydesk", (1, 1))
         yield Directive("disable-file", line, column, tuple(str(c) for c in codes), line)
 
 
@@ -111,9 +120,14 @@ def _comment_directives(parsed: ParsedFile) -> Iterator[Directive]:
         column = match.start() - line_starts[line - 1] + 1
         if line not in html_lines and (line, column) not in inline_starts:
             continue  # inside code, or not an HTML comment in Markdown's eyes
-        codes = tuple(code for code in _SPLIT.split(match.group(2).strip()) if code)
+        separator, kind = match.group(1), match.group(2).lower()
+        codes = tuple(code for code in _SPLIT.split(match.group(3).strip()) if code)
         end_line = line + match.group(0).count("\n")
-        yield Directive(match.group(1), line, column, codes, end_line)
+        if separator == "-" and kind in KINDS:
+            yield Directive(kind, line, column, codes, end_line)
+        else:
+            written = f"copydesk{separator.strip()}{' ' if ':' in separator else ''}{kind}"
+            yield Directive(written, line, column, codes, end_line, valid=False)
 
 
 def _html_positions(parsed: ParsedFile) -> tuple[set[int], set[tuple[int, int]]]:
@@ -128,16 +142,20 @@ def _html_positions(parsed: ParsedFile) -> tuple[set[int], set[tuple[int, int]]]
 
 
 def spans_of(directives: list[Directive], names: Mapping[str, str]) -> list[Span]:
-    """disable opens, enable closes (no codes: all), next-line and file are fixed."""
+    """disable opens, enable closes (no codes: all); line, next-line and file are fixed."""
     spans: list[Span] = []
     open_spans: dict[str, tuple[int, int]] = {}
     for index, directive in enumerate(directives):
         codes = tuple(names.get(code, code) for code in directive.codes) or (EVERY,)
+        if not directive.valid:
+            continue
         if directive.kind == "disable-file":
             spans.extend(Span(code, 1, _END, index) for code in codes)
         elif directive.kind == "disable-next-line":
             after = directive.end_line + 1
             spans.extend(Span(code, after, after, index) for code in codes)
+        elif directive.kind == "disable-line":
+            spans.extend(Span(code, directive.line, directive.end_line, index) for code in codes)
         elif directive.kind == "disable":
             for code in codes:
                 open_spans.setdefault(code, (directive.line, index))
@@ -154,12 +172,17 @@ def spans_of(directives: list[Directive], names: Mapping[str, str]) -> list[Span
 def stale_suppressions(
     suppressions: Suppressions, known: Set[str], active: Set[str], names: Mapping[str, str]
 ) -> Iterator[tuple[str, Violation]]:
-    """CD491 for codes no rule has; CD490 for suppressions that silenced nothing.
+    """CD492 for unknown directives; CD491 for codes no rule has; CD490 for
+    suppressions that silenced nothing.
 
     A code that is known but not selected in this run cannot be judged, so it
-    is never called unused; neither are suppressions of CD490/CD491 themselves.
+    is never called unused; neither are suppressions of CD490-CD492 themselves.
     """
     for index, directive in enumerate(suppressions.directives):
+        if not directive.valid:
+            message = f"unknown suppression directive '{directive.kind}'{_hint(directive.kind)}"
+            yield UNKNOWN_DIRECTIVE, Violation(directive.line, directive.column, message)
+            continue
         codes = [names.get(code, code) for code in directive.codes] or [EVERY]
         unknown = [code for code in codes if code != EVERY and code not in known]
         for code in unknown:
@@ -171,7 +194,7 @@ def stale_suppressions(
             code
             for code in codes
             if code not in unknown
-            and code not in (UNUSED_CODE, UNKNOWN_CODE)
+            and code not in (UNUSED_CODE, UNKNOWN_CODE, UNKNOWN_DIRECTIVE)
             and (code == EVERY or code in active)
             and (index, code) not in suppressions.used
         ]
@@ -182,6 +205,23 @@ def stale_suppressions(
                 else "suppression of " + ", ".join(unused)
             )
             yield UNUSED_CODE, Violation(directive.line, directive.column, f"unused {what}")
+
+
+def _hint(written: str) -> str:
+    """The directive a typo or the legacy `copydesk: disable` most likely meant."""
+    if written.startswith("copydesk:"):
+        return "; write copydesk-disable-line (this line) or copydesk-disable-next-line"
+    import difflib
+
+    if written.startswith("copydesk."):  # a front matter key: only `disable` exists
+        return "; the front matter key takes only 'disable'"
+    kind = written.removeprefix("copydesk-")
+    close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.6)
+    return f"; did you mean 'copydesk-{close[0]}'?" if close else f"; expected one of {_kinds()}"
+
+
+def _kinds() -> str:
+    return ", ".join(f"copydesk-{kind}" for kind in KINDS)
 
 
 class UnusedSuppression(Rule):
@@ -225,4 +265,29 @@ class UnknownSuppressionCode(Rule):
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unknown-suppression-code"
     summary: ClassVar[str] = "suppression names an unknown rule code"
+    severity = "warning"
+
+
+class UnknownSuppressionDirective(Rule):
+    """A comment that looks like a suppression but is not a directive copydesk knows.
+
+    What it does: Reports `<!-- copydesk-… -->` and `<!-- copydesk: … -->`
+    comments whose directive is not one of `copydesk-disable`,
+    `copydesk-enable`, `copydesk-disable-line`, `copydesk-disable-next-line`
+    or `copydesk-disable-file` (see docs/suppressions.md). Such a comment
+    silences nothing. The old `copydesk: disable` form is reported too: it
+    was documented as silencing one finding but silenced the rest of the file.
+    Why is this bad? The author meant to silence something; a typo such as
+    `copydesk-disabel` silently does nothing, or worse, a near miss used to
+    silence far more than intended.
+    Example:
+    See [old](gone.md). <!-- copydesk: disable CD101 -->
+    Use instead:
+    See [old](gone.md). <!-- copydesk-disable-line CD101 -->
+    """
+
+    code: ClassVar[str] = UNKNOWN_DIRECTIVE
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    name: ClassVar[str] = "unknown-suppression-directive"
+    summary: ClassVar[str] = "comment looks like a suppression but is not one"
     severity = "warning"
