@@ -113,9 +113,7 @@ def test_disable_line_silences_only_its_own_line_and_code(tmp_path: Path) -> Non
 
 
 def test_disable_line_without_codes_silences_every_rule_on_the_line(tmp_path: Path) -> None:
-    assert lint(tmp_path, "bad ugly <!-- copydesk-disable-line -->\nugly\n") == [
-        (2, 1, "HOUSE002")
-    ]
+    assert lint(tmp_path, "bad ugly <!-- copydesk-disable-line -->\nugly\n") == [(2, 1, "HOUSE002")]
 
 
 def test_enable_without_codes_closes_every_open_range(tmp_path: Path) -> None:
