@@ -30,3 +30,7 @@ class InvalidPost(CopydeskError):
 
 class UsageError(CopydeskError):
     """Bad command-line or configuration input."""
+
+
+class ImportFailed(CopydeskError):
+    """A platform export (archive, XML, HTML) is refused: hostile, broken or unknown."""
