@@ -74,6 +74,26 @@ def _add_normalize_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="author name for an 'About the Author' block that names nobody",
     )
+    _add_max_file_size(parser)
+
+
+def _add_max_file_size(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="skip (and name) files larger than this, e.g. '50 MB'; 0: no limit "
+        "(default: config key max-file-size, else 10 MB)",
+    )
+
+
+def _size(text: str) -> int:
+    from copydesk.config import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _run_migrate(args: argparse.Namespace) -> int:
@@ -109,7 +129,7 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "lint",
         help="check posts for broken links, images, metadata and house style",
         description="Lint Markdown files and folders. Exit 0: no error-level findings; "
-        "1: findings at error level; 2: usage or internal error.",
+        "1: findings at error level; 2: usage or internal error, or a file could not be read.",
     )
     lint.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="default: .")
     lint.add_argument(
@@ -127,6 +147,7 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     lint.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     lint.add_argument("--jobs", "-j", type=_positive, metavar="N", help="default: all cores")
     lint.add_argument("--config", metavar="FILE", help="use this config for every file")
+    _add_max_file_size(lint)
     lint.add_argument(
         "--changed-since",
         metavar="REF",

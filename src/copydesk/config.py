@@ -25,7 +25,10 @@ CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
 _TABLE_KEYS = ("severity", "per-file-ignores", "rules")
-ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline"))
+ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline", "max-file-size"))
+# Larger posts are named and skipped: parsing costs memory a few times the size.
+DEFAULT_MAX_FILE_SIZE = 10_000_000
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)b?", re.IGNORECASE)
 
 
 class ConfigError(CopydeskError):
@@ -39,6 +42,7 @@ class Overrides:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    max_file_size: int | None = None  # --max-file-size; None: the config's
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Config:
     settings: Mapping[str, Any] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     baseline: Path | None = None  # `lint --baseline` default, relative to this file
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
 
     @property
     def source(self) -> str:
@@ -121,7 +126,27 @@ def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
         settings={key: value for key, value in table.items() if key not in ENGINE_KEYS},
         rule_options=_rule_tables(path, table.get("rules", {})),
         baseline=_baseline(path, table.get("baseline")),
+        max_file_size=_max_file_size(path, table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
     )
+
+
+def parse_size(value: object) -> int:
+    """Bytes from `10000000`, `"10 MB"`, `"500kB"` or `"1.5 GB"` (powers of 1000);
+    `ValueError` for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"not a size: {value!r} (e.g. 10000000 or '10 MB')")
+    scale = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[match[2].lower()]
+    return int(float(match[1]) * scale)
+
+
+def _max_file_size(path: Path, value: Any) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise ConfigError(path, f"'max-file-size': {error}") from None
 
 
 def _baseline(path: Path, value: Any) -> Path | None:
@@ -184,7 +209,8 @@ class ConfigFinder:
         if self._explicit:
             return self._explicit
         if os.path.islink(path):  # its config is the one beside the file it points to
-            return self.for_dir(path.resolve().parent)
+            # realpath, not resolve(): a symlink loop must reach reading, which names it
+            return self.for_dir(Path(os.path.realpath(path)).parent)
         folder = path.parent  # resolved once per folder: realpath stats every component
         resolved = self._resolved.get(folder)
         if resolved is None:

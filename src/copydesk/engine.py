@@ -8,9 +8,14 @@ over every file's `collect` result. Suppressions, per-file-ignores and
 severities are applied last, in the main process, so that project findings
 obey them too. Output order never depends on the number of jobs.
 
-A file that cannot be read is one error line and the run goes on; a rule
-that raises is one line naming file and rule, its other files still run,
-and the run ends with exit code 2 because that is a bug, not a finding.
+Isolation is the engine's, not each rule's or parser path's: whatever goes
+wrong with one file (it cannot be read, the parser raises, a rule raises or
+yields something that is not a `Violation`, its results do not come back
+from a worker) is one `LintError` line naming the file, and the rule where
+one raised; every other file is still linted and reported, with any number
+of jobs. A file the run could not check (unreadable, or a bug) fails the run
+(`LintResult.failed`, exit code 2); a file refused for what it holds (empty,
+binary, not UTF-8, over `max-file-size`) is named and does not.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
-from copydesk.errors import CopydeskError, UsageError
+from copydesk.errors import CopydeskError, UnreadableFile, UsageError
 from copydesk.registry import Registry, RuleInfo, load_registry
 from copydesk.rules.base import Context, Rule, Violation
 from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
@@ -45,11 +50,17 @@ CHUNKS_PER_JOB = 64
 
 @dataclass(frozen=True)
 class LintError:
-    """A file that could not be linted (read error) or a rule that crashed (internal)."""
+    """A file that could not be linted, or a rule that crashed.
+
+    `internal`: a bug (a rule, the parser or the engine raised).
+    `unreadable`: the file's bytes could not be read (permission, a symlink
+    loop, not a regular file). Either means the file went unchecked.
+    """
 
     path: str
     message: str
     internal: bool = False
+    unreadable: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -70,6 +81,11 @@ class LintResult:
     def internal_error(self) -> bool:
         return any(error.internal for error in self.errors)
 
+    @property
+    def failed(self) -> bool:
+        """A file went unchecked (unreadable, or a bug): a gate must not pass (exit 2)."""
+        return any(error.internal or error.unreadable for error in self.errors)
+
 
 @dataclass
 class RuleSet:
@@ -85,6 +101,7 @@ class RuleSet:
     active: frozenset[str]
     # Node types the parser must build for these rules; None: all.
     want: frozenset[str] | None = None
+    max_size: int | None = None  # bytes above which a file is skipped; None: no limit
 
 
 # Suppression comments are found through the parse's HTML nodes.
@@ -102,9 +119,12 @@ def parse_wants(rules: Sequence[Rule]) -> frozenset[str] | None:
     return frozenset(want)
 
 
-def build_ruleset(resolved: Resolved) -> RuleSet:
-    """Construct only the selected rules; note which hooks each one overrides."""
+def build_ruleset(resolved: Resolved, max_file_size: int | None = None) -> RuleSet:
+    """Construct only the selected rules; note which hooks each one overrides.
+
+    `max_file_size`: the command line's limit, over the config's (0: none)."""
     rules = [active.info.cls() for active in resolved.active]
+    limit = resolved.config.max_file_size if max_file_size is None else max_file_size
     dispatch: dict[str, list[int]] = {}
     for index, rule in enumerate(rules):
         for node_type in rule.targets:
@@ -119,6 +139,7 @@ def build_ruleset(resolved: Resolved) -> RuleSet:
         known=frozenset(resolved.registry.rules),
         active=frozenset(active.info.code for active in resolved.active),
         want=parse_wants(rules),
+        max_size=limit or None,
     )
 
 
@@ -138,12 +159,30 @@ class FileResult:
 
 
 def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = False) -> FileResult:
-    """`collect_only`: a context file, read only for project rules' facts."""
+    """`collect_only`: a context file, read only for project rules' facts.
+
+    Never raises: an exception outside any rule (reading, parsing, the
+    engine itself) is this file's one internal error, and the run goes on.
+    """
+    try:
+        return _lint_file(path, index, ruleset, collect_only)
+    except Exception as error:  # a bug must cost one file, not the run
+        result = FileResult(path, index)
+        message = f"internal error: {_crash(error)}"
+        result.errors.append(LintError(display(path), message, internal=True))
+        return result
+
+
+def _lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool) -> FileResult:
     result = FileResult(path, index)
     try:
-        parsed = parse_front_matter(path) if collect_only else parse_for(path, ruleset.want)
+        if collect_only:
+            parsed = parse_front_matter(path, ruleset.max_size)
+        else:
+            parsed = parse_for(path, ruleset.want, ruleset.max_size)
     except CopydeskError as error:
-        result.errors.append(LintError(display(path), error.reason))
+        unreadable = isinstance(error, UnreadableFile)
+        result.errors.append(LintError(display(path), error.reason, unreadable=unreadable))
         return result
     root = ruleset.resolved.config.root
     built = ruleset.want
@@ -170,15 +209,15 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
     return result
 
 
-def parse_for(path: Path, want: frozenset[str] | None) -> ParsedFile:
+def parse_for(path: Path, want: frozenset[str] | None, max_size: int | None = None) -> ParsedFile:
     """Read and parse a file, building only the node types in `want` (None: all)."""
     from copydesk.parse import parse_document
     from copydesk.read import read_document
 
-    return parse_document(read_document(path), want)
+    return parse_document(read_document(path, max_size), want)
 
 
-def parse_front_matter(path: Path) -> ParsedFile:
+def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:
     """A file with its front matter and no body: what `collect` gets for a
     context file. Parsing the Markdown of every unchanged post would cost a
     `--changed-since` run as much as a full lint, and the built-in collector
@@ -186,7 +225,7 @@ def parse_front_matter(path: Path) -> ParsedFile:
     from copydesk.parse import ParsedFile, _front_matter, front_matter_keys
     from copydesk.read import read_document
 
-    document = read_document(path)
+    document = read_document(path, max_size)
     front_matter, error = _front_matter(document)
     keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
     return ParsedFile(path, document, front_matter, error, keys, [], {}, [])
@@ -252,6 +291,26 @@ def _crash(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _valid_hits(result: FileResult) -> list[tuple[str, Violation]]:
+    """The hits that are real `Violation`s; a rule that yielded anything else
+    crashed (one error line), or sorting and reporting would raise later."""
+    valid = [(code, v) for code, v in result.hits if _is_violation(v)]
+    if len(valid) < len(result.hits):
+        for code in sorted({code for code, v in result.hits if not _is_violation(v)}):
+            message = f"rule {code} crashed: it yielded something that is not a Violation"
+            result.errors.append(LintError(display(result.path), message, internal=True))
+    return valid
+
+
+def _is_violation(value: object) -> bool:
+    return (
+        isinstance(value, Violation)
+        and type(value.line) is int
+        and type(value.column) is int
+        and isinstance(value.message, str)
+    )
+
+
 # --- discovery ----------------------------------------------------------------
 
 
@@ -262,8 +321,8 @@ def discover(paths: Sequence[Path], finder: ConfigFinder) -> list[Path]:
         if path.is_dir():
             for file in _walk_dir(path, finder):
                 found.setdefault(file)
-        elif path.exists():
-            found.setdefault(path)
+        elif path.exists() or os.path.islink(path):
+            found.setdefault(path)  # a link that goes nowhere: reading it says why
         else:
             raise UsageError(path, "no such file or folder")
     return list(found)
@@ -325,7 +384,8 @@ def plan_run(
         index = by_config.get(id(config))
         if index is None:
             index = by_config[id(config)] = len(rulesets)
-            rulesets.append(build_ruleset(resolve(config, registry, overrides)))
+            resolved = resolve(config, registry, overrides)
+            rulesets.append(build_ruleset(resolved, overrides.max_file_size))
         tasks.append((file, index))
     if not rulesets:  # nothing to lint, but a typo in --select is still an error
         resolve(finder.for_dir(Path.cwd().resolve()), registry, overrides)
@@ -338,9 +398,10 @@ def plan_run(
 
 def _restrict(files: list[Path], only: Collection[Path]) -> tuple[list[Path], list[Path]]:
     """Split discovered files into those in `only` (compared resolved) and the rest."""
-    wanted = {path.resolve() for path in only}
-    kept = [file for file in files if file.resolve() in wanted]
-    return kept, [file for file in files if file.resolve() not in wanted]
+    wanted = {os.path.realpath(path) for path in only}
+    real = {file: os.path.realpath(file) for file in files}  # realpath: a loop does not raise
+    kept = [file for file in files if real[file] in wanted]
+    return kept, [file for file in files if real[file] not in wanted]
 
 
 def _plan_context(
@@ -368,6 +429,7 @@ def lint_paths(
     jobs: int | None = None,
     registry: Registry | None = None,
     only: Collection[Path] | None = None,
+    max_file_size: int | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
@@ -376,7 +438,10 @@ def lint_paths(
     rules, so a changed post that takes an unchanged post's slug is caught.
     """
     overrides = Overrides(
-        tuple(select) if select is not None else None, tuple(ignore), tuple(extend_select)
+        tuple(select) if select is not None else None,
+        tuple(ignore),
+        tuple(extend_select),
+        max_file_size,
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
@@ -408,9 +473,15 @@ def _execute(plan: Plan, jobs: int) -> list[FileResult]:
     size = max(1, -(-len(plan.tasks) // (jobs * CHUNKS_PER_JOB)))
     chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
     context = multiprocessing.get_context("fork")
+    results: list[FileResult] = []
     with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
-        parts = pool.map(_worker_chunk, chunks, chunksize=1)
-    return [result for part in parts for result in part]
+        parts = pool.imap(_worker_chunk, chunks, chunksize=1)
+        for chunk in chunks:
+            try:
+                results.extend(next(parts))
+            except Exception:  # its results could not come back (a rule's facts do not pickle)
+                results.extend(_lint_chunk(plan, chunk))  # here, as --jobs 1 would
+    return results
 
 
 _worker_plan: list[Plan] = []  # set once per worker process by the pool initializer
@@ -461,7 +532,7 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
     suppressions = result.suppressions
     kept = [
         (code, v)
-        for code, v in result.hits
+        for code, v in _valid_hits(result)
         if code not in ignored and not suppressions.silences(code, v.line)
     ]
     if suppressions.directives:

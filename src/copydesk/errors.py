@@ -16,6 +16,15 @@ class ReadError(CopydeskError):
     """The file cannot be read as text: empty, binary, not UTF-8, unreadable."""
 
 
+class UnreadableFile(ReadError):
+    """The file is there but its bytes cannot be read (permission, a symlink
+    loop, not a regular file): the run could not check it, so it fails."""
+
+
+class FileTooLarge(ReadError):
+    """The file is larger than the configured `max-file-size`: skipped, not parsed."""
+
+
 class FrontMatterError(CopydeskError):
     """The front matter is broken, unsafe, or not a mapping."""
 

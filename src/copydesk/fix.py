@@ -9,7 +9,9 @@ repository and `source.sha256` the bytes before the fix, so a second run sees
 a canonical post and changes nothing.
 
 Exit codes: 0 nothing to change, 1 a file was rewritten (or would be, with
---check/--diff) or refused, 2 usage error.
+--check/--diff) or refused, 2 usage error. Whatever goes wrong with one file
+(it cannot be read or written, a bug) is one line naming it, a refusal, and
+the other files are still fixed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from copydesk.compare import Comparison, compare_in_place, report_line
+from copydesk.errors import CopydeskError
 from copydesk.migrate import FileResult, Settings, discover
 
 
@@ -51,17 +54,34 @@ def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: b
         print(failure.error, file=sys.stderr)
         ret = 1
     for task in tasks:
-        ret |= fix_file(task.source, settings, write=write, diff=diff)
+        ret |= _fix_isolated(task.source, settings, write=write, diff=diff)
     return ret
+
+
+def _fix_isolated(path: Path, settings: Settings, *, write: bool, diff: bool) -> int:
+    """`fix_file`, with anything it raises turned into one line and a refusal (1)."""
+    try:
+        return fix_file(path, settings, write=write, diff=diff)
+    except CopydeskError as error:
+        print(error, file=sys.stderr)
+    except OSError as error:
+        print(f"{path}: refused: {error.strerror or error}", file=sys.stderr)
+    except Exception as error:  # a bug must cost one file, not the run
+        print(f"{path}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
     """The `fix` command; see the module docstring for exit codes."""
+    from copydesk.config import ConfigFinder
+
     settings = Settings(
         format=args.format,
         captions=args.captions,
         timezone=args.timezone,
         author=args.author,
+        max_file_size=args.max_file_size,
+        configs=ConfigFinder(),
     )
     write = not (args.check or args.diff)
     return fix_paths([Path(path) for path in args.paths], settings, write=write, diff=args.diff)

@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         registry=registry,
         only=_changed_files(args, changes) if changes else None,
+        max_file_size=args.max_file_size,
     )
     for problem in result.errors:
         print(problem, file=sys.stderr)
@@ -65,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         return _write_baseline(Path(args.write_baseline), findings, result)
     findings = _apply_baseline(args, findings, result)
     _emit(args, _render(args, findings, result))
-    if result.internal_error:
+    if result.failed:
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0
 
@@ -123,7 +124,7 @@ def _write_baseline(path: Path, findings: list[Finding], result: LintResult) -> 
 
     count = baseline.write(path, findings)
     print(f"copydesk: wrote {count} finding{'s' * (count != 1)} to {path}", file=sys.stderr)
-    return 2 if result.internal_error else 0
+    return 2 if result.failed else 0
 
 
 def _baseline_path(args: argparse.Namespace) -> Path | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from copydesk.errors import CopydeskError, InvalidPost, NormalizeError, UsageErr
 from copydesk.model import Change, Format, Post
 
 if TYPE_CHECKING:
+    from copydesk.config import ConfigFinder
     from copydesk.read import Document
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt"})
@@ -83,6 +85,18 @@ class Settings:
     captions: Literal["paragraph", "title", "figure"] = "paragraph"
     timezone: str | None = None
     author: str | None = None
+    max_file_size: int | None = None  # bytes (0: no limit); None: the file's config's
+    configs: ConfigFinder | None = field(default=None, compare=False, repr=False)
+
+    def size_limit(self, path: Path) -> int | None:
+        """Bytes above which `path` is skipped: --max-file-size, else the
+        `max-file-size` of the config that applies to it (10 MB by default)."""
+        if self.max_file_size is not None:
+            return self.max_file_size or None
+        from copydesk.config import ConfigFinder
+
+        configs = self.configs or ConfigFinder()
+        return configs.for_file(path).max_file_size or None
 
 
 # ---------------------------------------------------------------- discovery
@@ -106,7 +120,9 @@ def discover(sources: Sequence[Path], errors: list[FileResult]) -> list[Task]:
                 errors.append(_failed(source, "no posts found (*.md, *.markdown, *.txt)"))
             tasks.extend(found)
         else:
-            errors.append(_failed(source, "no such file or folder"))
+            from copydesk.read import why_unreadable
+
+            errors.append(_failed(source, why_unreadable(source)))
     return tasks
 
 
@@ -122,9 +138,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
     """Refuse an output folder inside (or equal to) a source folder."""
-    resolved = out.resolve()
+    resolved = Path(os.path.realpath(out))
     for source in sources:
-        root = source.resolve() if source.is_dir() else source.resolve().parent
+        real = Path(os.path.realpath(source))  # not resolve(): a symlink loop must not raise
+        root = real if source.is_dir() else real.parent
         if resolved == root or root in resolved.parents:
             raise UsageError(out, f"output folder is inside the source tree {source}")
 
@@ -144,7 +161,7 @@ def convert(task: Task, settings: Settings) -> FileResult:
     from copydesk.write import render
     from copydesk.yamlio import load_front_matter
 
-    document = read_document(task.source)
+    document = read_document(task.source, settings.size_limit(task.source))
     front_matter = None
     if document.front_matter is not None and document.front_matter_kind:
         front_matter = load_front_matter(
@@ -184,7 +201,7 @@ def in_place_task(path: Path) -> Task:
     provenance recorded by an in-place fix does not depend on the folder the
     command ran from (pre-commit runs at the repository root).
     """
-    resolved = path.resolve()
+    resolved = Path(os.path.realpath(path))  # not resolve(): a symlink loop must not raise
     for parent in resolved.parents:
         if (parent / ".git").exists():
             return Task(path, resolved.relative_to(parent))
@@ -345,6 +362,8 @@ def run(args: argparse.Namespace) -> int:
     With --check (or --diff) nothing is written: exit 1 names every file that
     is not canonical (see `copydesk.compare.run_check`).
     """
+    from copydesk.config import ConfigFinder
+
     sources = [Path(source) for source in args.sources]
     checking = bool(getattr(args, "check", False) or getattr(args, "diff", False))
     try:
@@ -358,6 +377,8 @@ def run(args: argparse.Namespace) -> int:
             captions=args.captions,
             timezone=args.timezone,
             author=args.author,
+            max_file_size=args.max_file_size,
+            configs=ConfigFinder(),
         )
         if settings.out is not None:
             check_out_dir(settings.out, sources)

@@ -8,12 +8,15 @@ recorded on the `Document` so migrate can report it and lint can keep columns.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from copydesk.errors import ReadError
+from copydesk.errors import FileTooLarge, ReadError, UnreadableFile
 
 _BOM = b"\xef\xbb\xbf"
 _YAML_OPEN = re.compile(r"---[ \t]*\n")
@@ -53,13 +56,79 @@ class Document:
         return self.text.split("\n")
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, max_size: int | None = None) -> Document:
     """Read and split one file; raise `ReadError` with a one-line reason."""
+    return document_from_bytes(path, read_bytes(path, max_size))
+
+
+def read_bytes(path: Path, max_size: int | None = None) -> bytes:
+    """A regular file's bytes, or `UnreadableFile` / `FileTooLarge` saying why not.
+
+    Why the checks come before reading: a fifo or a device named `*.md` would
+    block or never end, and a file over `max_size` would be parsed into a tree
+    many times its size; both are refused from `stat` alone.
+    """
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(path, f"not a regular file ({_kind(info.st_mode)})")
+        if max_size is not None and info.st_size > max_size:
+            raise FileTooLarge(path, too_large(info.st_size, max_size))
+        with open(path, "rb") as handle:
+            raw = handle.read() if max_size is None else handle.read(max_size + 1)
     except OSError as error:
-        raise ReadError(path, f"cannot read: {error.strerror or error}") from None
-    return document_from_bytes(path, raw)
+        raise UnreadableFile(path, why_unreadable(path, error)) from None
+    if max_size is not None and len(raw) > max_size:  # it grew since `stat`
+        raise FileTooLarge(path, too_large(len(raw), max_size))
+    return raw
+
+
+def too_large(size: int, limit: int) -> str:
+    return (
+        f"{human_size(size)} is over the size limit of {human_size(limit)}; skipped (max-file-size)"
+    )
+
+
+def human_size(size: int) -> str:
+    """`812 bytes`, `12.3 kB`, `52.4 MB` (powers of 1000, as `max-file-size` reads them)."""
+    if size < 1_000:
+        return f"{size} bytes"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    raise AssertionError(size)
+
+
+def why_unreadable(path: Path, error: OSError | None = None) -> str:
+    """Why a path cannot be opened, in words: a symlink loop and a broken link say so."""
+    if os.path.islink(path) and not os.path.exists(path):
+        if _loops(path):
+            return "symlink loop, not followed"
+        return f"broken symlink (to '{os.readlink(path)}')"
+    if error is None:
+        try:
+            return f"not a regular file ({_kind(os.stat(path).st_mode)})"
+        except OSError:
+            return "no such file or folder"
+    return f"cannot read: {error.strerror or error}"
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a fifo"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def document_from_bytes(path: Path, raw: bytes) -> Document:

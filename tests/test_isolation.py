@@ -1,0 +1,379 @@
+"""One bad file never stops a run: lint, migrate and fix name it on one line and go on.
+
+fixtures/hostile holds posts that once stopped a whole run (a last line
+without final newline that is an empty heading or a reference definition,
+impossible timestamps), beside a good post and the expected output. The
+other hostile files (a symlink to itself, a fifo, a file that cannot be
+read, one over the size limit) cannot live in git, so each test makes them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from copydesk import read
+from copydesk.cli import main
+from copydesk.engine import lint_paths
+from copydesk.parse import Node
+from copydesk.registry import Registry, RuleInfo
+from copydesk.rules.base import Context, Rule, Violation
+
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+SELECT = ["--select", "CD101,CD302"]
+
+
+@pytest.fixture
+def posts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding the hostile posts, as the working folder."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for post in HOSTILE.glob("*.md"):
+        shutil.copy(post, tmp_path / post.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def expected(name: str) -> list[str]:
+    return (HOSTILE / name).read_text(encoding="utf-8").splitlines()
+
+
+def deny(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Reading `name` fails as it would for a user without permission (tests run as root,
+    where chmod 000 blocks nothing); the fake is inherited by forked lint workers."""
+    real_open = open
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(file).name == name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(read, "open", fake_open, raising=False)
+
+
+@pytest.fixture
+def odd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files that are not regular files, outside the posts folder: named on the command
+    line only (what folder discovery does with such files is its own concern)."""
+    folder = tmp_path_factory.mktemp("odd")
+    (folder / "self.md").symlink_to("self.md")
+    (folder / "dangling.md").symlink_to("nowhere.md")
+    os.mkfifo(folder / "fifo.md")
+    return folder
+
+
+def many_good_posts(folder: Path, count: int = 50) -> list[str]:
+    """Enough posts that `--jobs 2` really runs two workers (see MIN_FILES_PER_JOB)."""
+    lines = []
+    for i in range(count):
+        (folder / "more").mkdir(exist_ok=True)
+        (folder / "more" / f"p{i:02d}.md").write_text(
+            f"---\ntitle: P{i}\ndate: 2020-01-02\n---\n\n[x](gone.md)\n", encoding="utf-8"
+        )
+        lines.append(f"more/p{i:02d}.md:6:1: CD101 link target 'gone.md' does not exist")
+    return lines
+
+
+# --- lint ---------------------------------------------------------------------
+
+
+def test_hostile_posts_are_linted_like_any_other(
+    posts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lint", "--jobs", "1", *SELECT, "."]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == expected("lint.expected")
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_lint_cannot_check_are_one_line_each_and_exit_2(
+    posts: Path,
+    odd: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    jobs: str,
+) -> None:
+    more = many_good_posts(posts)
+    (posts / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    deny(monkeypatch, "secret.md")
+    named = [str(odd / name) for name in ("self.md", "dangling.md", "fifo.md")]
+
+    code = main(["lint", "--jobs", jobs, *SELECT, ".", *named])
+
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{odd.as_posix()}/dangling.md: broken symlink (to 'nowhere.md')",
+        f"{odd.as_posix()}/fifo.md: not a regular file (a fifo)",
+        f"{odd.as_posix()}/self.md: symlink loop, not followed",
+        "secret.md: cannot read: Permission denied",
+    ]
+    findings = sorted([*expected("lint.expected")[:-1], *more])
+    assert captured.out.splitlines() == [*findings, "Found 55 findings (55 errors)."]
+    assert code == 2
+
+
+def test_unreadable_file_alone_fails_a_clean_run(
+    posts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (posts / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    deny(monkeypatch, "secret.md")
+    assert main(["lint", "--select", "CD101", "secret.md"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "secret.md: cannot read: Permission denied\n"
+    assert captured.out == "No findings.\n"
+
+
+class Heading(Rule):
+    """Flags every heading, so that a linted file shows."""
+
+    code: ClassVar[str] = "TST001"
+    name: ClassVar[str] = "any-heading"
+    summary: ClassVar[str] = "heading"
+    targets: ClassVar[tuple[str, ...]] = ("heading",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        yield self.at(node, "a heading")
+
+
+class Unpicklable(Rule):
+    """Collects a fact that cannot travel back from a worker process."""
+
+    code: ClassVar[str] = "TST005"
+    name: ClassVar[str] = "unpicklable-facts"
+    summary: ClassVar[str] = "unpicklable facts"
+
+    def collect(self, ctx: Context) -> Any:
+        text = ctx.parsed.document.text
+        return (lambda: None) if "odd" in text else text[:3]
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        for path, fact in facts:
+            if callable(fact):
+                yield path, Violation(1, 1, "odd fact")
+
+
+class NotAViolation(Rule):
+    """Yields a tuple instead of a `Violation` on files that say 'odd'."""
+
+    code: ClassVar[str] = "TST006"
+    name: ClassVar[str] = "not-a-violation"
+    summary: ClassVar[str] = "yields garbage"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if "odd" in ctx.parsed.document.text:
+            yield (1, 1, "not a violation")  # type: ignore[misc]
+
+
+def registry(*classes: type[Rule]) -> Registry:
+    result = Registry()
+    for cls in classes:
+        result.add(RuleInfo(cls, f"test {cls.__name__}"))
+    return result
+
+
+def write_headings(folder: Path, count: int, odd: int) -> None:
+    for i in range(count):
+        word = "odd" if i == odd else "even"
+        (folder / f"{i:03d}.md").write_text(f"# H{i}\n\n{word}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_parser_crash_is_one_internal_error_and_the_rest_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    import copydesk.parse
+
+    real_parse = copydesk.parse.parse_document
+
+    def crashing_parse(document: Any, want: Any = None) -> Any:
+        if "odd" in document.text:
+            raise IndexError("list index out of range")
+        return real_parse(document, want)
+
+    monkeypatch.setattr(copydesk.parse, "parse_document", crashing_parse)
+    write_headings(tmp_path, 60, odd=7)
+    monkeypatch.chdir(tmp_path)
+
+    result = lint_paths(["."], registry=registry(Heading), jobs=jobs)
+
+    assert [str(e) for e in result.errors] == [
+        "007.md: internal error: IndexError: list index out of range"
+    ]
+    assert result.failed and result.internal_error
+    assert len(result.findings) == 59  # every other file's heading
+    assert "007.md" not in {f.path for f in result.findings}
+
+
+def test_facts_that_cannot_leave_a_worker_give_the_same_result_as_one_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_headings(tmp_path, 60, odd=30)
+    monkeypatch.chdir(tmp_path)
+    rules = registry(Heading, Unpicklable)
+    one = lint_paths(["."], registry=rules, jobs=1)
+    two = lint_paths(["."], registry=rules, jobs=2)
+    assert [(f.path, f.code) for f in two.findings] == [(f.path, f.code) for f in one.findings]
+    assert ("030.md", "TST005") in [(f.path, f.code) for f in two.findings]
+    assert len(two.findings) == 61 and two.errors == []
+
+
+def test_a_rule_yielding_something_else_is_one_line_naming_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_headings(tmp_path, 3, odd=1)
+    monkeypatch.chdir(tmp_path)
+    result = lint_paths(["."], registry=registry(Heading, NotAViolation), jobs=1)
+    assert [str(e) for e in result.errors] == [
+        "001.md: rule TST006 crashed: it yielded something that is not a Violation"
+    ]
+    assert [f.path for f in result.findings] == ["000.md", "001.md", "002.md"]
+    assert result.failed
+
+
+# --- migrate and fix ----------------------------------------------------------
+
+
+def test_migrate_names_each_bad_file_once_and_writes_the_rest(
+    posts: Path,
+    odd: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    out = tmp_path_factory.mktemp("out")
+    code = main(["migrate", ".", str(odd / "self.md"), str(odd / "fifo.md"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{odd / 'self.md'}: symlink loop, not followed",
+        f"{odd / 'fifo.md'}: not a regular file (a fifo)",
+        *expected("migrate.expected"),
+    ]
+    assert code == 1
+    written = sorted(path.name for path in out.rglob("*.md"))
+    assert written == ["definition_at_eof.md", "empty_heading_at_eof.md", "good.md"]
+
+
+def test_fix_names_each_bad_file_once_and_fixes_the_rest(
+    posts: Path, odd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = posts / "raw.md"
+    raw.write_text("A plain title\n\nSome text.\n", encoding="utf-8")
+    (posts / "secret.md").write_text("A secret\n\nText.\n", encoding="utf-8")
+    deny(monkeypatch, "secret.md")
+
+    code = main(["fix", str(odd / "self.md"), "impossible_month.md", "secret.md", "raw.md"])
+
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{odd / 'self.md'}: symlink loop, not followed",
+        expected("migrate.expected")[0],
+        "secret.md: cannot read: Permission denied",
+    ]
+    assert captured.out == "raw.md: rewritten in canonical form (was plain)\n"
+    assert raw.read_text(encoding="utf-8").startswith("---\ntitle: A plain title\n")
+    assert code == 1
+
+
+def test_fix_goes_on_when_writing_one_file_fails(
+    posts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import copydesk.write
+
+    real_write = copydesk.write.write_atomic
+
+    def failing_write(path: Path, text: str) -> bool:
+        if path.name == "a.md":
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_write(path, text)
+
+    monkeypatch.setattr(copydesk.write, "write_atomic", failing_write)
+    for name in ("a.md", "b.md"):
+        (posts / name).write_text("A plain title\n\nSome text.\n", encoding="utf-8")
+
+    assert main(["fix", "a.md", "b.md"]) == 1
+
+    captured = capsys.readouterr()
+    assert captured.err == "a.md: refused: Read-only file system\n"
+    assert captured.out == "b.md: rewritten in canonical form (was plain)\n"
+    assert (posts / "b.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+# --- size limit ---------------------------------------------------------------
+
+BIG = "---\ntitle: Big\ndate: 2020-01-02\n---\n\n" + "A pasted log line.\n" * 64  # 1,260 bytes
+
+
+def test_lint_skips_a_file_over_the_default_limit_from_its_size_alone(
+    posts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = posts / "huge.md"
+    with huge.open("wb") as handle:  # sparse: 10 MB and a byte, nothing to parse
+        handle.truncate(10_000_001)
+    assert main(["lint", *SELECT, "huge.md", "good.md"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "huge.md: 10.0 MB is over the size limit of 10.0 MB; skipped (max-file-size)\n"
+    )
+    assert captured.out.splitlines()[0] == expected("lint.expected")[2]
+
+
+@pytest.mark.parametrize(
+    ("config", "flag", "skipped"),
+    [
+        ('max-file-size = "1 kB"\n', [], True),
+        ("max-file-size = 1000\n", [], True),
+        ("", ["--max-file-size", "1kB"], True),
+        ('max-file-size = "1 kB"\n', ["--max-file-size", "0"], False),  # 0: no limit
+        ('max-file-size = "1 kB"\n', ["--max-file-size", "2 kB"], False),
+    ],
+)
+def test_lint_limit_comes_from_the_config_and_the_flag_wins(
+    posts: Path, capsys: pytest.CaptureFixture[str], config: str, flag: list[str], skipped: bool
+) -> None:
+    (posts / ".copydesk.toml").write_text(config, encoding="utf-8")
+    (posts / "big.md").write_text(BIG, encoding="utf-8")
+    assert main(["lint", *SELECT, *flag, "big.md", "good.md"]) == 1  # good.md's finding
+    err = capsys.readouterr().err
+    line = "big.md: 1.3 kB is over the size limit of 1.0 kB; skipped (max-file-size)\n"
+    assert err == (line if skipped else "")
+
+
+def test_a_bad_limit_in_the_config_is_a_usage_error(
+    posts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (posts / ".copydesk.toml").write_text('max-file-size = "lots"\n', encoding="utf-8")
+    assert main(["lint", "good.md"]) == 2
+    assert "'max-file-size': not a size: 'lots'" in capsys.readouterr().err
+
+
+def test_migrate_and_fix_skip_a_file_over_the_limit(
+    posts: Path, capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    (posts / "big.md").write_text(BIG, encoding="utf-8")
+    line = "big.md: 1.3 kB is over the size limit of 1.0 kB; skipped (max-file-size)"
+    out = tmp_path_factory.mktemp("out")
+
+    assert main(["migrate", "--max-file-size", "1kB", "big.md", "good.md", "--out", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert sorted(path.name for path in out.iterdir()) == ["good.md"]
+
+    (posts / ".copydesk.toml").write_text('max-file-size = "1 kB"\n', encoding="utf-8")
+    assert main(["fix", "big.md"]) == 1
+    assert capsys.readouterr().err.splitlines() == [line]
+    assert (posts / "big.md").read_text(encoding="utf-8") == BIG
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("0", 0), ("1000", 1000), ("10 MB", 10_000_000), ("500kB", 500_000), ("1.5 GB", 1.5e9)],
+)
+def test_sizes_read_as_powers_of_1000(text: str, size: int) -> None:
+    from copydesk.config import parse_size
+
+    assert parse_size(text) == size
