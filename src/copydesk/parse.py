@@ -18,7 +18,13 @@ Liquid and Hugo shortcodes are masked before mistune sees the text: each span
 becomes a run of a private-use character of the same length (newlines kept),
 which mistune reads as plain word characters. Nothing inside a template can
 turn into a link, emphasis or HTML, while a link whose destination starts with
-`{{ site.baseurl }}` is still a link; its `url` is restored from the original.
+`{{ site.baseurl }}` is still a link; its `url` is restored from the original
+(in a reference definition too). Block tags that hold code (`{% highlight %}`,
+Hugo's `{{< highlight >}}`) are masked whole, content included, like code.
+
+MkDocs admonitions, collapsible blocks and content tabs (`!!! note`, `??? tip`,
+`=== "Tab"`, each followed by a body indented four spaces) are `admonition`
+containers whose body is parsed as Markdown, not read as an indented code block.
 
 Only what is read is built: `parse_document(document, want)` takes the node
 types its caller reads; `want=None`, the default, builds every node. With a
@@ -71,8 +77,18 @@ _PLUGINS = (
 )
 _STRIP = " \r\n\t\f"
 _FILL_RUN = re.compile(FILL + "+")
+_MASKED_URL = "%EE%80%80"  # FILL as mistune percent-escapes it in a resolved URL
+# Block tags whose content is code or not Markdown at all: the whole block, content
+# included, is one opaque span, as a fenced code block is (a `# comment` inside
+# `{% highlight %}` is not a heading). Liquid: `raw`, `comment`, Jekyll's
+# `highlight`, Octopress's `codeblock`; Hugo: the `highlight` shortcode and the
+# `code`/`code-toggle` shortcodes themes and Hugo's own docs use for code.
+_CODE_TAGS = r"raw|comment|highlight|codeblock"
+_CODE_SHORTCODES = r"highlight|code-toggle|code"
 _TEMPLATING = re.compile(
-    r"(?P<raw>\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
+    rf"(?P<raw>\{{%-?\s*(?P<tag>{_CODE_TAGS})\b[^%]*?%\}}.*?\{{%-?\s*end(?P=tag)\s*-?%\}})"
+    rf"|(?P<code>\{{\{{([<%])\s*(?P<sc>{_CODE_SHORTCODES})\b.*?[>%]\}}\}}"
+    r".*?\{\{[<%]\s*/(?P=sc)\s*[>%]\}\})"
     r"|(?P<shortcode>\{\{<.*?>\}\}|\{\{%.*?%\}\})"
     r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",
     re.DOTALL,
@@ -81,10 +97,17 @@ _TEMPLATE_OPEN = re.compile(r"\{[{%]")
 _INDENTS = (" ", "\t")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
-    {"block_quote", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
+    {"block_quote", "admonition", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
 )
 _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
-_CHILD_PARENTS = frozenset({"block_quote", "list"})
+_CHILD_PARENTS = frozenset({"block_quote", "admonition", "list"})
+# Python-Markdown's admonitions and pymdownx's collapsible blocks and content tabs
+# (MkDocs): a marker line, then a body indented by four spaces that is Markdown,
+# not an indented code block. `=== "Tab"` needs its quote: a bare `===` line is a
+# setext underline.
+_ADMONITION = r"^ {0,3}(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+|===\+?[ \t]+\")[^\n]*(?:\n|$)"
+_ADMONITION_BODY = re.compile(r"(?:[ \t]*\n)*(?:(?:    |\t)[^\n]*(?:\n|$)(?:[ \t]*\n)*)+")
+_BODY_INDENT = re.compile(r"^(?:    |\t)", re.MULTILINE)
 _OPAQUE_BLOCKS = frozenset({"block_code", "block_html"})
 # built whatever `want` says: read by the builder itself and by every consumer
 _ALWAYS_BUILT = frozenset({"heading", "link", "image", "liquid", "shortcode"})
@@ -390,7 +413,8 @@ def find_templating(text: str, start: int = 0) -> list[tuple[int, int, str]]:
     """(start, end, "liquid" | "shortcode") of each template span in text[start:].
 
     A tag never spans a blank line: an unclosed `{{` stays text instead of
-    swallowing the paragraphs after it. `{% raw %}` blocks may.
+    swallowing the paragraphs after it. Blocks that hold code (`{% raw %}`,
+    `{% highlight %}`, `{{< highlight >}}`, see _CODE_TAGS) may.
     """
     if "{{" not in text and "{%" not in text:
         return []
@@ -406,10 +430,11 @@ def find_templating(text: str, start: int = 0) -> list[tuple[int, int, str]]:
         if match is None:
             pos = opening.start() + 1
             continue
-        if match.lastgroup != "raw" and "\n\n" in match.group(0):
+        block = match.group("raw") or match.group("code")
+        if not block and "\n\n" in match.group(0):
             pos = match.start() + 2
             continue
-        kind = "shortcode" if match.lastgroup == "shortcode" else "liquid"
+        kind = "shortcode" if match.group("shortcode") or match.group("code") else "liquid"
         spans.append((match.start(), match.end(), kind))
         pos = match.end()
 
@@ -621,6 +646,25 @@ class _PosBlockParser(BlockParser):
         return end
 
 
+def _parse_admonition(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
+    """`!!! note "Title"` (or `??? note`, `=== "Tab"`) and its indented body, as a
+    container whose children are the body parsed as Markdown, four spaces off."""
+    assert isinstance(state, _PosState)
+    body = _ADMONITION_BODY.match(state.src, m.end())
+    if body is None or not body.group(0).strip():
+        state.append_token({"type": "admonition", "children": []})
+        return m.end()
+    lines = body.group(0).split("\n")
+    while not lines[-1].strip():  # trailing blank lines belong to the parent
+        lines.pop()
+    text = "\n".join(lines) + "\n"
+    state.frames[-1].start = m.end()  # the child's first line is the one after the marker
+    child = state.child_state(_BODY_INDENT.sub("", text))
+    block.parse(child, block.block_quote_rules)
+    state.append_token({"type": "admonition", "children": child.tokens})
+    return m.end() + len(text)
+
+
 def _mark_list_items(token: dict[str, Any], frame: _Frame, state: _PosState) -> None:
     """List items start at their marker in the parent and end where their content ends."""
     for item, kid, marker in zip(token["children"], frame.kids, frame.markers, strict=False):
@@ -636,9 +680,11 @@ def _mark_list_items(token: dict[str, Any], frame: _Frame, state: _PosState) -> 
 @lru_cache(maxsize=1)
 def _markdown() -> mistune.Markdown:
     plugins = [import_plugin(name) for name in _PLUGINS]
-    return mistune.Markdown(
-        renderer=None, block=_PosBlockParser(), inline=InlineParser(), plugins=plugins
-    )
+    block = _PosBlockParser()
+    block.register("admonition", _ADMONITION, _parse_admonition, before="fenced_code")
+    for rules in (block.block_quote_rules, block.list_rules):
+        block.insert_rule(rules, "admonition", before="fenced_code")
+    return mistune.Markdown(renderer=None, block=block, inline=InlineParser(), plugins=plugins)
 
 
 # --- tree building -------------------------------------------------------------------------
@@ -1275,6 +1321,9 @@ class _Inline:
             definition = self.builder.definitions.get(normalize_label(token["label"]))
             if definition is not None:
                 definition.used = True
+                if _MASKED_URL in str(node.attrs.get("url") or ""):
+                    # `[a]: {{ site.url }}/a/`: mistune resolved the masked text
+                    node.attrs["url"] = definition.url
         return node
 
     def autolink(self, token: dict[str, Any], node: Node, first: str) -> None:
