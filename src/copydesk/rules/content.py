@@ -106,6 +106,8 @@ class HeadingLevelJump(Rule):
     name: ClassVar[str] = "heading-level-jump"
     summary: ClassVar[str] = "heading skips a level"
     severity: ClassVar[Severity] = "warning"
+    # Style, not an error: opt-in (issue 16, docs/precision.md).
+    default: ClassVar[bool] = False
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         previous = 0
@@ -135,6 +137,8 @@ class MultipleH1(Rule):
     name: ClassVar[str] = "multiple-h1"
     summary: ClassVar[str] = "more than one H1 in the body"
     severity: ClassVar[Severity] = "warning"
+    # Style, not an error: opt-in (issue 16, docs/precision.md).
+    default: ClassVar[bool] = False
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         first: Node | None = None

@@ -333,6 +333,8 @@ class RawHtmlImage(Rule):
     name: ClassVar[str] = "raw-html-image"
     summary: ClassVar[str] = "image or caption written as raw HTML"
     severity: ClassVar[Severity] = "warning"
+    # Style, not an error: opt-in (issue 16, docs/precision.md).
+    default: ClassVar[bool] = False
     targets: ClassVar[tuple[str, ...]] = ("inline_html", "block_html")
     options: ClassVar[Mapping[str, Any]] = {"tags": ["img", "figure", "figcaption"]}
 

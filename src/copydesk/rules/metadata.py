@@ -106,6 +106,9 @@ def parse_date(value: object) -> dt.date | None:
     """
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, Mapping):
+        # MkDocs Material's blog: `date: {created: 2023-01-31, updated: …}`
+        return parse_date(value.get("created"))
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -384,9 +387,19 @@ class InvalidDate(Rule):
             return
         keys = ("date", "updated") if is_canonical(data) else DATE_KEYS_RAW + UPDATED_KEYS_RAW
         for key in keys:
-            value = data.get(key)
-            if value not in (None, "") and parse_date(value) is None:
-                yield self.at_key(ctx, key, f"'{key}' value {value!r} is not a date")
+            for label, value in _date_values(key, data.get(key)):
+                if value not in (None, "") and parse_date(value) is None:
+                    yield self.at_key(ctx, key, f"'{label}' value {value!r} is not a date")
+
+
+def _date_values(key: str, value: object) -> Iterator[tuple[str, object]]:
+    """(label, value) of each date a key holds: one, or MkDocs Material's
+    `created` and `updated` (and any other entry) under `date:`."""
+    if isinstance(value, Mapping) and "created" in value:
+        for name, entry in value.items():
+            yield f"{key}.{name}", entry
+    else:
+        yield key, value
 
 
 class SchemaViolation(Rule):
@@ -715,6 +728,8 @@ class LongDescription(Rule):
     name: ClassVar[str] = "description-too-long"
     summary: ClassVar[str] = "description is too long"
     severity: ClassVar[Severity] = "warning"
+    # Style, not an error: opt-in (issue 16, docs/precision.md).
+    default: ClassVar[bool] = False
     options: ClassVar[Mapping[str, Any]] = {"max-description-length": 160}
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
