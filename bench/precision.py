@@ -52,7 +52,8 @@ def context_lines(site: Path, finding: dict[str, Any], around: int) -> str:
     line = int(finding["line"])
     first, last = max(1, line - around), min(len(lines), line + around)
     return "\n".join(
-        f"    {'>' if n == line else ' '}{n:5} | {lines[n - 1][:200]}" for n in range(first, last + 1)
+        f"    {'>' if n == line else ' '}{n:5} | {lines[n - 1][:200]}"
+        for n in range(first, last + 1)
     )
 
 

@@ -97,7 +97,16 @@ _TEMPLATE_OPEN = re.compile(r"\{[{%]")
 _INDENTS = (" ", "\t")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
-    {"block_quote", "admonition", "list", "list_item", "footnote_item", "table_head", "table_body", "table_row"}
+    {
+        "block_quote",
+        "admonition",
+        "list",
+        "list_item",
+        "footnote_item",
+        "table_head",
+        "table_body",
+        "table_row",
+    }
 )
 _INLINE_PARENTS = frozenset({"paragraph", "block_text", "heading", "table_cell"})
 _CHILD_PARENTS = frozenset({"block_quote", "admonition", "list"})
