@@ -27,6 +27,9 @@ TRICKY_TITLES = [
     "@handle and `code` and [brackets]",
     "- looks like a list",
     "key: value: more",
+    "I love 🐍 Python",
+    "🐍: a key?",
+    "C:\\U0001F40D is not a snake",
 ]
 
 
@@ -39,6 +42,21 @@ def test_titles_round_trip_through_python_frontmatter(title: str) -> None:
 
 def test_unicode_stays_unicode() -> None:
     assert "Café — 日本語" in dump_front_matter({"title": "Café — 日本語"})
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("I love 🐍 Python", "I love 🐍 Python"),
+        ("🐍", "🐍"),
+        ("Snakes 🐍\tand ladders 🪜", '"Snakes 🐍\\tand ladders 🪜"'),  # the tab needs quotes
+        ("C:\\U0001F40D 🐍", "C:\\U0001F40D 🐍"),  # a backslash and a U stay as they are
+    ],
+)
+def test_emoji_are_written_as_themselves(value: str, written: str) -> None:
+    text = dump_front_matter({"title": value})
+    assert text == f"title: {written}\n"
+    assert load_front_matter(Path("x.md"), text, "yaml")["title"] == value
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -123,6 +124,11 @@ class _CanonicalDumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Block style, schema key order, Unicode kept, multi-line text as `|` blocks."""
 
 
+class _ReadableDumper(yaml.SafeDumper):
+    """The same in pure Python, whose emitter writes characters outside the Basic
+    Multilingual Plane (emoji) as themselves; libyaml's escapes them (`\\U0001F40D`)."""
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and value == value.strip(" \t") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -132,8 +138,9 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", format_datetime(value))
 
 
-_CanonicalDumper.add_representer(str, _represent_str)
-_CanonicalDumper.add_representer(dt.datetime, _represent_datetime)
+for _dumper in (_CanonicalDumper, _ReadableDumper):
+    _dumper.add_representer(str, _represent_str)
+    _dumper.add_representer(dt.datetime, _represent_datetime)
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -153,11 +160,40 @@ def format_datetime(value: dt.datetime) -> str:
 
 
 def dump_front_matter(data: Mapping[str, Any]) -> str:
-    """YAML text for the mapping, keys in the given order, ending in a newline."""
+    """YAML text for the mapping, keys in the given order, ending in a newline.
+
+    libyaml (fast) writes it, unless that escaped a character outside the
+    Basic Multilingual Plane (`"I love \\U0001F40D Python"`): then the
+    pure-Python emitter writes it as the character, and what is left escaped
+    inside double quotes (beside a tab, say) is unescaped. A text is kept only
+    if it reads back to the same values; libyaml's always does.
+    """
+    text = _dump(data, _CanonicalDumper)
+    if "\\U" not in text:  # no escaped emoji (nearly every post): done
+        return text
+    values = yaml.load(text, Loader=_SafeLoader)
+    readable = _dump(data, _ReadableDumper)
+    for candidate in (_unescape_astral(readable), readable, _unescape_astral(text)):
+        if yaml.load(candidate, Loader=_SafeLoader) == values:
+            return candidate
+    return text
+
+
+# `\U0001F40D` not preceded by an odd number of backslashes (`\\U…` is a backslash and a U)
+_ASTRAL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape_astral(text: str) -> str:
+    """Double-quoted escapes of characters outside the BMP written as the characters
+    (YAML allows them unescaped); a plain scalar it wrongly touches fails to read back."""
+    return _ASTRAL_ESCAPE.sub(lambda m: m[1] + chr(int(m[2], 16)), text)
+
+
+def _dump(data: Mapping[str, Any], dumper: type[yaml.SafeDumper]) -> str:
     return str(
         yaml.dump(
             dict(data),
-            Dumper=_CanonicalDumper,
+            Dumper=dumper,
             allow_unicode=True,
             sort_keys=False,
             default_flow_style=False,
