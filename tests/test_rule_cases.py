@@ -5,10 +5,17 @@ optional `config` (the top-level keys of a .copydesk.toml), lints that folder
 with only the case's rule selected, and compares the rule's findings as
 {path, line, col, code} exactly. Positions are the point of the exercise:
 a finding one column off is a failing case.
+
+A case with `server` (path -> status, location, content-type, body) is a web
+case: a local server on 127.0.0.1 answers those paths, `{server}` in the files
+becomes its address (`{secure}`: the same over https, with `tls: true`), and
+the run is `--online` without a cache.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +23,8 @@ import pytest
 import yaml
 
 from copydesk.engine import lint_paths
+from copydesk.online import OnlineOptions
+from webserver import Route, serve, tls_context
 
 CASE_DIR = Path(__file__).parent / "data" / "rules"
 
@@ -28,14 +37,44 @@ def load_cases() -> list[Any]:
     return params
 
 
-def run_case(code: str, case: dict[str, Any], folder: Path) -> list[dict[str, Any]]:
-    for relative, content in case["files"].items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-    if case.get("config"):
-        (folder / ".copydesk.toml").write_text(case["config"], encoding="utf-8")
-    result = lint_paths(case.get("paths", ["."]), select=[code], jobs=1)
+@contextmanager
+def web(case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The case's server address ('' when it has none); with `tls: true` the
+    server also answers https, under a CA trusted by this test only."""
+    if "server" not in case:
+        yield ""
+        return
+    routes = {
+        path: Route(
+            status=spec.get("status", 200),
+            content_type=spec.get("content-type", "text/html"),
+            body=spec.get("body", "<p>hello</p>").encode(),
+            headers={"Location": spec["location"]} if "location" in spec else {},
+        )
+        for path, spec in case["server"].items()
+    }
+    tls = None
+    if case.get("tls"):
+        tls, authority = tls_context(folder.parent)
+        monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    with serve(routes, tls) as server:
+        yield server.url("")
+
+
+def run_case(
+    code: str, case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[dict[str, Any]]:
+    with web(case, folder, monkeypatch) as address:
+        for relative, content in case["files"].items():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = content.replace("{server}", address)
+            text = text.replace("{secure}", address.replace("http:", "https:", 1))
+            target.write_text(text, encoding="utf-8")
+        if case.get("config"):
+            (folder / ".copydesk.toml").write_text(case["config"], encoding="utf-8")
+        online = OnlineOptions(enabled=True, cache=False) if address else None
+        result = lint_paths(case.get("paths", ["."]), select=[code], jobs=1, online=online)
     assert not result.internal_error, [str(e) for e in result.errors]
     return [
         {"path": f.path, "line": f.line, "col": f.column, "code": f.code}
@@ -53,6 +92,6 @@ def test_rule_case(
     code: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    found = run_case(code, case, tmp_path)
+    found = run_case(code, case, tmp_path, monkeypatch)
     expected = sorted(case["findings"], key=_key)
     assert found == expected

@@ -166,6 +166,22 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     lint.add_argument(
         "--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0"
     )
+    lint.add_argument(
+        "--online",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="check remote links on the web (config: online = true); --no-online: never",
+    )
+    lint.add_argument(
+        "--online-scope",
+        choices=("all", "internal"),
+        help="with --online: all remote links, or only those to the site's own domain",
+    )
+    lint.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="with --online: neither read nor write the link cache (config: links.cache-dir)",
+    )
     lint.set_defaults(run=_run_lint)
 
 

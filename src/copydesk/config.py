@@ -16,16 +16,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copydesk.errors import CopydeskError
 from copydesk.registry import Registry, RuleInfo
+
+if TYPE_CHECKING:
+    from copydesk.web.settings import LinkSettings
 
 CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
 _TABLE_KEYS = ("severity", "per-file-ignores", "rules")
-ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline", "max-file-size"))
+ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline", "max-file-size", "online", "links"))
 # Larger posts are named and skipped: parsing costs memory a few times the size.
 DEFAULT_MAX_FILE_SIZE = 10_000_000
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)b?", re.IGNORECASE)
@@ -62,6 +65,11 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     baseline: Path | None = None  # `lint --baseline` default, relative to this file
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
+    # Check links on the web (`lint --online`); off by default: a pre-commit
+    # hook must never wait for the network.
+    online: bool = False
+    # The `[links]` table: cache, limits, quarantine, per-host settings (None: defaults).
+    links: LinkSettings | None = None
 
     @property
     def source(self) -> str:
@@ -127,6 +135,8 @@ def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
         rule_options=_rule_tables(path, table.get("rules", {})),
         baseline=_baseline(path, table.get("baseline")),
         max_file_size=_max_file_size(path, table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
+        online=_bool(path, "online", table.get("online", False)),
+        links=_links(path, table["links"]) if "links" in table else None,
     )
 
 
@@ -147,6 +157,18 @@ def _max_file_size(path: Path, value: Any) -> int:
         return parse_size(value)
     except ValueError as error:
         raise ConfigError(path, f"'max-file-size': {error}") from None
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(path, f"'{key}' must be true or false")
+    return value
+
+
+def _links(path: Path, value: Any) -> LinkSettings:
+    from copydesk.web.settings import link_settings
+
+    return link_settings(path, value)
 
 
 def _baseline(path: Path, value: Any) -> Path | None:

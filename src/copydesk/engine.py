@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from copydesk.config import ConfigFinder, Overrides, Resolved, resolve
+from copydesk.config import Config, ConfigFinder, Overrides, Resolved, resolve
 from copydesk.errors import CopydeskError, UnreadableFile, UsageError
 from copydesk.registry import Registry, RuleInfo, load_registry
 from copydesk.rules.base import Context, Rule, Violation
@@ -34,6 +34,7 @@ from copydesk.suppress import Suppressions, find_suppressions, stale_suppression
 
 if TYPE_CHECKING:
     from copydesk.findings import Finding, Severity
+    from copydesk.online import LinkSummary, OnlineOptions, UrlUse
     from copydesk.parse import Node, ParsedFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -76,6 +77,8 @@ class LintResult:
     errors: list[LintError]
     files: list[str] = field(default_factory=list)
     rules: dict[str, RuleInfo] = field(default_factory=dict)
+    # `lint --online`: counts per outcome of the run's remote URLs (None: offline).
+    links: LinkSummary | None = None
 
     @property
     def internal_error(self) -> bool:
@@ -102,6 +105,8 @@ class RuleSet:
     # Node types the parser must build for these rules; None: all.
     want: frozenset[str] | None = None
     max_size: int | None = None  # bytes above which a file is skipped; None: no limit
+    # Web rules (`lint --online`); their files' remote URLs are collected.
+    online_rules: list[int] = field(default_factory=list)
 
 
 # Suppression comments are found through the parse's HTML nodes.
@@ -119,11 +124,15 @@ def parse_wants(rules: Sequence[Rule]) -> frozenset[str] | None:
     return frozenset(want)
 
 
-def build_ruleset(resolved: Resolved, max_file_size: int | None = None) -> RuleSet:
+def build_ruleset(
+    resolved: Resolved, max_file_size: int | None = None, online: bool = False
+) -> RuleSet:
     """Construct only the selected rules; note which hooks each one overrides.
 
-    `max_file_size`: the command line's limit, over the config's (0: none)."""
-    rules = [active.info.cls() for active in resolved.active]
+    `max_file_size`: the command line's limit, over the config's (0: none).
+    Web rules are left out of an offline run, as if not selected."""
+    chosen = [active for active in resolved.active if online or not active.info.cls.online]
+    rules = [active.info.cls() for active in chosen]
     limit = resolved.config.max_file_size if max_file_size is None else max_file_size
     dispatch: dict[str, list[int]] = {}
     for index, rule in enumerate(rules):
@@ -132,14 +141,15 @@ def build_ruleset(resolved: Resolved, max_file_size: int | None = None) -> RuleS
     return RuleSet(
         resolved=resolved,
         rules=rules,
-        settings=[active.settings for active in resolved.active],
+        settings=[active.settings for active in chosen],
         dispatch=dispatch,
         file_rules=[i for i, r in enumerate(rules) if type(r).check_file is not Rule.check_file],
         collectors=[i for i, r in enumerate(rules) if type(r).collect is not Rule.collect],
         known=frozenset(resolved.registry.rules),
-        active=frozenset(active.info.code for active in resolved.active),
+        active=frozenset(active.info.code for active in chosen),
         want=parse_wants(rules),
         max_size=limit or None,
+        online_rules=[i for i, rule in enumerate(rules) if rule.online],
     )
 
 
@@ -153,6 +163,7 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=Suppressions)
     facts: dict[str, Any] = field(default_factory=dict)
     errors: list[LintError] = field(default_factory=list)
+    urls: list[UrlUse] = field(default_factory=list)  # remote URLs, for web rules
 
 
 # --- per file (runs in workers) -----------------------------------------------
@@ -200,6 +211,10 @@ def _lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool) -> 
             except Exception as error:
                 crashed[i] = _crash(error)
     names = ruleset.resolved.registry.names
+    if ruleset.online_rules and not collect_only:
+        from copydesk.online import remote_uses
+
+        result.urls = remote_uses(parsed)
     if not collect_only:
         result.suppressions = find_suppressions(parsed, names)
     for i, reason in sorted(crashed.items()):
@@ -372,6 +387,7 @@ def plan_run(
     registry: Registry,
     overrides: Overrides,
     only: Collection[Path] | None = None,
+    online: bool = False,
 ) -> Plan:
     files = discover(paths, finder)
     if only is not None:
@@ -385,7 +401,7 @@ def plan_run(
         if index is None:
             index = by_config[id(config)] = len(rulesets)
             resolved = resolve(config, registry, overrides)
-            rulesets.append(build_ruleset(resolved, overrides.max_file_size))
+            rulesets.append(build_ruleset(resolved, overrides.max_file_size, online))
         tasks.append((file, index))
     if not rulesets:  # nothing to lint, but a typo in --select is still an error
         resolve(finder.for_dir(Path.cwd().resolve()), registry, overrides)
@@ -430,12 +446,14 @@ def lint_paths(
     registry: Registry | None = None,
     only: Collection[Path] | None = None,
     max_file_size: int | None = None,
+    online: OnlineOptions | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
     `only` restricts the run to those of the discovered files that it names
     (`lint --changed-since`); the other discovered files still feed project
     rules, so a changed post that takes an unchanged post's slug is caught.
+    `online` turns the web rules on or off (None: the configuration decides).
     """
     overrides = Overrides(
         tuple(select) if select is not None else None,
@@ -445,9 +463,12 @@ def lint_paths(
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
-    plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only)
+    run_config = finder.for_dir(Path.cwd().resolve())
+    web = _online_enabled(online, run_config)
+    plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
     results = _execute(plan, jobs or os.cpu_count() or 1)
     errors = _project_checks(plan, results)
+    links = _online_checks(plan, results, run_config, online, errors) if web else None
     findings: list[Finding] = []
     files: list[str] = []
     for result in results:
@@ -461,7 +482,7 @@ def lint_paths(
     rules = dict(registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(findings, errors, files, rules)
+    return LintResult(findings, errors, files, rules, links)
 
 
 def _execute(plan: Plan, jobs: int) -> list[FileResult]:
@@ -523,6 +544,36 @@ def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
                     LintError(where, f"rule {rule.code} crashed: {_crash(error)}", internal=True)
                 )
     return errors
+
+
+def _online_enabled(online: OnlineOptions | None, config: Config) -> bool:
+    if online is not None and online.enabled is not None:
+        return online.enabled
+    return config.online
+
+
+def _online_checks(
+    plan: Plan,
+    results: list[FileResult],
+    config: Config,
+    online: OnlineOptions | None,
+    errors: list[LintError],
+) -> LinkSummary | None:
+    """The web stage, once per run over every linted file's remote URLs (see
+    copydesk.online); settings come from the configuration of the current folder."""
+    from copydesk.online import OnlineOptions, run_online
+
+    groups = []
+    for index, ruleset in enumerate(plan.rulesets):
+        if ruleset.online_rules:
+            rules = [ruleset.rules[i] for i in ruleset.online_rules]
+            files = [r for r in results if r.ruleset == index and r.path not in plan.context]
+            groups.append((rules, files))
+    if not groups:
+        return None
+    summary, crashes = run_online(groups, config, online or OnlineOptions())
+    errors.extend(LintError(config.source, crash, internal=True) for crash in crashes)
+    return summary
 
 
 def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from copydesk.changes import ChangeSet
     from copydesk.engine import LintResult
     from copydesk.findings import Finding
+    from copydesk.online import OnlineOptions
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -49,9 +50,15 @@ def _run(args: argparse.Namespace) -> int:
         registry=registry,
         only=_changed_files(args, changes) if changes else None,
         max_file_size=args.max_file_size,
+        online=_online(args, changes),
     )
     for problem in result.errors:
         print(problem, file=sys.stderr)
+    if result.links is not None:
+        for note in result.links.notes:
+            print(f"copydesk: {note}", file=sys.stderr)
+        if not args.quiet:
+            print(f"copydesk: {result.links.line()}", file=sys.stderr)
     if not result.files and not result.errors and changes is None:
         # Folders are searched for Markdown only; say so rather than report a silent "clean".
         print(
@@ -77,6 +84,16 @@ def _check_combinations(args: argparse.Namespace) -> None:
     if args.write_baseline and args.changed_since:
         # A baseline of part of the repository would call the rest new.
         raise UsageError("--write-baseline", "records every finding: drop --changed-since")
+
+
+def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOptions:
+    """The web checks' choices; with --changed-lines only URLs on changed lines are asked."""
+    from copydesk.online import OnlineOptions
+
+    lines = changes.changed if changes is not None and args.changed_lines else None
+    return OnlineOptions(
+        enabled=args.online, cache=not args.no_cache, scope=args.online_scope, lines=lines
+    )
 
 
 # --- what a pull request changed ----------------------------------------------

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
     from copydesk.findings import Severity
+    from copydesk.online import UrlUse, WebReport
     from copydesk.parse import Node, ParsedFile
 
 Scope = Literal["line", "file", "project"]
@@ -81,6 +82,9 @@ class Rule:
     # reported line), "file" (anywhere in the file, e.g. front matter) or
     # "project" (in another file: slug collisions, links into moved files).
     scope: ClassVar[Scope] = "line"
+    # A web rule: runs only with `lint --online` (or `online = true`), once per
+    # run over every remote URL the files use (see copydesk.online).
+    online: ClassVar[bool] = False
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         return iter(())
@@ -94,6 +98,18 @@ class Rule:
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         """Cross-file checks (e.g. slug collisions) over every file's `collect` result,
+        called once per run in the main process."""
+        return iter(())
+
+    def probes(self, use: UrlUse) -> Iterator[tuple[str, bool]]:
+        """Web rules: the URLs (without fragment) to ask about for one use, and
+        whether each page must be read (for its ids)."""
+        return iter(())
+
+    def check_online(
+        self, uses: list[tuple[Path, UrlUse]], web: WebReport
+    ) -> Iterator[tuple[Path, Violation]]:
+        """Web rules: every remote URL use of the run with what the web said,
         called once per run in the main process."""
         return iter(())
 

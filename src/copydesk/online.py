@@ -1,0 +1,359 @@
+"""The online stage of a lint run (`lint --online`): remote links, checked once.
+
+Workers collect every remote URL a file uses (`remote_uses`, with exact
+positions); after the per-file and project stages, the main process takes
+the union over all files, asks the link cache which answers still hold,
+asks the web (`copydesk.web.client`) about the rest in one asynchronous
+batch, saves the cache, and hands each web rule the uses and the answers.
+So a URL used in 300 posts costs one request per run, or none when cached.
+
+Offline runs never import this stage's web half (httpx): only
+`remote_uses`, `OnlineOptions` and `LinkSummary` are loaded with the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from copydesk.config import Config
+    from copydesk.parse import Node, ParsedFile
+    from copydesk.rules.base import Rule, Violation
+    from copydesk.web.cache import LinkCache, Quarantine
+    from copydesk.web.outcome import Outcome
+    from copydesk.web.settings import LinkSettings
+
+Kind = Literal["link", "image"]
+_REMOTE = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
+_HTML_URL = re.compile(
+    r"""<(a|img)\b[^>]*?\s(href|src)\s*=\s*(["'])(.*?)\3""", re.IGNORECASE | re.DOTALL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlUse:
+    """A remote URL as written in a file, where it is (the link or image node's span)."""
+
+    url: str
+    kind: Kind
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+
+    @property
+    def page(self) -> str:
+        """The URL the server is asked about: without its fragment."""
+        return self.url.split("#", 1)[0]
+
+    @property
+    def fragment(self) -> str:
+        return unquote(self.url.split("#", 1)[1]) if "#" in self.url else ""
+
+
+@dataclass(frozen=True)
+class OnlineOptions:
+    """A run's choices about the web; None: what the configuration says.
+
+    `lines`: with `--changed-lines`, the changed lines per file (absolute
+    path; None: every line), so that only URLs on them are asked about.
+    """
+
+    enabled: bool | None = None
+    cache: bool = True
+    scope: str | None = None
+    lines: Mapping[Path, frozenset[int] | None] | None = None
+
+
+@dataclass
+class LinkSummary:
+    """Counts per outcome for the run's unique URLs, and the requests sent."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    cached: int = 0
+    requests: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        order = ("ok", "redirected", "dead", "unknown", "skipped")
+        parts = [f"{self.counts.get(kind, 0)} {kind}" for kind in order]
+        total = sum(self.counts.values())
+        return (
+            f"links: {total} checked: {', '.join(parts)}; {self.cached} cached, "
+            f"{self.requests} request{'s' * (self.requests != 1)}"
+        )
+
+
+def is_remote(url: str) -> bool:
+    return bool(_REMOTE.match(url))
+
+
+def remote_uses(parsed: ParsedFile) -> list[UrlUse]:
+    """Every http(s) URL of a link or image, in Markdown or raw HTML, outside
+    code and templating, with the position of its link or image."""
+    uses: list[UrlUse] = []
+    for node in parsed.of_type("link") + parsed.of_type("image"):
+        url = str(node.attrs.get("url") or "").strip()
+        if not is_remote(url) or parsed.in_templating(node.line, node.column):
+            continue
+        kind: Kind = "image" if node.type == "image" else "link"
+        uses.append(UrlUse(url, kind, node.line, node.column, node.end_line, node.end_column))
+    for node in parsed.of_type("inline_html") + parsed.of_type("block_html"):
+        uses.extend(_html_uses(parsed, node))
+    uses.sort(key=lambda use: (use.line, use.column))
+    return uses
+
+
+def _html_uses(parsed: ParsedFile, node: Node) -> Iterator[UrlUse]:
+    """`<a href>` and `<img src>` in raw HTML, positioned at the URL itself."""
+    from copydesk.rules._nodes import position_in, raw_of
+    from copydesk.rules.base import Context
+
+    raw = raw_of(node)
+    if "http" not in raw or parsed.in_templating(node.line, node.column):
+        return
+    context = Context(parsed, {})
+    for match in _HTML_URL.finditer(raw):
+        url = match.group(4).replace("&amp;", "&").strip()
+        tag, attribute = match.group(1).lower(), match.group(2).lower()
+        if not is_remote(url) or (tag, attribute) not in (("a", "href"), ("img", "src")):
+            continue
+        line, column = position_in(node, context, match.start(4))
+        kind: Kind = "image" if tag == "img" else "link"
+        yield UrlUse(url, kind, line, column, line, column + len(match.group(4)))
+
+
+# --- the stage ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebReport:
+    """What web rules read: each asked URL's outcome (no fragment), which dead
+    ones have been dead long enough to fail the run, and which are on hosts
+    configured as warn-only."""
+
+    outcomes: Mapping[str, Outcome]
+    failing: frozenset[str] = frozenset()
+    dead_runs: Mapping[str, int] = field(default_factory=dict)
+    warn_only: frozenset[str] = frozenset()
+    quarantine_runs: int = 2
+
+    def get(self, url: str) -> Outcome | None:
+        return self.outcomes.get(url)
+
+
+class _Target(Protocol):
+    """What the stage needs of a file's result (the engine's FileResult)."""
+
+    path: Path
+    urls: list[UrlUse]
+    hits: list[tuple[str, Violation]]
+
+
+Group = tuple[list["Rule"], Sequence[_Target]]
+
+
+def run_online(
+    groups: Sequence[Group], config: Config, options: OnlineOptions
+) -> tuple[LinkSummary, list[str]]:
+    """Check the groups' URLs and let each group's web rules report on them.
+
+    A group is one rule set's web rules and its files' results, whose hits
+    this extends. Returns the summary and the rules that crashed (one line each).
+    """
+    from copydesk.web.settings import LinkSettings
+
+    settings = config.links or LinkSettings()
+    summary = LinkSummary()
+    chosen = [(rules, _chosen_uses(files, config, settings, options)) for rules, files in groups]
+    probes: dict[str, bool] = {}
+    for rules, uses in chosen:
+        for rule in rules:
+            for _, use in uses:
+                for url, page in rule.probes(use):
+                    probes[url] = probes.get(url, False) or page
+    now = time.time()
+    cache = _open_cache(config, settings, options, summary)
+    quarantine = _quarantine(settings)
+    used = {use.page for _, uses in chosen for _, use in uses}
+    outcomes = _outcomes(probes, used, settings, cache, now, summary)
+    for url in used:
+        outcome = outcomes.get(url)
+        if outcome is not None:  # https twins asked for CD113 are not counted as links
+            summary.counts[outcome.status] = summary.counts.get(outcome.status, 0) + 1
+            summary.cached += outcome.cached
+    problem = cache.save(now)
+    if problem:
+        summary.notes.append(problem)
+    report = WebReport(
+        outcomes,
+        failing=frozenset(
+            url
+            for url, outcome in outcomes.items()
+            if outcome.status == "dead" and quarantine.reached(cache.entries[url], now)
+        ),
+        dead_runs={url: entry.dead_runs for url, entry in cache.entries.items()},
+        warn_only=frozenset(url for url in outcomes if _warn_only(url, settings)),
+        quarantine_runs=settings.dead_after_runs,
+    )
+    return summary, _report(chosen, groups, report)
+
+
+def _report(
+    chosen: list[tuple[list[Rule], list[tuple[_Target, UrlUse]]]],
+    groups: Sequence[Group],
+    report: WebReport,
+) -> list[str]:
+    crashes: list[str] = []
+    for (rules, uses), (_, files) in zip(chosen, groups, strict=True):
+        by_path = {target.path: target for target in files}
+        pairs = [(target.path, use) for target, use in uses]
+        for rule in rules:
+            try:
+                for path, violation in rule.check_online(pairs, report):
+                    by_path[path].hits.append((rule.code, violation))
+            except Exception as error:  # one broken rule must not hide the others' findings
+                crashes.append(f"rule {rule.code} crashed: {type(error).__name__}: {error}")
+    return crashes
+
+
+def _chosen_uses(
+    files: Sequence[_Target], config: Config, settings: LinkSettings, options: OnlineOptions
+) -> list[tuple[_Target, UrlUse]]:
+    """The uses this run asks about: on changed lines only with `--changed-lines`,
+    and only to the site's own hosts with scope `internal`."""
+    scope = options.scope or settings.scope
+    own = site_hosts(config, settings) if scope == "internal" else None
+    chosen: list[tuple[_Target, UrlUse]] = []
+    for target in files:
+        lines: frozenset[int] | None = None
+        if options.lines is not None:
+            key = target.path.resolve()
+            if key not in options.lines:
+                continue
+            lines = options.lines[key]
+        for use in target.urls:
+            if lines is not None and use.line not in lines:
+                continue
+            if own is not None and _host(use.url) not in own:
+                continue
+            chosen.append((target, use))
+    return chosen
+
+
+def _outcomes(
+    probes: Mapping[str, bool],
+    used: set[str],
+    settings: LinkSettings,
+    cache: LinkCache,
+    now: float,
+    summary: LinkSummary,
+) -> dict[str, Outcome]:
+    from copydesk.web.outcome import Outcome
+
+    outcomes: dict[str, Outcome] = {}
+    ask: list[tuple[str, bool]] = []
+    for url, page in sorted(probes.items()):
+        if settings.skipped(_host(url)):
+            outcomes[url] = Outcome(url, "skipped", reason="host skipped by config", checked=now)
+            continue
+        fresh = cache.fresh(url, page, now, twin=url not in used)
+        if fresh is not None:
+            outcomes[url] = fresh
+        else:
+            ask.append((url, page))
+    if ask:
+        from copydesk.web.client import Probe, check_urls
+
+        answers, stats = check_urls([Probe(url, page) for url, page in ask], settings, os.environ)
+        summary.requests = stats.requests
+        outcomes.update(answers)
+    for outcome in outcomes.values():
+        if outcome.status != "skipped":
+            cache.record(outcome)
+    return outcomes
+
+
+def _open_cache(
+    config: Config, settings: LinkSettings, options: OnlineOptions, summary: LinkSummary
+) -> LinkCache:
+    from copydesk.web.cache import CACHE_FILE, LinkCache
+
+    if not options.cache:
+        return LinkCache(None, settings.ok_days)
+    folder = cache_root(config) / settings.cache_dir
+    cache = LinkCache(folder / CACHE_FILE, settings.ok_days)
+    if cache.problem:
+        summary.notes.append(f"{folder / CACHE_FILE}: link cache ignored: {cache.problem}")
+    return cache
+
+
+def cache_root(config: Config) -> Path:
+    """Where `cache-dir` is relative to: the config's folder, else the repository's root."""
+    if config.path is not None:
+        return config.root
+    from copydesk.changes import repo_root
+
+    return repo_root(config.root) or config.root
+
+
+def _quarantine(settings: LinkSettings) -> Quarantine:
+    from copydesk.web.cache import Quarantine
+
+    return Quarantine(settings.dead_after_runs, settings.dead_after_days)
+
+
+def _warn_only(url: str, settings: LinkSettings) -> bool:
+    host = settings.host(_host(url))
+    return host is not None and host.warn_only
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+# --- the site's own hosts (scope "internal") ------------------------------------
+
+# Where generators keep the site's address. The site model (copydesk.site) is to
+# own this; until it does, the stage reads it here.
+_SITE_URL_FILES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("_config.yml", re.compile(r"""^url:\s*["']?([^"'\s#]+)""", re.MULTILINE)),
+    ("hugo.toml", re.compile(r"""^baseURL\s*=\s*["']([^"']+)""", re.MULTILINE | re.IGNORECASE)),
+    ("config.toml", re.compile(r"""^baseURL\s*=\s*["']([^"']+)""", re.MULTILINE | re.IGNORECASE)),
+    ("mkdocs.yml", re.compile(r"""^site_url:\s*["']?([^"'\s#]+)""", re.MULTILINE)),
+    ("docusaurus.config.js", re.compile(r"""\burl:\s*["'](https?://[^"']+)""")),
+    ("docusaurus.config.ts", re.compile(r"""\burl:\s*["'](https?://[^"']+)""")),
+)
+
+
+def site_hosts(config: Config, settings: LinkSettings) -> frozenset[str]:
+    """Host names of the site itself (with and without `www.`), from `site-url`
+    or the generator's config at the site root; empty when none is known."""
+    url = settings.site_url or _site_url(config.root)
+    host = _host(url) if url else ""
+    if not host:
+        return frozenset()
+    bare = host.removeprefix("www.")
+    return frozenset((bare, "www." + bare))
+
+
+def _site_url(start: Path) -> str:
+    from copydesk.site import find_site_root
+
+    root = find_site_root(start)
+    for name, pattern in _SITE_URL_FILES:
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        match = pattern.search(text)
+        if match:
+            return match.group(1)
+    return ""

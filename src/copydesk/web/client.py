@@ -1,0 +1,351 @@
+"""Asking web servers about links, politely: the only module that imports httpx.
+
+Each unique URL is asked once per run. HEAD first, since most answers need
+no body; GET when HEAD is refused or fails (405, 501, and servers that lie
+to HEAD answer 404 or 403 there while the page works), and GET at once when
+the page's ids are wanted for `#fragment` links. Redirects are followed here,
+not by httpx, so that a permanent hop (301/308) is told from a temporary one
+(302/303/307) and a loop is seen. A timeout, a 429 or a 5xx is retried with
+exponential backoff that gives way to the server's `Retry-After`. At most
+`concurrency` requests are in flight, `per-host` of them to one host, and a
+host's `rate` spaces its requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from copydesk import __version__
+from copydesk.web.outcome import Outcome, Status
+from copydesk.web.settings import LinkSettings, header_value
+
+if TYPE_CHECKING:
+    from copydesk.web.settings import HostSettings
+
+USER_AGENT = f"copydesk/{__version__} (link checker; +https://github.com/copydesk/copydesk)"
+ACCEPT = "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.8"
+REDIRECTS = frozenset((301, 302, 303, 307, 308))
+PERMANENT = frozenset((301, 308))
+# A page read for its ids stops here: ids past the first few MB are rare, memory is not.
+MAX_BODY = 4 * 1024 * 1024
+# Statuses that say "not for you", not "gone": logins, bot walls, LinkedIn's 999.
+UNKNOWN_CODES = frozenset((401, 403, 429, 999))
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One URL (no fragment) and whether its page must be read for ids."""
+
+    url: str
+    body: bool = False
+
+
+@dataclass
+class _Answer:
+    """One HTTP exchange, reduced to what classification reads."""
+
+    code: int
+    content_type: str | None = None
+    location: str | None = None
+    retry_after: float | None = None
+    text: str | None = None
+
+
+@dataclass
+class _Failure:
+    """No HTTP answer: why, and whether it means unknown (timeout) or dead."""
+
+    status: Status
+    reason: str
+
+
+@dataclass
+class Stats:
+    """Requests actually sent, for the summary and the tests."""
+
+    requests: int = 0
+
+
+@dataclass
+class Checker:
+    """One run's client state: the connection pool, the limits, the pacing."""
+
+    settings: LinkSettings
+    environ: Mapping[str, str]
+    stats: Stats = field(default_factory=Stats)
+    _client: httpx.AsyncClient | None = None
+    _slots: asyncio.Semaphore | None = None
+    _host_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _next_start: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    _pace_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _clock: Callable[[], float] = time.time
+
+    async def run(self, probes: Iterable[Probe]) -> dict[str, Outcome]:
+        settings = self.settings
+        timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+        limits = httpx.Limits(
+            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+        )
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers) as client:
+            self._client = client
+            unique = {probe.url: probe for probe in probes}
+            outcomes = await asyncio.gather(*(self.check(probe) for probe in unique.values()))
+        return {outcome.url: outcome for outcome in outcomes}
+
+    async def check(self, probe: Probe) -> Outcome:
+        host = (urlsplit(probe.url).hostname or "").lower()
+        if not host:
+            return self._outcome(probe.url, "dead", reason="no host in URL")
+        first = "GET" if probe.body else "HEAD"
+        hops, answer = await self._follow(first, probe.url, probe.body)
+        if first == "HEAD" and isinstance(answer, _Answer) and self._retry_with_get(answer):
+            hops, answer = await self._follow("GET", probe.url, False)
+        return self._classify(probe, hops, answer)
+
+    def _retry_with_get(self, answer: _Answer) -> bool:
+        """HEAD said no (405/501, or a lie: some servers 404 or 403 HEAD and serve GET),
+        except "too many requests": asking again at once would be rude."""
+        if answer.code == 429:
+            return False
+        return answer.code >= 400 or answer.content_type is None
+
+    # --- one chain of redirects -----------------------------------------------
+
+    async def _follow(
+        self, method: str, url: str, body: bool
+    ) -> tuple[list[tuple[int, str]], _Answer | _Failure]:
+        """Requests from `url` along its redirects: the hops (status, target) and the end."""
+        hops: list[tuple[int, str]] = []
+        seen = {url}
+        current = url
+        while True:
+            answer = await self._request(method, current, body)
+            if not isinstance(answer, _Answer) or answer.code not in REDIRECTS:
+                return hops, answer
+            if not answer.location:
+                return hops, answer
+            target = urljoin(current, answer.location.strip())
+            hops.append((answer.code, target))
+            if target in seen:
+                return hops, _Failure("dead", f"redirect loop back to '{target}'")
+            if len(hops) > self.settings.max_redirects:
+                return hops, _Failure("dead", f"more than {self.settings.max_redirects} redirects")
+            seen.add(target)
+            current = target
+            if answer.code == 303:
+                method = "GET"
+
+    # --- one request, with retries --------------------------------------------
+
+    async def _request(self, method: str, url: str, body: bool) -> _Answer | _Failure:
+        settings = self.settings
+        attempt = 0
+        while True:
+            answer = await self._send_limited(method, url, body)
+            if attempt >= settings.retries or not _transient(answer):
+                return answer
+            delay = settings.retry_delay * 2**attempt
+            if isinstance(answer, _Answer) and answer.retry_after is not None:
+                if answer.retry_after > settings.max_retry_after:
+                    return answer  # the server asks for longer than we wait: unknown
+                delay = answer.retry_after
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def _send_limited(self, method: str, url: str, body: bool) -> _Answer | _Failure:
+        parts = urlsplit(url)
+        key = (parts.netloc or "").lower()
+        slot = self._host_slots.get(key)
+        if slot is None:
+            slot = self._host_slots[key] = asyncio.Semaphore(self.settings.per_host)
+        host = self.settings.host(parts.hostname or "")
+        assert self._slots is not None
+        async with slot, self._slots:
+            if host is not None and host.rate > 0:
+                await self._pace(key, host.rate)
+            return await self._send(method, url, body, host)
+
+    async def _pace(self, key: str, rate: float) -> None:
+        """Space the starts of requests to one host by 1/rate seconds."""
+        lock = self._pace_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            wait = self._next_start[key] - now
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_start[key] = max(now, self._next_start[key]) + 1 / rate
+
+    async def _send(
+        self, method: str, url: str, body: bool, host: HostSettings | None
+    ) -> _Answer | _Failure:
+        assert self._client is not None
+        headers = self._extra_headers(host)
+        self.stats.requests += 1
+        try:
+            request = self._client.build_request(method, url, headers=headers)
+            response = await self._client.send(request, stream=True)
+        except httpx.TimeoutException:
+            return _Failure("unknown", f"timeout after {self.settings.timeout:g} s")
+        except httpx.ConnectError as error:
+            return _Failure("dead", f"cannot connect: {_reason(error)}")
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+            return _Failure("dead", f"invalid URL: {_reason(error)}")
+        except httpx.HTTPError as error:
+            return _Failure("unknown", f"{type(error).__name__}: {_reason(error)}")
+        try:
+            return await self._read(response, body and method == "GET")
+        except httpx.TimeoutException:
+            return _Failure("unknown", f"timeout after {self.settings.timeout:g} s")
+        except httpx.HTTPError as error:
+            return _Failure("unknown", f"{type(error).__name__}: {_reason(error)}")
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response, body: bool) -> _Answer:
+        content_type = response.headers.get("content-type")
+        answer = _Answer(
+            code=response.status_code,
+            content_type=content_type.split(";")[0].strip().lower() if content_type else None,
+            location=response.headers.get("location"),
+            retry_after=_retry_after(response.headers.get("retry-after"), self._clock()),
+        )
+        if body and response.status_code < 300 and _is_html(answer.content_type):
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= MAX_BODY:
+                    break
+            encoding = response.encoding or "utf-8"
+            answer.text = b"".join(chunks).decode(encoding, errors="replace")
+        return answer
+
+    def _extra_headers(self, host: HostSettings | None) -> dict[str, str]:
+        if host is None or not host.headers:
+            return {}
+        headers: dict[str, str] = {}
+        for name, template in host.headers:
+            value = header_value(template, self.environ)
+            if value is not None:
+                headers[name] = value
+        return headers
+
+    # --- what it all means ----------------------------------------------------
+
+    def _classify(
+        self, probe: Probe, hops: list[tuple[int, str]], end: _Answer | _Failure
+    ) -> Outcome:
+        moved_to = _moved_to(hops)
+        final_url = hops[-1][1] if hops else None
+        if isinstance(end, _Failure):
+            return self._outcome(probe.url, end.status, reason=end.reason, final_url=final_url)
+        host = self.settings.host(urlsplit(final_url or probe.url).hostname or "")
+        accepted = host.accept if host is not None else frozenset()
+        code = end.code
+        status: Status
+        if 200 <= code < 300 or code in accepted:
+            status, reason = ("redirected" if moved_to else "ok"), f"{code}"
+        elif code in UNKNOWN_CODES:
+            status, reason = "unknown", _unknown_reason(end)
+        elif code >= 400:
+            status, reason = "dead", _status_text(code)
+        else:  # a 3xx without Location, 304, ...: not an answer we can judge
+            status, reason = "unknown", f"unexpected {_status_text(code)}"
+        anchors = None
+        if probe.body and end.text is not None:
+            from copydesk.web.anchors import html_ids
+
+            anchors = html_ids(end.text)
+        return self._outcome(
+            probe.url,
+            status,
+            code=code,
+            reason=reason,
+            final_url=final_url,
+            moved_to=moved_to,
+            content_type=end.content_type,
+            anchors=anchors,
+        )
+
+    def _outcome(self, url: str, status: Status, **fields: object) -> Outcome:
+        return Outcome(url, status, checked=self._clock(), **fields)  # type: ignore[arg-type]
+
+
+def _transient(answer: _Answer | _Failure) -> bool:
+    """Worth asking again: a timeout or dropped connection, 429, or a server error."""
+    if isinstance(answer, _Failure):
+        return answer.status == "unknown"
+    return answer.code == 429 or answer.code >= 500
+
+
+def _moved_to(hops: list[tuple[int, str]]) -> str | None:
+    """Where the leading permanent hops lead: the link's new home. A temporary
+    hop ends the run (what follows it may change back)."""
+    moved = None
+    for code, target in hops:
+        if code not in PERMANENT:
+            break
+        moved = target
+    return moved
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Seconds from a Retry-After header: a number, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _unknown_reason(answer: _Answer) -> str:
+    text = _status_text(answer.code)
+    if answer.code == 429 and answer.retry_after is not None:
+        return f"{text} (Retry-After {answer.retry_after:g} s)"
+    if answer.code in (403, 999):
+        return f"{text} (the site may block link checkers)"
+    return text
+
+
+def _status_text(code: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
+
+
+def _is_html(content_type: str | None) -> bool:
+    return content_type in ("text/html", "application/xhtml+xml")
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
+
+
+def check_urls(
+    probes: Iterable[Probe], settings: LinkSettings, environ: Mapping[str, str]
+) -> tuple[dict[str, Outcome], Stats]:
+    """Check every probe on the web; blocks until all have an outcome."""
+    checker = Checker(settings, environ)
+    outcomes = asyncio.run(checker.run(probes))
+    return outcomes, checker.stats

@@ -1,0 +1,278 @@
+"""`lint --online`: the web stage end to end, against a server on 127.0.0.1.
+
+Every test starts its own server (tests/webserver.py) and lints a small
+folder with the web rules; nothing reaches outside this machine. Timeouts
+and backoff delays are configured short so the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from copydesk.cli import main
+from copydesk.engine import LintResult, lint_paths
+from copydesk.online import OnlineOptions
+from webserver import Route, serve
+
+FAST = "[links]\ntimeout = 0.5\nconnect-timeout = 0.5\nretry-delay = 0.01\n"
+WEB = ["CD111", "CD112", "CD113", "CD114", "CD115", "CD210"]
+
+
+def write(folder: Path, text: str, config: str = FAST, name: str = "post.md") -> Path:
+    (folder / ".copydesk.toml").write_text(config, encoding="utf-8")
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def lint(cache: bool = True, **options: object) -> LintResult:
+    online = OnlineOptions(enabled=True, cache=cache, **options)  # type: ignore[arg-type]
+    return lint_paths(["."], select=WEB, jobs=1, online=online)
+
+
+def found(result: LintResult) -> list[tuple[int, int, str, str]]:
+    return [(f.line, f.column, f.code, f.severity) for f in result.findings]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+
+
+def test_429_with_retry_after_is_retried_then_ok(tmp_path: Path) -> None:
+    routes = {"/busy": Route(sequence=[429], headers={"Retry-After": "0"})}
+    with serve(routes) as server:
+        write(tmp_path, f"[busy]({server.url('/busy')})\n")
+        result = lint()
+        assert found(result) == []
+        assert server.requests == [("HEAD", "/busy"), ("HEAD", "/busy")]
+
+
+def test_429_asking_to_wait_too_long_is_unknown_not_dead(tmp_path: Path) -> None:
+    routes = {"/busy": Route(status=429, headers={"Retry-After": "3600"})}
+    with serve(routes) as server:
+        write(tmp_path, f"# T\n\n[busy]({server.url('/busy')})\n")
+        result = lint()
+    assert found(result) == [(3, 1, "CD112", "warning")]
+    assert "429 Too Many Requests (Retry-After 3600 s)" in result.findings[0].message
+    assert result.links is not None and result.links.counts == {"unknown": 1}
+
+
+def test_500_then_200_is_retried_and_fine(tmp_path: Path) -> None:
+    with serve({"/flaky": Route(sequence=[500])}) as server:
+        write(tmp_path, f"[flaky]({server.url('/flaky')})\n")
+        assert found(lint()) == []
+        assert server.count("/flaky") == 2
+
+
+def test_slow_endpoint_past_the_timeout_is_unknown(tmp_path: Path) -> None:
+    config = FAST.replace("timeout = 0.5", "timeout = 0.2") + "retries = 0\n"
+    with serve({"/slow": Route(delay=1.0)}) as server:
+        write(tmp_path, f"[slow]({server.url('/slow')})\n", config)
+        result = lint()
+    assert found(result) == [(1, 1, "CD112", "warning")]
+    assert "timeout" in result.findings[0].message
+
+
+def test_head_refused_then_get_answers(tmp_path: Path) -> None:
+    with serve({"/nohead": Route(head_status=405)}) as server:
+        write(tmp_path, f"[page]({server.url('/nohead')})\n")
+        assert found(lint()) == []
+        assert server.requests == [("HEAD", "/nohead"), ("GET", "/nohead")]
+
+
+def test_every_unique_url_is_asked_once_per_run(tmp_path: Path) -> None:
+    with serve({"/ok": Route()}) as server:
+        url = server.url("/ok")
+        write(tmp_path, f"[a]({url}) [b]({url}#x)\n\n![c]({url})\n", name="one.md")
+        write(tmp_path, f"[again]({url})\n", name="two.md")
+        lint()
+        assert server.count("/ok") == 1
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    routes = {"/ok": Route(), "/moved": Route(301, headers={"Location": "/ok"})}
+    with serve(routes) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')}) [m]({server.url('/moved')})\n")
+        column = len(f"[ok]({server.url('/ok')}) ") + 1
+        first = lint()
+        asked = len(server.requests)
+        second = lint()
+        assert len(server.requests) == asked  # not one request more
+    assert found(first) == found(second) == [(1, column, "CD114", "warning")]
+    assert second.links is not None and second.links.cached == 2
+    assert second.links.requests == 0
+    cache = json.loads((tmp_path / ".copydesk_cache" / "links.json").read_text())
+    assert cache["format"] == "copydesk-links"
+    assert (tmp_path / ".copydesk_cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
+    with serve({"/ok": Route()}) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')})\n")
+        lint(cache=False)
+        lint(cache=False)
+        assert server.count("/ok") == 2
+    assert not (tmp_path / ".copydesk_cache").exists()
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / ".copydesk_cache"
+    folder.mkdir()
+    (folder / "links.json").write_text("{not json", encoding="utf-8")
+    with serve({"/ok": Route()}) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')})\n")
+        result = lint()
+    assert found(result) == []
+    assert result.links is not None and any("ignored" in note for note in result.links.notes)
+    assert json.loads((folder / "links.json").read_text())["version"] == 1
+
+
+def test_dead_once_is_a_warning_dead_twice_an_error(tmp_path: Path) -> None:
+    with serve({}) as server:
+        write(tmp_path, f"# T\n\n[gone]({server.url('/gone')})\n")
+        first, second = lint(), lint()
+    assert found(first) == [(3, 1, "CD111", "warning")]
+    assert "dead in 1 run; an error after 2" in first.findings[0].message
+    assert found(second) == [(3, 1, "CD111", "error")]
+
+
+def test_a_link_that_comes_back_starts_its_quarantine_over(tmp_path: Path) -> None:
+    route = Route(status=404)
+    with serve({"/page": route}) as server:
+        write(tmp_path, f"[page]({server.url('/page')})\n", FAST + "ok-days = 0\n")
+        lint()
+        route.status = 200
+        assert found(lint()) == []
+        route.status = 404
+        assert found(lint()) == [(1, 1, "CD111", "warning")]
+
+
+def test_transient_errors_are_never_cached_as_fine(tmp_path: Path) -> None:
+    with serve({"/busy": Route(status=429, headers={"Retry-After": "3600"})}) as server:
+        write(tmp_path, f"[busy]({server.url('/busy')})\n")
+        lint()
+        lint()
+        assert server.count("/busy") == 2
+
+
+def test_per_host_limit_bounds_requests_in_flight(tmp_path: Path) -> None:
+    routes = {f"/p{i}": Route(delay=0.1) for i in range(12)}
+    with serve(routes) as server:
+        links = "\n\n".join(f"[p{i}]({server.url(f'/p{i}')})" for i in range(12))
+        write(tmp_path, links + "\n", FAST + "per-host = 3\n")
+        lint(cache=False)
+        assert server.peak == 3
+
+
+def test_user_agent_names_copydesk_and_headers_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COPYDESK_TEST_TOKEN", "s3cret")
+    config = (
+        FAST
+        + '[links.hosts."127.0.0.1".headers]\nAuthorization = "Bearer ${COPYDESK_TEST_TOKEN}"\n'
+    )
+    with serve({"/ok": Route()}) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')})\n", config)
+        lint(cache=False)
+        headers = server.headers[0]
+    assert headers["User-Agent"].startswith("copydesk/")
+    assert headers["Authorization"] == "Bearer s3cret"
+
+
+def test_a_secret_written_in_the_config_is_refused(tmp_path: Path) -> None:
+    config = FAST + '[links.hosts."example.org".headers]\nAuthorization = "Bearer abc123"\n'
+    write(tmp_path, "text\n", config)
+    assert main(["lint", "--online", "."]) == 2
+
+
+def test_host_settings_accept_skip_and_warn_only(tmp_path: Path) -> None:
+    config = FAST + '[links.hosts."127.0.0.1"]\naccept = [403]\nwarn-only = true\n'
+    with serve({"/wall": Route(status=403)}) as server:
+        write(tmp_path, f"[w]({server.url('/wall')}) [g]({server.url('/gone')})\n", config)
+        result = lint()
+    assert [(f.code, f.severity) for f in result.findings] == [("CD111", "warning")]
+    assert "warn-only" in result.findings[0].message
+    skip = FAST + '[links.hosts."127.0.0.1"]\nskip = true\n'
+    with serve({}) as server:
+        write(tmp_path, f"[g]({server.url('/gone')})\n", skip)
+        result = lint()
+        assert server.requests == []
+    assert result.links is not None and result.links.counts == {"skipped": 1}
+
+
+def test_changed_lines_ask_only_about_urls_on_them(tmp_path: Path) -> None:
+    with serve({}) as server:
+        path = write(tmp_path, f"[a]({server.url('/a')})\n\n[b]({server.url('/b')})\n")
+        result = lint(lines={path.resolve(): frozenset({3})})
+        assert server.requests == [("HEAD", "/b"), ("GET", "/b")]
+    assert found(result) == [(3, 1, "CD111", "warning")]
+
+
+def test_internal_scope_asks_only_about_the_sites_own_domain(tmp_path: Path) -> None:
+    with serve({}) as server:
+        config = FAST + f'site-url = "{server.url("/")}"\n'
+        other = server.url("/x").replace("127.0.0.1", "localhost.localdomain.invalid")
+        write(tmp_path, f"[own]({server.url('/own')}) [other]({other})\n", config)
+        lint(scope="internal")
+        assert [path for _, path in server.requests] == ["/own", "/own"]
+
+
+def test_cli_prints_the_summary_and_fails_only_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve({"/ok": Route()}) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')}) [gone]({server.url('/gone')})\n")
+        code = main(["lint", "--online", "--select", "CD111", "."])
+    captured = capsys.readouterr()
+    assert code == 0  # dead once: a warning
+    assert "post.md:1:" in captured.out and "CD111" in captured.out
+    assert "links: 2 checked: 1 ok, 0 redirected, 1 dead, 0 unknown, 0 skipped" in captured.err
+
+
+OFFLINE = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise AssertionError("offline lint opened a connection")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from copydesk.cli import main
+code = main(["lint", "--select", "ALL", "."])
+assert "httpx" not in sys.modules, "offline lint imported httpx"
+print("exit", code)
+"""
+
+
+def test_offline_lint_neither_connects_nor_imports_httpx(tmp_path: Path) -> None:
+    with serve({}) as server:
+        write(tmp_path, f"[gone]({server.url('/gone')})\n", "select = ['ALL']\n")
+        done = subprocess.run(
+            [sys.executable, "-c", OFFLINE], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert server.requests == []
+    assert done.returncode == 0, done.stderr
+    assert "exit" in done.stdout
+    assert "CD111" not in done.stdout
+
+
+def test_config_online_true_turns_the_web_on(tmp_path: Path) -> None:
+    with serve({}) as server:
+        write(tmp_path, f"[gone]({server.url('/gone')})\n", "online = true\n" + FAST)
+        result = lint_paths(["."], select=["CD111"], jobs=1)
+        assert found(result) == [(1, 1, "CD111", "warning")]
+        off = lint_paths(["."], select=["CD111"], jobs=1, online=OnlineOptions(enabled=False))
+        assert off.findings == []
+
+
+def test_unknown_links_key_is_an_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "text\n", "[links]\ntimout = 3\n")
+    with pytest.raises(Exception, match="links: unknown key 'timout'"):
+        lint()
