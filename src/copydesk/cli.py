@@ -50,13 +50,44 @@ def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     migrate.add_argument(
         "--diff", action="store_true", help="like --check, and show a unified diff per post"
     )
-    _add_normalize_options(migrate)
+    _add_normalize_options(migrate, importers=True)
+    _add_import_options(migrate)
     migrate.set_defaults(run=_run_migrate)
 
 
-def _add_normalize_options(parser: argparse.ArgumentParser) -> None:
+def _add_import_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the platform importers (Medium export, WordPress WXR)."""
+    parser.add_argument(
+        "--include-responses",
+        action="store_true",
+        help="Medium export: keep responses (short replies), skipped by default",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        choices=("pages",),
+        help="WordPress: also import pages",
+    )
+    parser.add_argument(
+        "--post-types",
+        action="append",
+        metavar="TYPES",
+        help="WordPress: comma-separated custom post types to import as posts",
+    )
+
+
+def _add_normalize_options(parser: argparse.ArgumentParser, importers: bool = False) -> None:
     """What `migrate` and `fix` share: how posts are read and normalized."""
-    parser.add_argument("--from", dest="format", choices=FORMATS, help="skip format detection")
+    if importers:  # importer names come from entry points: checked when the command runs
+        parser.add_argument(
+            "--from",
+            dest="format",
+            metavar="NAME",
+            help=f"skip detection: a post format ({', '.join(FORMATS)}) or an importer "
+            "(medium-export, wxr, or one a plugin adds)",
+        )
+    else:
+        parser.add_argument("--from", dest="format", choices=FORMATS, help="skip format detection")
     parser.add_argument(
         "--captions",
         choices=("paragraph", "title", "figure"),

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from copydesk.errors import CopydeskError, InvalidPost, NormalizeError, UsageError
-from copydesk.model import Change, Format, Post
+from copydesk.model import FORMATS, Change, Format, Post
 
 if TYPE_CHECKING:
     from copydesk.config import ConfigFinder
+    from copydesk.importers import Imported, ImportOptions
     from copydesk.read import Document
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt"})
@@ -36,6 +37,7 @@ class Task:
 
     source: Path
     relative: Path  # path inside its SRC folder, used for output and `source.path`
+    imported: Imported | None = None  # a post out of a platform export (see copydesk.importers)
 
     @property
     def output_relative(self) -> Path:
@@ -161,6 +163,8 @@ def convert(task: Task, settings: Settings) -> FileResult:
     from copydesk.write import render
     from copydesk.yamlio import load_front_matter
 
+    if task.imported is not None:
+        return convert_imported(task.imported, task, settings)
     document = read_document(task.source, settings.size_limit(task.source))
     front_matter = None
     if document.front_matter is not None and document.front_matter_kind:
@@ -187,6 +191,110 @@ def convert(task: Task, settings: Settings) -> FileResult:
         text=text,
         post=post,
     )
+
+
+def convert_imported(imported: Imported, task: Task, settings: Settings) -> FileResult:
+    """A post out of an export: its typed fields are front matter, its Markdown the body.
+
+    It goes through the generic front-matter normalizer like any post, then
+    the same validation and loss check; the loss check compares against the
+    words the reader saw in the export, not against the Markdown made here.
+    """
+    import hashlib
+
+    from copydesk.model import Source
+    from copydesk.normalize import Options, normalize
+    from copydesk.read import Document
+    from copydesk.write import render
+
+    document = Document(
+        path=imported.origin,
+        sha256=hashlib.sha256(imported.raw).hexdigest(),
+        text=imported.body,
+        newline="\n",
+        bom=False,
+        final_newline=True,
+        front_matter="",
+        front_matter_kind="yaml",
+        body=imported.body,
+        body_line=1,
+    )
+    options = Options(
+        captions=settings.captions, timezone=settings.timezone, author=settings.author
+    )
+    normalized = normalize(
+        document, dict(imported.fields), "jekyll", task.relative.as_posix(), options
+    )
+    post = normalized.post
+    assert post.source is not None
+    source = Source(format=imported.format, path=imported.origin.as_posix(), sha256=document.sha256)
+    post = post.model_copy(update={"source": source})
+    if not post.body.strip():
+        raise NormalizeError(imported.origin, "no body text")
+    text = render(post)
+    _revalidate(imported.origin, text)
+    changes = [*imported.changes, *normalized.changes]
+    return FileResult(
+        source=imported.origin,
+        format=imported.format,
+        status="migrated",
+        changes=changes,
+        lossy_words=_lossy(imported.text, post, changes),
+        text=text,
+        post=post,
+    )
+
+
+def import_tasks(
+    sources: Sequence[Path],
+    name: str | None,
+    options: ImportOptions,
+    errors: list[FileResult],
+    notes: list[str],
+) -> tuple[list[Task], list[Path]]:
+    """Posts of every SRC that an importer takes, and the SRCs left for Markdown discovery.
+
+    With `--from NAME` of an importer, every SRC goes to it; otherwise each is
+    offered to the registered importers and the first that recognises it wins.
+    """
+    from copydesk.importers import ImportLog, importer_for, importers
+
+    registry = importers()
+    if name is not None and name not in registry:
+        known = ", ".join([*FORMATS, *registry])
+        raise UsageError("--from", f"unknown format or importer '{name}' (known: {known})")
+    tasks: list[Task] = []
+    rest: list[Path] = []
+    outputs: set[Path] = set()
+    several = len(sources) > 1
+    for source in sources:
+        importer = importer_for(source, name, registry) if source.exists() else None
+        if importer is None:
+            rest.append(source)
+            continue
+        log = ImportLog()
+        prefix = Path(source.stem) if several else Path()
+        try:
+            for item in importer.posts(source, options, log):
+                if isinstance(item, CopydeskError):
+                    errors.append(_failed(Path(item.path), item.reason))
+                    continue
+                relative = _unique(prefix / item.relative, outputs)
+                tasks.append(Task(item.origin, relative, item))
+        except CopydeskError as error:
+            errors.append(_failed(source, error.reason))
+        notes.extend(f"{source}: {line}" for line in log.lines())
+    return tasks, rest
+
+
+def _unique(relative: Path, taken: set[Path]) -> Path:
+    """`a.md`, then `a-2.md`, … so that two posts of one export never share a file."""
+    candidate, number = relative, 1
+    while candidate in taken:
+        number += 1
+        candidate = relative.with_name(f"{relative.stem}-{number}{relative.suffix}")
+    taken.add(candidate)
+    return candidate
 
 
 def migrate_file(path: Path, settings: Settings | None = None) -> FileResult:
@@ -324,11 +432,12 @@ def _write(result: FileResult, settings: Settings) -> None:
     if existing is not None and not settings.force:
         raise UsageError(result.source, f"{result.output} exists and differs (use --force)")
     if settings.dry_run:
-        before = (
-            existing.decode("utf-8", "replace")
-            if existing
-            else result.source.read_text("utf-8", "replace")
-        )
+        if existing:
+            before = existing.decode("utf-8", "replace")
+        elif result.source.is_file():
+            before = result.source.read_text("utf-8", "replace")
+        else:  # a post inside an export (zip member, WXR item): new file
+            before = ""
         sys.stdout.write(unified_diff(before, result.text, str(result.source), str(result.output)))
         return
     write_atomic(result.output, result.text)
@@ -366,27 +475,36 @@ def run(args: argparse.Namespace) -> int:
 
     sources = [Path(source) for source in args.sources]
     checking = bool(getattr(args, "check", False) or getattr(args, "diff", False))
+    results: list[FileResult] = []
+    notes: list[str] = []
     try:
         if not args.out and not checking:
             raise UsageError("migrate", "--out DIR is required (or --check to compare in place)")
+        importer_name = args.format if args.format not in FORMATS else None
         settings = Settings(
             out=Path(args.out) if args.out else None,
             dry_run=args.dry_run,
             force=args.force,
-            format=args.format,
+            format=None if importer_name else args.format,
             captions=args.captions,
             timezone=args.timezone,
             author=args.author,
             max_file_size=args.max_file_size,
             configs=ConfigFinder(),
         )
+        imported, sources = import_tasks(
+            sources, importer_name, _import_options(args), results, notes
+        )
+        if imported and settings.out is None:
+            raise UsageError("migrate", "an export is compared with --out DIR (add --out)")
         if settings.out is not None:
             check_out_dir(settings.out, sources)
     except UsageError as error:
         print(f"copydesk: {error}", file=sys.stderr)
         return 2
-    results: list[FileResult] = []
-    tasks = discover(sources, results)
+    tasks = [*imported, *(discover(sources, results) if sources else [])]
+    for note in notes:
+        print(f"copydesk: {note}", file=sys.stderr)
     if checking:
         from copydesk.compare import run_check
 
@@ -401,3 +519,20 @@ def run(args: argparse.Namespace) -> int:
         write_report(Path(args.report), results, settings)
     print(summary(results))
     return 1 if any(r.status == "failed" or r.lossy_words for r in results) else 0
+
+
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    from copydesk.importers import ImportOptions
+
+    return ImportOptions(
+        captions=args.captions,
+        include_responses=bool(getattr(args, "include_responses", False)),
+        include=tuple(getattr(args, "include", None) or ()),
+        post_types=tuple(
+            name.strip()
+            for value in getattr(args, "post_types", None) or ()
+            for name in value.split(",")
+            if name.strip()
+        ),
+        timezone=args.timezone,
+    )

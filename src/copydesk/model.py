@@ -49,7 +49,8 @@ class Author(_Strict):
 class Source(_Strict):
     """Provenance of the migrated file: which input, in which format, which bytes."""
 
-    format: Format
+    # A normalizer's format, or an importer's name (medium-export, wxr, or a plugin's).
+    format: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     path: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from copydesk.errors import ImportFailed
 from copydesk.model import Change
 from copydesk.normalize.captions import (
+    Caption,
     ImageRef,
     caption_paragraph,
     figure_html,
@@ -101,6 +102,7 @@ _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|(\d+)([.)])(?=\s))")
 _LANG_CLASS = re.compile(r"^(?:language|lang|brush|highlight)[-:]([\w+#.-]+)$")
 _HARD_BREAK = "\\\n"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 class Converter:
@@ -110,6 +112,9 @@ class Converter:
         self.source = source
         self.captions = captions
         self.changes: list[Change] = []
+        # WordPress classic content is stored before wpautop: a blank line is a
+        # paragraph break and a single newline a line break.
+        self.autop = False
 
     # ------------------------------------------------------------ entry points
 
@@ -144,6 +149,10 @@ class Converter:
         """A platform's own rendering of an inline element, or None for the default."""
         return None
 
+    def comment_hook(self, node: Node) -> list[str] | None:
+        """Blocks for an HTML comment between blocks (`<!--more-->`); None drops it."""
+        return None
+
     # ------------------------------------------------------------ blocks
 
     def blocks(self, node: Node) -> list[str]:
@@ -152,14 +161,28 @@ class Converter:
         run: list[str] = []
         for child in _children(node):
             tag = child.tag
-            if tag == "-text":
+            if tag == "-text" and self.autop and "\n" in (child.text_content or ""):
+                pieces = _BLANK_LINE.split(child.text_content or "")
+                for number, piece in enumerate(pieces):
+                    if number:
+                        out.extend(paragraph(run))
+                        run = []
+                    lines = piece.strip("\n").split("\n")
+                    run.append(_HARD_BREAK.join(escape_text(_SPACE.sub(" ", x)) for x in lines))
+            elif tag == "-text":
                 run.append(escape_text(_SPACE.sub(" ", child.text_content or "")))
-            elif tag in ("-comment", "-doctype") or tag in _DROPPED_TAGS:
-                continue
+            elif tag == "-comment":
+                hooked = self.comment_hook(child)
+                if hooked:
+                    out.extend(paragraph(run))
+                    run = []
+                    out.extend(hooked)
             elif tag in _BLOCK_TAGS or self._is_block(child):
                 out.extend(paragraph(run))
                 run = []
                 out.extend(block for block in self.block(child) if block.strip())
+            elif tag == "-doctype" or tag in _DROPPED_TAGS:
+                continue
             else:
                 run.append(self.inline(child))
         out.extend(paragraph(run))
@@ -262,6 +285,10 @@ class Converter:
             return self.blocks(node)
         caption = parse_caption(caption_node.inner_html or "") if caption_node else None
         refs = [image_ref(image) for image in images]
+        return self.captioned(refs, caption)
+
+    def captioned(self, refs: list[ImageRef], caption: Caption | None) -> list[str]:
+        """Images with one caption, written as `captions` asks (paragraph, title or figure)."""
         if caption is None or not caption.text:
             return ["\n".join(markdown_image(ref, ref.title) for ref in refs)]
         if self.captions == "title":
@@ -518,17 +545,38 @@ def indent_item(marker: str, blocks: list[str]) -> str:
     return "\n".join([f"{marker} {lines[0]}"] + [pad + line if line else "" for line in lines[1:]])
 
 
-def html_text(html: str) -> str:
+def html_text(html: str, source: object = "<html>") -> str:
     """The visible text of an HTML fragment (for the content-preservation check)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(html)
-    root = tree.body
+    root = LexborHTMLParser(html).body
     if root is None:
         return ""
-    for node in root.css(",".join(sorted(_DROPPED_TAGS))):
-        node.decompose()
-    return root.text(deep=True, separator=" ")
+    return visible_text(root, source)
+
+
+def visible_text(root: Node, source: object = "<html>") -> str:
+    """Text as a reader sees it: block elements and `<br>` separate words, inline ones do not
+    (a drop cap `<span>I</span>t` is one word)."""
+    check_depth(root, source)
+    parts: list[str] = []
+    _visible(root, parts)
+    return "".join(parts)
+
+
+def _visible(node: Node, parts: list[str]) -> None:
+    for child in _children(node):
+        tag = child.tag or ""
+        if tag == "-text":
+            parts.append(child.text_content or "")
+        elif tag.startswith("-") or tag in _DROPPED_TAGS:
+            continue
+        elif tag in _BLOCK_TAGS or tag in ("br", "img", "td", "th"):
+            parts.append(" ")
+            _visible(child, parts)
+            parts.append(" ")
+        else:
+            _visible(child, parts)
 
 
 def to_markdown(html: str, source: object = "<html>", captions: Captions = "paragraph") -> str:
