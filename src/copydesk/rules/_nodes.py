@@ -25,11 +25,18 @@ if TYPE_CHECKING:
 _TEMPLATE = re.compile(r"\{\{|\{%|\{\{<|\{\{%")
 _HTML_URL_ATTR = re.compile(r"""\b(?:href|src|data-href)\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
 
+# The site model's settings (see copydesk.site): each overrides what is
+# detected from the generator's own config.
 SITE_OPTIONS: Mapping[str, Any] = {
+    # Folder of the site, relative to the config file; "" finds it from the file.
     "site-root": "",
-    "static-dirs": ["static", "assets", "public", "source"],
+    # Extra folders served at the site root, besides the generator's own.
+    "static-dirs": [],
+    # Permalink pattern for posts (`/blog/:year/:slug/`); "" uses the generator's.
     "permalink": "",
-    "generator": "github",
+    # "auto" (detect), jekyll, hugo, mkdocs, docusaurus, eleventy or plain; or
+    # "github"/"kramdown" to choose only the heading-id rule.
+    "generator": "auto",
 }
 
 
@@ -182,3 +189,10 @@ def project(ctx: Context) -> Project:
         )
     site: Project = ctx.site
     return site
+
+
+def is_post(ctx: Context) -> bool:
+    """Whether post metadata rules apply to this file: the site model says
+    which files are posts (Jekyll `_posts/`, a Hugo main section, a blog);
+    READMEs, docs pages, includes and partials are not."""
+    return project(ctx).is_post(ctx.path)

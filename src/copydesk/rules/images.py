@@ -237,7 +237,8 @@ class MissingImageFile(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         url = _local_image(node, ctx)
         if url and _resolve_image(url, ctx) is None:
-            yield self.at(node, f"image file '{url}' does not exist")
+            where = f" ({project(ctx).looked_in()})" if url.startswith("/") else ""
+            yield self.at(node, f"image file '{url}' does not exist{where}")
 
 
 def written_destination(node: Node) -> str:

@@ -96,6 +96,13 @@ def _is_markdown(path: Path) -> bool:
     return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
+def _names_a_file(url: str) -> bool:
+    """A relative link to a Markdown file: looked up next to the linking file only."""
+    from copydesk.site import MARKDOWN_SUFFIXES, url_path
+
+    return not url.startswith("/") and url_path(url).endswith(MARKDOWN_SUFFIXES)
+
+
 def _local_target(node: Node, ctx: Context) -> str | None:
     """The local URL of a link worth resolving, or None (remote, templated,
     empty, or only a fragment/query)."""
@@ -141,8 +148,11 @@ class MissingLinkTarget(Rule):
         url = _local_target(node, ctx)
         if url is None or url.startswith(("#", "?")):
             return
-        if project(ctx).resolve(url, ctx.path) is None:
-            yield self.at(node, f"link target '{url_of(node)}' does not exist")
+        site = project(ctx)
+        if site.resolve(url, ctx.path) is None:
+            # A page URL says where it was looked for; a file name needs no more.
+            where = "" if _names_a_file(url) else f" ({site.looked_in()})"
+            yield self.at(node, f"link target '{url_of(node)}' does not exist{where}")
 
 
 class EmptyLinkText(Rule):
@@ -341,9 +351,10 @@ class MissingFragment(Rule):
 
     What it does: checks `#fragment` links, in this file or in a linked
     local Markdown file, against the heading ids the site generator will
-    produce (option `generator`: "github", "kramdown" or "hugo"), explicit
-    `{#id}` attributes where the generator reads them, and `id`/`name`
-    attributes in raw HTML.
+    produce (the site's generator, detected or set with the option
+    `generator`; "github" or "kramdown" choose a heading-id rule alone),
+    explicit `{#id}` and `{: #id}` attributes where the generator reads
+    them, footnote ids (`#fn:1`), and `id`/`name` attributes in raw HTML.
     Why is this bad? The page loads but the reader lands at the top, not at
     the section; nothing tells anyone the link broke.
     Example: [install](#instalation)
@@ -351,7 +362,7 @@ class MissingFragment(Rule):
     """
 
     code: ClassVar[str] = "CD107"
-    needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "block_html")
+    needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "block_html", "footnote_item")
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-fragment"
     summary: ClassVar[str] = "link fragment names no heading"
@@ -376,13 +387,13 @@ class MissingFragment(Rule):
 
         site = project(ctx)
         if url.startswith("#"):
-            return anchors_of(ctx.parsed, site.generator), ""
+            return anchors_of(ctx.parsed, site.id_styles), ""
         target = site.resolve(url, ctx.path)
-        if target is None or not _is_markdown(target):
+        if target is None or not target.is_file() or not _is_markdown(target):
             return None, ""  # a missing file is CD101's finding; HTML is not ours
         if target.resolve() == ctx.path.resolve():
-            return anchors_of(ctx.parsed, site.generator), ""
-        return site.anchors(target), f" in '{url.split('#', 1)[0]}'"
+            return anchors_of(ctx.parsed, site.id_styles), ""
+        return site.ids(target), f" in '{url.split('#', 1)[0]}'"
 
 
 def normalize_label(label: str) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.rules._nodes import SITE_OPTIONS, is_post, project
 from copydesk.rules.base import Context, Rule, Scope, Violation
 
 if TYPE_CHECKING:
@@ -234,8 +235,11 @@ class MissingFrontMatter(Rule):
     name: ClassVar[str] = "missing-front-matter"
     summary: ClassVar[str] = "post has no front matter"
     severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         if has_front_matter_text(ctx):
             return
         first = ctx.parsed.line_text(1).rstrip()
@@ -315,8 +319,11 @@ class MissingTitle(Rule):
     name: ClassVar[str] = "missing-title"
     summary: ClassVar[str] = "post has no title"
     severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         problem = title_problem(ctx)
         if problem:
             yield self.at_key(ctx, "title", problem)
@@ -348,8 +355,11 @@ class MissingDate(Rule):
     name: ClassVar[str] = "missing-date"
     summary: ClassVar[str] = "post has no date"
     severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         if ctx.parsed.front_matter_error is not None or file_name_date(ctx.path):
             return
         data = front_matter(ctx)
@@ -559,9 +569,15 @@ class FutureDate(Rule):
     name: ClassVar[str] = "future-date"
     summary: ClassVar[str] = "post date is in the future"
     severity: ClassVar[Severity] = "warning"
-    options: ClassVar[Mapping[str, Any]] = {"future-days": 0, "future-skip-drafts": True}
+    options: ClassVar[Mapping[str, Any]] = {
+        **SITE_OPTIONS,
+        "future-days": 0,
+        "future-skip-drafts": True,
+    }
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         found = post_date(ctx)
         data = front_matter(ctx)
         if found is None or data is None:
@@ -600,8 +616,11 @@ class FileNameDateMismatch(Rule):
     name: ClassVar[str] = "file-name-date-mismatch"
     summary: ClassVar[str] = "file-name date differs from front matter date"
     severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         named = file_name_date(ctx.path)
         found = post_date(ctx)
         if named is None or found is None:
@@ -661,7 +680,10 @@ class DuplicateSlug(Rule):
 
     What it does: collects each post's slug (front matter `slug`, else derived
     from the file name without its date prefix, for files with front matter)
-    and reports every post whose slug another linted post also uses.
+    and reports every post whose slug another linted post also uses. On a
+    site with a generator (Jekyll, Hugo, ...) two posts collide when the site
+    model gives them one URL: the same slug under another date, section,
+    language or docs version is another page.
     Why is this bad? Both posts claim one URL: the generator keeps one and
     the other disappears, or the build fails.
     Example:
@@ -677,31 +699,55 @@ class DuplicateSlug(Rule):
     summary: ClassVar[str] = "another post has the same slug"
     severity: ClassVar[Severity] = "error"
 
-    def collect(self, ctx: Context) -> tuple[str, int, int] | None:
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def collect(self, ctx: Context) -> tuple[str, str, int, int] | None:
+        """(what two posts must share to collide, the slug, line, column).
+
+        A site with a generator collides on served URLs: the same slug under
+        two dates, sections, languages or doc versions is two pages. A plain
+        folder collides on slugs, within one language or version.
+        """
+        if not is_post(ctx):
+            return None
+        site = project(ctx)
         data = front_matter(ctx) or {}
         value = data.get("slug")
         if isinstance(value, str) and value.strip():
             line, column = ctx.parsed.keys.get("slug", (1, 1))
-            return slugify(value), line, column
-        if not has_front_matter_text(ctx):
-            return None  # a README or a raw text file is not published under a slug
-        slug = slugify(_FILE_DATE.sub("", file_stem(ctx.path)))
-        return (slug, 1, 1) if slug else None
+            slug = slugify(value)
+        elif has_front_matter_text(ctx):
+            line, column = 1, 1
+            slug = slugify(_FILE_DATE.sub("", file_stem(ctx.path)))
+        else:
+            return None  # a raw text file is not published under a slug
+        if not slug:
+            return None
+        if site.generator.name != "plain":
+            url = site.url_of(ctx.path)
+            return (f"url {url}", slug, line, column) if url else None
+        return (f"slug {site.variant(ctx.path)} {slug}", slug, line, column)
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
-        by_slug: dict[str, list[tuple[Path, int, int]]] = {}
+        by_key: dict[str, list[tuple[Path, int, int]]] = {}
         for path, fact in facts:
             if fact:
-                slug, line, column = fact
-                by_slug.setdefault(slug, []).append((path, line, column))
-        for slug, posts in by_slug.items():
+                key, _, line, column = fact
+                by_key.setdefault(key, []).append((path, line, column))
+        for key, posts in by_key.items():
             if len(posts) < 2:
                 continue
+            kind, _, value = key.partition(" ")
+            what = (
+                f"URL '{value}' is also served for"
+                if kind == "url"
+                else (f"slug '{value.split(' ', 1)[1]}' is also used by")
+            )
             for path, line, column in posts:
                 others = ", ".join(
                     os.path.relpath(other, path.parent) for other, _, _ in posts if other != path
                 )
-                yield path, Violation(line, column, f"slug '{slug}' is also used by {others}")
+                yield path, Violation(line, column, f"{what} {others}")
 
 
 def file_stem(path: Path) -> str:
@@ -730,9 +776,11 @@ class LongDescription(Rule):
     severity: ClassVar[Severity] = "warning"
     # Style, not an error: opt-in (issue 16, docs/precision.md).
     default: ClassVar[bool] = False
-    options: ClassVar[Mapping[str, Any]] = {"max-description-length": 160}
+    options: ClassVar[Mapping[str, Any]] = {**SITE_OPTIONS, "max-description-length": 160}
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not is_post(ctx):
+            return
         data = front_matter(ctx)
         if data is None:
             return

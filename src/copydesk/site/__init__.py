@@ -1,24 +1,30 @@
 """The site model: what the generator will publish, and where.
 
-`copydesk.site` is a package so that each generator's rules live in a module
-of their own; this module is its public face.
+Rules ask `SiteModel` (see `copydesk.site.project` for its API) through
+`project_for`; each generator's rules live in a module of their own
+(`jekyll`, `hugo`, `mkdocs`, `docusaurus`, `eleventy`; `base` is a plain
+folder), `detect` finds the site a file belongs to, `ids` gives heading ids.
 """
 
-from copydesk.site.project import (
-    DEFAULT_STATIC_DIRS,
-    GENERATORS,
-    MARKDOWN_SUFFIXES,
-    PostFacts,
-    Project,
+from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator
+from copydesk.site.ids import (
     anchors_of,
-    expand_permalink,
-    find_site_root,
     github_slug,
     heading_ids,
     heading_text,
     hugo_slug,
-    is_local,
     kramdown_slug,
+    python_markdown_slug,
+)
+from copydesk.site.project import (
+    GENERATORS,
+    PostFacts,
+    Project,
+    SiteModel,
+    expand_permalink,
+    find_site_root,
+    is_local,
+    load_site,
     project_for,
     site_root,
     strip_base_url,
@@ -30,8 +36,10 @@ __all__ = [
     "DEFAULT_STATIC_DIRS",
     "GENERATORS",
     "MARKDOWN_SUFFIXES",
+    "Generator",
     "PostFacts",
     "Project",
+    "SiteModel",
     "anchors_of",
     "expand_permalink",
     "find_site_root",
@@ -41,7 +49,9 @@ __all__ = [
     "hugo_slug",
     "is_local",
     "kramdown_slug",
+    "load_site",
     "project_for",
+    "python_markdown_slug",
     "site_root",
     "strip_base_url",
     "url_key",

@@ -1,183 +1,68 @@
-"""Cross-file facts about the site a post belongs to.
+"""The site model: one site's published files, their URLs, ids and static files.
 
-Link and image rules must answer "will this URL work once the site is built?",
-which depends on how the generator serves files: where the site root is, which
-folders are copied as static files, which URL a post gets from its `slug` or
-`permalink`, and which ids its headings receive. This module answers those
-questions from the files on disk, with no global state: a `Project` is built
-per site root and the expensive parts (the URL→post index, parsed headings of
-other files) are computed lazily, only when a rule asks.
+Link, image and metadata rules ask it; none reads a generator's config. API:
+
+- `SiteModel.generator` — the detected `Generator` (`.name`: "jekyll", "hugo",
+  "mkdocs", "docusaurus", "eleventy" or "plain"; `.config_file`, `.settings`).
+- `.is_post(path)` — whether post metadata rules apply (Jekyll `_posts/`, a
+  Hugo main section's pages, a Docusaurus or MkDocs blog); READMEs, docs
+  pages, includes, partials and theme files are not posts.
+- `.is_published(path)` — whether the generator makes a page of the file.
+- `.variant(path)` — its language or docs version ("" for the default).
+- `.url_of(path)` — the URL key that serves a file (see `url_key`), or None.
+- `.resolve(url, source, pages=True)` — the file a local URL written in
+  `source` lands on, or None; `.explain(url, source)` says why, step by step.
+- `.ids(path)` — the `#fragment`s a page offers; `.id_styles` their rules.
+- `.static_roots` — (folder, URL prefix) pairs static files are served from;
+  `.looked_in()` names the folders, for "not found" messages.
+
+The model is built per site root (`project_for`, cached per process) and its
+expensive parts — the URL index (which needs other files' front matter) and
+other files' parsed headings — are filled lazily, only when a rule asks.
+`Project` is the model's former name, kept for callers that use it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-if TYPE_CHECKING:
-    from copydesk.parse import Node, ParsedFile
+from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator, post_values
+from copydesk.site.detect import NAMES, find_site, is_site_root, load_generator
+from copydesk.site.ids import GENERATORS as ID_STYLES
+from copydesk.site.ids import anchors_of
 
-GENERATORS: tuple[str, ...] = ("github", "kramdown", "hugo")
-ROOT_MARKERS: tuple[str, ...] = ("_config.yml", "_config.toml", "config.toml", "hugo.toml", ".git")
-DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
-MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd")
+# Values of the `generator` option: a generator, "auto" (detect it), or a
+# heading-id style alone ("github", "kramdown": the option's older meaning).
+GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
 # Folders a generator never serves from (build output, dependencies, tooling).
 SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "resources", "__pycache__"})
 _BASEURL = re.compile(r"\{\{-?\s*(?:site\.url\s*-?\}\}\{\{-?\s*)?site\.baseurl\s*-?\}\}")
-_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
-_EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
-_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-
-
-# --- heading ids --------------------------------------------------------------
-
-
-def _github_char_kept(char: str) -> bool:
-    # github-slugger removes every code point that is not a letter, mark,
-    # number or connector punctuation ("_"), except "-" and the space.
-    if char in "- ":
-        return True
-    category = unicodedata.category(char)
-    return category[0] in "LMN" or category == "Pc"
-
-
-def github_slug(text: str) -> str:
-    """github-slugger: lowercase, drop punctuation, one '-' per space."""
-    kept = "".join(char for char in text.lower() if _github_char_kept(char))
-    return kept.replace(" ", "-")
-
-
-def kramdown_slug(text: str) -> str:
-    """kramdown `basic_generate_id`, then its 'section' fallback.
-
-    Leading non-ASCII-letters go, then everything but [a-zA-Z0-9 -]
-    (underscores and accented letters included), spaces become '-', lowercase.
-    """
-    generated = re.sub(r"^[^a-zA-Z]+", "", text)
-    generated = re.sub(r"[^a-zA-Z0-9 -]", "", generated)
-    generated = generated.replace(" ", "-").lower()
-    return generated or "section"
-
-
-def hugo_slug(text: str) -> str:
-    """Hugo goldmark autoHeadingIDType "github": trim, '-' or ' ' → '-',
-    keep '_', Unicode letters and decimal digits (lowercased), drop the rest."""
-    out: list[str] = []
-    for char in text.strip():
-        if char in "- ":
-            out.append("-")
-        elif char == "_" or char.isalpha() or unicodedata.category(char) == "Nd":
-            out.append(char.lower())
-    return "".join(out) or "heading"
-
-
-_SLUGGERS = {"github": github_slug, "kramdown": kramdown_slug, "hugo": hugo_slug}
-
-
-def _dedupe(slug: str, generator: str, seen: dict[str, int], used: set[str]) -> str:
-    """Each generator's rule for a repeated id: '-1', '-2', ... appended."""
-    if generator == "kramdown":
-        # kramdown counts per base id and does not check the suffixed result.
-        if slug in seen:
-            seen[slug] += 1
-            return f"{slug}-{seen[slug]}"
-        seen[slug] = 0
-        return slug
-    if generator == "github":
-        result = slug
-        while result in used:
-            seen[slug] = seen.get(slug, 0) + 1
-            result = f"{slug}-{seen[slug]}"
-        return result
-    result, suffix = slug, 1
-    while result in used:  # hugo: the first free '-N', starting at 1
-        result, suffix = f"{slug}-{suffix}", suffix + 1
-    return result
-
-
-def split_explicit_id(text: str, generator: str) -> tuple[str, str | None]:
-    """`Title {#id}` → ("Title", "id") where the generator honours it.
-
-    kramdown and Hugo (goldmark attributes) read a trailing `{#id}`; GitHub
-    does not, so there the braces are part of the text.
-    """
-    if generator == "github":
-        return text, None
-    match = _EXPLICIT_ID.search(text)
-    if not match:
-        return text, None
-    return text[: match.start()], match.group(1)
-
-
-def heading_ids(texts: Iterable[str], generator: str) -> list[str]:
-    """The ids a generator gives headings with these plain texts, in order."""
-    if generator not in _SLUGGERS:
-        raise ValueError(f"unknown generator {generator!r}; expected one of {GENERATORS}")
-    slugger = _SLUGGERS[generator]
-    seen: dict[str, int] = {}
-    used: set[str] = set()
-    ids: list[str] = []
-    for text in texts:
-        plain, explicit = split_explicit_id(text, generator)
-        anchor = explicit or _dedupe(slugger(plain), generator, seen, used)
-        used.add(anchor)
-        ids.append(anchor)
-    return ids
-
-
-def heading_text(node: Node, generator: str) -> str:
-    """The heading text each generator slugs.
-
-    kramdown slugs the raw source of the heading (`*x*` loses its stars to
-    the slug rules anyway); GitHub and Hugo slug the rendered text, code
-    spans included. Hugo (goldmark) also counts an image's alt text.
-    """
-    if generator == "kramdown":
-        return "".join(str(child.attrs.get("raw", "")) for child in node.children)
-    parts: list[str] = []
-    for child in node.children:
-        if child.type == "text":
-            parts.append(str(child.attrs.get("text", "")))
-        elif child.type == "codespan":
-            parts.append(str(child.attrs.get("code", "")))
-        elif child.type in ("liquid", "shortcode", "inline_html"):
-            continue
-        elif child.type != "image" or generator == "hugo":
-            parts.append(heading_text(child, generator))
-    return "".join(parts)
-
-
-def anchors_of(parsed: ParsedFile, generator: str) -> frozenset[str]:
-    """Every fragment that lands somewhere in this file: heading ids, plus
-    `id=`/`name=` attributes written in raw HTML (a common manual anchor)."""
-    texts = [heading_text(node, generator) for node in parsed.of_type("heading")]
-    anchors = set(heading_ids(texts, generator))
-    for node in parsed.of_type("inline_html", "block_html"):
-        anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
-    return frozenset(anchors)
+LABELS = {
+    "jekyll": "Jekyll",
+    "hugo": "Hugo",
+    "mkdocs": "MkDocs",
+    "docusaurus": "Docusaurus",
+    "eleventy": "Eleventy",
+    "plain": "plain folder",
+}
 
 
 # --- site root ----------------------------------------------------------------
 
 
 def find_site_root(start: Path) -> Path:
-    """Nearest folder at or above `start` holding a site config or `.git`;
-    the starting folder itself when there is none."""
+    """Nearest folder at or above `start` holding a generator's config or
+    `.git`; the starting folder itself when there is none."""
     folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
-    return folder
+    return find_site(os.path.abspath(folder))[0]
 
 
 def strip_base_url(url: str) -> str:
@@ -201,72 +86,6 @@ def url_path(url: str) -> str:
     return unquote(urlsplit(strip_base_url(url)).path)
 
 
-# --- posts and their URLs -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostFacts:
-    """What the URL index needs from one post's front matter."""
-
-    path: Path
-    front_matter: Mapping[str, Any]
-
-
-def _date_parts(facts: PostFacts) -> tuple[str, str, str] | None:
-    value = facts.front_matter.get("date")
-    if isinstance(value, dt.date):
-        return f"{value.year:04d}", f"{value.month:02d}", f"{value.day:02d}"
-    match = _DATE_PREFIX.match(facts.path.stem)
-    if match:
-        return match.group(1), match.group(2), match.group(3)
-    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
-        return value[:4], value[5:7], value[8:10]
-    return None
-
-
-def _title_slug(path: Path) -> str:
-    match = _DATE_PREFIX.match(path.stem)
-    return match.group(4) if match else path.stem
-
-
-def _categories(front_matter: Mapping[str, Any]) -> str:
-    value = front_matter.get("categories", front_matter.get("category", ""))
-    items = value.split() if isinstance(value, str) else [str(item) for item in value or []]
-    return "/".join(item.lower().replace(" ", "-") for item in items)
-
-
-def expand_permalink(pattern: str, facts: PostFacts, root: Path) -> str | None:
-    """Fill a Jekyll/Hugo style permalink pattern (`/blog/:slug/`) for a post;
-    None when the pattern needs a value the post does not have."""
-    title = _title_slug(facts.path)
-    slug = str(facts.front_matter.get("slug") or title)
-    try:
-        section = facts.path.relative_to(root).parts[0]
-    except (ValueError, IndexError):
-        section = ""
-    values: dict[str, str | None] = {
-        "slug": slug,
-        "title": title,
-        "filename": facts.path.stem,
-        "categories": _categories(facts.front_matter),
-        "section": section.lstrip("_") if section else "",
-    }
-    date = _date_parts(facts)
-    values.update(dict(zip(("year", "month", "day"), date or (None, None, None), strict=True)))
-
-    def fill(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        if value is None:
-            raise LookupError(match.group(1))
-        return value
-
-    try:
-        url = re.sub(r":([a-z_]+)", fill, pattern)
-    except LookupError:
-        return None
-    return re.sub(r"/{2,}", "/", url)
-
-
 def url_key(url: str) -> str:
     """Compare served URLs the way a static host does: `/a/b/`, `/a/b`,
     `/a/b.html` and `/a/b/index.html` are one page."""
@@ -278,20 +97,23 @@ def url_key(url: str) -> str:
     return "/" + path.strip("/")
 
 
-def _post_urls(facts: PostFacts, root: Path, pattern: str) -> Iterator[str]:
-    front_matter = facts.front_matter
-    for key in ("permalink", "url"):
-        if isinstance(front_matter.get(key), str):
-            yield front_matter[key]
-    for key in ("aliases", "redirect_from"):
-        value = front_matter.get(key)
-        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        yield from (str(item) for item in items)
-    if pattern:
-        expanded = expand_permalink(pattern, facts, root)
-        if expanded:
-            yield expanded
-    yield _path_url(facts.path, root)
+# --- permalink patterns (plain sites; kept for callers) --------------------------
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What a permalink pattern needs from one post."""
+
+    path: Path
+    front_matter: Mapping[str, Any]
+
+
+def expand_permalink(pattern: str, facts: PostFacts, root: Path) -> str | None:
+    """Fill a Jekyll/Hugo style permalink pattern (`/blog/:slug/`) for a post;
+    None when the pattern needs a value the post does not have."""
+    from copydesk.site.base import fill
+
+    return fill(pattern, post_values(facts.path, facts.front_matter, root))
 
 
 def _served(path: str) -> bool:
@@ -301,25 +123,8 @@ def _served(path: str) -> bool:
     return not path.endswith(MARKDOWN_SUFFIXES)
 
 
-def _path_url(path: Path, root: Path) -> str:
-    """The URL a file is served at by its place in the site: `/docs/guide`."""
-    relative = os.path.splitext(os.path.relpath(path, root))[0]
-    return "/" + relative.replace(os.sep, "/")
-
-
-# --- the project --------------------------------------------------------------
-
-
-def _is_site_root(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
-
-
-# The keys that give a post URLs of its own when no permalink pattern is configured.
-URL_KEYS = ("permalink", "url", "aliases", "redirect_from")
-
-
 def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mapping[str, Any]:
-    """Front matter of another post, or {} when it cannot be read: a broken
+    """Front matter of another file, or {} when it cannot be read: a broken
     neighbour is reported when it is linted itself, not here.
 
     With `only`, front matter that cannot hold one of those keys (none of them
@@ -347,18 +152,23 @@ def _needles(keys: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(key.encode() for key in keys)
 
 
-@dataclass
-class Project:
-    """One site: its root, where static files live, how posts get URLs.
+# --- the model --------------------------------------------------------------------
 
-    The URL index and parsed anchors are caches filled on first use; a
-    Project lives for one run (see `project_for`).
+
+@dataclass
+class SiteModel:
+    """One site: its generator, published files, URLs, ids and static files.
+
+    Built with only a root (and the older options: static folders, a
+    permalink pattern, a heading-id style), it is a plain folder; `load_site`
+    gives it the detected generator.
     """
 
     root: Path
     static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
     permalink: str = ""
-    generator: str = "github"
+    heading_ids: str = ""  # a heading-id style that overrides the generator's
+    site: Generator | None = None
     _posts: list[Path] | None = field(default=None, repr=False)
     _path_index: dict[str, Path] | None = field(default=None, repr=False)
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
@@ -370,8 +180,42 @@ class Project:
     # (url as written, folder it is relative to or "", pages) -> resolve()'s file answer.
     _resolved: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.site is None:
+            self.site = Generator(self.root, static_dirs=self.static_dirs, permalink=self.permalink)
+
+    @property
+    def generator(self) -> Generator:
+        assert self.site is not None  # set in __post_init__
+        return self.site
+
+    @property
+    def id_styles(self) -> tuple[str, ...]:
+        return (self.heading_ids,) if self.heading_ids else self.generator.id_styles
+
+    @property
+    def static_roots(self) -> list[tuple[Path, str]]:
+        return self.generator.static_roots()
+
+    # --- files ------------------------------------------------------------------------
+
+    def _absolute(self, path: Path) -> Path:
+        absolute = Path(os.path.abspath(path))
+        if str(absolute).startswith(str(self.root)):
+            return absolute
+        return absolute.resolve()
+
+    def is_published(self, path: Path) -> bool:
+        return self.generator.is_published(self._absolute(path))
+
+    def is_post(self, path: Path) -> bool:
+        return self.generator.is_post(self._absolute(path))
+
+    def variant(self, path: Path) -> str:
+        return self.generator.variant(self._absolute(path))
+
     def markdown_files(self) -> Iterator[Path]:
-        """Posts and pages of the site; none when the root is a filesystem
+        """Markdown files in the content folders; none when one is a filesystem
         root or the home folder, where a walk would read the whole disk.
 
         Hidden and never-served folders (`.venv`, `node_modules`, ...) are
@@ -379,44 +223,34 @@ class Project:
         site of its own (it holds a site config or `.git`): its posts are
         served under another root.
         """
-        if self.root in (Path(self.root.anchor), Path.home()):
-            return
-        folders = [str(self.root)]
-        while folders:  # scandir: file types come with the listing, no stat per file
-            try:
-                entries = list(os.scandir(folders.pop()))
-            except OSError:
+        tops = _outermost(self.generator.content_dirs())
+        for top in tops:
+            if top in (Path(top.anchor), Path.home()):
                 continue
-            for entry in entries:
-                name = entry.name
-                if entry.is_dir(follow_symlinks=False):  # as os.walk: no symlink loops
-                    served = name[0] != "." and name not in SKIPPED_DIRS
-                    if served and not _is_site_root(entry.path):
-                        folders.append(entry.path)
-                elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
-                    yield Path(entry.path)
+            yield from _walk_markdown(top)
 
     def posts(self) -> list[Path]:
-        """`markdown_files`, listed once, sorted as Paths sort (by component)."""
+        """Published Markdown files, listed once, sorted as Paths sort."""
         if self._posts is None:
-            self._posts = sorted(self.markdown_files(), key=lambda p: str(p).split(os.sep))
+            published = (p for p in self.markdown_files() if self.generator.is_published(p))
+            self._posts = sorted(published, key=lambda p: str(p).split(os.sep))
         return self._posts
 
-    def page(self, key: str) -> Path | None:
-        """The post served at a URL key (see `url_key`), or None.
+    # --- URLs ---------------------------------------------------------------------------
 
-        Without a permalink pattern, a URL that a post's own file path gives
-        is answered from the folder listing alone; only the others (a
-        `permalink`, `aliases` or `redirect_from` in front matter) make the
-        index read every post. Where a path URL and another post's front
-        matter claim one URL (a conflict the generator warns about), the
-        file at that path is the answer.
+    def page(self, key: str) -> Path | None:
+        """The file served at a URL key (see `url_key`), or None.
+
+        On a plain site without a permalink pattern, a URL that a file's own
+        path gives is answered from the folder listing alone; only the others
+        (`permalink`, `aliases` or `redirect_from` in front matter) make the
+        index read other files' front matter.
         """
-        if not self.permalink:
+        if self.generator.name == "plain" and not self.permalink:
             if self._path_index is None:
                 self._path_index = {}
                 for path in self.posts():
-                    self._path_index.setdefault(url_key(_path_url(path, self.root)), path)
+                    self._path_index.setdefault(url_key(self.generator.path_url(path)), path)
             found = self._path_index.get(key)
             if found is not None:
                 return found
@@ -424,20 +258,84 @@ class Project:
 
     @property
     def url_index(self) -> dict[str, Path]:
-        """Served URL key → post file, built on first use from front matter."""
+        """Served URL key → file, built on first use from front matter."""
         if self._url_index is None:
+            generator = self.generator
             index: dict[str, Path] = {}
+            own: dict[Path, str] = {}
             for path in self.posts():
-                # Without a pattern, only the URL keys matter (see _post_urls).
-                wanted = None if self.permalink else URL_KEYS
-                facts = PostFacts(path, _read_front_matter(path, wanted))
-                for url in _post_urls(facts, self.root, self.permalink):
-                    index.setdefault(url_key(url), path)
-            self._own_urls = {}
-            for key, path in index.items():  # a post's first URL is its own
-                self._own_urls.setdefault(path, key)
+                front_matter = _read_front_matter(path, generator.front_matter_keys())
+                for number, url in enumerate(generator.urls(path, front_matter)):
+                    key = url_key(url)
+                    index.setdefault(key, path)
+                    if number == 0:
+                        own[path] = key
+            self._own_urls = own
             self._url_index = index
         return self._url_index
+
+    def url_of(self, source: Path) -> str | None:
+        """The served URL key of a published file, or None."""
+        self.url_index  # noqa: B018  (builds the index and its reverse map)
+        return self._own_urls.get(self._absolute(source)) or self._own_urls.get(source)
+
+    def _strip_base(self, path: str) -> str:
+        base = self.generator.base_path
+        if base and (path == base or path.startswith(base + "/")):
+            return path[len(base) :] or "/"
+        return path
+
+    # --- resolving links --------------------------------------------------------------
+
+    def resolve(self, url: str, source: Path, pages: bool = True) -> Path | None:
+        """The file that serves a local URL written in `source`, or None.
+
+        Tried in order: the path relative to the file (or, for `/x`, under
+        each static root), then for page links (`pages`) the URL index
+        (`/blog/my-post/` → the post whose permalink gives it) and pages the
+        generator makes without a file (`/tags/x/`). A relative URL not
+        found as a file is also taken relative to the page's served URL.
+        Assets (`pages=False`) written without a leading slash are also
+        tried from the static roots, as themes prefix front matter image
+        paths with the base URL.
+        """
+        relative = not url.startswith("/")
+        folder = os.path.dirname(source) if relative else ""
+        key = (url, folder, pages)
+        if key in self._resolved:
+            found = self._resolved[key]
+        else:
+            path = url_path(url)
+            if not path:
+                return source
+            found = self._existing_for(path, folder, pages)
+            if found is None and not relative:
+                found = self._served_page(url_key(self._strip_base(path)), pages, path)
+            self._resolved[key] = found
+        if found is None and relative:
+            path = url_path(url)
+            if path and _served(path):
+                return self._relative_to_page(path, source, pages)
+        return found
+
+    def _served_page(self, key: str, pages: bool, path: str) -> Path | None:
+        if not pages or not _served(path):
+            return None
+        found = self.page(key)
+        if found is None and self.generator.virtual(key):
+            return self.root
+        return found
+
+    def _relative_to_page(self, path: str, source: Path, pages: bool) -> Path | None:
+        """A relative URL is relative to the page's served URL, not its file."""
+        own = self.url_of(source)
+        if own is None:
+            return None
+        absolute = urljoin(own.rstrip("/") + "/", path)
+        found = self._existing(self._from_static(absolute))
+        if found is None:
+            found = self._served_page(url_key(absolute), pages, absolute)
+        return found
 
     @staticmethod
     def _file_candidates(base: str) -> Iterator[str]:
@@ -449,9 +347,9 @@ class Project:
         stem, suffix = os.path.splitext(base)
         if suffix in (".html", ".htm"):
             yield from (stem + markdown for markdown in MARKDOWN_SUFFIXES)
-        if not suffix:
+        if not suffix or suffix not in _KNOWN_SUFFIXES:
             yield from (base + markdown for markdown in MARKDOWN_SUFFIXES)
-            for index in ("index.md", "_index.md", "index.html", "README.md"):
+            for index in ("index.md", "_index.md", "index.html", "README.md", "index.mdx"):
                 yield os.path.join(base, index)
 
     def _existing(self, bases: Iterable[str]) -> Path | None:
@@ -461,89 +359,170 @@ class Project:
                     return Path(candidate)
         return None
 
-    def resolve(self, url: str, source: Path, pages: bool = True) -> Path | None:
-        """The file that serves a local URL written in `source`, or None.
-
-        Tried in order: the path relative to the post (or to the site root for
-        `/x`), the same path under each static folder, then, for page links
-        (`pages`), the URL→post index (`/blog/my-post/` → the post whose slug
-        or permalink gives it). Assets (`pages=False`) written without a
-        leading slash are also tried from the site root, as themes prefix
-        front matter image paths with the base URL.
-        """
-        relative = not url.startswith("/")
-        folder = os.path.dirname(source) if relative else ""
-        key = (url, folder, pages)
-        if key not in self._resolved:  # posts link to the same places again and again
-            path = url_path(url)
-            if not path:
-                return source
-            found = self._existing_for(path, folder, pages)
-            if found is None and pages and not relative and _served(path):
-                found = self.page(url_key(path))
-            self._resolved[key] = found
-        found = self._resolved[key]
-        if found is None and pages and relative and _served(path := url_path(url)):
-            # A relative URL is relative to the page's served URL, which is the source's own.
-            return self.page(self._served_key(path, source))
-        return found
-
     def _existing_for(self, path: str, folder: str, pages: bool) -> Path | None:
         absolute = path.startswith("/")
         key = (path, "" if absolute else folder, pages)
         if key not in self._found:
-            from_root = self._from_root(path.lstrip("/"))
             if absolute:
-                bases: Iterable[str] = from_root
+                bases: Iterable[str] = self._from_static(self._strip_base(path))
+                if self.generator.base_path and self._strip_base(path) != path:
+                    bases = itertools.chain(bases, self._from_static(path))
             else:
-                bases = itertools.chain([os.path.join(folder, path)], () if pages else from_root)
+                near = [os.path.join(folder, path)]
+                bases = itertools.chain(near, () if pages else self._from_static("/" + path))
             self._found[key] = self._existing(bases)
         return self._found[key]
 
-    def _from_root(self, relative: str) -> Iterator[str]:
-        """The path under the site root, then under each static folder (lazily:
-        the first that exists ends the search)."""
-        root = str(self.root)
-        yield os.path.join(root, relative)
-        for folder in self.static_dirs:
-            yield os.path.join(root, folder, relative)
+    def _from_static(self, path: str) -> Iterator[str]:
+        """Where a root-relative path may live: under each static root whose
+        URL prefix it starts with (lazily: the first that exists ends it)."""
+        for folder, prefix in self.static_roots:
+            if path.startswith(prefix):
+                yield os.path.join(folder, path[len(prefix) :])
+            elif path.rstrip("/") == prefix.rstrip("/"):
+                yield str(folder)
 
-    def _served_key(self, path: str, source: Path) -> str:
-        if path.startswith("/"):
-            return url_key(path)
-        # A relative URL is relative to the page's served URL, not its file.
-        own = self.url_of(source)
-        return url_key(urljoin(own.rstrip("/") + "/", path)) if own else url_key("/" + path)
+    # --- ids ------------------------------------------------------------------------------
 
-    def url_of(self, source: Path) -> str | None:
-        """The served URL key of a post (its first URL in the index), or None."""
-        self.url_index  # noqa: B018  (builds the index and its reverse map)
-        return self._own_urls.get(source)
-
-    def anchors(self, path: Path) -> frozenset[str]:
-        """Fragments another file offers, parsed once per file version."""
+    def ids(self, path: Path) -> frozenset[str]:
+        """Fragments a page offers, parsed once per file version."""
         from copydesk.parse import parse_file
 
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
         if cache_key not in self._anchors:
             parsed = parse_file(path)
-            self._anchors[cache_key] = anchors_of(parsed, self.generator)
+            self._anchors[cache_key] = anchors_of(parsed, self.id_styles)
             parsed.release()
         return self._anchors[cache_key]
 
+    anchors = ids  # the former name
+
+    # --- telling the user ---------------------------------------------------------------
+
+    def label(self) -> str:
+        return LABELS.get(self.generator.name, self.generator.name)
+
+    def looked_in(self) -> str:
+        """`Hugo: looked in content/, static/` — for "not found" messages."""
+        folders = [self._short(folder) for folder in self.generator.content_dirs()]
+        folders += [self._short(folder) for folder, _ in self.static_roots if folder.is_dir()]
+        unique = list(dict.fromkeys(folders))
+        return f"{self.label()}: looked in {', '.join(unique)}"
+
+    def _short(self, folder: Path) -> str:
+        relative = os.path.relpath(folder, self.root)
+        return "./" if relative == "." else relative.replace(os.sep, "/") + "/"
+
+    def explain(self, url: str, source: Path) -> list[str]:
+        """How `resolve` reads `url` written in `source`, one step a line."""
+        from copydesk.site.explain import explain
+
+        return explain(self, url, source)
+
+
+Project = SiteModel
+
+
+def _outermost(folders: list[Path]) -> list[Path]:
+    """The folders that are not inside another of them."""
+    unique = sorted(set(folders), key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for folder in unique:
+        if not any(str(folder).startswith(str(outer).rstrip(os.sep) + os.sep) for outer in kept):
+            kept.append(folder)
+    return kept
+
+
+def _walk_markdown(top: Path) -> Iterator[Path]:
+    folders = [str(top)]
+    while folders:  # scandir: file types come with the listing, no stat per file
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):  # as os.walk: no symlink loops
+                served = name[0] != "." and name not in SKIPPED_DIRS
+                if served and not is_site_root(entry.path):
+                    folders.append(entry.path)
+            elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+                yield Path(entry.path)
+
+
+# Suffixes that name a file as it is served: no Markdown source stands behind them.
+_KNOWN_SUFFIXES = frozenset(
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".avif",
+        ".ico",
+        ".pdf",
+        ".zip",
+        ".css",
+        ".js",
+        ".json",
+        ".xml",
+        ".txt",
+        ".mp4",
+        ".webm",
+        ".mp3",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".html",
+        ".htm",
+        ".md",
+        ".markdown",
+        ".mdx",
+        ".yml",
+        ".yaml",
+        ".toml",
+        ".csv",
+    ]
+)
+
+
+# --- one model per site and settings ---------------------------------------------------
+
+
+def load_site(
+    root: Path,
+    generator: str = "auto",
+    static_dirs: tuple[str, ...] | None = None,
+    permalink: str = "",
+) -> SiteModel:
+    """The model of the site at `root`: `generator` "auto" detects it; a
+    generator name forces one; "github" or "kramdown" only choose the
+    heading-id style (the option's older meaning). Static folders and a
+    permalink pattern from copydesk's config are added to what the
+    generator's config says."""
+    name = generator if generator in NAMES else generator_name_at(root) or "plain"
+    site = load_generator(root, name)
+    if static_dirs is not None:
+        site.static_dirs = tuple(dict.fromkeys((*site.static_dirs, *static_dirs)))
+    if permalink:
+        site.permalink = permalink
+    id_style = generator if generator in ("github", "kramdown") else ""
+    return SiteModel(root, site.static_dirs, permalink, id_style, site)
+
+
+def generator_name_at(folder: Path) -> str | None:
+    from copydesk.site.detect import generator_at
+
+    return generator_at(str(folder))
+
 
 @functools.lru_cache(maxsize=16)
-def _cached_project(
-    root: Path, static_dirs: tuple[str, ...], permalink: str, generator: str, stamp: int
-) -> Project:
-    return Project(root, static_dirs, permalink, generator)
-
-
-@functools.lru_cache(maxsize=1024)
-def _detected_root(folder: str) -> Path:
-    # Rules ask once per file; the answer only depends on the post's folder.
-    return find_site_root(Path(folder))
+def _cached_site(
+    root: Path, generator: str, static_dirs: tuple[str, ...] | None, permalink: str, stamp: int
+) -> SiteModel:
+    return load_site(root, generator, static_dirs, permalink)
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -554,34 +533,37 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
     """`site-root` when configured (relative to the config's folder), else the
-    nearest ancestor of the post that looks like a site or a repository."""
+    nearest ancestor of the file that holds a generator's config or `.git`."""
     configured = settings.get("site-root")
     if configured:
         return (config_root / str(configured)).resolve()
-    return _detected_root(os.path.dirname(os.path.abspath(source)))
+    return find_site(os.path.dirname(os.path.abspath(source)))[0]
 
 
 def project_for(
     settings: Mapping[str, Any], config_root: Path, source: Path, shared: Any = None
-) -> Project:
-    """The Project for this post: the engine's shared one when it gives a
-    `site.Project`, otherwise one cached per site root and settings.
+) -> SiteModel:
+    """The model for this file: the engine's shared one when it gives a
+    `SiteModel`, otherwise one cached per site root and settings.
 
     The cache key includes the root's modification time so that a long-lived
     process (tests, an editor) does not keep an index of files since renamed.
     """
-    if isinstance(shared, Project):
+    if isinstance(shared, SiteModel):
         return shared
     root = site_root(settings, config_root, source)
-    generator = str(settings.get("generator", "github"))
-    if generator not in GENERATORS:
+    generator = str(settings.get("generator") or "auto")
+    if generator not in GENERATORS and generator not in ID_STYLES:
         from copydesk.errors import UsageError
 
         raise UsageError(source, f"unknown generator {generator!r}; use one of {GENERATORS}")
-    static = _tuple(settings.get("static-dirs", DEFAULT_STATIC_DIRS))
+    if generator in ID_STYLES and generator not in GENERATORS:
+        generator = "auto"  # another heading-id style name ("hugo" is both)
+    static = settings.get("static-dirs")
+    static_dirs = _tuple(static) if static else None
     permalink = str(settings.get("permalink", "") or "")
     try:
         stamp = root.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return _cached_project(root, static, permalink, generator, stamp)
+    return _cached_site(root, generator, static_dirs, permalink, stamp)

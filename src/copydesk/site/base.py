@@ -1,0 +1,277 @@
+"""What every generator module provides, and the plain-folder behaviour.
+
+A `Generator` answers, for one site, the questions that differ between
+Jekyll, Hugo, MkDocs, Docusaurus, Eleventy and a plain folder of Markdown:
+where pages come from (`content_dirs`), where static files are served from
+(`static_roots`), whether a file is published and whether it is a post,
+which URLs serve it (`urls`), and how its headings get ids (`id_styles`).
+`copydesk.site.project.SiteModel` builds the cross-file map from these
+answers; no rule asks a generator directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
+DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
+# Files that document a repository rather than being posts of a site.
+REPOSITORY_DOCS = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "changelog",
+        "changes",
+        "history",
+        "contributing",
+        "code_of_conduct",
+        "code-of-conduct",
+        "security",
+        "support",
+        "authors",
+        "notice",
+        "governance",
+        "maintainers",
+        "pull_request_template",
+        "issue_template",
+        "agents",
+        "claude",
+    }
+)
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+def is_repository_doc(path: Path) -> bool:
+    """README, LICENSE, CHANGELOG-2.x, ...: a repository's own documents."""
+    stem = path.stem.lower()
+    return stem in REPOSITORY_DOCS or stem.split("-")[0].split(".")[0] in REPOSITORY_DOCS
+
+
+def relative_parts(path: Path, folder: Path) -> tuple[str, ...] | None:
+    """`path`'s parts below `folder`, or None when it is not inside it."""
+    try:
+        return Path(os.path.relpath(path, folder)).parts if _inside(path, folder) else None
+    except ValueError:
+        return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    text, base = str(path), str(folder).rstrip(os.sep) + os.sep
+    return text.startswith(base)
+
+
+def date_prefix(name: str) -> tuple[str, str, str, str] | None:
+    """`2019-03-04-title` → ("2019", "03", "04", "title")."""
+    match = _DATE_PREFIX.match(name)
+    return (match[1], match[2], match[3], match[4]) if match else None
+
+
+def date_of(front_matter: Mapping[str, Any], name: str) -> dt.date | None:
+    """A post's date: front matter `date` (it wins, as in Jekyll and Hugo),
+    else the file name's `YYYY-MM-DD-` prefix."""
+    value = front_matter.get("date")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        except ValueError:
+            pass
+    prefix = date_prefix(name)
+    if prefix:
+        try:
+            return dt.date(int(prefix[0]), int(prefix[1]), int(prefix[2]))
+        except ValueError:
+            return None
+    return None
+
+
+def listed(value: Any) -> list[str]:
+    """A front matter value that may be one string, a space-separated string or a list."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value if item is not None]
+    return []
+
+
+def urlize(text: str) -> str:
+    """Hugo's `urlize` (and most generators' title slug): lowercase, spaces
+    to '-', only letters, digits, '-', '_' and '.' kept."""
+    out = []
+    for char in text.strip().lower():
+        if char.isspace() or char == "-":
+            out.append("-")
+        elif char.isalnum() or char in "_.":
+            out.append(char)
+    return re.sub(r"-{2,}", "-", "".join(out)).strip("-")
+
+
+def fill(pattern: str, values: Mapping[str, str | None]) -> str | None:
+    """Replace `:name` placeholders; None when one has no value. Longer
+    names first, so `:year` is not read as `:y` + "ear"."""
+    names = sorted(values, key=len, reverse=True)
+    regex = re.compile(r":(" + "|".join(map(re.escape, names)) + r")\b" if names else r"(?!)")
+    missing: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            missing.append(match.group(1))
+            return ""
+        return value
+
+    url = regex.sub(one, pattern)
+    return None if missing else re.sub(r"/{2,}", "/", url)
+
+
+@dataclass
+class Generator:
+    """A plain folder of Markdown: every file is served at its path, static
+    files from the root and the usual static folders, GitHub heading ids.
+
+    Subclasses override what their generator does differently. `settings`
+    holds what was read from the generator's config, for `copydesk site`.
+    """
+
+    root: Path
+    config_file: Path | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    id_styles: tuple[str, ...] = ("github",)
+    # The URL path the site is mounted at (Jekyll `baseurl`, Hugo `baseURL`'s path).
+    base_path: str = ""
+    # A permalink pattern from copydesk's config; it wins over the generator's.
+    permalink: str = ""
+    static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
+
+    name: ClassVar[str] = "plain"
+    # Front matter keys that can change a file's URL: only files whose front
+    # matter mentions one are parsed when the URL index is built.
+    url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
+
+    def front_matter_keys(self) -> tuple[str, ...]:
+        """The front matter keys this site's URLs depend on."""
+        return self.url_keys
+
+    def content_dirs(self) -> list[Path]:
+        """Folders whose Markdown the generator turns into pages."""
+        return [self.root]
+
+    def static_roots(self) -> list[tuple[Path, str]]:
+        """(folder, URL prefix) pairs: a file under the folder is served at
+        the prefix plus its path below the folder."""
+        return [(self.root, "/")] + [(self.root / name, "/") for name in self.static_dirs]
+
+    def is_published(self, path: Path) -> bool:
+        """Whether the generator makes a page of this Markdown file."""
+        return any(relative_parts(path, folder) is not None for folder in self.content_dirs())
+
+    def is_post(self, path: Path) -> bool:
+        """Whether post metadata rules (title, date, slug) apply to this file."""
+        return self.is_published(path) and not is_repository_doc(path) and not self._partial(path)
+
+    def variant(self, path: Path) -> str:
+        """Language or docs version of a file ("" for the default): the same
+        slug in two variants is two pages, not a collision."""
+        return ""
+
+    def urls(self, path: Path, front_matter: Mapping[str, Any]) -> list[str]:
+        """Every URL that serves this file, its own first (then redirects)."""
+        found = [self._explicit(front_matter), self._pattern_url(path, front_matter)]
+        urls = [url for url in found if url]
+        urls.append(self.path_url(path))
+        return urls + self.redirects(front_matter)
+
+    def virtual(self, url_key: str) -> bool:
+        """A URL the generator serves without a source file (taxonomy lists, ...)."""
+        return False
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(label, value) lines for `copydesk site`."""
+        return [(key, str(value)) for key, value in self.settings.items()]
+
+    # --- helpers for subclasses ---------------------------------------------
+
+    def path_url(self, path: Path) -> str:
+        """The URL a file gets from its place below the first content folder
+        holding it: `/docs/guide`, `/docs/` for an index page."""
+        for folder in self.content_dirs():
+            parts = relative_parts(path, folder)
+            if parts is not None:
+                return "/" + "/".join(strip_index(parts))
+        return "/" + "/".join(strip_index(Path(os.path.relpath(path, self.root)).parts))
+
+    @staticmethod
+    def redirects(front_matter: Mapping[str, Any]) -> list[str]:
+        """`aliases` (Hugo) and `redirect_from` (jekyll-redirect-from)."""
+        found: list[str] = []
+        for key in ("aliases", "redirect_from"):
+            value = front_matter.get(key)
+            items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            found.extend(str(item) for item in items)
+        return found
+
+    @staticmethod
+    def _explicit(front_matter: Mapping[str, Any]) -> str | None:
+        for key in ("permalink", "url"):
+            value = front_matter.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    def _pattern_url(self, path: Path, front_matter: Mapping[str, Any]) -> str | None:
+        if not self.permalink:
+            return None
+        return fill(self.permalink, post_values(path, front_matter, self.root))
+
+    @staticmethod
+    def _partial(path: Path) -> bool:
+        """Includes, layouts and partials: files other files pull in."""
+        return any(part.startswith("_") and part != "_posts" for part in path.parent.parts[-3:])
+
+
+def strip_index(parts: tuple[str, ...]) -> list[str]:
+    """Path parts without the Markdown suffix; an index page is its folder."""
+    items = list(parts)
+    if not items:
+        return items
+    stem = os.path.splitext(items[-1])[0]
+    if stem.lower() in ("index", "_index", "readme"):
+        items.pop()
+        return [*items, ""] if items else [""]
+    items[-1] = stem
+    return items
+
+
+def post_values(path: Path, front_matter: Mapping[str, Any], root: Path) -> dict[str, str | None]:
+    """The placeholders a Jekyll-style permalink pattern can name."""
+    prefix = date_prefix(path.stem)
+    title = prefix[3] if prefix else path.stem
+    date = date_of(front_matter, path.stem)
+    slug = str(front_matter.get("slug") or title)
+    categories = listed(front_matter.get("categories", front_matter.get("category")))
+    parts = relative_parts(path, root) or ()
+    return {
+        "slug": slug,
+        "title": title,
+        "name": path.stem,
+        "filename": path.stem,
+        "basename": path.stem,
+        "categories": "/".join(item.lower().replace(" ", "-") for item in categories),
+        "section": parts[0].lstrip("_") if len(parts) > 1 else "",
+        "year": f"{date.year:04d}" if date else None,
+        "month": f"{date.month:02d}" if date else None,
+        "day": f"{date.day:02d}" if date else None,
+        "i_month": str(date.month) if date else None,
+        "i_day": str(date.day) if date else None,
+        "short_year": f"{date.year % 100:02d}" if date else None,
+        "y_day": f"{date.timetuple().tm_yday:03d}" if date else None,
+        "output_ext": ".html",
+    }

@@ -1,0 +1,116 @@
+"""Which generator builds the site a file belongs to, and where its root is.
+
+The root is the nearest folder at or above the file that holds a generator's
+config (`docusaurus.config.*`, `mkdocs.yml`, Hugo's `hugo.*`, `config.*`
+with `content/`, or `config/_default/`, Jekyll's `_config.yml`, Eleventy's
+`eleventy.config.*`), else the nearest `.git` folder (a plain site), else
+the file's own folder. A Docusaurus site often keeps its config in
+`website/` and its docs beside it (`path: "../docs"`): when no config is
+found on the way up, `website/` and `docusaurus/website/` of each folder
+passed are tried, and used if their docs folder holds the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from copydesk.site.base import Generator, relative_parts
+
+JEKYLL_MARKERS = ("_config.yml", "_config.yaml", "_config.toml")
+HUGO_MARKERS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
+HUGO_OLD_MARKERS = ("config.toml", "config.yaml", "config.yml", "config.json")
+MKDOCS_MARKERS = ("mkdocs.yml", "mkdocs.yaml")
+DOCUSAURUS_MARKERS = (
+    "docusaurus.config.js", "docusaurus.config.ts", "docusaurus.config.mjs",
+    "docusaurus.config.cjs", "docusaurus.config.mts",
+)  # fmt: skip
+ELEVENTY_MARKERS = (
+    "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts",
+    ".eleventy.js",
+)  # fmt: skip
+NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "plain")
+SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
+
+
+def _has(folder: str, names: tuple[str, ...]) -> bool:
+    return any(os.path.isfile(os.path.join(folder, name)) for name in names)
+
+
+@functools.lru_cache(maxsize=4096)
+def generator_at(folder: str) -> str | None:
+    """The generator whose config is in `folder`, or None."""
+    if _has(folder, DOCUSAURUS_MARKERS):
+        return "docusaurus"
+    if _has(folder, MKDOCS_MARKERS):
+        return "mkdocs"
+    if _has(folder, HUGO_MARKERS) or os.path.isdir(os.path.join(folder, "config", "_default")):
+        return "hugo"
+    if _has(folder, HUGO_OLD_MARKERS) and os.path.isdir(os.path.join(folder, "content")):
+        return "hugo"
+    if _has(folder, JEKYLL_MARKERS):
+        return "jekyll"
+    if _has(folder, ELEVENTY_MARKERS):
+        return "eleventy"
+    return None
+
+
+def is_site_root(folder: str) -> bool:
+    """A folder that is a site (or a repository) of its own."""
+    return generator_at(folder) is not None or os.path.exists(os.path.join(folder, ".git"))
+
+
+@functools.lru_cache(maxsize=1024)
+def find_site(folder: str) -> tuple[Path, str]:
+    """(root, generator name) for a file in `folder` (an absolute path)."""
+    start = Path(folder).resolve()
+    ancestors = (start, *start.parents)
+    for candidate in ancestors:
+        name = generator_at(str(candidate))
+        if name:
+            return candidate, name
+        if os.path.exists(candidate / ".git"):
+            break
+    for candidate in ancestors:
+        for sibling in SIBLING_SITES:
+            site = candidate / sibling
+            if generator_at(str(site)) == "docusaurus" and _holds(site, start):
+                return site, "docusaurus"
+        if os.path.exists(candidate / ".git"):
+            break
+    for candidate in ancestors:
+        if os.path.exists(candidate / ".git"):
+            return candidate, "plain"
+    return start, "plain"
+
+
+def _holds(site: Path, folder: Path) -> bool:
+    generator = load_generator(site, "docusaurus")
+    marker = folder / "x.md"
+    return any(relative_parts(marker, content) is not None for content in generator.content_dirs())
+
+
+def load_generator(root: Path, name: str) -> Generator:
+    """The generator `name` with its settings read from `root`."""
+    if name == "jekyll":
+        from copydesk.site.jekyll import Jekyll
+
+        return Jekyll.load(root)
+    if name == "hugo":
+        from copydesk.site.hugo import Hugo
+
+        return Hugo.load(root)
+    if name == "mkdocs":
+        from copydesk.site.mkdocs import MkDocs
+
+        return MkDocs.load(root)
+    if name == "docusaurus":
+        from copydesk.site.docusaurus import Docusaurus
+
+        return Docusaurus.load(root)
+    if name == "eleventy":
+        from copydesk.site.eleventy import Eleventy
+
+        return Eleventy.load(root)
+    return Generator(root)

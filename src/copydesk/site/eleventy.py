@@ -1,0 +1,60 @@
+"""Eleventy: files under the input folder become pages at their path.
+
+Read from `eleventy.config.*` / `.eleventy.js` (JavaScript, so only literal
+strings are read): `dir.input` (default `.`), `dir.includes` (`_includes`),
+`dir.data` (`_data`), `pathPrefix`. `x.md` is served at `/x/` and
+`index.md` at its folder; front matter `permalink` wins. Posts are the
+files under a `posts/` or `blog/` folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from copydesk.site.base import Generator, relative_parts
+from copydesk.site.configfile import first_existing, js_block, js_string
+
+CONFIG_NAMES = (
+    "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts",
+    ".eleventy.js",
+)  # fmt: skip
+POST_FOLDERS = ("posts", "blog", "post")
+
+
+@dataclass
+class Eleventy(Generator):
+    name: ClassVar[str] = "eleventy"
+    url_keys: ClassVar[tuple[str, ...]] = ("permalink",)
+
+    @classmethod
+    def load(cls, root: Path) -> Eleventy:
+        config_file = first_existing(root, CONFIG_NAMES)
+        text = config_file.read_text(encoding="utf-8", errors="replace") if config_file else ""
+        folders = js_block(text, "dir") or ""
+        settings: dict[str, Any] = {
+            "input": js_string(folders, "input") or ".",
+            "includes": js_string(folders, "includes") or "_includes",
+            "data": js_string(folders, "data") or "_data",
+            "pathPrefix": js_string(text, "pathPrefix") or "/",
+        }
+        return cls(
+            root, config_file, settings, id_styles=("github",),
+            base_path=settings["pathPrefix"].rstrip("/"), static_dirs=(),
+        )  # fmt: skip
+
+    def content_dirs(self) -> list[Path]:
+        return [(self.root / self.settings["input"]).resolve()]
+
+    def static_roots(self) -> list[tuple[Path, str]]:
+        return [(self.content_dirs()[0], "/"), (self.root, "/")]
+
+    def is_published(self, path: Path) -> bool:
+        parts = relative_parts(path, self.content_dirs()[0])
+        hidden = (self.settings["includes"], self.settings["data"], "_site", "node_modules")
+        return parts is not None and not any(part in hidden for part in parts[:-1])
+
+    def is_post(self, path: Path) -> bool:
+        parts = relative_parts(path, self.content_dirs()[0]) or ()
+        return self.is_published(path) and any(part in POST_FOLDERS for part in parts[:-1])

@@ -1,0 +1,268 @@
+"""Heading ids: which `#fragment`s a page offers once the generator builds it.
+
+Each generator slugs heading text its own way (GitHub and Docusaurus use
+github-slugger, kramdown has its own rule and a GFM one, Hugo's goldmark
+another, MkDocs Python-Markdown's `toc`), honours explicit ids in its own
+syntax (`{#id}` after the text, kramdown's `{: #id}` on the next line), and
+adds ids for footnotes (`#fn:1`, `#fnref:1`, `#user-content-fn-1`). A site
+may be read by more than one of these (Jekyll's kramdown with GFM input; MkDocs
+with or without `pymdownx.slugs`), so a page's anchors are the union over the
+site's styles: a fragment any of them produces is taken as present.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from copydesk.parse import Node, ParsedFile
+
+# Id styles; "github" is also the rule of Docusaurus and of GitHub's own renderer.
+# "docusaurus" is github-slugger with explicit `{#id}` honoured.
+GENERATORS: tuple[str, ...] = (
+    "github", "kramdown", "hugo", "python-markdown", "docusaurus", "blackfriday",
+)  # fmt: skip
+_EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
+# kramdown block IAL on the line after a heading: `{: #id .class}`.
+_NEXT_LINE_IAL = re.compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _github_char_kept(char: str) -> bool:
+    # github-slugger removes every code point that is not a letter, mark,
+    # number or connector punctuation ("_"), except "-" and the space.
+    if char in "- ":
+        return True
+    category = unicodedata.category(char)
+    return category[0] in "LMN" or category == "Pc"
+
+
+def github_slug(text: str) -> str:
+    """github-slugger: lowercase, drop punctuation, one '-' per space."""
+    kept = "".join(char for char in text.lower() if _github_char_kept(char))
+    return kept.replace(" ", "-")
+
+
+def kramdown_slug(text: str) -> str:
+    """kramdown `basic_generate_id`, then its 'section' fallback.
+
+    Leading non-ASCII-letters go, then everything but [a-zA-Z0-9 -]
+    (underscores and accented letters included), spaces become '-', lowercase.
+    """
+    generated = re.sub(r"^[^a-zA-Z]+", "", text)
+    generated = re.sub(r"[^a-zA-Z0-9 -]", "", generated)
+    generated = generated.replace(" ", "-").lower()
+    return generated or "section"
+
+
+def hugo_slug(text: str) -> str:
+    """Hugo goldmark autoHeadingIDType "github": trim, '-' or ' ' → '-',
+    keep '_', Unicode letters and decimal digits (lowercased), drop the rest."""
+    out: list[str] = []
+    for char in text.strip():
+        if char in "- ":
+            out.append("-")
+        elif char == "_" or char.isalpha() or unicodedata.category(char) == "Nd":
+            out.append(char.lower())
+    return "".join(out) or "heading"
+
+
+def blackfriday_slug(text: str) -> str:
+    """Blackfriday's SanitizedAnchorName (Hugo's `autoHeadingIDType =
+    "blackfriday"`): letters and digits lowercased, every other run one '-'
+    between them."""
+    out: list[str] = []
+    dash = False
+    for char in text:
+        if char.isalpha() or unicodedata.category(char)[0] == "N":
+            if dash and out:
+                out.append("-")
+            dash = False
+            out.append(char.lower())
+        else:
+            dash = True
+    return "".join(out)
+
+
+_SLUGGERS = {
+    "blackfriday": blackfriday_slug,
+    "github": github_slug,
+    "docusaurus": github_slug,
+    "kramdown": kramdown_slug,
+    "hugo": hugo_slug,
+}
+
+
+def _dedupe(slug: str, generator: str, seen: dict[str, int], used: set[str]) -> str:
+    """Each generator's rule for a repeated id: '-1', '-2', ... appended."""
+    if generator == "kramdown":
+        # kramdown counts per base id and does not check the suffixed result.
+        if slug in seen:
+            seen[slug] += 1
+            return f"{slug}-{seen[slug]}"
+        seen[slug] = 0
+        return slug
+    if generator in ("github", "docusaurus"):
+        result = slug
+        while result in used:
+            seen[slug] = seen.get(slug, 0) + 1
+            result = f"{slug}-{seen[slug]}"
+        return result
+    result, suffix = slug, 1
+    while result in used:  # hugo: the first free '-N', starting at 1
+        result, suffix = f"{slug}-{suffix}", suffix + 1
+    return result
+
+
+def split_explicit_id(text: str, generator: str) -> tuple[str, str | None]:
+    """`Title {#id}` → ("Title", "id") where the generator honours it.
+
+    kramdown and Hugo (goldmark attributes) read a trailing `{#id}`; GitHub
+    does not, so there the braces are part of the text.
+    """
+    if generator == "github":
+        return text, None
+    match = _EXPLICIT_ID.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()], match.group(1)
+
+
+def heading_ids(texts: Iterable[str], generator: str) -> list[str]:
+    """The ids a generator gives headings with these plain texts, in order."""
+    if generator not in _SLUGGERS:
+        raise ValueError(f"unknown generator {generator!r}; expected one of {GENERATORS}")
+    slugger = _SLUGGERS[generator]
+    seen: dict[str, int] = {}
+    used: set[str] = set()
+    ids: list[str] = []
+    for text in texts:
+        plain, explicit = split_explicit_id(text, generator)
+        anchor = explicit or _dedupe(slugger(plain), generator, seen, used)
+        used.add(anchor)
+        ids.append(anchor)
+    return ids
+
+
+def heading_text(node: Node, generator: str) -> str:
+    """The heading text each generator slugs.
+
+    kramdown slugs the raw source of the heading (`*x*` loses its stars to
+    the slug rules anyway); GitHub and Hugo slug the rendered text, code
+    spans included. Hugo (goldmark) also counts an image's alt text.
+    """
+    if generator == "kramdown":
+        return "".join(str(child.attrs.get("raw", "")) for child in node.children)
+    if generator == "docusaurus":
+        generator = "github"
+    parts: list[str] = []
+    for child in node.children:
+        if child.type == "text":
+            parts.append(str(child.attrs.get("text", "")))
+        elif child.type == "codespan":
+            parts.append(str(child.attrs.get("code", "")))
+        elif child.type in ("liquid", "shortcode", "inline_html"):
+            continue
+        elif child.type != "image" or generator == "hugo":
+            parts.append(heading_text(child, generator))
+    return "".join(parts)
+
+
+def python_markdown_slug(text: str) -> str:
+    """Python-Markdown `toc` slugify (MkDocs' default): NFKD to ASCII, drop
+    what is not a word character, space or '-', lowercase, runs of spaces and
+    dashes to one '-'."""
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+def pymdownx_slug(text: str) -> str:
+    """`pymdownx.slugs.slugify(case="lower")`, common on MkDocs Material sites:
+    like Python-Markdown's, but Unicode letters are kept."""
+    value = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+def _python_markdown_ids(texts: Iterable[str], slugger: object) -> list[str]:
+    """`toc`'s unique(): a repeated id gets '_1', '_2', ..."""
+    used: set[str] = set()
+    ids: list[str] = []
+    for text in texts:
+        plain, explicit = split_explicit_id(text, "python-markdown")
+        anchor = explicit or slugger(plain)  # type: ignore[operator]
+        base, number = anchor, 0
+        while anchor in used:
+            number += 1
+            anchor = f"{base}_{number}"
+        used.add(anchor)
+        ids.append(anchor)
+    return ids
+
+
+def style_ids(texts: list[str], style: str) -> list[str]:
+    """Heading ids in one style (see `GENERATORS`), "python-markdown" included."""
+    if style == "python-markdown":
+        return _python_markdown_ids(texts, python_markdown_slug) + _python_markdown_ids(
+            texts, pymdownx_slug
+        )
+    return heading_ids(texts, style)
+
+
+def _text_style(style: str) -> str:
+    # Python-Markdown slugs the rendered text, as GitHub does.
+    if style == "blackfriday":
+        return "hugo"
+    return "github" if style in ("python-markdown", "docusaurus") else style
+
+
+def next_line_ids(parsed: ParsedFile) -> set[str]:
+    """kramdown's `{: #id}` written on the line after a heading."""
+    found: set[str] = set()
+    for node in parsed.of_type("heading"):
+        match = _NEXT_LINE_IAL.match(parsed.line_text(node.end_line + 1))
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def footnote_ids(parsed: ParsedFile) -> set[str]:
+    """The ids each generator gives a footnote and its back-reference:
+    kramdown/Python-Markdown `fn:label`, goldmark `fn:1` (its number),
+    GitHub/remark `user-content-fn-label`."""
+    found: set[str] = set()
+    for node in parsed.of_type("footnote_item"):
+        names = {str(node.attrs.get("key", "")), str(node.attrs.get("index") or "")} - {""}
+        for name in names:
+            for prefix in (
+                "fn:",
+                "fnref:",
+                "fn-",
+                "fnref-",
+                "user-content-fn-",
+                "user-content-fnref-",
+            ):
+                found.add(prefix + name)
+                found.add(prefix + name.lower())
+    return found
+
+
+def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str]:
+    """Every fragment that lands somewhere in this file under any of `styles`:
+    heading ids (generated and explicit), footnote ids, and `id=`/`name=`
+    attributes written in raw HTML (a common manual anchor)."""
+    styles = (styles,) if isinstance(styles, str) else tuple(styles)
+    headings = parsed.of_type("heading")
+    anchors: set[str] = set()
+    for style in styles:
+        texts = [heading_text(node, _text_style(style)) for node in headings]
+        anchors.update(style_ids(texts, style))
+    if any(style != "github" for style in styles):
+        anchors |= next_line_ids(parsed)
+    anchors |= footnote_ids(parsed)
+    for node in parsed.of_type("inline_html", "block_html"):
+        anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
+    return frozenset(anchors)

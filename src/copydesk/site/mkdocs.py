@@ -1,0 +1,102 @@
+"""MkDocs: every file under `docs_dir` is part of the site.
+
+Read from `mkdocs.yml`: `docs_dir` (default `docs`), `use_directory_urls`
+(default true: `a/b.md` → `/a/b/`, else `/a/b.html`), `site_url`'s path,
+and the Material `blog` plugin (`blog_dir`, default `blog`; its posts live
+in `<blog_dir>/posts/`). `index.md` and `README.md` serve their folder.
+Non-Markdown files under `docs_dir` are served at their path, so `docs_dir`
+is the static root. Heading ids follow Python-Markdown's `toc` (and
+`pymdownx.slugs`, common with Material); `{#id}` with `attr_list`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from copydesk.site.base import Generator, date_of, relative_parts, strip_index, urlize
+from copydesk.site.configfile import first_existing, read_mapping
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def _plugins(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    found: dict[str, Mapping[str, Any]] = {}
+    for item in data.get("plugins") or []:
+        if isinstance(item, str):
+            found[item] = {}
+        elif isinstance(item, Mapping):
+            for name, options in item.items():
+                found[str(name)] = options if isinstance(options, Mapping) else {}
+    return found
+
+
+@dataclass
+class MkDocs(Generator):
+    name: ClassVar[str] = "mkdocs"
+    url_keys: ClassVar[tuple[str, ...]] = ("slug", "date")
+
+    @classmethod
+    def load(cls, root: Path) -> MkDocs:
+        config_file = first_existing(root, CONFIG_NAMES)
+        data = read_mapping(config_file) if config_file else {}
+        plugins = _plugins(data)
+        blog = plugins.get("blog") or plugins.get("material/blog")
+        blog_dir = str(blog.get("blog_dir", "blog")) if blog is not None else None
+        settings: dict[str, Any] = {
+            "docs_dir": str(data.get("docs_dir") or "docs"),
+            "use_directory_urls": data.get("use_directory_urls", True) is not False,
+            "blog_dir": blog_dir,
+            "plugins": sorted(plugins),
+        }
+        base = urlsplit(str(data.get("site_url") or "")).path.rstrip("/")
+        return cls(
+            root, config_file, settings, id_styles=("python-markdown",), base_path=base,
+            static_dirs=(),
+        )  # fmt: skip
+
+    @property
+    def docs_dir(self) -> Path:
+        return (self.root / str(self.settings["docs_dir"])).resolve()
+
+    def content_dirs(self) -> list[Path]:
+        return [self.docs_dir]
+
+    def static_roots(self) -> list[tuple[Path, str]]:
+        return [(self.docs_dir, "/")]
+
+    def is_post(self, path: Path) -> bool:
+        blog_dir = self.settings["blog_dir"]
+        parts = relative_parts(path, self.docs_dir)
+        if blog_dir is None or parts is None:
+            return False
+        inner = relative_parts(path, self.docs_dir / blog_dir / "posts")
+        return inner is not None
+
+    def urls(self, path: Path, front_matter: Mapping[str, Any]) -> list[str]:
+        parts = relative_parts(path, self.docs_dir)
+        if parts is None:
+            return [self.path_url(path)]
+        items = strip_index(parts)
+        urls = []
+        if self.is_post(path):
+            urls.append(self._post_url(path, front_matter))
+        if self.settings["use_directory_urls"] or not items[-1]:
+            urls.append("/" + "/".join(items) + ("/" if items[-1] else ""))
+        else:
+            urls.append("/" + "/".join(items) + ".html")
+        return urls
+
+    def _post_url(self, path: Path, front_matter: Mapping[str, Any]) -> str:
+        """Material's blog default: `<blog_dir>/YYYY/MM/DD/<slug>/`."""
+        date_value = front_matter.get("date")
+        if isinstance(date_value, Mapping):  # `date: {created: ...}`
+            front_matter = {"date": date_value.get("created")}
+        date = date_of(front_matter, path.stem)
+        title = str(front_matter.get("title") or path.stem)
+        slug = str(front_matter.get("slug") or urlize(title))
+        day = f"{date.year:04d}/{date.month:02d}/{date.day:02d}/" if date else ""
+        return f"/{self.settings['blog_dir']}/{day}{slug}/"

@@ -1,0 +1,140 @@
+"""The site model per generator: detection, posts vs pages, URLs, static files, ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copydesk.site import load_site
+from copydesk.site.detect import find_site
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_jekyll_posts_categories_from_folders_and_collections(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "_config.yml": "permalink: pretty\nbaseurl: /blog\ncollections:\n"
+            "  docs:\n    output: true\n    permalink: /:collection/:path/\n",
+            "en/news/_posts/2019-05-06-hello.md": "---\ntitle: Hello\n---\n",
+            "_posts/2020-01-02-x.md": "---\ntitle: X\ncategories: [Tech]\n---\n",
+            "_docs/setup/install.md": "---\ntitle: Install\n---\n",
+            "_includes/footer.md": "footer\n",
+            "README.md": "# readme\n",
+            "about.md": "---\ntitle: About\n---\n",
+        },
+    )
+    site = load_site(tmp_path)
+    assert site.generator.name == "jekyll"
+    source = tmp_path / "about.md"
+    hello = tmp_path / "en/news/_posts/2019-05-06-hello.md"
+    assert site.resolve("/en/news/2019/05/06/hello/", source) == hello
+    assert site.resolve("/blog/tech/2020/01/02/x/", source) == tmp_path / "_posts/2020-01-02-x.md"
+    assert site.resolve("/docs/setup/install/", source) == tmp_path / "_docs/setup/install.md"
+    assert site.resolve("/2020/01/02/x/", source) is None
+    assert site.is_post(hello)
+    assert not site.is_post(tmp_path / "about.md")
+    assert not site.is_post(tmp_path / "README.md")
+    assert not site.is_published(tmp_path / "_includes/footer.md")
+
+
+def test_hugo_sections_bundles_slugs_languages_and_static(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'defaultContentLanguage = "en"\n[languages.en]\n[languages.fr]\n'
+            '[permalinks]\nposts = "/:year/:slug/"\n',
+            "content/posts/first.md": "---\ntitle: First Post\ndate: 2021-02-03\n---\n",
+            "content/posts/first.fr.md": "---\ntitle: Premier\ndate: 2021-02-03\n---\n",
+            "content/docs/_index.md": "---\ntitle: Docs\n---\n",
+            "content/docs/guide/index.md": "---\ntitle: Guide\nslug: the-guide\n---\n",
+            "content/about.md": "---\ntitle: About\nurl: /company/about/\naliases: [/old/]\n---\n",
+            "static/images/a.png": "png",
+            "README.md": "# repo\n",
+        },
+    )
+    site = load_site(tmp_path)
+    source = tmp_path / "content/docs/_index.md"
+    assert site.generator.name == "hugo"
+    assert site.resolve("/2021/first-post/", source) == tmp_path / "content/posts/first.md"
+    assert site.resolve("/fr/2021/premier/", source) == tmp_path / "content/posts/first.fr.md"
+    assert site.resolve("/docs/the-guide/", source) == tmp_path / "content/docs/guide/index.md"
+    assert site.resolve("/company/about/", source) == tmp_path / "content/about.md"
+    assert site.resolve("/old/", source) == tmp_path / "content/about.md"
+    assert site.resolve("/images/a.png", source, pages=False) == tmp_path / "static/images/a.png"
+    assert site.resolve("/tags/go/", source) is not None  # a taxonomy term page
+    assert site.resolve("/docs/missing/", source) is None
+    assert site.is_post(tmp_path / "content/posts/first.md")
+    assert not site.is_post(tmp_path / "content/docs/guide/index.md")
+    assert not site.is_post(tmp_path / "README.md")
+    assert site.variant(tmp_path / "content/posts/first.fr.md") == "fr"
+    assert "Hugo: looked in content/, static/" in site.looked_in()
+
+
+def test_mkdocs_docs_dir_and_directory_urls(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: x\ndocs_dir: src\nmarkdown_extensions:\n"
+            "  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+            "src/index.md": "# Home\n",
+            "src/user/guide.md": "# Guide\n\n## Step one\n",
+            "src/img/x.png": "png",
+        },
+    )
+    site = load_site(tmp_path)
+    assert site.generator.name == "mkdocs"
+    source = tmp_path / "src/index.md"
+    assert site.resolve("/user/guide/", source) == tmp_path / "src/user/guide.md"
+    assert site.resolve("/img/x.png", source, pages=False) == tmp_path / "src/img/x.png"
+    assert "step-one" in site.ids(tmp_path / "src/user/guide.md")
+    assert not site.is_post(tmp_path / "src/user/guide.md")
+
+
+def test_docusaurus_beside_its_docs_with_versions_and_blog(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "website/docusaurus.config.js": "module.exports = {baseUrl: '/',\n"
+            "  presets: [['classic', {docs: {path: '../docs', routeBasePath: 'docs'}}]]};\n",
+            "website/versions.json": '["2.0"]\n',
+            "website/versioned_docs/version-2.0/intro.md": "# Intro\n",
+            "website/blog/2020-01-02-launch.md": "---\ntitle: Launch\n---\n",
+            "website/static/img/logo.png": "png",
+            "docs/01-intro.md": "# Intro\n",
+            "docs/_partial.md": "part\n",
+            "docs/api/api.md": "---\nslug: /reference\n---\n# API\n",
+        },
+    )
+    root, name = find_site(str((tmp_path / "docs").resolve()))
+    assert (root, name) == ((tmp_path / "website").resolve(), "docusaurus")
+    site = load_site(root)
+    source = (tmp_path / "docs/01-intro.md").resolve()
+    assert site.resolve("/docs/next/intro", source) == source
+    assert site.resolve("/docs/2.0/intro", source) is not None
+    assert site.resolve("/docs/reference", source) == (tmp_path / "docs/api/api.md").resolve()
+    blog = (tmp_path / "website/blog/2020-01-02-launch.md").resolve()
+    assert site.resolve("/blog/2020/01/02/launch", source) == blog
+    assert site.resolve("/img/logo.png", source, pages=False) is not None
+    assert site.is_post(blog)
+    assert not site.is_post(source)
+    assert not site.is_published((tmp_path / "docs/_partial.md").resolve())
+
+
+def test_heading_ids_explicit_next_line_and_footnotes(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n",
+            "a.md": "---\ntitle: A\n---\n# Hello\n{: #custom}\n\n## Tail {#tail-id}\n\n"
+            "Text[^1].\n\n[^1]: note\n",
+        },
+    )
+    ids = load_site(tmp_path).ids(tmp_path / "a.md")
+    assert {"custom", "tail-id", "hello", "fn:1", "fnref:1"} <= ids
