@@ -31,10 +31,11 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/copydesk rules --markdown > docs/rules.md
 
-# Two reports (they always exit 0 and print PASS/FAIL against the targets themselves).
+# Three reports (they always exit 0 and print PASS/FAIL against the targets themselves).
 bench: $(STAMP)
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_migrate.py
+	$(BIN)/python bench/bench_links.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache build dist

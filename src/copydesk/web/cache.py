@@ -138,8 +138,9 @@ class LinkCache:
             }
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".links.", suffix=".tmp")
             try:
+                # dumps without indent: the C encoder, ~10x faster than json.dump's
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(data, stream, indent=1, sort_keys=True)
+                    stream.write(json.dumps(data, sort_keys=True, separators=(",", ":")))
                 os.replace(temporary, self.path)
             except BaseException:
                 os.unlink(temporary)
