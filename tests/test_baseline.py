@@ -75,7 +75,9 @@ def test_new_finding_fails_and_only_it_is_reported(
     edit(blog / "a.md", FRONT + OLD_BODY + "\nNew [](https://example.com/z).\n")
     code, out, _ = lint(capsys, "--baseline", ".copydesk-baseline.json", ".")
     assert code == 1
-    assert out == ["a.md:12:5: CD102 link to 'https://example.com/z' has no text"]
+    assert out == [
+        "a.md:12:5: error CD102 link to 'https://example.com/z' has no text [empty-link-text]"
+    ]
 
 
 def test_identical_findings_match_one_to_one(
@@ -85,14 +87,18 @@ def test_identical_findings_match_one_to_one(
     edit(blog / "a.md", FRONT + OLD_BODY + "\nSee [](https://example.com/x).\n")
     code, out, _ = lint(capsys, "--baseline", ".copydesk-baseline.json", ".")
     assert code == 1
-    assert out == ["a.md:12:5: CD102 link to 'https://example.com/x' has no text"]
+    assert out == [
+        "a.md:12:5: error CD102 link to 'https://example.com/x' has no text [empty-link-text]"
+    ]
 
 
 def test_same_line_in_another_file_is_new(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_baseline(capsys)
     edit(blog / "b.md", FRONT + "See [](https://example.com/x).\n")
     code, out, _ = lint(capsys, "--baseline", ".copydesk-baseline.json", ".")
-    assert code == 1 and out == ["b.md:6:5: CD102 link to 'https://example.com/x' has no text"]
+    assert code == 1 and out == [
+        "b.md:6:5: error CD102 link to 'https://example.com/x' has no text [empty-link-text]"
+    ]
 
 
 def test_fixed_findings_are_reported_so_the_baseline_can_shrink(

@@ -99,13 +99,13 @@ def test_changed_since_reports_every_finding_of_those_files(
     code, out, _ = lint(capsys, "--changed-since", "main", ".")
     assert code == 1
     assert out == [
-        "a.md:1:1: CD303 front matter has no 'title'",
-        "a.md:7:5: CD102 link to 'https://example.com/old' has no text",
-        "a.md:9:5: CD102 link to 'https://example.com/new' has no text",
-        "d.md:6:5: CD101 link target 'b.md' does not exist",
-        "f.md:6:5: CD101 link target 'e.md' does not exist",
-        "new.md:4:1: CD311 slug 'hello' is also used by h.md",
-        "new.md:7:3: CD102 link to 'https://e.com/n' has no text",
+        "a.md:1:1: error CD303 front matter has no 'title' [missing-title]",
+        "a.md:7:5: error CD102 link to 'https://example.com/old' has no text [empty-link-text]",
+        "a.md:9:5: error CD102 link to 'https://example.com/new' has no text [empty-link-text]",
+        "d.md:6:5: error CD101 link target 'b.md' does not exist [missing-link-target]",
+        "f.md:6:5: error CD101 link target 'e.md' does not exist [missing-link-target]",
+        "new.md:4:1: error CD311 slug 'hello' is also used by h.md [duplicate-slug]",
+        "new.md:7:3: error CD102 link to 'https://e.com/n' has no text [empty-link-text]",
     ]
 
 
@@ -114,14 +114,17 @@ def test_changed_lines_keeps_new_lines_front_matter_and_cross_file_findings(
 ) -> None:
     code, out, _ = lint(capsys, "--changed-since", "main", "--changed-lines", ".")
     assert code == 1
-    assert out == [
-        "a.md:1:1: CD303 front matter has no 'title'",  # whole-file rule
-        "a.md:9:5: CD102 link to 'https://example.com/new' has no text",  # added line
-        "d.md:6:5: CD101 link target 'b.md' does not exist",  # links into a renamed file
-        "f.md:6:5: CD101 link target 'e.md' does not exist",  # links into a deleted file
-        "new.md:4:1: CD311 slug 'hello' is also used by h.md",  # cross-file
-        "new.md:7:3: CD102 link to 'https://e.com/n' has no text",  # untracked: all lines
-    ]
+    assert (
+        out
+        == [
+            "a.md:1:1: error CD303 front matter has no 'title' [missing-title]",  # whole-file rule
+            "a.md:9:5: error CD102 link to 'https://example.com/new' has no text [empty-link-text]",  # added line
+            "d.md:6:5: error CD101 link target 'b.md' does not exist [missing-link-target]",  # links into a renamed file
+            "f.md:6:5: error CD101 link target 'e.md' does not exist [missing-link-target]",  # links into a deleted file
+            "new.md:4:1: error CD311 slug 'hello' is also used by h.md [duplicate-slug]",  # cross-file
+            "new.md:7:3: error CD102 link to 'https://e.com/n' has no text [empty-link-text]",  # untracked: all lines
+        ]
+    )
 
 
 def test_changed_lines_follow_working_tree_edits(
@@ -131,9 +134,9 @@ def test_changed_lines_follow_working_tree_edits(
     (repo / "a.md").write_text(text.replace("Old [](", "Older []("), encoding="utf-8")
     _, out, _ = lint(capsys, "--changed-since", "main", "--changed-lines", "a.md")
     assert out == [
-        "a.md:1:1: CD303 front matter has no 'title'",
-        "a.md:7:7: CD102 link to 'https://example.com/old' has no text",
-        "a.md:9:5: CD102 link to 'https://example.com/new' has no text",
+        "a.md:1:1: error CD303 front matter has no 'title' [missing-title]",
+        "a.md:7:7: error CD102 link to 'https://example.com/old' has no text [empty-link-text]",
+        "a.md:9:5: error CD102 link to 'https://example.com/new' has no text [empty-link-text]",
     ]
 
 

@@ -39,7 +39,7 @@ def write(path: str, text: str) -> None:
 def test_clean_tree_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     write("a.md", "# Fine\n\nAll good.\n")
     assert main(["lint"]) == 0
-    assert capsys.readouterr().out == "No findings.\n"
+    assert capsys.readouterr().out == "No findings in 1 file.\n"
 
 
 def test_findings_are_sorted_by_path_line_column_and_fail_with_1(
@@ -49,11 +49,11 @@ def test_findings_are_sorted_by_path_line_column_and_fail_with_1(
     write("a/z.md", "meh\n\nok bad and bad\n")
     assert main(["lint", "--jobs", "1"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "a/z.md:1:1: HOUSE002 meh",
-        "a/z.md:3:4: HOUSE001 bad word 'bad'",
-        "a/z.md:3:12: HOUSE001 bad word 'bad'",
-        "b.md:1:1: HOUSE001 bad word 'bad'",
-        "Found 4 findings (3 errors, 1 info).",
+        "a/z.md:1:1: info HOUSE002 meh [no-meh]",
+        "a/z.md:3:4: error HOUSE001 bad word 'bad' [no-bad]",
+        "a/z.md:3:12: error HOUSE001 bad word 'bad' [no-bad]",
+        "b.md:1:1: error HOUSE001 bad word 'bad' [no-bad]",
+        "Found 4 findings (3 errors, 1 info) in 2 files.",
     ]
 
 
@@ -61,8 +61,8 @@ def test_warnings_and_info_do_not_fail(capsys: pytest.CaptureFixture[str]) -> No
     write("a.md", "meh\n\n<!-- copydesk-disable-next-line HOUSE001 -->\nfine\n")
     assert main(["lint", "--quiet"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "a.md:1:1: HOUSE002 meh",
-        "a.md:3:1: CD490 unused suppression of HOUSE001",
+        "a.md:1:1: info HOUSE002 meh [no-meh]",
+        "a.md:3:1: warning CD490 unused suppression of HOUSE001 [unused-suppression]",
     ]
 
 
@@ -71,9 +71,9 @@ def test_select_ignore_and_extend_select_on_the_command_line(
 ) -> None:
     write("a.md", "meh bad\n")
     assert main(["lint", "-q", "--select", "HOUSE002"]) == 0
-    assert capsys.readouterr().out == "a.md:1:1: HOUSE002 meh\n"
+    assert capsys.readouterr().out == "a.md:1:1: info HOUSE002 meh [no-meh]\n"
     assert main(["lint", "-q", "--ignore", "no-meh,CD490"]) == 1
-    assert capsys.readouterr().out == "a.md:1:5: HOUSE001 bad word 'bad'\n"
+    assert capsys.readouterr().out == "a.md:1:5: error HOUSE001 bad word 'bad' [no-bad]\n"
 
 
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,8 +98,8 @@ def test_statistics_count_per_code(capsys: pytest.CaptureFixture[str]) -> None:
     write("a.md", "bad bad meh\n\nbad\n")
     assert main(["lint", "--statistics", "--quiet"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "     3  HOUSE001  no-bad",
-        "     1  HOUSE002  no-meh",
+        "3  HOUSE001  error  no-bad",
+        "1  HOUSE002  info   no-meh",
     ]
 
 
@@ -113,13 +113,13 @@ def test_unreadable_file_is_one_line_not_exit_2(capsys: pytest.CaptureFixture[st
         "bin.md: binary file (contains NUL bytes)",
         "export.txt: not valid UTF-8 (byte 0xe9 on line 1)",
     ]
-    assert captured.out == "No findings.\n"
+    assert captured.out == "No findings in 3 files.\n"
 
 
 def test_named_txt_file_is_linted(capsys: pytest.CaptureFixture[str]) -> None:
     write("export.txt", "a bad export\n")
     assert main(["lint", "-q", "export.txt"]) == 1
-    assert capsys.readouterr().out == "export.txt:1:3: HOUSE001 bad word 'bad'\n"
+    assert capsys.readouterr().out == "export.txt:1:3: error HOUSE001 bad word 'bad' [no-bad]\n"
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_explicit_config_file(capsys: pytest.CaptureFixture[str]) -> None:
     )
     write("a.md", "bad meh\n")
     assert main(["lint", "-q", "--config", "strict.toml"]) == 1
-    assert capsys.readouterr().out == "a.md:1:5: HOUSE002 meh\n"
+    assert capsys.readouterr().out == "a.md:1:5: error HOUSE002 meh [no-meh]\n"
 
 
 def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
@@ -190,3 +190,69 @@ def test_folder_without_markdown_says_so(capsys: pytest.CaptureFixture[str]) -> 
         "copydesk: no Markdown files (*.md, *.markdown) under export; "
         "name other files explicitly (e.g. posts/*.txt)\n"
     )
+
+
+def test_text_output_is_plain_when_not_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    write("a.md", "bad\n")
+    assert main(["lint", "-q"]) == 1
+    assert "\033[" not in capsys.readouterr().out
+
+
+def test_force_color_colours_severity_and_no_color_wins(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("a.md", "bad\n")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    main(["lint", "-q"])
+    assert capsys.readouterr().out == (
+        "\033[1ma.md:1:1:\033[0m \033[31merror\033[0m HOUSE001 bad word 'bad'\033[2m [no-bad]\033[0m\n"
+    )
+    monkeypatch.setenv("NO_COLOR", "1")
+    main(["lint", "-q"])
+    assert capsys.readouterr().out == "a.md:1:1: error HOUSE001 bad word 'bad' [no-bad]\n"
+
+
+def test_report_file_never_gets_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    write("a.md", "bad\n")
+    main(["lint", "-q", "--output", "report.txt"])
+    assert Path("report.txt").read_text() == "a.md:1:1: error HOUSE001 bad word 'bad' [no-bad]\n"
+
+
+def test_summary_counts_files_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "bad\n")
+    main(["lint"])
+    assert capsys.readouterr().out.splitlines()[-1] == "Found 1 finding (1 error) in 1 file."
+
+
+def test_statistics_columns_fit_the_longest_code(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("long.yml").write_text(
+        "- {id: HOUSE12345, name: no-long, message: long word, phrases: [long]}\n",
+        encoding="utf-8",
+    )
+    Path(".copydesk.toml").write_text(
+        'packs = ["house.yml", "long.yml"]\nselect = ["HOUSE"]\n', encoding="utf-8"
+    )
+    write("a.md", "bad long bad\n")
+    assert main(["lint", "--statistics", "--quiet"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "2  HOUSE001    error    no-bad",
+        "1  HOUSE12345  warning  no-long",
+    ]
+
+
+def test_statistics_in_json_is_a_summary_object(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "bad bad meh\n")
+    assert main(["lint", "--statistics", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "total": 3,
+        "by_severity": {"error": 2, "warning": 0, "info": 1},
+        "statistics": [
+            {"code": "HOUSE001", "name": "no-bad", "severity": "error", "count": 2},
+            {"code": "HOUSE002", "name": "no-meh", "severity": "info", "count": 1},
+        ],
+    }

@@ -44,7 +44,7 @@ def test_canonical_posts_pass(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     canonical(repo, "posts/a.md")
     capsys.readouterr()
     assert main(["migrate", "--check", "posts"]) == 0
-    assert capsys.readouterr().out == "1 files: 1 canonical, 0 would change, 0 refused\n"
+    assert capsys.readouterr().out == "1 file: 1 canonical, 0 would change, 0 refused\n"
 
 
 def test_raw_post_fails_and_nothing_is_written(

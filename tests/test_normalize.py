@@ -324,6 +324,14 @@ def test_lost_links_are_kept_and_reported() -> None:
     assert [(c.after, c.review, c.line) for c in lost] == [("(here)", True, 3), ("(link)", True, 3)]
 
 
+def test_lost_link_snippet_starts_at_a_whole_link_not_inside_it() -> None:
+    (lost,) = [c for c in changes("plain_lost_link_after_link") if c.kind == "lost-link"]
+    assert lost.reason == (
+        "link lost in an earlier export: '…[the 2019 annual survey]"
+        "(https://example.com/reports/2019/annual-survey.pdf) and the raw data (here)'; text kept"
+    )
+
+
 def test_metadata_lines_are_front_matter() -> None:
     post = run_case(FIXTURES / "plain_metadata_lines").post
     assert (post.title, post.date, post.tags) == (

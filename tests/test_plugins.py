@@ -52,8 +52,8 @@ def test_plugin_rule_runs_through_the_cli(tmp_path: Path) -> None:
     (tmp_path / "post.md").write_text("# Post\n\nShip it. TODO: numbers\n", encoding="utf-8")
     done = copydesk(tmp_path, pythonpath, "lint", "--select", "TODO001", "post.md")
     assert done.stdout.splitlines() == [
-        "post.md:3:10: TODO001 TODO note left in the post",
-        "Found 1 finding (1 warning).",
+        "post.md:3:10: warning TODO001 TODO note left in the post [todo-left]",
+        "Found 1 finding (1 warning) in 1 file.",
     ]
     assert done.returncode == 0, done.stderr  # a warning does not fail the run
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from copydesk.errors import CopydeskError
 from copydesk.migrate import FileResult, Settings, Task, convert, dedupe_slug, in_place_task
+from copydesk.report.text import count
 
 
 @dataclass(frozen=True)
@@ -155,4 +156,4 @@ def check_summary(comparisons: Sequence[Comparison]) -> str:
     refused = sum(bool(c.refusal) for c in comparisons)
     changed = sum(c.changed and not c.refusal for c in comparisons)
     same = len(comparisons) - refused - changed
-    return f"{len(comparisons)} files: {same} canonical, {changed} would change, {refused} refused"
+    return f"{count(len(comparisons), 'file')}: {same} canonical, {changed} would change, {refused} refused"

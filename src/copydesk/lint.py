@@ -179,6 +179,12 @@ def _apply_baseline(
 
 def _render(args: argparse.Namespace, findings: list[Finding], result: LintResult) -> str:
     fmt = args.format
+    if fmt == "json" and args.statistics:
+        import json
+
+        from copydesk.report.text import statistics_object
+
+        return json.dumps(statistics_object(findings), indent=2, ensure_ascii=False)
     if fmt == "json":
         from copydesk.report.json import render
 
@@ -195,14 +201,17 @@ def _render(args: argparse.Namespace, findings: list[Finding], result: LintResul
     if not args.quiet:
         from copydesk.report.text import summary
 
-        lines.append(summary(findings))
+        lines.append(summary(findings, len(result.files)))
     return "\n".join(lines)
 
 
 def _text(args: argparse.Namespace, findings: list[Finding]) -> list[str]:
-    from copydesk.report.text import finding_lines, statistics
+    from copydesk.report.text import finding_lines, statistics, use_colour
 
-    return list(statistics(findings) if args.statistics else finding_lines(findings))
+    if args.statistics:
+        return list(statistics(findings))
+    colour = not args.output and use_colour(sys.stdout)
+    return list(finding_lines(findings, colour))
 
 
 def _github(findings: list[Finding]) -> list[str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from copydesk.errors import CopydeskError, InvalidPost, NormalizeError, UsageError
 from copydesk.model import FORMATS, Change, Format, Post
+from copydesk.report.text import count
 
 if TYPE_CHECKING:
     from copydesk.config import ConfigFinder
@@ -448,8 +449,9 @@ def summary(results: Sequence[FileResult]) -> str:
     review = sum(bool(r.review) for r in results if r.status != "failed")
     lossy = sum(bool(r.lossy_words) for r in results)
     return (
-        f"{len(results)} files: {counts['migrated']} migrated, {counts['unchanged']} unchanged, "
-        f"{counts['failed']} failed, {review} need review, {lossy} lossy"
+        f"{count(len(results), 'file')}: {counts['migrated']} migrated, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed, "
+        f"{review} {'needs' if review == 1 else 'need'} review, {lossy} lossy"
     )
 
 

@@ -295,11 +295,27 @@ def note_template_tags(edit: Edit) -> None:
 _LOST_LINK = re.compile(r"\((?:here|link|this link|click here|see here|source)\)", re.IGNORECASE)
 
 
+# A Markdown link or image, a bare URL, or a word: the units a snippet never cuts.
+_UNIT = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<?https?://[^\s)>]+>?|\S+")
+
+
+def _snippet_start(line: str, end: int, width: int = 50) -> int:
+    """Where a review snippet of about `width` characters before `end` starts:
+    at the start of a word, and never inside a link or URL (it takes the
+    whole link, so the reader sees what it was)."""
+    cut = max(0, end - width)
+    for unit in _UNIT.finditer(line, 0, end):
+        if unit.end() > cut:
+            return unit.start()
+    return cut
+
+
 def note_lost_links(edit: Edit) -> None:
     """`(here)` is a link an earlier export flattened: it cannot be repaired, only reported."""
     for index, line in enumerate(edit.text.split("\n")):
         for match in _LOST_LINK.finditer(line):
-            context = edit.masked.unmask(line[max(0, match.start() - 50) : match.end()]).strip()
+            context = edit.masked.unmask(line[_snippet_start(line, match.start()) : match.end()])
+            context = context.strip()
             edit.record(
                 "lost-link",
                 f"link lost in an earlier export: '…{context}'; text kept",

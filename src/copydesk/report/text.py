@@ -1,36 +1,101 @@
-"""Human output: `path:line:col: CODE message`, one finding a line, editor-clickable."""
+"""Human output: `path:line:col: severity CODE message [name]`, one finding a line.
+
+The location comes first so that editors and terminals make it clickable;
+the severity follows it (as compilers write it) because it decides the exit
+code; the rule name closes the line so that the message can be searched for
+in docs/rules.md. Colour only when asked for by the terminal: see `use_colour`.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from copydesk.findings import Finding
 
+LEVELS = ("error", "warning", "info")
+_RESET = "\033[0m"
+_STYLE = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "path": "\033[1m"}
+_DIM = "\033[2m"
 
-def finding_lines(findings: Iterable[Finding]) -> Iterator[str]:
+
+def use_colour(stream: TextIO) -> bool:
+    """NO_COLOR (any value) turns colour off, FORCE_COLOR turns it on; else a terminal decides.
+
+    See https://no-color.org and https://force-color.org.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`: every summary counts through here."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def finding_lines(findings: Iterable[Finding], colour: bool = False) -> Iterator[str]:
     """Sorted by path, then line, then column, whatever order they came in."""
     for f in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code)):
-        yield f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+        where = f"{f.path}:{f.line}:{f.column}:"
+        name = f" [{f.name}]" if f.name else ""
+        if colour:
+            level = f"{_STYLE.get(f.severity, '')}{f.severity}{_RESET}"
+            where = f"{_STYLE['path']}{where}{_RESET}"
+            name = f"{_DIM}{name}{_RESET}"
+        else:
+            level = f.severity
+        yield f"{where} {level} {f.code} {f.message}{name}"
 
 
-def summary(findings: list[Finding]) -> str:
+def summary(findings: list[Finding], files: int | None = None) -> str:
+    """`Found 3 findings (2 errors, 1 warning) in 2 files.`; files are counted when known."""
+    checked = "" if files is None else f" in {count(files, 'file')}"
     if not findings:
-        return "No findings."
+        return f"No findings{checked}."
     levels = Counter(f.severity for f in findings)
-    parts = [
-        f"{levels[level]} {level}{'s' if levels[level] != 1 else ''}"
-        for level in ("error", "warning", "info")
-        if levels[level]
-    ]
-    noun = "finding" if len(findings) == 1 else "findings"
-    return f"Found {len(findings)} {noun} ({', '.join(parts)})."
+    parts = [count(levels[level], level) for level in LEVELS if levels[level]]
+    return f"Found {count(len(findings), 'finding')} ({', '.join(parts)}){checked}."
+
+
+def _counts(findings: Iterable[Finding]) -> list[tuple[str, str, str, int]]:
+    """(code, name, severity, count), most frequent first, then by code."""
+    counts = Counter((f.code, f.name, f.severity) for f in findings)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(code, name, severity, n) for (code, name, severity), n in ordered]
 
 
 def statistics(findings: Iterable[Finding]) -> Iterator[str]:
-    """Count per code, most frequent first, so the biggest cleanup shows at the top."""
-    counts = Counter((f.code, f.name) for f in findings)
-    for (code, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        yield f"{count:6d}  {code}  {name}"
+    """Count per code, most frequent first, so the biggest cleanup shows at the top.
+
+    Columns are as wide as their widest entry, so pack codes such as
+    HOUSE1234 line up with CD101.
+    """
+    rows = _counts(findings)
+    if not rows:
+        return
+    count_width = max(len(str(row[3])) for row in rows)
+    code_width = max(len(row[0]) for row in rows)
+    level_width = max(len(row[2]) for row in rows)
+    for code, name, severity, n in rows:
+        line = f"{n:>{count_width}}  {code:<{code_width}}  {severity:<{level_width}}  {name}"
+        yield line.rstrip()
+
+
+def statistics_object(findings: list[Finding]) -> dict[str, Any]:
+    """`--statistics --format json`: the summary as data rather than one line per finding."""
+    levels = Counter(f.severity for f in findings)
+    return {
+        "total": len(findings),
+        "by_severity": {level: levels[level] for level in LEVELS},
+        "statistics": [
+            {"code": code, "name": name, "severity": severity, "count": n}
+            for code, name, severity, n in _counts(findings)
+        ],
+    }
