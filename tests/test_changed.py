@@ -114,17 +114,16 @@ def test_changed_lines_keeps_new_lines_front_matter_and_cross_file_findings(
 ) -> None:
     code, out, _ = lint(capsys, "--changed-since", "main", "--changed-lines", ".")
     assert code == 1
-    assert (
-        out
-        == [
-            "a.md:1:1: error CD303 front matter has no 'title' [missing-title]",  # whole-file rule
-            "a.md:9:5: error CD102 link to 'https://example.com/new' has no text [empty-link-text]",  # added line
-            "d.md:6:5: error CD101 link target 'b.md' does not exist [missing-link-target]",  # links into a renamed file
-            "f.md:6:5: error CD101 link target 'e.md' does not exist [missing-link-target]",  # links into a deleted file
-            "new.md:4:1: error CD311 slug 'hello' is also used by h.md [duplicate-slug]",  # cross-file
-            "new.md:7:3: error CD102 link to 'https://e.com/n' has no text [empty-link-text]",  # untracked: all lines
-        ]
-    )
+    # Kept: a whole-file rule (CD303), an added line, links into a renamed and a
+    # deleted file, a cross-file finding, and every line of an untracked file.
+    assert out == [
+        "a.md:1:1: error CD303 front matter has no 'title' [missing-title]",
+        "a.md:9:5: error CD102 link to 'https://example.com/new' has no text [empty-link-text]",
+        "d.md:6:5: error CD101 link target 'b.md' does not exist [missing-link-target]",
+        "f.md:6:5: error CD101 link target 'e.md' does not exist [missing-link-target]",
+        "new.md:4:1: error CD311 slug 'hello' is also used by h.md [duplicate-slug]",
+        "new.md:7:3: error CD102 link to 'https://e.com/n' has no text [empty-link-text]",
+    ]
 
 
 def test_changed_lines_follow_working_tree_edits(

@@ -113,7 +113,7 @@ def test_unreadable_file_is_one_line_not_exit_2(capsys: pytest.CaptureFixture[st
         "bin.md: binary file (contains NUL bytes)",
         "export.txt: not valid UTF-8 (byte 0xe9 on line 1)",
     ]
-    assert captured.out == "No findings in 3 files.\n"
+    assert captured.out == "No findings in 1 file.\n"
 
 
 def test_named_txt_file_is_linted(capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,7 +209,8 @@ def test_force_color_colours_severity_and_no_color_wins(
     monkeypatch.delenv("NO_COLOR", raising=False)
     main(["lint", "-q"])
     assert capsys.readouterr().out == (
-        "\033[1ma.md:1:1:\033[0m \033[31merror\033[0m HOUSE001 bad word 'bad'\033[2m [no-bad]\033[0m\n"
+        "\033[1ma.md:1:1:\033[0m \033[31merror\033[0m HOUSE001 bad word 'bad'"
+        "\033[2m [no-bad]\033[0m\n"
     )
     monkeypatch.setenv("NO_COLOR", "1")
     main(["lint", "-q"])

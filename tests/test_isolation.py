@@ -76,7 +76,10 @@ def many_good_posts(folder: Path, count: int = 50) -> list[str]:
         (folder / "more" / f"p{i:02d}.md").write_text(
             f"---\ntitle: P{i}\ndate: 2020-01-02\n---\n\n[x](gone.md)\n", encoding="utf-8"
         )
-        lines.append(f"more/p{i:02d}.md:6:1: CD101 link target 'gone.md' does not exist")
+        lines.append(
+            f"more/p{i:02d}.md:6:1: error CD101 link target 'gone.md' does not exist"
+            " [missing-link-target]"
+        )
     return lines
 
 
@@ -115,7 +118,7 @@ def test_files_lint_cannot_check_are_one_line_each_and_exit_2(
         "secret.md: cannot read: Permission denied",
     ]
     findings = sorted([*expected("lint.expected")[:-1], *more])
-    assert captured.out.splitlines() == [*findings, "Found 55 findings (55 errors)."]
+    assert captured.out.splitlines() == [*findings, "Found 55 findings (55 errors) in 55 files."]
     assert code == 2
 
 
@@ -127,7 +130,7 @@ def test_unreadable_file_alone_fails_a_clean_run(
     assert main(["lint", "--select", "CD101", "secret.md"]) == 2
     captured = capsys.readouterr()
     assert captured.err == "secret.md: cannot read: Permission denied\n"
-    assert captured.out == "No findings.\n"
+    assert captured.out == "No findings in 0 files.\n"
 
 
 class Heading(Rule):

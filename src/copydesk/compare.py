@@ -156,4 +156,5 @@ def check_summary(comparisons: Sequence[Comparison]) -> str:
     refused = sum(bool(c.refusal) for c in comparisons)
     changed = sum(c.changed and not c.refusal for c in comparisons)
     same = len(comparisons) - refused - changed
-    return f"{count(len(comparisons), 'file')}: {same} canonical, {changed} would change, {refused} refused"
+    files = count(len(comparisons), "file")
+    return f"{files}: {same} canonical, {changed} would change, {refused} refused"

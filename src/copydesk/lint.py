@@ -201,8 +201,13 @@ def _render(args: argparse.Namespace, findings: list[Finding], result: LintResul
     if not args.quiet:
         from copydesk.report.text import summary
 
-        lines.append(summary(findings, len(result.files)))
+        lines.append(summary(findings, _checked(result)))
     return "\n".join(lines)
+
+
+def _checked(result: LintResult) -> int:
+    """Files linted without an error: an unreadable file was not checked."""
+    return len(set(result.files) - {error.path for error in result.errors})
 
 
 def _text(args: argparse.Namespace, findings: list[Finding]) -> list[str]:

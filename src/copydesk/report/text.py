@@ -59,7 +59,7 @@ def summary(findings: list[Finding], files: int | None = None) -> str:
     checked = "" if files is None else f" in {count(files, 'file')}"
     if not findings:
         return f"No findings{checked}."
-    levels = Counter(f.severity for f in findings)
+    levels: Counter[str] = Counter(f.severity for f in findings)
     parts = [count(levels[level], level) for level in LEVELS if levels[level]]
     return f"Found {count(len(findings), 'finding')} ({', '.join(parts)}){checked}."
 
@@ -90,7 +90,7 @@ def statistics(findings: Iterable[Finding]) -> Iterator[str]:
 
 def statistics_object(findings: list[Finding]) -> dict[str, Any]:
     """`--statistics --format json`: the summary as data rather than one line per finding."""
-    levels = Counter(f.severity for f in findings)
+    levels: Counter[str] = Counter(f.severity for f in findings)
     return {
         "total": len(findings),
         "by_severity": {level: levels[level] for level in LEVELS},
