@@ -155,3 +155,10 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["migrate", str(MEDIUM / "export"), "--out", str(out), "--dry-run"]) == 0
     assert not out.exists()
     assert "+title: Letting Go" in capsys.readouterr().out
+
+
+def test_wxr_draft_without_gmt_time_and_no_timezone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["migrate", str(WXR_FILE), "--out", str(out)]) == 0
+    draft = (out / "a-draft.md").read_text(encoding="utf-8")
+    assert "\ndate: 2024-04-30\n" in draft  # midnight with no timezone is the day itself

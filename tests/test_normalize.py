@@ -433,3 +433,29 @@ def test_seed_004_plain_title_author_boilerplate() -> None:
     assert "\n\n---\n\nHistorical Note" in post.body
     assert kinds_found.count("lost-link") == 2
     assert {"boilerplate", "about-author", "author-name", "separator"} <= set(kinds_found)
+
+
+def test_a_datetime_without_timezone_is_kept_as_written_for_review() -> None:
+    (change,) = [c for c in changes("naive_datetime_kept_as_written") if c.kind.startswith("floa")]
+    assert change.kind == "floating-datetime"
+    assert change.review
+    assert (change.before, change.after) == ("2021-10-31 09:00:00", "2021-10-31T09:00:00")
+
+
+def test_a_midnight_without_timezone_is_the_date_alone() -> None:
+    (change,) = [c for c in changes("naive_midnight_is_the_date") if c.kind.startswith("floa")]
+    assert change.kind == "floating-date"
+    assert not change.review
+
+
+def test_migrate_says_how_many_datetimes_float(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copydesk.cli import main
+
+    sources = [str(FIXTURES / name / "input.md") for name in ("naive_datetime_kept_as_written",)]
+    assert main(["migrate", *sources, "--out", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "1 post has a datetime with no timezone, kept as written (listed for review); "
+        "--timezone TZ (e.g. Europe/Berlin) gives them an offset"
+    )

@@ -98,7 +98,7 @@ def _add_normalize_options(parser: argparse.ArgumentParser, importers: bool = Fa
         "--timezone",
         metavar="TZ",
         help="timezone for input datetimes that carry none (e.g. Europe/Berlin); "
-        "without it such posts are refused",
+        "without it a midnight time is the date and any other time is kept as written",
     )
     parser.add_argument(
         "--author",

@@ -520,7 +520,28 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         write_report(Path(args.report), results, settings)
     print(summary(results))
+    floating = floating_note(results)
+    if floating:
+        print(floating)
     return 1 if any(r.status == "failed" or r.lossy_words for r in results) else 0
+
+
+def floating_note(results: Sequence[FileResult]) -> str:
+    """One line when posts kept a datetime with no timezone (they need --timezone or a human)."""
+    from copydesk.normalize.keys import FLOATING
+
+    count = sum(
+        any(change.kind == FLOATING for change in result.changes)
+        for result in results
+        if result.status != "failed"
+    )
+    if not count:
+        return ""
+    posts = "1 post has" if count == 1 else f"{count} posts have"
+    return (
+        f"{posts} a datetime with no timezone, kept as written (listed for review); "
+        "--timezone TZ (e.g. Europe/Berlin) gives them an offset"
+    )
 
 
 def _import_options(args: argparse.Namespace) -> ImportOptions:

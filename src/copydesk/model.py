@@ -83,14 +83,6 @@ class Post(_Strict):
             raise ValueError("must not start or end with whitespace")
         return value
 
-    @field_validator("date", "updated")
-    @classmethod
-    def _datetime_is_aware(cls, value: dt.date | None) -> dt.date | None:
-        # A naive datetime means "some timezone nobody wrote down": refuse to guess.
-        if isinstance(value, dt.datetime) and value.utcoffset() is None:
-            raise ValueError("datetime must carry a timezone offset")
-        return value
-
     @field_validator("tags", "categories", "aliases")
     @classmethod
     def _no_empty_items(cls, value: list[str]) -> list[str]:

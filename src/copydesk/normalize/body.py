@@ -37,6 +37,11 @@ _WP_CAPTION = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\
 _ATTR = re.compile(r"([A-Za-z_:][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _LINKED_IMG = re.compile(r"<a\b(?P<attrs>[^>]*)>\s*(?P<img><img\b[^>]*>)\s*</a>", re.IGNORECASE)
+# What an earlier converter left inside a [caption]: a Markdown image, linked or not.
+_MD_IMG = re.compile(
+    r"(?P<open>\[)?!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)"
+    r"(?(open)\]\((?P<href>[^)\s]+)\))"
+)
 _ATX = re.compile(r"^ {0,3}#[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
 
@@ -187,13 +192,23 @@ def convert_wp_captions(edit: Edit) -> None:
 def _caption_parts(attrs: str, inner: str) -> tuple[ImageRef, Caption] | None:
     found = _LINKED_IMG.search(inner) or _IMG.search(inner)
     if found is None:
-        return None
+        return _markdown_caption_parts(attrs, inner)
     linked = found.re is _LINKED_IMG
     values = _attributes(found["img"] if linked else found[0])
     if not values.get("src"):
         return None
     href = _attributes(found["attrs"]).get("href", "") if linked else ""
     image = ImageRef(src=values["src"], alt=values.get("alt", ""), href=href)
+    caption_html = inner.replace(found[0], "", 1).strip() or _attributes(attrs).get("caption", "")
+    return image, parse_caption(caption_html)
+
+
+def _markdown_caption_parts(attrs: str, inner: str) -> tuple[ImageRef, Caption] | None:
+    """`[caption][![alt](src)](href) text[/caption]` (or a bare `![alt](src)`): the link is kept."""
+    found = _MD_IMG.search(inner)
+    if found is None:
+        return None
+    image = ImageRef(src=found["src"], alt=found["alt"], href=found["href"] or "")
     caption_html = inner.replace(found[0], "", 1).strip() or _attributes(attrs).get("caption", "")
     return image, parse_caption(caption_html)
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from copydesk.errors import NormalizeError
 from copydesk.mojibake import repair as repair_mojibake
 from copydesk.normalize import Context
 from copydesk.normalize.dates import (
@@ -39,6 +38,7 @@ IMAGE_SRC_KEYS = ("src", "path", "url", "image", "feature")
 AUTHOR_NAME_KEYS = ("name", "display_name")
 AUTHOR_URL_KEYS = ("url", "link", "website", "uri")
 _URL = re.compile(r"^https?://\S+$")
+FLOATING = "floating-datetime"  # the kind of change for a datetime kept without an offset
 _TITLE_SPACE = re.compile(r"[ \t\r\n]+")
 _NOT_RELATIVE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/|\.\.?/|#)")
 _BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc=[\"']([^\"']+)")
@@ -147,11 +147,7 @@ def _localize(mapper: Mapper, key: str, raw: object, value: dt.datetime) -> dt.d
     path = mapper.document.path
     zone = zone_for(path, mapper.context.options.timezone)
     if zone is None:
-        raise NormalizeError(
-            path,
-            f"'{key}: {raw}' has no timezone and no _config.yml gives one; "
-            "pass --timezone (e.g. --timezone Europe/Berlin)",
-        )
+        return _floating(mapper, key, raw, value)
     aware = value.replace(tzinfo=zone.tz)
     mapper.record(
         "timezone",
@@ -160,6 +156,27 @@ def _localize(mapper: Mapper, key: str, raw: object, value: dt.datetime) -> dt.d
         after=format_datetime(aware),
     )
     return aware
+
+
+def _floating(mapper: Mapper, key: str, raw: object, value: dt.datetime) -> dt.date:
+    """No timezone anywhere: never invent one. Midnight is just the day; any
+    other time is kept exactly as written and listed for review."""
+    if value.time() == dt.time():
+        mapper.record(
+            "floating-date",
+            f"'{key}' has no timezone; its midnight time is the date",
+            before=str(raw),
+            after=value.date().isoformat(),
+        )
+        return value.date()
+    mapper.record(
+        FLOATING,
+        f"'{key}' has no timezone: kept as written, no offset added (--timezone adds one)",
+        before=str(raw),
+        after=format_datetime(value),
+        review=True,
+    )
+    return value
 
 
 def _file_name_date(mapper: Mapper) -> None:

@@ -418,8 +418,8 @@ class SchemaViolation(Rule):
     What it does: validates the front matter of canonical posts (those with a
     `source` block, i.e. written by `copydesk migrate`) with the same model
     the migration uses, and reports each error at its own key: wrong types,
-    a slug that is not `[a-z0-9-]+`, a timestamp without an offset, a
-    multi-line title. Missing titles, unreadable dates and unknown top-level
+    a slug that is not `[a-z0-9-]+`, a multi-line title (a time without an
+    offset is CD313's). Missing titles, unreadable dates and unknown top-level
     keys have their own rules (CD303, CD305, CD307). Raw posts are not held
     to the schema: migrating them is what makes them fit.
     Why is this bad? A post that does not validate cannot be migrated again
@@ -792,3 +792,38 @@ class LongDescription(Rule):
             yield self.at_key(
                 ctx, key, f"'{key}' has {len(value.strip())} characters (more than {limit})"
             )
+
+
+class FloatingDatetime(Rule):
+    """A canonical post's date is a time of day with no timezone.
+
+    What it does: reports `date` or `updated` in a canonical post (one with a
+    `source` block) written as a time with no offset, such as
+    `2019-02-27T10:30:00`. Migration keeps such a time exactly as written
+    rather than invent an offset; this rule keeps it in sight until a human
+    (or `copydesk migrate --timezone TZ`) settles it. Raw posts are left
+    alone: their generator applies its own timezone setting.
+    Why is this bad? Each build machine reads the time in its own timezone,
+    so the post's date, its URL and its place in feeds can move by a day.
+    Example:
+        date: 2019-02-27T10:30:00
+    Use instead:
+        date: 2019-02-27T10:30:00+01:00
+    """
+
+    code: ClassVar[str] = "CD313"
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    scope: ClassVar[Scope] = "file"
+    name: ClassVar[str] = "floating-datetime"
+    summary: ClassVar[str] = "date has a time but no timezone"
+    severity: ClassVar[Severity] = "warning"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        data = front_matter(ctx)
+        if data is None or not is_canonical(data):
+            return
+        for key in ("date", "updated"):
+            value = parse_date(data.get(key))
+            if isinstance(value, dt.datetime) and value.utcoffset() is None:
+                shown = value.isoformat(timespec="seconds")
+                yield self.at_key(ctx, key, f"'{key}' {shown} has no timezone offset")
