@@ -143,7 +143,7 @@ def _date_value(mapper: Mapper, key: str, raw: object) -> dt.date | None:
     return value
 
 
-def _localize(mapper: Mapper, key: str, raw: object, value: dt.datetime) -> dt.datetime:
+def _localize(mapper: Mapper, key: str, raw: object, value: dt.datetime) -> dt.date:
     path = mapper.document.path
     zone = zone_for(path, mapper.context.options.timezone)
     if zone is None:
