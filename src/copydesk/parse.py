@@ -77,6 +77,7 @@ _PLUGINS = (
 )
 _STRIP = " \r\n\t\f"
 _FILL_RUN = re.compile(FILL + "+")
+_TEMPLATED_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]*(?:\{\{|\{%)[^\]\n]*\]:", re.MULTILINE)
 _MASKED_URL = "%EE%80%80"  # FILL as mistune percent-escapes it in a resolved URL
 # Block tags whose content is code or not Markdown at all: the whole block, content
 # included, is one opaque span, as a fenced code block is (a `# comment` inside
@@ -182,6 +183,16 @@ class ParsedFile:
     # file offsets [start, end) of everything that is not prose; None: body not parsed
     _opaque: list[tuple[int, int]] | None = field(default=None, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def defines_by_template(self) -> bool:
+        """Whether a template writes a definition's label (`[#{{ n }}]: …` inside a
+        `{% for %}`): then any label may be defined once the site is built."""
+        if any(FILL in label for label in self.definitions):
+            return True
+        # Inside a Liquid loop the definition follows a tag line that Markdown never
+        # sees (Liquid runs first), so the parser read it as paragraph text.
+        body = self.document.body
+        return "]:" in body and _TEMPLATED_DEFINITION.search(body) is not None
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """`build()` once per file: derived data several rules read (lowered text,

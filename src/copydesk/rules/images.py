@@ -43,11 +43,13 @@ MIB = 1024 * 1024
 
 def _local_image(node: Node, ctx: Context) -> str | None:
     """The local path of an image worth resolving, or None."""
+    return None if templated(node, ctx) else _local_url(url_of(node))
+
+
+def _local_url(written: str) -> str | None:
     from copydesk.site import is_local, strip_base_url
 
-    if templated(node, ctx):
-        return None
-    url = strip_base_url(url_of(node).strip())
+    url = strip_base_url(written.strip())
     if not url or has_template(url) or not is_local(url) or url.startswith("data:"):
         return None
     return url
@@ -62,10 +64,12 @@ def _resolve_image(url: str, ctx: Context) -> Path | None:
 class MissingAltText(Rule):
     """Image has no alt text.
 
-    What it does: finds Markdown images whose alt text is empty.
+    What it does: finds Markdown images whose alt text is empty, and raw
+    HTML `<img>` tags without an `alt` attribute (`alt=""` is an author's
+    way to mark an image as decoration, so it passes).
     Why is this bad? Screen reader users hear nothing or the file name, and
     nothing shows when the image fails to load. Only a person can write it.
-    Example: ![](/images/team-offsite.jpg)
+    Example: ![](/images/team-offsite.jpg) or <img src="/images/team-offsite.jpg">
     Use instead: ![The team on the beach at the 2019 offsite](/images/team-offsite.jpg)
     """
 
@@ -74,12 +78,20 @@ class MissingAltText(Rule):
     name: ClassVar[str] = "missing-alt-text"
     summary: ClassVar[str] = "image has no alt text"
     severity: ClassVar[Severity] = "error"
-    targets: ClassVar[tuple[str, ...]] = ("image",)
+    targets: ClassVar[tuple[str, ...]] = ("image", "inline_html", "block_html")
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx) or text_of(node).strip():
+        if templated(node, ctx):
             return
-        yield self.at(node, f"image '{url_of(node)}' has no alt text")
+        if node.type != "image":
+            for offset, tag in _html_images(node):
+                if not _HTML_ALT.search(tag):
+                    src = _IMG_SRC.search(tag)
+                    shown = src.group(2) if src else tag[:40]
+                    yield violation_in(node, ctx, offset, f"HTML image '{shown}' has no alt")
+            return
+        if not text_of(node).strip():
+            yield self.at(node, f"image '{url_of(node)}' has no alt text")
 
 
 def _says_nothing(alt: str, url: str, words: set[str]) -> bool:
@@ -126,7 +138,8 @@ class HotlinkedImage(Rule):
 
     What it does: finds images (Markdown or raw `<img>`) on the old
     platform's hosts (option `hosts`: Medium's CDNs by default) or under a
-    WordPress `/wp-content/uploads/` path.
+    WordPress `/wp-content/uploads/` path of another host (a path the site
+    itself serves, its old uploads kept in the repository, is fine).
     Why is this bad? The old platform can delete, rate-limit or replace
     them at any time, and it learns about every reader.
     Example: ![Chart](https://miro.medium.com/max/1400/1*abc.png)
@@ -142,26 +155,31 @@ class HotlinkedImage(Rule):
     options: ClassVar[Mapping[str, Any]] = {
         "hosts": ["cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com"],
         "paths": ["/wp-content/uploads/"],
+        **SITE_OPTIONS,
     }
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if templated(node, ctx):
             return
         if node.type == "image":
-            if self._hotlinked(url_of(node), ctx.settings):
+            if self._hotlinked(url_of(node), ctx):
                 yield self.at(node, self._message(url_of(node)))
             return
         for offset, url in _html_image_sources(node):
-            if self._hotlinked(url, ctx.settings):
+            if self._hotlinked(url, ctx):
                 yield violation_in(node, ctx, offset, self._message(url))
 
     @staticmethod
-    def _hotlinked(url: str, settings: Mapping[str, Any]) -> bool:
+    def _hotlinked(url: str, ctx: Context) -> bool:
+        settings = ctx.settings
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
         if host and host in {str(h).lower() for h in settings.get("hosts", ())}:
             return True
-        return any(str(path) in parts.path for path in settings.get("paths", ()))
+        if not host or not any(str(path) in parts.path for path in settings.get("paths", ())):
+            return False  # a path without a host is served by this site
+        # The site's own domain, its old uploads kept in the repository: not hot-linked.
+        return _resolve_image(parts.path, ctx) is None
 
     @staticmethod
     def _message(url: str) -> str:
@@ -169,6 +187,20 @@ class HotlinkedImage(Rule):
 
 
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+_IMG_TAG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_HTML_ALT = re.compile(r"\salt\s*(?:=|\s|/?>|$)", re.IGNORECASE)
+
+
+def _html_images(node: Node) -> Iterator[tuple[int, str]]:
+    """(offset in the node's source, tag text) of each `<img …>` tag outside comments."""
+    raw = raw_of(node)
+    comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(raw)]
+    for match in _IMG_TAG.finditer(raw):
+        if not any(start <= match.start() < end for start, end in comments):
+            yield match.start(), match.group(0)
 
 
 def _html_image_sources(node: Node) -> Iterator[tuple[int, str]]:
@@ -218,8 +250,9 @@ def _human(size: int) -> str:
 class MissingImageFile(Rule):
     """Local image file does not exist.
 
-    What it does: resolves local image paths relative to the post, the site
-    root and its static folders (option `static-dirs`).
+    What it does: resolves local image paths (Markdown images and the `src`
+    of raw HTML `<img>` tags) relative to the post, the site root and its
+    static folders (option `static-dirs`).
     Why is this bad? The reader sees a broken-image icon.
     Example: ![Chart](/images/chrat.png)
     Use instead: ![Chart](/images/chart.png)
@@ -231,14 +264,26 @@ class MissingImageFile(Rule):
     summary: ClassVar[str] = "local image file does not exist"
     # A warning: migrated posts often arrive before their images are copied.
     severity: ClassVar[Severity] = "warning"
-    targets: ClassVar[tuple[str, ...]] = ("image",)
+    targets: ClassVar[tuple[str, ...]] = ("image", "inline_html", "block_html")
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        url = _local_image(node, ctx)
-        if url and _resolve_image(url, ctx) is None:
-            where = f" ({project(ctx).looked_in()})" if url.startswith("/") else ""
-            yield self.at(node, f"image file '{url}' does not exist{where}")
+        if node.type == "image":
+            url = _local_image(node, ctx)
+            if url and _resolve_image(url, ctx) is None:
+                yield self.at(node, self._message(url, ctx))
+            return
+        if templated(node, ctx):
+            return
+        for offset, src in _html_image_sources(node):
+            url = _local_url(src)
+            if url and _resolve_image(url, ctx) is None:
+                yield violation_in(node, ctx, offset, self._message(url, ctx))
+
+    @staticmethod
+    def _message(url: str, ctx: Context) -> str:
+        where = f" ({project(ctx).looked_in()})" if url.startswith("/") else ""
+        return f"image file '{url}' does not exist{where}"
 
 
 def written_destination(node: Node) -> str:

@@ -175,9 +175,18 @@ class EmptyLinkText(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if templated(node, ctx) or text_of(node).strip():
             return
-        if any(child.type == "image" for child in node.children):
-            return
+        if any(_shows_image(child) for child in node.children):
+            return  # the image's alt text is the link's text
         yield self.at(node, f"link to '{url_of(node)}' has no text")
+
+
+_HTML_IMG = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def _shows_image(node: Node) -> bool:
+    return node.type == "image" or (
+        node.type == "inline_html" and _HTML_IMG.match(raw_of(node)) is not None
+    )
 
 
 class EmptyLinkTarget(Rule):
@@ -418,7 +427,7 @@ class UndefinedReference(Rule):
     severity: ClassVar[Severity] = "error"
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        if "][" not in ctx.parsed.document.text:
+        if "][" not in ctx.parsed.document.text or ctx.parsed.defines_by_template():
             return
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
         if not any(
@@ -463,6 +472,21 @@ class UnusedReference(Rule):
                 )
 
 
+_HTML_ANCHOR = re.compile(r"<(/?)a\b", re.IGNORECASE)
+
+
+def _in_html_anchor(node: Node) -> bool:
+    """`<a href="…">https://…</a>`: the URL is the text of an HTML link."""
+    siblings = node.parent.children if node.parent is not None else []
+    open_anchor = False
+    for sibling in siblings:
+        if sibling is node:
+            return open_anchor
+        if sibling.type == "inline_html" and (tag := _HTML_ANCHOR.match(raw_of(sibling))):
+            open_anchor = not tag.group(1)
+    return False
+
+
 class BareUrl(Rule):
     """URL written as plain text.
 
@@ -476,7 +500,7 @@ class BareUrl(Rule):
     """
 
     code: ClassVar[str] = "CD110"
-    needs: ClassVar[tuple[str, ...] | None] = ()
+    needs: ClassVar[tuple[str, ...] | None] = ("inline_html",)
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
     severity: ClassVar[Severity] = "warning"
@@ -485,11 +509,13 @@ class BareUrl(Rule):
         # The parser's url plugin turns a bare http(s) URL into a link marked
         # `bare`; `www.` addresses (and what the plugin misses) stay text.
         for node in ctx.parsed.of_type("link"):
-            if node.attrs.get("bare") and not templated(node, ctx):
+            if node.attrs.get("bare") and not templated(node, ctx) and not _in_html_anchor(node):
                 yield self.at(node, f"bare URL '{raw_of(node)}'")
         if not _has_url_start(ctx.parsed.document.text) or not _has_url(ctx.parsed.prose):
             return  # text nodes are prose: without a URL start there, none in them
         for node, source in prose_text_nodes(ctx, _has_url_start):
+            if _in_html_anchor(node):
+                continue
             for match in _BARE_URL.finditer(source):
                 url = match.group(0).rstrip(_TRAILING)
                 yield violation_in(node, ctx, match.start(), f"bare URL '{url}'")
