@@ -220,10 +220,11 @@ def test_changed_lines_ask_only_about_urls_on_them(tmp_path: Path) -> None:
 def test_internal_scope_asks_only_about_the_sites_own_domain(tmp_path: Path) -> None:
     with serve({}) as server:
         config = FAST + f'site-url = "{server.url("/")}"\n'
-        other = server.url("/x").replace("127.0.0.1", "localhost.localdomain.invalid")
+        other = server.url("/x").replace("127.0.0.1", "127.0.0.2")  # nobody listens there
         write(tmp_path, f"[own]({server.url('/own')}) [other]({other})\n", config)
-        lint(scope="internal")
+        result = lint(scope="internal")
         assert [path for _, path in server.requests] == ["/own", "/own"]
+    assert result.links is not None and result.links.counts == {"dead": 1}
 
 
 def test_cli_prints_the_summary_and_fails_only_on_errors(
@@ -276,3 +277,15 @@ def test_unknown_links_key_is_an_error_naming_it(tmp_path: Path) -> None:
     write(tmp_path, "text\n", "[links]\ntimout = 3\n")
     with pytest.raises(Exception, match="links: unknown key 'timout'"):
         lint()
+
+
+def test_internal_scope_reads_the_site_url_from_the_site_model(tmp_path: Path) -> None:
+    with serve({}) as server:
+        (tmp_path / "_config.yml").write_text(f"url: {server.url('')}\n", encoding="utf-8")
+        other = server.url("/x").replace("127.0.0.1", "127.0.0.2")
+        write(tmp_path, f"[own]({server.url('/own')}) [other]({other})\n")
+        result = lint(scope="internal")
+        assert [path for _, path in server.requests] == ["/own", "/own"]
+    assert result.links is not None and result.links.counts == {"dead": 1}
+    everything = lint()
+    assert everything.links is not None and everything.links.counts == {"dead": 2}

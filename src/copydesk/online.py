@@ -321,21 +321,10 @@ def _host(url: str) -> str:
 
 # --- the site's own hosts (scope "internal") ------------------------------------
 
-# Where generators keep the site's address. The site model (copydesk.site) is to
-# own this; until it does, the stage reads it here.
-_SITE_URL_FILES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("_config.yml", re.compile(r"""^url:\s*["']?([^"'\s#]+)""", re.MULTILINE)),
-    ("hugo.toml", re.compile(r"""^baseURL\s*=\s*["']([^"']+)""", re.MULTILINE | re.IGNORECASE)),
-    ("config.toml", re.compile(r"""^baseURL\s*=\s*["']([^"']+)""", re.MULTILINE | re.IGNORECASE)),
-    ("mkdocs.yml", re.compile(r"""^site_url:\s*["']?([^"'\s#]+)""", re.MULTILINE)),
-    ("docusaurus.config.js", re.compile(r"""\burl:\s*["'](https?://[^"']+)""")),
-    ("docusaurus.config.ts", re.compile(r"""\burl:\s*["'](https?://[^"']+)""")),
-)
-
 
 def site_hosts(config: Config, settings: LinkSettings) -> frozenset[str]:
     """Host names of the site itself (with and without `www.`), from `site-url`
-    or the generator's config at the site root; empty when none is known."""
+    or the site model (the generator's `url`/`baseURL`); empty when none is known."""
     url = settings.site_url or _site_url(config.root)
     host = _host(url) if url else ""
     if not host:
@@ -345,15 +334,7 @@ def site_hosts(config: Config, settings: LinkSettings) -> frozenset[str]:
 
 
 def _site_url(start: Path) -> str:
-    from copydesk.site import find_site_root
+    from copydesk.site import find_site_root, load_site
 
-    root = find_site_root(start)
-    for name, pattern in _SITE_URL_FILES:
-        try:
-            text = (root / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        match = pattern.search(text)
-        if match:
-            return match.group(1)
-    return ""
+    site = load_site(find_site_root(start)).site
+    return site.site_url if site is not None else ""

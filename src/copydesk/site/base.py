@@ -147,6 +147,9 @@ class Generator:
     id_styles: tuple[str, ...] = ("github",)
     # The URL path the site is mounted at (Jekyll `baseurl`, Hugo `baseURL`'s path).
     base_path: str = ""
+    # Where the site is published (Jekyll `url`, Hugo `baseURL`, MkDocs `site_url`,
+    # Docusaurus `url`): links to its host are the site's own ("" when unknown).
+    site_url: str = ""
     # A permalink pattern from copydesk's config; it wins over the generator's.
     permalink: str = ""
     static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS

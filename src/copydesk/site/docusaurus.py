@@ -71,6 +71,7 @@ class Docusaurus(Generator):
         return cls(
             root, config_file, settings, id_styles=("docusaurus",),
             base_path=settings["baseUrl"].rstrip("/"), static_dirs=("static",),
+            site_url=js_string(text, "url") or "",
         )  # fmt: skip
 
     # --- folders: (folder, kind, URL prefix) -------------------------------------

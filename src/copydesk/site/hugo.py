@@ -133,7 +133,7 @@ class Hugo(Generator):
         styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
         return cls(
             root, files[0] if files else None, settings, id_styles=styles, base_path=base,
-            static_dirs=tuple(static_dirs),
+            static_dirs=tuple(static_dirs), site_url=str(lower.get("baseurl") or ""),
         )  # fmt: skip
 
     # --- folders --------------------------------------------------------------

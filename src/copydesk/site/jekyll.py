@@ -73,6 +73,7 @@ class Jekyll(Generator):
             settings,
             id_styles=styles,
             base_path=settings["baseurl"].rstrip("/"),
+            site_url=str(data.get("url") or ""),
             static_dirs=(),
         )
 

@@ -55,7 +55,7 @@ class MkDocs(Generator):
         base = urlsplit(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
             root, config_file, settings, id_styles=("python-markdown",), base_path=base,
-            static_dirs=(),
+            static_dirs=(), site_url=str(data.get("site_url") or ""),
         )  # fmt: skip
 
     @property
