@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.mojibake import MOJIBAKE, has_mojibake
-from copydesk.rules._nodes import code_map
+from copydesk.rules._nodes import SITE_OPTIONS, code_map, project
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
@@ -223,7 +223,8 @@ class UnbalancedLiquid(Rule):
     `capture`, `comment`, `raw`, `highlight` and any tag whose `end…` form
     appears in the post (plus the `liquid-block-tags` option), code included —
     Jekyll expands Liquid inside code blocks too. Tags inside `{% raw %}`
-    and `{% comment %}` do not count, as in Liquid.
+    and `{% comment %}` do not count, as in Liquid. Sites whose generator
+    runs no Liquid (Hugo, MkDocs, Docusaurus) are not checked.
     Why is this bad? Jekyll stops the build with "Liquid syntax error", or
     swallows the rest of the post into the open block.
     Example:
@@ -240,9 +241,11 @@ class UnbalancedLiquid(Rule):
     name: ClassVar[str] = "unbalanced-liquid"
     summary: ClassVar[str] = "Liquid block tag without its partner"
     severity: ClassVar[Severity] = "error"
-    options: ClassVar[Mapping[str, Any]] = {"liquid-block-tags": []}
+    options: ClassVar[Mapping[str, Any]] = {**SITE_OPTIONS, "liquid-block-tags": []}
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if "{%" not in ctx.parsed.document.body or project(ctx).generator.templating == "":
+            return  # Hugo, MkDocs and Docusaurus never run Liquid: `{% %}` there is text
         tags = list(liquid_tags(ctx.parsed.document.body))
         blocks = {*LIQUID_BLOCKS, *ctx.settings["liquid-block-tags"]}
         blocks |= {tag.name for tag in tags if tag.closing}

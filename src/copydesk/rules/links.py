@@ -487,12 +487,25 @@ def _in_html_anchor(node: Node) -> bool:
     return False
 
 
+def _linked_by_renderer(ctx: Context) -> bool:
+    """Whatever shows this file links bare URLs itself: its generator (Hugo's
+    linkify, Docusaurus, MkDocs with magiclink), or GitHub, for a file of a
+    site's repository that the site does not publish (README, docs/)."""
+    site = project(ctx)
+    generator = site.generator
+    if generator.name != "plain" and not site.is_published(ctx.path):
+        return True
+    return bool(generator.links_bare_urls())
+
+
 class BareUrl(Rule):
     """URL written as plain text.
 
     What it does: finds http(s):// and www. addresses in running text that
-    are not links (CommonMark does not link them; GitHub does, most site
-    generators do not).
+    are not links (CommonMark does not link them; GitHub does, and so do
+    Hugo, Docusaurus and MkDocs with `pymdownx.magiclink`: their sites are
+    not checked, nor a site's files that only GitHub shows, such as its
+    README; Jekyll and Eleventy leave them as text).
     Why is this bad? On the built site the address is not clickable, and a
     long URL breaks the line.
     Example: read more at https://example.com/guide
@@ -504,8 +517,11 @@ class BareUrl(Rule):
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
     severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if _linked_by_renderer(ctx):
+            return
         # The parser's url plugin turns a bare http(s) URL into a link marked
         # `bare`; `www.` addresses (and what the plugin misses) stay text.
         for node in ctx.parsed.of_type("link"):

@@ -155,9 +155,18 @@ class Generator:
     static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
 
     name: ClassVar[str] = "plain"
+    # The template language the generator expands in Markdown before it renders
+    # it: "liquid" (`{% if %}` blocks must balance), "" none with `{% %}` tags,
+    # None unknown (a plain folder may hold posts of any generator).
+    templating: ClassVar[str | None] = None
     # Front matter keys that can change a file's URL: only files whose front
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
+
+    def links_bare_urls(self) -> bool | None:
+        """Whether the generator's Markdown makes a link of a bare `https://…`
+        (GFM's autolink literals); None: unknown (a plain folder)."""
+        return None
 
     def front_matter_keys(self) -> tuple[str, ...]:
         """The front matter keys this site's URLs depend on."""

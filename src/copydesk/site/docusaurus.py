@@ -43,6 +43,7 @@ _DATED_PATH = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})[-/](.+)$")
 @dataclass
 class Docusaurus(Generator):
     name: ClassVar[str] = "docusaurus"
+    templating: ClassVar[str | None] = ""
     url_keys: ClassVar[tuple[str, ...]] = ("slug", "id", "date")
 
     @classmethod
@@ -121,6 +122,9 @@ class Docusaurus(Generator):
     def is_published(self, path: Path) -> bool:
         places = self._places(path)
         return bool(places) and not any(p.startswith("_") for p in places[0][0])
+
+    def links_bare_urls(self) -> bool:
+        return True  # MDX with remark-gfm: autolink literals
 
     def is_post(self, path: Path) -> bool:
         places = self._places(path)

@@ -26,6 +26,7 @@ POST_FOLDERS = ("posts", "blog", "post")
 @dataclass
 class Eleventy(Generator):
     name: ClassVar[str] = "eleventy"
+    templating: ClassVar[str | None] = "liquid"  # markdownTemplateEngine's default
     url_keys: ClassVar[tuple[str, ...]] = ("permalink",)
 
     @classmethod
@@ -54,6 +55,9 @@ class Eleventy(Generator):
         parts = relative_parts(path, self.content_dirs()[0])
         hidden = (self.settings["includes"], self.settings["data"], "_site", "node_modules")
         return parts is not None and not any(part in hidden for part in parts[:-1])
+
+    def links_bare_urls(self) -> bool:
+        return False  # markdown-it as Eleventy sets it up: linkify off
 
     def is_post(self, path: Path) -> bool:
         parts = relative_parts(path, self.content_dirs()[0]) or ()

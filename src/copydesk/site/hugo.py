@@ -73,6 +73,7 @@ def _merge(into: dict[str, Any], table: Mapping[str, Any]) -> None:
 @dataclass
 class Hugo(Generator):
     name: ClassVar[str] = "hugo"
+    templating: ClassVar[str | None] = ""  # shortcodes, never Liquid
     url_keys: ClassVar[tuple[str, ...]] = ("url", "slug", "aliases")
 
     def front_matter_keys(self) -> tuple[str, ...]:
@@ -128,6 +129,8 @@ class Hugo(Generator):
             if isinstance(main, list)
             else list(POST_SECTIONS),
             "heading ids": id_type,
+            # goldmark's linkify is on unless the config turns it off
+            "linkify": nested(lower, "markup", "goldmark", "extensions", "linkify") is not False,
         }
         base = urlsplit(str(lower.get("baseurl") or "")).path.rstrip("/")
         styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
@@ -144,6 +147,9 @@ class Hugo(Generator):
         default = self.settings["default language"]
         ordered = sorted(folders.items(), key=lambda item: item[0] != default)
         return [(self.root / folder, lang) for lang, folder in ordered]
+
+    def links_bare_urls(self) -> bool:
+        return bool(self.settings["linkify"])
 
     def content_dirs(self) -> list[Path]:
         return list(dict.fromkeys(folder for folder, _ in self._content()))

@@ -45,6 +45,7 @@ DEFAULT_EXCLUDE = (
 @dataclass
 class Jekyll(Generator):
     name: ClassVar[str] = "jekyll"
+    templating: ClassVar[str | None] = "liquid"
     url_keys: ClassVar[tuple[str, ...]] = (
         "permalink", "date", "categories", "category", "slug", "redirect_from",
     )  # fmt: skip
@@ -110,6 +111,9 @@ class Jekyll(Generator):
         if collection is not None:
             return bool(self.settings["collections"][collection].get("output"))
         return not any(part.startswith("_") for part in parts[:-1])
+
+    def links_bare_urls(self) -> bool:
+        return False  # kramdown (GFM input too) leaves a bare URL as text
 
     def is_post(self, path: Path) -> bool:
         return self._collection_of(path) == "posts" and not self._excluded(path)

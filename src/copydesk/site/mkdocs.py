@@ -37,6 +37,7 @@ def _plugins(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 @dataclass
 class MkDocs(Generator):
     name: ClassVar[str] = "mkdocs"
+    templating: ClassVar[str | None] = ""
     url_keys: ClassVar[tuple[str, ...]] = ("slug", "date")
 
     @classmethod
@@ -51,6 +52,7 @@ class MkDocs(Generator):
             "use_directory_urls": data.get("use_directory_urls", True) is not False,
             "blog_dir": blog_dir,
             "plugins": sorted(plugins),
+            "markdown extensions": sorted(_plugins({"plugins": data.get("markdown_extensions")})),
         }
         base = urlsplit(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
@@ -67,6 +69,9 @@ class MkDocs(Generator):
 
     def static_roots(self) -> list[tuple[Path, str]]:
         return [(self.docs_dir, "/")]
+
+    def links_bare_urls(self) -> bool:
+        return "pymdownx.magiclink" in self.settings["markdown extensions"]
 
     def is_post(self, path: Path) -> bool:
         blog_dir = self.settings["blog_dir"]
