@@ -25,7 +25,7 @@ BASE = {
     "f.md": front("F") + "See [e](e.md).\n",
     "g.md": front("G") + "Untouched [](https://example.com/g).\n",
     "h.md": front("H", "slug: hello\n") + "Hello.\n",
-    "notes.txt": "not markdown\n",
+    "notes.json": "not markdown\n",
 }
 
 
@@ -37,7 +37,7 @@ def git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """main: the files above. feature (checked out): a.md edited and committed;
-    b.md renamed to c.md, e.md deleted, notes.txt edited (uncommitted);
+    b.md renamed to c.md, e.md deleted, notes.json edited (uncommitted);
     new.md untracked; main moved on after the branch point (g.md)."""
     home = tmp_path / "home"
     home.mkdir()
@@ -66,7 +66,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "checkout", "-q", "feature")
     git(root, "mv", "b.md", "c.md")
     git(root, "rm", "-q", "e.md")
-    (root / "notes.txt").write_text("changed\n", encoding="utf-8")
+    (root / "notes.json").write_text("changed\n", encoding="utf-8")
     (root / "new.md").write_text(front("New", "slug: hello\n") + "x [](https://e.com/n)\n", "utf-8")
     monkeypatch.chdir(root)
     return root
@@ -89,7 +89,7 @@ def test_changed_since_lints_changed_markdown_and_files_linking_to_moved_ones(
 ) -> None:
     files = linted_files(capsys, "--changed-since", "main", ".")
     # a: committed edit; c: renamed; new: untracked; d and f link to b and e.
-    # Not g (changed only on main), not h, not notes.txt (not Markdown).
+    # Not g (changed only on main), not h, not notes.json (not a post).
     assert files == {"a.md", "c.md", "new.md", "d.md", "f.md"}
 
 

@@ -182,13 +182,15 @@ def test_rules_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown rule 'CD000'" in capsys.readouterr().err
 
 
-def test_folder_without_markdown_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    write("export/post.txt", "A post exported as text.\n")
+def test_folder_without_posts_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    write("export/post.rst", "A post in another format.\n")
     assert main(["lint", "export"]) == 0
     captured = capsys.readouterr()
     assert captured.err == (
-        "copydesk: no Markdown files (*.md, *.markdown) under export; "
-        "name other files explicitly (e.g. posts/*.txt)\n"
+        "copydesk: skipped 1 .rst file: not a post format "
+        "(folders are searched for .md, .markdown, .mdown, .mkd, .txt)\n"
+        "copydesk: no posts (*.md, *.markdown, *.mdown, *.mkd, *.txt) under export; "
+        "name other files explicitly\n"
     )
 
 
@@ -257,3 +259,23 @@ def test_statistics_in_json_is_a_summary_object(capsys: pytest.CaptureFixture[st
             {"code": "HOUSE002", "name": "no-meh", "severity": "info", "count": 1},
         ],
     }
+
+
+def test_folder_discovery_is_the_same_for_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt", "f.rst", "g.rst"):
+        write(f"posts/{name}", "A title\n\nSome text.\n")
+    write("posts/node_modules/x.md", "A title\n\nSome text.\n")
+    write("posts/.hidden/y.md", "A title\n\nSome text.\n")
+    main(["lint", "--select", "CD301", "--quiet", "posts"])
+    linted = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
+    assert linted == [
+        f"posts/{name}" for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt")
+    ]
+    main(["fix", "--check", "posts"])
+    checked = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
+    assert checked == linted
+    main(["migrate", "posts", "--out", "out"])
+    assert sorted(p.name for p in Path("out").iterdir()) == ["a.md", "b.md", "c.md", "d.md", "e.md"]
+    assert "skipped 2 .rst files: not a post format" in capsys.readouterr().err

@@ -148,7 +148,8 @@ def test_options_shared_at_top_level_and_per_rule_by_code_or_name(tmp_path: Path
     ]
 
 
-def test_exclude_globs_skip_walked_files_only(tmp_path: Path) -> None:
+def test_exclude_globs_skip_walked_and_named_files(tmp_path: Path) -> None:
+    """pre-commit names files one by one: exclude applies to them too (ruff's force-exclude)."""
     write(
         tmp_path,
         {
@@ -159,7 +160,8 @@ def test_exclude_globs_skip_walked_files_only(tmp_path: Path) -> None:
         },
     )
     assert [f[0] for f in lint()] == ["a.md"]
-    assert [f[0] for f in lint("drafts/c.md")] == ["drafts/c.md"]
+    assert lint("drafts/c.md", "b.draft.md") == []
+    assert [f[0] for f in lint("a.md", "drafts/c.md")] == ["a.md"]
 
 
 def test_explicit_config_file_applies_everywhere(tmp_path: Path) -> None:

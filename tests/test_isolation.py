@@ -286,16 +286,16 @@ def test_fix_names_each_bad_file_once_and_fixes_the_rest(
 def test_fix_goes_on_when_writing_one_file_fails(
     posts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import copydesk.write
+    from copydesk.write import Writer
 
-    real_write = copydesk.write.write_atomic
+    real_write = Writer.write
 
-    def failing_write(path: Path, text: str) -> bool:
+    def failing_write(self: Writer, path: Path, text: str | bytes, *, root: Path | str) -> bool:
         if path.name == "a.md":
             raise OSError(errno.EROFS, "Read-only file system", str(path))
-        return real_write(path, text)
+        return real_write(self, path, text, root=root)
 
-    monkeypatch.setattr(copydesk.write, "write_atomic", failing_write)
+    monkeypatch.setattr(Writer, "write", failing_write)
     for name in ("a.md", "b.md"):
         (posts / name).write_text("A plain title\n\nSome text.\n", encoding="utf-8")
 

@@ -92,7 +92,10 @@ def test_folder_without_posts_is_reported(
     write(empty, "notes.json", "{}")
     code = main(["migrate", str(empty), "--out", str(tmp_path / "out")])
     assert code == 1
-    assert capsys.readouterr().err.strip() == f"{empty}: no posts found (*.md, *.markdown, *.txt)"
+    assert (
+        capsys.readouterr().err.strip()
+        == f"{empty}: no posts found (*.md, *.markdown, *.mdown, *.mkd, *.txt)"
+    )
 
 
 def test_output_inside_source_is_a_usage_error(

@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     from copydesk.online import LinkSummary, OnlineOptions, UrlUse
     from copydesk.parse import Node, ParsedFile
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-SKIPPED_DIRS = frozenset(
-    {"node_modules", "_site", "public", "vendor", "site-packages", "__pycache__", "venv"}
-)
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
 # Small chunks, so that workers finish together: the last chunk of one worker
@@ -79,6 +75,7 @@ class LintResult:
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     # `lint --online`: counts per outcome of the run's remote URLs (None: offline).
     links: LinkSummary | None = None
+    notes: list[str] = field(default_factory=list)  # what discovery skipped, and why
 
     @property
     def internal_error(self) -> bool:
@@ -329,36 +326,19 @@ def _is_violation(value: object) -> bool:
 # --- discovery ----------------------------------------------------------------
 
 
-def discover(paths: Sequence[Path], finder: ConfigFinder) -> list[Path]:
-    """Files named explicitly (any extension) plus Markdown found in folders."""
-    found: dict[Path, None] = {}
-    for path in paths:
-        if path.is_dir():
-            for file in _walk_dir(path, finder):
-                found.setdefault(file)
-        elif path.exists() or os.path.islink(path):
-            found.setdefault(path)  # a link that goes nowhere: reading it says why
-        else:
-            raise UsageError(path, "no such file or folder")
-    return list(found)
+def discover(
+    paths: Sequence[Path], finder: ConfigFinder, notes: list[str] | None = None
+) -> list[Path]:
+    """The files to lint (see `copydesk.discover`); what was skipped goes to `notes`."""
+    from copydesk.discover import discover as find
 
-
-def _walk_dir(top: Path, finder: ConfigFinder) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(top):
-        base = Path(folder)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIPPED_DIRS
-            and not finder.for_dir((base / d).resolve()).is_excluded(base / d)
-        )
-        config = finder.for_dir(base.resolve())
-        for name in sorted(files):
-            if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
-                file = base / name
-                if not config.is_excluded(file):
-                    yield file
+    found = find(paths, finder)
+    if found.missing:
+        raise UsageError(found.missing[0], "no such file or folder")
+    if notes is not None:
+        notes.extend(found.notes())
+    # A named file that cannot be read is still linted: reading it fails with the reason.
+    return [*(file.path for file in found.files), *(bad.path for bad in found.unreadable)]
 
 
 def display(path: Path) -> str:
@@ -379,6 +359,7 @@ class Plan:
     # Files outside `lint_paths(only=...)`: parsed only so that project rules
     # (slug collisions) see every post; their own findings are dropped.
     context: frozenset[Path] = frozenset()
+    notes: list[str] = field(default_factory=list)  # what discovery skipped, for stderr
 
 
 def plan_run(
@@ -389,7 +370,8 @@ def plan_run(
     only: Collection[Path] | None = None,
     online: bool = False,
 ) -> Plan:
-    files = discover(paths, finder)
+    notes: list[str] = []
+    files = discover(paths, finder, notes)
     if only is not None:
         files, context = _restrict(files, only)
     by_config: dict[int, int] = {}
@@ -406,10 +388,10 @@ def plan_run(
     if not rulesets:  # nothing to lint, but a typo in --select is still an error
         resolve(finder.for_dir(Path.cwd().resolve()), registry, overrides)
     if only is None:
-        return Plan(rulesets, tasks)
+        return Plan(rulesets, tasks, notes=notes)
     if any(ruleset.collectors for ruleset in rulesets):
         tasks += [(file, index) for file, index in _plan_context(context, finder, rulesets, tasks)]
-    return Plan(rulesets, tasks, frozenset(context))
+    return Plan(rulesets, tasks, frozenset(context), notes)
 
 
 def _restrict(files: list[Path], only: Collection[Path]) -> tuple[list[Path], list[Path]]:
@@ -482,7 +464,7 @@ def lint_paths(
     rules = dict(registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(findings, errors, files, rules, links)
+    return LintResult(findings, errors, files, rules, links, plan.notes)
 
 
 def _execute(plan: Plan, jobs: int) -> list[FileResult]:

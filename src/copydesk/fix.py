@@ -20,48 +20,62 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from copydesk.compare import Comparison, compare_in_place, report_line
+from copydesk.compare import compare_in_place, report_line
 from copydesk.errors import CopydeskError
-from copydesk.migrate import FileResult, Settings, discover
+from copydesk.migrate import FileResult, Settings, Task, discover
+
+if TYPE_CHECKING:
+    from copydesk.discover import Found
+    from copydesk.write import Writer
 
 
-def fix_file(path: Path, settings: Settings, *, write: bool, diff: bool) -> int:
-    """Fix one file: 0 when canonical already; 1 when rewritten (or it would be) or refused."""
-    comparison = compare_in_place(path, settings)
+def fix_file(task: Task, settings: Settings, writer: Writer, *, write: bool, diff: bool) -> int:
+    """Fix one discovered file: 0 when canonical already; 1 when rewritten (or it would be)
+    or refused."""
+    comparison = compare_in_place(task.source, settings)
     if diff and comparison.changed and not comparison.refusal:
         sys.stdout.write(comparison.diff())
     if write and comparison.changed and not comparison.refusal:
-        _write_in_place(comparison)
+        assert comparison.expected is not None and task.found is not None
+        _write_in_place(task.found, comparison.expected, writer)
     report_line(comparison, in_place=True, applied=write)
     return 1 if comparison.refusal or comparison.changed else 0
 
 
-def _write_in_place(comparison: Comparison) -> None:
-    """Atomic replace (keeping permission bits) that writes through a symlink."""
-    from copydesk.write import write_atomic
-
-    assert comparison.expected is not None
-    write_atomic(comparison.target.resolve(), comparison.expected.decode("utf-8"))
+def _write_in_place(found: Found, data: bytes, writer: Writer) -> None:
+    """Replace the file discovery found (a link inside the tree: its target), atomically,
+    keeping its permission bits; never anything outside its tree."""
+    writer.write(Path(found.real), data, root=found.root.real)
 
 
 def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: bool) -> int:
     """Fix every post in `paths` (files or folders); the exit code of the worst file."""
+    from copydesk.write import Writer
+
     failures: list[FileResult] = []
-    tasks = discover(paths, failures)
+    notes: list[str] = []
+    tasks = discover(paths, failures, notes, settings.configs)
+    for note in notes:
+        print(note, file=sys.stderr)
     ret = 0
     for failure in failures:
         print(failure.error, file=sys.stderr)
         ret = 1
+    writer = Writer()
     for task in tasks:
-        ret |= _fix_isolated(task.source, settings, write=write, diff=diff)
+        ret |= _fix_isolated(task, settings, writer, write=write, diff=diff)
     return ret
 
 
-def _fix_isolated(path: Path, settings: Settings, *, write: bool, diff: bool) -> int:
+def _fix_isolated(
+    task: Task, settings: Settings, writer: Writer, *, write: bool, diff: bool
+) -> int:
     """`fix_file`, with anything it raises turned into one line and a refusal (1)."""
+    path = task.source
     try:
-        return fix_file(path, settings, write=write, diff=diff)
+        return fix_file(task, settings, writer, write=write, diff=diff)
     except CopydeskError as error:
         print(error, file=sys.stderr)
     except OSError as error:

@@ -52,6 +52,8 @@ def _run(args: argparse.Namespace) -> int:
         max_file_size=args.max_file_size,
         online=_online(args, changes),
     )
+    for note in result.notes:
+        print(note, file=sys.stderr)
     for problem in result.errors:
         print(problem, file=sys.stderr)
     if result.links is not None:
@@ -60,10 +62,12 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"copydesk: {result.links.line()}", file=sys.stderr)
     if not result.files and not result.errors and changes is None:
-        # Folders are searched for Markdown only; say so rather than report a silent "clean".
+        from copydesk.discover import POST_SUFFIXES
+
+        # Say so rather than report a silent "clean".
         print(
-            "copydesk: no Markdown files (*.md, *.markdown) under "
-            f"{' '.join(map(str, args.paths))}; name other files explicitly (e.g. posts/*.txt)",
+            f"copydesk: no posts ({', '.join(f'*{s}' for s in POST_SUFFIXES)}) under "
+            f"{' '.join(map(str, args.paths))}; name other files explicitly",
             file=sys.stderr,
         )
     findings = result.findings

@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,11 +24,11 @@ from copydesk.report.text import count
 
 if TYPE_CHECKING:
     from copydesk.config import ConfigFinder
+    from copydesk.discover import Found
     from copydesk.importers import Imported, ImportOptions
     from copydesk.read import Document
+    from copydesk.write import Writer
 
-POST_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt"})
-SKIP_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__"})
 Status = Literal["migrated", "unchanged", "failed"]
 
 
@@ -39,6 +39,7 @@ class Task:
     source: Path
     relative: Path  # path inside its SRC folder, used for output and `source.path`
     imported: Imported | None = None  # a post out of a platform export (see copydesk.importers)
+    found: Found | None = None  # how discovery reached it (its tree, its real path)
 
     @property
     def output_relative(self) -> Path:
@@ -105,38 +106,42 @@ class Settings:
 # ---------------------------------------------------------------- discovery
 
 
-def discover(sources: Sequence[Path], errors: list[FileResult]) -> list[Task]:
-    """Expand SRC arguments into tasks; a missing or empty SRC becomes a failed result.
+def discover(
+    sources: Sequence[Path],
+    errors: list[FileResult],
+    notes: list[str] | None = None,
+    configs: ConfigFinder | None = None,
+) -> list[Task]:
+    """Expand SRC arguments into tasks; a missing or empty SRC becomes a failed result,
+    and what discovery skipped (links out of the tree, other formats) a line in `notes`.
 
     One SRC folder maps onto --out directly; with several, each folder gets a
     subfolder named after it so that equal relative paths cannot collide.
     """
-    tasks: list[Task] = []
-    several = len(sources) > 1
-    for source in sources:
-        if source.is_file():
-            tasks.append(Task(source, Path(source.name)))
-        elif source.is_dir():
-            prefix = Path(source.resolve().name) if several else Path()
-            found = [Task(path, prefix / path.relative_to(source)) for path in _walk(source)]
-            if not found:
-                errors.append(_failed(source, "no posts found (*.md, *.markdown, *.txt)"))
-            tasks.extend(found)
-        else:
-            from copydesk.read import why_unreadable
+    from copydesk.config import ConfigFinder
+    from copydesk.discover import POST_SUFFIXES
+    from copydesk.discover import discover as find
 
-            errors.append(_failed(source, why_unreadable(source)))
+    found = find(sources, configs or ConfigFinder())
+    several = len(sources) > 1
+    prefixes = {
+        source: Path(source.resolve().name) if several and source.is_dir() else Path()
+        for source in sources
+    }
+    tasks = [
+        Task(file.path, _prefix(file, prefixes) / file.relative, found=file) for file in found.files
+    ]
+    errors.extend(_failed(bad.path, bad.reason) for bad in found.unreadable)
+    formats = ", ".join(f"*{suffix}" for suffix in POST_SUFFIXES)
+    errors.extend(_failed(source, f"no posts found ({formats})") for source in found.empty)
+    errors.extend(_failed(source, "no such file or folder") for source in found.missing)
+    if notes is not None:
+        notes.extend(found.notes())
     return tasks
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name in SKIP_DIRS:
-            continue
-        if path.is_dir():
-            yield from _walk(path)
-        elif path.suffix.lower() in POST_SUFFIXES:
-            yield path
+def _prefix(file: Found, prefixes: dict[Path, Path]) -> Path:
+    return Path() if file.explicit else prefixes.get(file.root.path, Path())
 
 
 def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
@@ -402,9 +407,12 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     """Convert every task, then write (unless dry run). Failures stay per file."""
     if settings.out is None:
         raise UsageError("migrate", "--out DIR is required")
+    from copydesk.write import Writer
+
     results = []
     slugs: dict[str, Path] = {}
     outputs: dict[Path, Path] = {}
+    writer = Writer()
     for task in tasks:
         try:
             result = convert(task, settings)
@@ -414,19 +422,22 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
                 raise UsageError(task.source, f"output {output} also comes from {outputs[output]}")
             outputs[output] = task.source
             result.output = output
-            _write(result, settings)
-        except CopydeskError as error:
-            result = _failed(task.source, error.reason)
+            _write(result, settings, writer)
+        except CopydeskError as error:  # about the source, or about its output
+            reason = error.reason if error.path == str(task.source) else str(error)
+            result = _failed(task.source, reason)
         except Exception as error:  # a bug must not stop the other files
             result = _failed(task.source, f"internal error: {type(error).__name__}: {error}")
         results.append(result)
     return results
 
 
-def _write(result: FileResult, settings: Settings) -> None:
-    from copydesk.write import unified_diff, write_atomic
+def _write(result: FileResult, settings: Settings, writer: Writer) -> None:
+    from copydesk.write import WriteRefused, unified_diff
 
-    assert result.output is not None and result.text is not None
+    assert result.output is not None and result.text is not None and settings.out is not None
+    if result.output.is_symlink():
+        raise WriteRefused(result.output, "is a symlink: not replacing it or writing through it")
     existing = result.output.read_bytes() if result.output.exists() else None
     if existing == result.text.encode("utf-8"):
         return
@@ -441,7 +452,7 @@ def _write(result: FileResult, settings: Settings) -> None:
             before = ""
         sys.stdout.write(unified_diff(before, result.text, str(result.source), str(result.output)))
         return
-    write_atomic(result.output, result.text)
+    writer.write(result.output, result.text, root=settings.out)
 
 
 def summary(results: Sequence[FileResult]) -> str:
@@ -504,9 +515,17 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"copydesk: {error}", file=sys.stderr)
         return 2
-    tasks = [*imported, *(discover(sources, results) if sources else [])]
+    skipped: list[str] = []
+    try:
+        found = discover(sources, results, skipped, settings.configs) if sources else []
+    except CopydeskError as error:  # a broken config file
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+    tasks = [*imported, *found]
     for note in notes:
         print(f"copydesk: {note}", file=sys.stderr)
+    for note in skipped:
+        print(note, file=sys.stderr)
     if checking:
         from copydesk.compare import run_check
 

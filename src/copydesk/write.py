@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import re
 import stat
-import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from copydesk.errors import CopydeskError
 from copydesk.model import Post
 from copydesk.yamlio import dump_front_matter
 
@@ -20,32 +23,143 @@ def render(post: Post) -> str:
     return f"{text}\n{body}\n" if body else text
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write `text` to `path` via a temporary file and rename; skip identical bytes.
+class WriteRefused(CopydeskError):
+    """A write that would leave the tree or replace something that is not a regular file."""
 
-    Returns whether the file was written. A crash mid-write leaves either the
-    old file or the new one, never half of each. A replaced file keeps its
-    permission bits; a new one gets the usual umask mode (mkstemp makes 0600).
+
+# Temporary files are `.NAME.copydesk-PID-RANDOM.tmp`: recognisable as ours, and
+# the PID tells a leftover of a killed run from a write in progress.
+_TEMP = re.compile(r"^\..*\.copydesk-(\d+)-[0-9a-f]{8}\.tmp$")
+_STALE_AFTER = 3600.0  # seconds: a temp file older than this is a leftover, whatever its PID
+_NAME_MAX = 255
+
+
+class Writer:
+    """Atomic writes confined to a root folder, for one run.
+
+    `write` replaces a file through a temporary file in the same folder and a
+    rename, so a crash leaves the old file or the new one. The folder is
+    opened once and everything after that is relative to it: the temporary
+    file is created exclusively and never through a link, and the rename
+    replaces only a regular file (a symlink at the target is refused, not
+    replaced, and never written through). The first write into a folder
+    removes copydesk's own temporary files there that a killed run left.
     """
-    data = text.encode("utf-8")
+
+    def __init__(self) -> None:
+        self._swept: set[str] = set()
+
+    def write(self, path: Path, text: str | bytes, *, root: Path | str) -> bool:
+        """Write `path` (inside `root`); skip identical bytes. Returns whether it wrote.
+
+        A replaced file keeps its permission bits; a new one gets the umask's.
+        """
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        folder = _folder_inside(path, os.path.realpath(root))
+        directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            if folder not in self._swept:
+                self._swept.add(folder)
+                _sweep(directory)
+            mode = _current_mode(directory, path, data)
+            if mode is None:
+                return False
+            _replace(directory, path.name, data, mode)
+        finally:
+            os.close(directory)
+        return True
+
+
+def write_atomic(path: Path, text: str | bytes, *, root: Path | str | None = None) -> bool:
+    """One atomic write (see `Writer`); `root` defaults to the file's own folder."""
+    return Writer().write(path, text, root=path.parent if root is None else root)
+
+
+def _folder_inside(path: Path, root: str) -> str:
+    """The real folder of `path`, created if missing; refused when a link leads out of `root`."""
+    folder = os.path.realpath(path.parent)
+    if not (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
+        raise WriteRefused(path, f"not writing through a symlink to {folder}: outside {root}")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def _current_mode(directory: int, path: Path, data: bytes) -> int | None:
+    """The mode a replacement keeps; None when the file holds `data` already."""
     try:
-        if path.read_bytes() == data:
-            return False
-        mode = stat.S_IMODE(path.stat().st_mode)
+        info = os.stat(path.name, dir_fd=directory, follow_symlinks=False)
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        return 0o666 & ~_umask()
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused(path, "is a symlink: not replacing it or writing through it")
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(path, "not a regular file")
+    if info.st_size == len(data):
+        fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=directory)
+        with os.fdopen(fd, "rb") as handle:
+            if handle.read() == data:
+                return None
+    return stat.S_IMODE(info.st_mode)
+
+
+def _replace(directory: int, name: str, data: bytes, mode: int) -> None:
+    temp, fd = _create_temp(directory, name)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(temp, name, src_dir_fd=directory, dst_dir_fd=directory)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=directory)
         raise
+
+
+def _create_temp(directory: int, name: str) -> tuple[str, int]:
+    """A new file beside `name`: O_EXCL with O_NOFOLLOW never opens an existing path or link."""
+    stem = os.fsencode(name)[: _NAME_MAX - 48].decode("utf-8", "ignore")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        temp = f".{stem}.copydesk-{os.getpid()}-{_token()}.tmp"
+        try:
+            return temp, os.open(temp, flags, 0o600, dir_fd=directory)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name}")
+
+
+def _token() -> str:
+    import secrets
+
+    return secrets.token_hex(4)
+
+
+def _sweep(directory: int) -> None:
+    """Remove copydesk temporary files that no running process is writing."""
+    now = time.time()
+    for name in os.listdir(directory):
+        match = _TEMP.match(name)
+        if match is None:
+            continue
+        with contextlib.suppress(OSError):
+            info = os.stat(name, dir_fd=directory, follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and (
+                not _running(int(match.group(1))) or now - info.st_mtime > _STALE_AFTER
+            ):
+                os.unlink(name, dir_fd=directory)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process writes one file at a time: its own leftovers are stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 

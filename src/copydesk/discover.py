@@ -1,0 +1,171 @@
+"""Which files a command works on: one discovery for lint, migrate and fix.
+
+A file named on the command line is taken whatever its extension (pre-commit
+passes the files its `files:` pattern chose); a folder is searched for the
+post formats below, skipping hidden folders and folders that hold generated
+or third-party files. The config's `exclude` applies to both, as ruff's
+`--force-exclude` does, because pre-commit names excluded files one by one.
+What may be touched at all (regular files inside the tree, no link out of
+it, no loop) is `copydesk.tree`'s rule. Each real file is taken once, however
+many paths lead to it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copydesk.tree import Root, Skipped, admit, file_root, folder_link, folder_root
+
+if TYPE_CHECKING:
+    from copydesk.config import Config, ConfigFinder
+
+# The formats copydesk reads as posts, for every command (the one place to add one).
+POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
+# Folders of generated or third-party files, never posts (hidden folders are skipped too).
+SKIPPED_DIRS = frozenset(
+    {"node_modules", "_site", "public", "static", "vendor", "site-packages", "__pycache__", "venv"}
+)
+# Document formats a user may expect copydesk to read: counted in a note when skipped.
+OTHER_FORMATS = frozenset(
+    {".rst", ".adoc", ".asciidoc", ".org", ".textile", ".mdx", ".text", ".rmd", ".qmd"}
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One file to work on."""
+
+    path: Path  # as the user names it: the argument, or the argument folder / relative
+    relative: Path  # inside the argument folder; a file argument: its name
+    real: str  # the file itself (a link inside the tree is followed)
+    root: Root  # the tree a writer may touch
+    explicit: bool  # named on the command line
+
+
+@dataclass
+class Discovery:
+    """The files found, and what was left out (for one note each)."""
+
+    files: list[Found] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)  # arguments that do not exist
+    # Files named on the command line that cannot be read (a loop, a broken link, a
+    # FIFO): an error for the command, as any unreadable file the user names.
+    unreadable: list[Skipped] = field(default_factory=list)
+    empty: list[Path] = field(default_factory=list)  # folder arguments without a post
+    other_formats: Counter[str] = field(default_factory=Counter)
+
+    def notes(self) -> list[str]:
+        """Lines for stderr: each skipped path, then the count of other formats."""
+        lines = [str(skipped) for skipped in self.skipped]
+        if self.other_formats:
+            counts = ", ".join(
+                f"{count} {suffix} file{'s' * (count != 1)}"
+                for suffix, count in sorted(self.other_formats.items())
+            )
+            lines.append(
+                f"copydesk: skipped {counts}: not a post format "
+                f"(folders are searched for {', '.join(POST_SUFFIXES)})"
+            )
+        return lines
+
+
+def discover(paths: Sequence[Path], finder: ConfigFinder | None = None) -> Discovery:
+    """Expand file and folder arguments into the files to work on, in argument order."""
+    found = Discovery()
+    seen: dict[str, int] = {}  # real path -> index in found.files
+    roots: dict[Path, Root] = {}
+    for path in paths:
+        if path.is_dir():
+            before = len(found.files)
+            _add_all(found, seen, _walk(path, Path(), folder_root(path), found, finder))
+            if len(found.files) == before:
+                found.empty.append(path)
+        elif os.path.lexists(path):
+            root = roots.get(path.parent) or roots.setdefault(path.parent, file_root(path))
+            _add_all(found, seen, _named(path, root, found, finder))
+        else:
+            found.missing.append(path)
+    return found
+
+
+def _add_all(found: Discovery, seen: dict[str, int], files: Iterator[Found]) -> None:
+    """Each real file once; a file reached both directly and through a link keeps
+    its own path, so that messages and provenance name the file, not the link."""
+    for file in files:
+        index = seen.setdefault(file.real, len(found.files))
+        if index == len(found.files):
+            found.files.append(file)
+        elif os.path.islink(found.files[index].path) and not os.path.islink(file.path):
+            found.files[index] = file
+
+
+def _named(
+    path: Path, root: Root, found: Discovery, finder: ConfigFinder | None
+) -> Iterator[Found]:
+    real = admit(path, root)
+    if isinstance(real, Skipped):
+        (found.skipped if real.outside else found.unreadable).append(real)
+    elif finder is None or not finder.for_file(path).is_excluded(path):
+        yield Found(path, Path(path.name), real, root, explicit=True)
+
+
+def _walk(
+    folder: Path,
+    relative: Path,
+    root: Root,
+    found: Discovery,
+    finder: ConfigFinder | None,
+) -> Iterator[Found]:
+    """Sorted, depth first, one listing per folder (scandir gives types without a stat)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        found.skipped.append(Skipped(folder, f"cannot list: {error.strerror or error}"))
+        return
+    config = finder.for_dir(Path(os.path.realpath(folder))) if finder else None
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path, inner = folder / entry.name, relative / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in SKIPPED_DIRS and not (config and config.is_excluded(path)):
+                yield from _walk(path, inner, root, found, finder)
+        elif _is_post(entry.name):
+            yield from _entry(entry, path, inner, root, found, config)
+        elif entry.is_symlink() and os.path.isdir(path):
+            skipped = folder_link(path, root)
+            if skipped is not None:
+                found.skipped.append(skipped)
+        else:
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if suffix in OTHER_FORMATS:
+                found.other_formats[suffix] += 1
+
+
+def _entry(
+    entry: os.DirEntry[str],
+    path: Path,
+    relative: Path,
+    root: Root,
+    found: Discovery,
+    config: Config | None,
+) -> Iterator[Found]:
+    if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+        real = admit(path, root)
+        if isinstance(real, Skipped):
+            found.skipped.append(real)
+            return
+    else:  # a plain file in a folder reached without links: its path is real already
+        real = os.path.join(root.real, str(relative))
+    if config is None or not config.is_excluded(path):
+        yield Found(path, relative, real, root, explicit=False)
+
+
+def _is_post(name: str) -> bool:
+    return name.lower().endswith(POST_SUFFIXES)
