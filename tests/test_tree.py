@@ -254,4 +254,4 @@ def test_exclude_holds_for_files_named_on_the_command_line(
     assert draft.read_text(encoding="utf-8") == RAW
     assert not (repo.parent / "out").exists()
     assert main(["lint", "drafts/a.md"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "No findings."
+    assert capsys.readouterr().out.splitlines()[-1] == "No findings in 0 files."
