@@ -289,3 +289,18 @@ def test_internal_scope_reads_the_site_url_from_the_site_model(tmp_path: Path) -
     assert result.links is not None and result.links.counts == {"dead": 1}
     everything = lint()
     assert everything.links is not None and everything.links.counts == {"dead": 2}
+
+
+def test_progress_is_reported_only_for_runs_over_a_second() -> None:
+    from copydesk.web.client import Probe, check_urls
+    from copydesk.web.settings import LinkSettings
+
+    seen: list[tuple[int, int]] = []
+    with serve({"/slow": Route(delay=1.3), "/fast": Route()}) as server:
+        urls = [Probe(server.url("/slow")), Probe(server.url("/fast"))]
+        _, stats = check_urls(urls, LinkSettings(), {}, lambda *done: seen.append(done))
+        assert stats.shown and seen and seen[0] == (1, 2)
+        seen.clear()
+        record = lambda *done: seen.append(done)  # noqa: E731
+        _, stats = check_urls([Probe(server.url("/fast"))], LinkSettings(), {}, record)
+    assert not stats.shown and seen == []

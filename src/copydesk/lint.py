@@ -96,7 +96,11 @@ def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOption
 
     lines = changes.changed if changes is not None and args.changed_lines else None
     return OnlineOptions(
-        enabled=args.online, cache=not args.no_cache, scope=args.online_scope, lines=lines
+        enabled=args.online,
+        cache=not args.no_cache,
+        scope=args.online_scope,
+        lines=lines,
+        progress=sys.stderr.isatty() and not args.quiet,
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class OnlineOptions:
     cache: bool = True
     scope: str | None = None
     lines: Mapping[Path, frozenset[int] | None] | None = None
+    # Show "checking links: done/all" on stderr for runs over a second (a terminal only).
+    progress: bool = False
 
 
 @dataclass
@@ -183,7 +186,7 @@ def run_online(
     cache = _open_cache(config, settings, options, summary)
     quarantine = _quarantine(settings)
     used = {use.page for _, uses in chosen for _, use in uses}
-    outcomes = _outcomes(probes, used, settings, cache, now, summary)
+    outcomes = _outcomes(probes, used, settings, cache, now, summary, options.progress)
     for url in used:
         outcome = outcomes.get(url)
         if outcome is not None:  # https twins asked for CD113 are not counted as links
@@ -255,6 +258,7 @@ def _outcomes(
     cache: LinkCache,
     now: float,
     summary: LinkSummary,
+    progress: bool = False,
 ) -> dict[str, Outcome]:
     from copydesk.web.outcome import Outcome
 
@@ -272,13 +276,22 @@ def _outcomes(
     if ask:
         from copydesk.web.client import Probe, check_urls
 
-        answers, stats = check_urls([Probe(url, page) for url, page in ask], settings, os.environ)
+        shown = _progress if progress else None
+        probes_ = [Probe(url, page) for url, page in ask]
+        answers, stats = check_urls(probes_, settings, os.environ, shown)
+        if stats.shown:
+            sys.stderr.write("\r\033[K")  # clear the progress line
         summary.requests = stats.requests
         outcomes.update(answers)
     for outcome in outcomes.values():
         if outcome.status != "skipped":
             cache.record(outcome)
     return outcomes
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rchecking links: {done}/{total}")
+    sys.stderr.flush()
 
 
 def _open_cache(
