@@ -304,3 +304,46 @@ def test_progress_is_reported_only_for_runs_over_a_second() -> None:
         record = lambda *done: seen.append(done)  # noqa: E731
         _, stats = check_urls([Probe(server.url("/fast"))], LinkSettings(), {}, record)
     assert not stats.shown and seen == []
+
+
+def test_moved_links_carry_the_new_url_as_a_replacement_of_the_url_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    routes = {"/old": Route(301, headers={"Location": "/new"}), "/new": Route()}
+    with serve(routes) as server:
+        old, new = server.url("/old"), server.url("/new")
+        text = (
+            f"inline [a]({old}#part)\n\n"
+            f"reference [b][ref]\n\n"
+            f"autolink <{old}>\n\n"
+            f'<p><a href="{old}">html</a></p>\n\n'
+            f"[ref]: {old}\n"
+        )
+        write(tmp_path, text)
+        result = lint(cache=False)
+        spans = [
+            (f.line, f.column, f.replacement and f.replacement.column, f.replacement.text)
+            for f in result.findings
+            if f.replacement is not None
+        ]
+        argv = ["lint", "--online", "--no-cache", "--select", "CD114", "--format", "sarif"]
+        assert main(argv) == 0
+    lines = text.splitlines()
+    expected = [
+        (1, 8, lines[0].index(old) + 1, new + "#part"),
+        (3, 11, lines[8].index(old) + 1, new),
+        (5, 10, lines[4].index(old) + 1, new),
+        (7, lines[6].index(old) + 1, lines[6].index(old) + 1, new),
+    ]
+    assert spans == expected
+    moved = [finding for finding in result.findings if finding.code == "CD114"]
+    for finding, written in zip(moved, [old + "#part", old, old, old], strict=True):
+        edit = finding.replacement
+        assert edit is not None
+        assert lines[edit.line - 1][edit.column - 1 : edit.end_column - 1] == written
+    sarif = json.loads(capsys.readouterr().out)
+    fixes = [r["fixes"][0] for r in sarif["runs"][0]["results"]]
+    assert len(fixes) == 4
+    change = fixes[0]["artifactChanges"][0]["replacements"][0]
+    assert change["insertedContent"]["text"] == new + "#part"
+    assert change["deletedRegion"]["startLine"] == 1

@@ -589,6 +589,7 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
             column=v.column,
             end_line=v.end_line,
             end_column=v.end_column,
+            replacement=v.replacement,
             code=code,
             name=cls.name,
             message=v.message,

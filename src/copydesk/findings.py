@@ -14,6 +14,18 @@ Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """A suggested edit: put `text` in place of the span (1-based, end exclusive).
+    Never applied by lint; reporters show it (JSON, SARIF `fixes`)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """1-based line and column; `end_column` is exclusive."""
 
@@ -26,6 +38,10 @@ class Finding:
     name: str = ""
     end_line: int | None = None
     end_column: int | None = None
+    replacement: Replacement | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.replacement is None:  # most findings: keep their JSON as it always was
+            del data["replacement"]
+        return data

@@ -48,6 +48,9 @@ class UrlUse:
     column: int
     end_line: int | None = None
     end_column: int | None = None
+    # Where the URL itself is written (line, column, end column): for a
+    # reference link, on its definition's line. None: not found verbatim.
+    span: tuple[int, int, int] | None = None
 
     @property
     def page(self) -> str:
@@ -107,11 +110,39 @@ def remote_uses(parsed: ParsedFile) -> list[UrlUse]:
         if not is_remote(url) or parsed.in_templating(node.line, node.column):
             continue
         kind: Kind = "image" if node.type == "image" else "link"
-        uses.append(UrlUse(url, kind, node.line, node.column, node.end_line, node.end_column))
+        span = _url_span(parsed, node, url)
+        uses.append(UrlUse(url, kind, node.line, node.column, node.end_line, node.end_column, span))
     for node in parsed.of_type("inline_html") + parsed.of_type("block_html"):
         uses.extend(_html_uses(parsed, node))
     uses.sort(key=lambda use: (use.line, use.column))
     return uses
+
+
+def _url_span(parsed: ParsedFile, node: Node, url: str) -> tuple[int, int, int] | None:
+    """Where `url` is written: inside the link (`](url)`, `<url>`, a bare URL) or on
+    its reference definition's line. None when it is not there verbatim (escapes)."""
+    from copydesk.parse import normalize_label
+    from copydesk.rules._nodes import position_in, raw_of
+    from copydesk.rules.base import Context
+
+    label = node.attrs.get("label")
+    if label is not None:
+        definition = parsed.definitions.get(normalize_label(str(label)))
+        if definition is None:
+            return None
+        text = parsed.line_text(definition.line)
+        start = text.find(url, definition.column - 1)
+        if start < 0:
+            return None
+        return definition.line, start + 1, start + 1 + len(url)
+    raw = raw_of(node)
+    offset = raw.find(url, raw.rfind("](") + 1) if "](" in raw else raw.find(url)
+    if offset < 0:
+        return None
+    line, column = position_in(node, Context(parsed, {}), offset)
+    if parsed.line_text(line)[column - 1 : column - 1 + len(url)] != url:
+        return None  # position_in fell back to the node's own position
+    return line, column, column + len(url)
 
 
 def _html_uses(parsed: ParsedFile, node: Node) -> Iterator[UrlUse]:
@@ -130,7 +161,13 @@ def _html_uses(parsed: ParsedFile, node: Node) -> Iterator[UrlUse]:
             continue
         line, column = position_in(node, context, match.start(4))
         kind: Kind = "image" if tag == "img" else "link"
-        yield UrlUse(url, kind, line, column, line, column + len(match.group(4)))
+        written = match.group(4)
+        if parsed.line_text(line)[column - 1 : column - 1 + len(written)] != written:
+            yield UrlUse(url, kind, line, column)  # the node's position: no exact span
+            continue
+        end = column + len(written)
+        span = (line, column, end) if written == url else None
+        yield UrlUse(url, kind, line, column, line, end, span)
 
 
 # --- the stage ------------------------------------------------------------------

@@ -107,12 +107,37 @@ def _bare_descriptor(finding: Finding) -> dict[str, Any]:
 
 
 def result(finding: Finding, rule_index: int, root: Path) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": physical_location(finding, root)}],
+    }
+    if finding.replacement is not None:
+        data["fixes"] = [fix(finding, root)]
+    return data
+
+
+def fix(finding: Finding, root: Path) -> dict[str, Any]:
+    """The finding's suggested replacement as a SARIF fix (one span, new text)."""
+    edit = finding.replacement
+    assert edit is not None
+    region = {
+        "startLine": edit.line,
+        "startColumn": edit.column,
+        "endLine": edit.end_line,
+        "endColumn": edit.end_column,
+    }
+    artifact = {"uri": quote(repo_relative(finding.path, root)), "uriBaseId": "%SRCROOT%"}
+    return {
+        "description": {"text": f"use '{edit.text}'"},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact,
+                "replacements": [{"deletedRegion": region, "insertedContent": {"text": edit.text}}],
+            }
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
-    from copydesk.findings import Severity
+    from copydesk.findings import Replacement, Severity
     from copydesk.online import UrlUse, WebReport
     from copydesk.parse import Node, ParsedFile
 
@@ -33,6 +33,7 @@ class Violation:
     end_line: int | None = None
     end_column: int | None = None
     severity: Severity | None = None  # None: the rule's configured severity
+    replacement: Replacement | None = None  # a suggested edit (e.g. a moved link's new URL)
 
 
 @dataclass

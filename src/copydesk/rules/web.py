@@ -53,8 +53,19 @@ class WebRule(Rule):
     def check_use(self, use: UrlUse, outcome: Outcome, web: WebReport) -> Iterator[Violation]:
         return iter(())
 
-    def at_use(self, use: UrlUse, message: str, severity: Severity | None = None) -> Violation:
-        return Violation(use.line, use.column, message, use.end_line, use.end_column, severity)
+    def at_use(
+        self, use: UrlUse, message: str, severity: Severity | None = None, new_url: str = ""
+    ) -> Violation:
+        """A violation at the link; with `new_url`, the suggested replacement of its URL."""
+        replacement = None
+        if new_url and use.span is not None:
+            from copydesk.findings import Replacement
+
+            line, column, end = use.span
+            replacement = Replacement(line, column, line, end, new_url)
+        return Violation(
+            use.line, use.column, message, use.end_line, use.end_column, severity, replacement
+        )
 
 
 class DeadLink(WebRule):
@@ -138,7 +149,7 @@ class PermanentRedirect(WebRule):
             return
         fragment = use.url[len(use.page) :]
         target = moved if "#" in moved else moved + fragment
-        yield self.at_use(use, f"'{use.url}' moved permanently to '{target}'")
+        yield self.at_use(use, f"'{use.url}' moved permanently to '{target}'", new_url=target)
 
 
 class HttpsAvailable(WebRule):
@@ -171,7 +182,9 @@ class HttpsAvailable(WebRule):
         if twin is None or secure is None or not secure.answered or not outcome.answered:
             return
         target = "https:" + use.url[len("http:") :]
-        yield self.at_use(use, f"'{use.url}' also answers over https: use '{target}'")
+        yield self.at_use(
+            use, f"'{use.url}' also answers over https: use '{target}'", new_url=target
+        )
 
 
 class MissingRemoteFragment(WebRule):
