@@ -191,5 +191,5 @@ def test_file_mode_is_kept(repo: Path) -> None:
 
 
 def test_missing_file_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert fix("nope.md") == 1
+    assert fix("nope.md") == 2
     assert "nope.md: no such file or folder" in capsys.readouterr().err

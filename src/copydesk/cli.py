@@ -52,7 +52,7 @@ def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_normalize_options(migrate, importers=True)
     _add_import_options(migrate)
-    migrate.set_defaults(run=_run_migrate)
+    migrate.set_defaults(run=_run_migrate, parser=migrate)
 
 
 def _add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -146,7 +146,7 @@ def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fix.add_argument("--check", action="store_true", help="write nothing, name what would change")
     fix.add_argument("--diff", action="store_true", help="write nothing, show a unified diff")
     _add_normalize_options(fix)
-    fix.set_defaults(run=_run_fix)
+    fix.set_defaults(run=_run_fix, parser=fix)
 
 
 def _run_fix(args: argparse.Namespace) -> int:
@@ -162,9 +162,18 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         description="Lint Markdown files and folders. Exit 0: no error-level findings; "
         "1: findings at error level; 2: usage or internal error, or a file could not be read.",
     )
-    lint.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="default: .")
+    lint.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="default: .; '-': read stdin"
+    )
+    lint.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with '-': the path the post on stdin has (config, links, positions)",
+    )
     lint.add_argument(
         "--format",
+        "--output-format",  # ruff's name for it
+        dest="format",
         choices=("text", "json", "sarif", "github", "junit"),
         default="text",
         help="text (default), json, sarif (code scanning), github (annotations), junit",
@@ -213,7 +222,7 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         action="store_true",
         help="with --online: neither read nor write the link cache (config: links.cache-dir)",
     )
-    lint.set_defaults(run=_run_lint)
+    lint.set_defaults(run=_run_lint, parser=lint)
 
 
 def _positive(text: str) -> int:
@@ -240,7 +249,7 @@ def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rules.add_argument(
         "--markdown", action="store_true", help="print docs/rules.md (see `make docs`)"
     )
-    rules.set_defaults(run=_run_rules)
+    rules.set_defaults(run=_run_rules, parser=rules)
 
 
 def _run_rules(args: argparse.Namespace) -> int:
@@ -269,7 +278,10 @@ def _run_rules(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # The command's own usage, not the top-level one: that is where the flag was wrong.
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
@@ -278,7 +290,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _drop_stdout()
         return 1
+
+
+def _drop_stdout() -> None:
+    """The reader of our output left (`copydesk ... | head`): say nothing more.
+
+    Pointing stdout at /dev/null keeps Python's exit-time flush from printing
+    a second BrokenPipeError (see the `signal` module docs on SIGPIPE).
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

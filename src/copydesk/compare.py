@@ -101,6 +101,8 @@ def _convert(task: Task, settings: Settings) -> FileResult:
         return convert(task, settings)
     except CopydeskError as error:
         return FileResult(source=task.source, error=str(error))
+    except BrokenPipeError:  # the reader of the diff left: stop quietly
+        raise
     except Exception as error:  # a bug must not stop the other files
         return FileResult(
             source=task.source,

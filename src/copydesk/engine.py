@@ -166,14 +166,21 @@ class FileResult:
 # --- per file (runs in workers) -----------------------------------------------
 
 
-def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = False) -> FileResult:
+def lint_file(
+    path: Path,
+    index: int,
+    ruleset: RuleSet,
+    collect_only: bool = False,
+    data: bytes | None = None,
+) -> FileResult:
     """`collect_only`: a context file, read only for project rules' facts.
+    `data`: the file's bytes when they do not come from `path` (`lint -`).
 
     Never raises: an exception outside any rule (reading, parsing, the
     engine itself) is this file's one internal error, and the run goes on.
     """
     try:
-        return _lint_file(path, index, ruleset, collect_only)
+        return _lint_file(path, index, ruleset, collect_only, data)
     except Exception as error:  # a bug must cost one file, not the run
         result = FileResult(path, index)
         message = f"internal error: {_crash(error)}"
@@ -181,13 +188,15 @@ def lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool = Fal
         return result
 
 
-def _lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool) -> FileResult:
+def _lint_file(
+    path: Path, index: int, ruleset: RuleSet, collect_only: bool, data: bytes | None
+) -> FileResult:
     result = FileResult(path, index)
     try:
         if collect_only:
             parsed = parse_front_matter(path, ruleset.max_size)
         else:
-            parsed = parse_for(path, ruleset.want, ruleset.max_size)
+            parsed = parse_for(path, ruleset.want, ruleset.max_size, data)
     except CopydeskError as error:
         unreadable = isinstance(error, UnreadableFile)
         result.errors.append(LintError(display(path), error.reason, unreadable=unreadable))
@@ -221,11 +230,15 @@ def _lint_file(path: Path, index: int, ruleset: RuleSet, collect_only: bool) -> 
     return result
 
 
-def parse_for(path: Path, want: frozenset[str] | None, max_size: int | None = None) -> ParsedFile:
+def parse_for(
+    path: Path, want: frozenset[str] | None, max_size: int | None = None, data: bytes | None = None
+) -> ParsedFile:
     """Read and parse a file, building only the node types in `want` (None: all)."""
     from copydesk.parse import parse_document
-    from copydesk.read import read_document
+    from copydesk.read import document_from_bytes, read_document
 
+    if data is not None:
+        return parse_document(document_from_bytes(path, data), want)
     return parse_document(read_document(path, max_size), want)
 
 
@@ -360,6 +373,8 @@ class Plan:
     # (slug collisions) see every post; their own findings are dropped.
     context: frozenset[Path] = frozenset()
     notes: list[str] = field(default_factory=list)  # what discovery skipped, for stderr
+    # Bytes of a file read from standard input (`lint - --stdin-filename PATH`).
+    stdin: dict[Path, bytes] = field(default_factory=dict)
 
 
 def plan_run(
@@ -392,6 +407,20 @@ def plan_run(
     if any(ruleset.collectors for ruleset in rulesets):
         tasks += [(file, index) for file, index in _plan_context(context, finder, rulesets, tasks)]
     return Plan(rulesets, tasks, frozenset(context), notes)
+
+
+def _plan_stdin(
+    path: Path,
+    data: bytes,
+    finder: ConfigFinder,
+    registry: Registry,
+    overrides: Overrides,
+    online: bool,
+) -> Plan:
+    """One file whose bytes came from standard input; its path is not looked at on disk."""
+    resolved = resolve(finder.for_file(path), registry, overrides)
+    ruleset = build_ruleset(resolved, overrides.max_file_size, online)
+    return Plan([ruleset], [(path, 0)], stdin={path: data})
 
 
 def _restrict(files: list[Path], only: Collection[Path]) -> tuple[list[Path], list[Path]]:
@@ -429,8 +458,12 @@ def lint_paths(
     only: Collection[Path] | None = None,
     max_file_size: int | None = None,
     online: OnlineOptions | None = None,
+    stdin: bytes | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
+
+    `stdin`: the content of the one path given, which need not exist (an
+    editor's unsaved buffer); the path still decides config and positions.
 
     `only` restricts the run to those of the discovered files that it names
     (`lint --changed-since`); the other discovered files still feed project
@@ -447,7 +480,10 @@ def lint_paths(
     registry = registry if registry is not None else load_registry()
     run_config = finder.for_dir(Path.cwd().resolve())
     web = _online_enabled(online, run_config)
-    plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
+    if stdin is not None:
+        plan = _plan_stdin(Path(paths[0]), stdin, finder, registry, overrides, web)
+    else:
+        plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
     results = _execute(plan, jobs or os.cpu_count() or 1)
     errors = _project_checks(plan, results)
     links = _online_checks(plan, results, run_config, online, errors) if web else None
@@ -499,8 +535,11 @@ def _worker_chunk(chunk: list[tuple[Path, int]]) -> list[FileResult]:
 
 
 def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
-    context = plan.context
-    return [lint_file(path, index, plan.rulesets[index], path in context) for path, index in chunk]
+    context, stdin = plan.context, plan.stdin
+    return [
+        lint_file(path, index, plan.rulesets[index], path in context, stdin.get(path))
+        for path, index in chunk
+    ]
 
 
 def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:

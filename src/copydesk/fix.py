@@ -9,22 +9,24 @@ repository and `source.sha256` the bytes before the fix, so a second run sees
 a canonical post and changes nothing.
 
 Exit codes: 0 nothing to change, 1 a file was rewritten (or would be, with
---check/--diff) or refused, 2 usage error. Whatever goes wrong with one file
-(it cannot be read or written, a bug) is one line naming it, a refusal, and
-the other files are still fixed.
+--check/--diff) or refused, 2 usage error (a missing path, an unknown
+--timezone). Whatever goes wrong with one file (it cannot be read or
+written, a bug) is one line naming it, a refusal, and the other files are
+still fixed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from copydesk.compare import compare_in_place, report_line
-from copydesk.errors import CopydeskError
-from copydesk.migrate import FileResult, Settings, Task, discover
+from copydesk.errors import CopydeskError, UsageError
+from copydesk.migrate import FileResult, Settings, Task, check_timezone, discover
 
 if TYPE_CHECKING:
     from copydesk.discover import Found
@@ -78,6 +80,8 @@ def _fix_isolated(
         return fix_file(task, settings, writer, write=write, diff=diff)
     except CopydeskError as error:
         print(error, file=sys.stderr)
+    except BrokenPipeError:  # the reader of --diff left (`| head`): stop quietly
+        raise
     except OSError as error:
         print(f"{path}: refused: {error.strerror or error}", file=sys.stderr)
     except Exception as error:  # a bug must cost one file, not the run
@@ -89,6 +93,14 @@ def run(args: argparse.Namespace) -> int:
     """The `fix` command; see the module docstring for exit codes."""
     from copydesk.config import ConfigFinder
 
+    try:
+        check_timezone(args.timezone)
+        for path in args.paths:
+            if not os.path.lexists(path):
+                raise UsageError(path, "no such file or folder")
+    except UsageError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
     settings = Settings(
         format=args.format,
         captions=args.captions,

@@ -40,8 +40,9 @@ def _run(args: argparse.Namespace) -> int:
     _check_combinations(args)
     registry = load_registry()
     changes = _changes(args)
+    stdin = _stdin(args)
     result = lint_paths(
-        args.paths,
+        [args.stdin_filename or "-"] if stdin is not None else args.paths,
         select=selectors(args.select),
         ignore=selectors(args.ignore) or (),
         extend_select=selectors(args.extend_select) or (),
@@ -51,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
         only=_changed_files(args, changes) if changes else None,
         max_file_size=args.max_file_size,
         online=_online(args, changes),
+        stdin=stdin,
     )
     for note in result.notes:
         print(note, file=sys.stderr)
@@ -80,6 +82,21 @@ def _run(args: argparse.Namespace) -> int:
     if result.failed:
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _stdin(args: argparse.Namespace) -> bytes | None:
+    """`lint -`: one post from standard input (an editor's buffer), else None."""
+    if "-" not in args.paths:
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename", "needs '-' as the path (read from stdin)")
+        return None
+    if len(args.paths) > 1:
+        raise UsageError("-", "reads one post from stdin: name no other path")
+    if args.changed_since or args.write_baseline:
+        raise UsageError(
+            "-", "a post from stdin has no history: drop --changed-since/--write-baseline"
+        )
+    return sys.stdin.buffer.read()
 
 
 def _check_combinations(args: argparse.Namespace) -> None:

@@ -145,13 +145,38 @@ def _prefix(file: Found, prefixes: dict[Path, Path]) -> Path:
 
 
 def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
-    """Refuse an output folder inside (or equal to) a source folder."""
+    """Refuse an output folder inside (or equal to) a source folder.
+
+    A source file is the only file read from its folder, so an output folder
+    beside it (`migrate post.md --out out/`) is fine; only writing into the
+    file's own folder is refused. A missing source is left to discovery,
+    which names it.
+    """
     resolved = Path(os.path.realpath(out))
     for source in sources:
+        if not os.path.lexists(source):
+            continue
         real = Path(os.path.realpath(source))  # not resolve(): a symlink loop must not raise
-        root = real if source.is_dir() else real.parent
-        if resolved == root or root in resolved.parents:
+        if source.is_dir():
+            inside = resolved == real or real in resolved.parents
+        else:
+            inside = resolved == real.parent
+        if inside:
             raise UsageError(out, f"output folder is inside the source tree {source}")
+
+
+def check_timezone(name: str | None) -> None:
+    """Refuse an unknown --timezone once, up front, rather than once per post."""
+    if name is None:
+        return
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            "--timezone", f"unknown timezone '{name}' (an IANA name such as Europe/Berlin)"
+        ) from None
 
 
 def _failed(source: Path, reason: str) -> FileResult:
@@ -426,6 +451,8 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
         except CopydeskError as error:  # about the source, or about its output
             reason = error.reason if error.path == str(task.source) else str(error)
             result = _failed(task.source, reason)
+        except BrokenPipeError:  # the reader of --dry-run left (`| head`): stop quietly
+            raise
         except Exception as error:  # a bug must not stop the other files
             result = _failed(task.source, f"internal error: {type(error).__name__}: {error}")
         results.append(result)
@@ -493,6 +520,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not args.out and not checking:
             raise UsageError("migrate", "--out DIR is required (or --check to compare in place)")
+        check_timezone(args.timezone)
         importer_name = args.format if args.format not in FORMATS else None
         settings = Settings(
             out=Path(args.out) if args.out else None,

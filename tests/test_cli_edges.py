@@ -1,0 +1,130 @@
+"""Command-line edges: missing paths, bad options, pipes, stdin, flag spellings."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from copydesk.cli import main
+
+POST = "---\ntitle: A post\ndate: 2020-01-02\n---\n\nHello, world.\n"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: str, text: str = POST) -> Path:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def test_migrate_of_a_missing_source_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "nonexistent", "--out", "x"]) == 1
+    err = capsys.readouterr().err
+    assert err == "nonexistent: no such file or folder\n"
+    assert not Path("x").exists()
+
+
+def test_migrate_one_file_into_a_folder_beside_it() -> None:
+    write("post.md")
+    assert main(["migrate", "post.md", "--out", "out/"]) == 0
+    assert Path("out/post.md").read_text(encoding="utf-8").startswith("---\ntitle: A post\n")
+
+
+def test_migrate_one_file_into_its_own_folder_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write("post.md")
+    assert main(["migrate", "post.md", "--out", "."]) == 2
+    assert "output folder is inside the source tree post.md" in capsys.readouterr().err
+
+
+def test_migrate_a_folder_into_itself_is_still_refused() -> None:
+    write("posts/a.md")
+    assert main(["migrate", "posts", "--out", "posts/out"]) == 2
+
+
+@pytest.mark.parametrize("command", [["migrate", "--out", "out"], ["fix"]])
+def test_unknown_timezone_is_refused_up_front_in_one_line(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("posts/a.md")
+    write("posts/b.md")
+    assert main([*command, "posts", "--timezone", "Mars/Olympus"]) == 2
+    assert capsys.readouterr().err == (
+        "copydesk: --timezone: unknown timezone 'Mars/Olympus' "
+        "(an IANA name such as Europe/Berlin)\n"
+    )
+    assert not Path("out").exists()
+
+
+def test_fix_of_a_missing_path_is_a_usage_error_like_lint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["fix", "nope.md"]) == 2
+    assert capsys.readouterr().err == "copydesk: nope.md: no such file or folder\n"
+    assert main(["lint", "nope.md"]) == 2
+    assert capsys.readouterr().err == "copydesk: nope.md: no such file or folder\n"
+
+
+def test_output_format_is_an_alias_of_format(capsys: pytest.CaptureFixture[str]) -> None:
+    write("a.md", "---\ntitle: A\ndate: 2020-01-02\n---\n\n[x](nope.md)\n")
+    assert main(["lint", "--select", "CD101", "--output-format", "json", "a.md"]) == 1
+    assert capsys.readouterr().out.startswith('[\n  {\n    "path": "a.md"')
+
+
+def test_unknown_flag_shows_the_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["lint", "--fix"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: copydesk lint ")
+    assert err.endswith("copydesk lint: error: unrecognized arguments: --fix\n")
+
+
+def test_lint_reads_one_post_from_stdin_with_its_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The named file's folder holds a config that selects CD101 only, and b.md exists
+    # beside the name (not beside the current folder): both come from --stdin-filename.
+    write("blog/.copydesk.toml", 'select = ["CD101"]\n')
+    write("blog/posts/b.md")
+    text = "Intro.\n\nSee [b](b.md) and [c](c.md).\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    assert main(["lint", "-", "--stdin-filename", "blog/posts/draft.md"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "blog/posts/draft.md:3:19: error CD101 link target 'c.md' does not exist"
+        " [missing-link-target]",
+        "Found 1 finding (1 error) in 1 file.",
+    ]
+    assert not Path("blog/posts/draft.md").exists()
+
+
+def test_stdin_takes_no_other_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "-", "a.md"]) == 2
+    assert capsys.readouterr().err == (
+        "copydesk: -: reads one post from stdin: name no other path\n"
+    )
+    assert main(["lint", "a.md", "--stdin-filename", "b.md"]) == 2
+
+
+def test_dry_run_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    for i in range(30):
+        write(f"posts/p{i:02d}.md", POST.replace("Hello", f"Hello {i}"))
+    script = f"{sys.executable} -m copydesk migrate --dry-run posts --out out | head -n 2"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.splitlines() == ["--- posts/p00.md", "+++ out/p00.md"]
+    assert done.stderr == ""
