@@ -1,0 +1,1 @@
+"""Property-based fuzzing of lint, migrate and fix (see conftest.py for the profiles)."""
