@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzz suite with the long hypothesis profile (tests/fuzz/conftest.py): minutes, random.
+fuzz: $(STAMP)
+	COPYDESK_FUZZ_PROFILE=long $(BIN)/python -m pytest tests/fuzz --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

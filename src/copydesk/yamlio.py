@@ -46,6 +46,20 @@ class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
                 None, None, f"impossible value '{value}' ({error})", node.start_mark
             ) from None
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A key written twice is broken front matter: YAML would keep the last
+        value and silently drop the first (and its words) from the post."""
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    shown = " ".join(key.value.split())[:40]
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key '{shown}'", key.start_mark
+                    )
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
 
 def _ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     value = loader.construct_scalar(node)  # type: ignore[arg-type]
@@ -74,7 +88,7 @@ def load_front_matter(path: Path, text: str, kind: str, first_line: int = 2) -> 
     except yaml.constructor.ConstructorError as error:
         raise FrontMatterError(path, _tag_reason(error, first_line)) from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(path, _yaml_reason(error, first_line)) from None
+        raise FrontMatterError(path, _yaml_reason(error, text, first_line)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -99,10 +113,15 @@ def _tag_reason(error: yaml.constructor.ConstructorError, first_line: int) -> st
     return f"broken YAML front matter: {problem}{_where(error, first_line)}"
 
 
-def _yaml_reason(error: yaml.YAMLError, first_line: int) -> str:
+def _yaml_reason(error: yaml.YAMLError, text: str, first_line: int) -> str:
     if isinstance(error, yaml.MarkedYAMLError):
         return f"broken YAML front matter: {error.problem}{_where(error, first_line)}"
-    return f"broken YAML front matter: {error}"
+    if isinstance(error, yaml.reader.ReaderError):
+        # Its str() is two lines and counts characters, not lines: say which character, where.
+        line = text.count("\n", 0, error.position) + first_line
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+        return f"broken YAML front matter: {char} is not allowed in YAML, on line {line}"
+    return "broken YAML front matter: " + " ".join(str(error).split())
 
 
 def _expanded_size(value: Any, budget: int) -> int:

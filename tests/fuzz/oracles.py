@@ -53,6 +53,7 @@ def check_lint(path: Path) -> LintResult:
         return result
     for finding in result.findings:
         where = f"{finding.code} at {finding.line}:{finding.column} ({finding.message})"
+        assert "\n" not in finding.message and "\r" not in finding.message, where
         assert 1 <= finding.line <= len(lines), where
         assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1, where
         if finding.end_line is not None:

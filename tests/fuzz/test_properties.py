@@ -50,7 +50,9 @@ def all_properties(workdir: Path, name: str, data: bytes) -> None:
     result = check_migrate(path, workdir / "again" / name)
     if currently_in_test_context():
         event("lint: " + ("error" if linted.errors else "findings" if linted.findings else "clean"))
-        event("migrate: " + ("refused" if result is None else "lossy" if result.lossy_words else "ok"))
+        event(
+            "migrate: " + ("refused" if result is None else "lossy" if result.lossy_words else "ok")
+        )
     if result is not None:
         check_lint(workdir / "again" / name)  # a migrate output lints without a crash
     check_fix(path)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
@@ -25,6 +25,7 @@ from copydesk.rules._nodes import (
     violation_in,
 )
 from copydesk.rules.base import Context, Rule, Violation
+from copydesk.urls import split_url
 
 if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
@@ -100,7 +101,7 @@ def _says_nothing(alt: str, url: str, words: set[str]) -> bool:
         return True
     if _IMAGE_FILE.match(text) or _CAMERA_NAME.match(text):
         return True
-    name = PurePosixPath(unquote(urlsplit(url).path)).name.casefold()
+    name = PurePosixPath(unquote(split_url(url).path)).name.casefold()
     return bool(name) and text in (name, PurePosixPath(name).stem)
 
 
@@ -172,7 +173,7 @@ class HotlinkedImage(Rule):
     @staticmethod
     def _hotlinked(url: str, ctx: Context) -> bool:
         settings = ctx.settings
-        parts = urlsplit(url.strip())
+        parts = split_url(url.strip())
         host = (parts.hostname or "").lower()
         if host and host in {str(h).lower() for h in settings.get("hosts", ())}:
             return True
@@ -326,7 +327,7 @@ class UnsafeImagePath(Rule):
         url = written_destination(node)
         if templated(node, ctx) or has_template(url):
             return
-        found = unsafe_characters(urlsplit(url).path)
+        found = unsafe_characters(split_url(url).path)
         if found:
             shown = ", ".join(f"'{char}'" for char in found)
             yield self.at(node, f"image path '{url}' contains {shown}")

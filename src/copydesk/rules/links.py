@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote
 
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
@@ -29,6 +29,7 @@ from copydesk.rules._nodes import (
     violation_in,
 )
 from copydesk.rules.base import Context, Rule, Scope, Violation
+from copydesk.urls import split_url
 
 if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
@@ -255,7 +256,7 @@ def tracking_parameters(url: str, names: tuple[str, ...]) -> list[str]:
     Medium's `source=` counts only on Medium hosts: elsewhere it is a real
     parameter more often than not.
     """
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     found: list[str] = []
     for key, _ in parse_qsl(parts.query, keep_blank_values=True):
@@ -347,7 +348,7 @@ def http_allowed(url: str, allowed: Any) -> bool:
         return allowed
     if isinstance(allowed, str):
         allowed = [allowed]
-    host = (urlsplit(url).hostname or "").lower()
+    host = (split_url(url).hostname or "").lower()
     for item in allowed or ():
         name = str(item).lower().lstrip(".")
         if name == "*" or host == name or host.endswith("." + name):

@@ -32,12 +32,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator, post_values
 from copydesk.site.detect import NAMES, find_site, is_site_root, load_generator
 from copydesk.site.ids import GENERATORS as ID_STYLES
 from copydesk.site.ids import anchors_of
+from copydesk.urls import split_url
 
 # Values of the `generator` option: a generator, "auto" (detect it), or a
 # heading-id style alone ("github", "kramdown": the option's older meaning).
@@ -77,13 +78,13 @@ def is_local(url: str) -> bool:
         return False
     if ":" not in url:  # no scheme possible: only a `//host` start makes it remote
         return not url.startswith("//")
-    parts = urlsplit(url)
+    parts = split_url(url)
     return not parts.scheme and not parts.netloc and not url.startswith("//")
 
 
 def url_path(url: str) -> str:
     """The path part of a local URL, percent-decoded, without query or fragment."""
-    return unquote(urlsplit(strip_base_url(url)).path)
+    return unquote(split_url(strip_base_url(url)).path)
 
 
 def url_key(url: str) -> str:

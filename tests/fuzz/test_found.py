@@ -1,0 +1,64 @@
+"""Inputs the fuzzer found breaking copydesk, kept as fixtures with their expected results.
+
+Each `fixtures/fuzz/NAME.md` has a `NAME.expected` beside it: the `lint`
+lines (as `copydesk lint` prints findings and errors) and the `migrate`
+outcome (`migrated`, `unchanged`, or `refused: <reason>`). Every fixture
+also passes all of the fuzz properties (oracles.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from copydesk.engine import lint_paths
+from copydesk.errors import CopydeskError
+from copydesk.migrate import Settings, migrate_file
+from fuzz.oracles import check_fix, check_lint, check_migrate
+
+FOUND = Path(__file__).resolve().parents[2] / "fixtures" / "fuzz"
+CASES = sorted(path.name for path in FOUND.iterdir() if path.suffix in (".md", ".txt"))
+
+
+def lint_lines(name: str) -> list[str]:
+    result = lint_paths([name], jobs=1)
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
+    return lines + [str(error) for error in result.errors]
+
+
+def migrate_outcome(name: str) -> str:
+    try:
+        return migrate_file(Path(name), Settings(out=Path("out"))).status
+    except CopydeskError as error:
+        return f"refused: {error.reason}"
+
+
+def expected(name: str) -> tuple[list[str], str]:
+    text = (FOUND / name).with_suffix(".expected").read_text(encoding="utf-8")
+    lint, _, migrate = text.partition("\nmigrate: ")
+    assert lint.startswith("lint:\n"), f"{name}.expected starts with 'lint:'"
+    return lint.removeprefix("lint:\n").splitlines(), migrate.strip()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_found_case_gives_its_expected_results(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(FOUND / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    lint, migrate = expected(name)
+    assert lint_lines(name) == lint
+    assert migrate_outcome(name) == migrate
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_found_case_keeps_every_fuzz_property(name: str, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "again").mkdir()
+    path = shutil.copy(FOUND / name, tmp_path / "in" / name)
+    check_lint(path)
+    check_migrate(path, tmp_path / "again" / name)
+    check_fix(path)
+    check_lint(path)
