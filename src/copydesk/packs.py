@@ -31,6 +31,7 @@ SEVERITIES = ("error", "warning", "info")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACK_CODE = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 _REQUIRED = ("id", "name", "message")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _OPTIONAL = (
     "severity",
     "scope",
@@ -229,7 +230,9 @@ class PackRule(Rule):
                 yield from self._text(ctx.parsed, scope)
 
     def _message(self, match: re.Match[str]) -> str:
-        return self.spec.message.replace("{match}", match.group(0))
+        # A match may span lines ("the\nthe"); a finding is one line of output.
+        shown = _LINE_BREAK.sub(" ", match.group(0))
+        return self.spec.message.replace("{match}", shown)
 
     def _title(self, ctx: Context) -> Iterator[Violation]:
         title = (ctx.parsed.front_matter or {}).get("title")

@@ -19,6 +19,6 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
     "print_blob": True,
 }
-settings.register_profile("ci", max_examples=40, derandomize=True, database=None, **_COMMON)
+settings.register_profile("ci", max_examples=80, derandomize=True, database=None, **_COMMON)
 settings.register_profile("long", max_examples=1500, **_COMMON)
 settings.load_profile(os.environ.get("COPYDESK_FUZZ_PROFILE", "ci"))

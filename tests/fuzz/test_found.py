@@ -1,7 +1,7 @@
 """Inputs the fuzzer found breaking copydesk, kept as fixtures with their expected results.
 
 Each `fixtures/fuzz/NAME.md` has a `NAME.expected` beside it: the `lint`
-lines (as `copydesk lint` prints findings and errors) and the `migrate`
+lines with every rule selected (as `copydesk lint` prints findings and errors) and the `migrate`
 outcome (`migrated`, `unchanged`, or `refused: <reason>`). Every fixture
 also passes all of the fuzz properties (oracles.py).
 """
@@ -16,14 +16,14 @@ import pytest
 from copydesk.engine import lint_paths
 from copydesk.errors import CopydeskError
 from copydesk.migrate import Settings, migrate_file
-from fuzz.oracles import check_fix, check_lint, check_migrate
+from fuzz.oracles import ALL_RULES, check_fix, check_lint, check_migrate
 
 FOUND = Path(__file__).resolve().parents[2] / "fixtures" / "fuzz"
 CASES = sorted(path.name for path in FOUND.iterdir() if path.suffix in (".md", ".txt"))
 
 
 def lint_lines(name: str) -> list[str]:
-    result = lint_paths([name], jobs=1)
+    result = lint_paths([name], jobs=1, select=ALL_RULES)
     lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
     return lines + [str(error) for error in result.errors]
 
