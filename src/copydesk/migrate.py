@@ -354,12 +354,13 @@ def _same_bytes(document: Document, text: str) -> bool:
     return document.newline == "\n" and not document.bom and text == document.text
 
 
-def _input_text(body: str, front_matter: dict[str, Any] | None) -> str:
+def _input_text(body: str, front_matter: dict[str, Any] | None) -> tuple[str, ...]:
+    """The input's title and body (kept apart: joining would copy a huge body)."""
     title = (front_matter or {}).get("title")
-    return f"{title}\n{body}" if title is not None else body
+    return (str(title), body) if title is not None else (body,)
 
 
-def _lossy(original: str, post: Post, changes: list[Change]) -> list[str]:
+def _lossy(original: tuple[str, ...], post: Post, changes: list[Change]) -> list[str]:
     from copydesk.preserve import unaccounted_words
 
     return unaccounted_words(original, post, changes)

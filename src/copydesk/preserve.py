@@ -4,6 +4,11 @@ Words are compared as multisets of case-folded `\\w+` runs, so moving text
 (the "About the Author" block into `authors[0].bio`) or rebuilding
 paragraphs costs nothing, while a dropped sentence is caught unless a
 recorded change carries it verbatim in `before`.
+
+Memory: a huge post (a pasted log) has millions of words. They are counted
+a chunk of text at a time into one `Counter` of the input's words, from
+which the output's are subtracted, so what is held is the distinct words,
+never a list of every word or a second counter.
 """
 
 from __future__ import annotations
@@ -16,15 +21,43 @@ from typing import Any
 from copydesk.model import Change, Post
 
 _WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"\W")
+CHUNK = 1 << 20  # characters per findall: its list of words stays small
 
 
 def words(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(text.casefold()))
+    counts = Counter[str]()
+    _add_words(counts, text)
+    return counts
 
 
-def post_text(post: Post) -> str:
+def _add_words(counts: Counter[str], text: str) -> None:
+    for chunk in _chunks(text):
+        counts.update(_WORD.findall(chunk.casefold()))
+
+
+def _subtract_words(counts: Counter[str], text: str) -> None:
+    for chunk in _chunks(text):
+        counts.subtract(_WORD.findall(chunk.casefold()))
+
+
+def _chunks(text: str) -> Iterable[str]:
+    """`text` in pieces of about CHUNK characters, cut only between words."""
+    if len(text) <= CHUNK:
+        yield text
+        return
+    start = 0
+    while start < len(text):
+        cut = _NOT_WORD.search(text, start + CHUNK)
+        end = cut.start() if cut else len(text)
+        yield text[start:end]
+        start = end
+
+
+def post_texts(post: Post) -> Iterable[str]:
     """Every piece of text the output keeps: body, title and front matter strings."""
-    return "\n".join([post.body, *_strings(post.front_matter())])
+    yield post.body
+    yield from _strings(post.front_matter())
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -38,12 +71,20 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-def unaccounted_words(before: str, post: Post, changes: Iterable[Change]) -> list[str]:
-    """Words of `before` missing from `post` that no change's `before` accounts for."""
-    missing = words(before) - words(post_text(post))
+def unaccounted_words(
+    before: str | Iterable[str], post: Post, changes: Iterable[Change]
+) -> list[str]:
+    """Words of `before` (a text, or its pieces) missing from `post` that no
+    change's `before` accounts for."""
+    counts = Counter[str]()
+    for text in [before] if isinstance(before, str) else before:
+        _add_words(counts, text)
+    for text in post_texts(post):
+        _subtract_words(counts, text)
+    missing = +counts  # the words with more uses in `before` than in the output
+    del counts
     if not missing:
         return []
-    accounted = Counter[str]()
     for change in changes:
-        accounted.update(words(change.before))
-    return sorted((missing - accounted).elements())
+        _subtract_words(missing, change.before)
+    return sorted((+missing).elements())
