@@ -360,7 +360,7 @@ def _input_text(body: str, front_matter: dict[str, Any] | None) -> tuple[str, ..
     return (str(title), body) if title is not None else (body,)
 
 
-def _lossy(original: tuple[str, ...], post: Post, changes: list[Change]) -> list[str]:
+def _lossy(original: str | tuple[str, ...], post: Post, changes: list[Change]) -> list[str]:
     from copydesk.preserve import unaccounted_words
 
     return unaccounted_words(original, post, changes)
