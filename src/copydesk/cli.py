@@ -69,6 +69,18 @@ def _add_import_options(parser: argparse.ArgumentParser) -> None:
         help="WordPress: also import pages",
     )
     parser.add_argument(
+        "--download-images",
+        metavar="DIR",
+        help="fetch the old platform's images into DIR (where the site serves static files, "
+        "e.g. static/images) and point posts at them; the only option that uses the network",
+    )
+    parser.add_argument(
+        "--image-hosts",
+        action="append",
+        metavar="HOSTS",
+        help="with --download-images: more comma-separated hosts whose images to fetch",
+    )
+    parser.add_argument(
         "--post-types",
         action="append",
         metavar="TYPES",

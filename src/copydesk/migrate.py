@@ -91,6 +91,9 @@ class Settings:
     author: str | None = None
     max_file_size: int | None = None  # bytes (0: no limit); None: the file's config's
     configs: ConfigFinder | None = field(default=None, compare=False, repr=False)
+    download_images: Path | None = None  # --download-images DIR (the only network use)
+    image_hosts: tuple[str, ...] = ()
+    images_manifest: Path | None = None
 
     def size_limit(self, path: Path) -> int | None:
         """Bytes above which `path` is skipped: --max-file-size, else the
@@ -430,18 +433,30 @@ def dedupe_slug(result: FileResult, seen: dict[str, Path]) -> None:
 
 
 def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
-    """Convert every task, then write (unless dry run). Failures stay per file."""
+    """Convert every task, bring images home if asked, then write (unless dry run).
+
+    Failures stay per file.
+    """
     if settings.out is None:
         raise UsageError("migrate", "--out DIR is required")
     from copydesk.write import Writer
 
+    converted = [_convert_or_fail(task, settings) for task in tasks]
+    if settings.download_images is not None and not settings.dry_run:
+        from copydesk.importers.images import bring_home
+
+        manifest = settings.images_manifest or settings.out / "images-manifest.json"
+        ok = [result for result in converted if result.post is not None]
+        print(bring_home(ok, settings.download_images, settings.image_hosts, manifest))
     results = []
     slugs: dict[str, Path] = {}
     outputs: dict[Path, Path] = {}
     writer = Writer()
-    for task in tasks:
+    for task, result in zip(tasks, converted, strict=True):
+        if result.status == "failed":
+            results.append(result)
+            continue
         try:
-            result = convert(task, settings)
             dedupe_slug(result, slugs)
             output = settings.out / task.output_relative
             if output in outputs:
@@ -458,6 +473,15 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
             result = _failed(task.source, f"internal error: {type(error).__name__}: {error}")
         results.append(result)
     return results
+
+
+def _convert_or_fail(task: Task, settings: Settings) -> FileResult:
+    try:
+        return convert(task, settings)
+    except CopydeskError as error:
+        return _failed(task.source, error.reason)
+    except Exception as error:  # a bug must not stop the other files
+        return _failed(task.source, f"internal error: {type(error).__name__}: {error}")
 
 
 def _write(result: FileResult, settings: Settings, writer: Writer) -> None:
@@ -533,6 +557,14 @@ def run(args: argparse.Namespace) -> int:
             author=args.author,
             max_file_size=args.max_file_size,
             configs=ConfigFinder(),
+            download_images=Path(args.download_images) if args.download_images else None,
+            image_hosts=tuple(
+                host.strip()
+                for value in args.image_hosts or ()
+                for host in value.split(",")
+                if host.strip()
+            ),
+            images_manifest=Path(args.report).with_suffix(".images.json") if args.report else None,
         )
         imported, sources = import_tasks(
             sources, importer_name, _import_options(args), results, notes
