@@ -187,9 +187,9 @@ def test_folder_without_posts_says_so(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["lint", "export"]) == 0
     captured = capsys.readouterr()
     assert captured.err == (
-        "copydesk: skipped 1 .rst file: not a post format "
-        "(folders are searched for .md, .markdown, .mdown, .mkd, .txt)\n"
-        "copydesk: no posts (*.md, *.markdown, *.mdown, *.mkd, *.txt) under export; "
+        "copydesk: skipped 1 .rst file: reStructuredText is not supported\n"
+        "copydesk: no posts (*.md, *.markdown, *.mdown, *.mkd, *.txt, *.text, *.mdx) "
+        "under export; "
         "name other files explicitly\n"
     )
 
@@ -264,18 +264,30 @@ def test_statistics_in_json_is_a_summary_object(capsys: pytest.CaptureFixture[st
 def test_folder_discovery_is_the_same_for_every_command(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt", "f.rst", "g.rst"):
+    for name in (
+        "a.md",
+        "b.markdown",
+        "c.mdown",
+        "d.mkd",
+        "e.txt",
+        "f.rst",
+        "g.rst",
+        "h.text",
+        "i.mdx",
+    ):
         write(f"posts/{name}", "A title\n\nSome text.\n")
     write("posts/node_modules/x.md", "A title\n\nSome text.\n")
     write("posts/.hidden/y.md", "A title\n\nSome text.\n")
     main(["lint", "--select", "CD301", "--quiet", "posts"])
     linted = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
     assert linted == [
-        f"posts/{name}" for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt")
+        f"posts/{name}"
+        for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt", "h.text", "i.mdx")
     ]
     main(["fix", "--check", "posts"])
     checked = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
     assert checked == linted
     main(["migrate", "posts", "--out", "out"])
-    assert sorted(p.name for p in Path("out").iterdir()) == ["a.md", "b.md", "c.md", "d.md", "e.md"]
-    assert "skipped 2 .rst files: not a post format" in capsys.readouterr().err
+    outputs = sorted(p.name for p in Path("out").iterdir())
+    assert outputs == ["a.md", "b.md", "c.md", "d.md", "e.md", "h.md", "i.md"]
+    assert "skipped 2 .rst files: reStructuredText is not supported\n" in capsys.readouterr().err

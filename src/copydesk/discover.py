@@ -25,15 +25,23 @@ if TYPE_CHECKING:
     from copydesk.config import Config, ConfigFinder
 
 # The formats copydesk reads as posts, for every command (the one place to add one).
-POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
+# `.text` is Blosxom's and the original Markdown's extension; `.mdx` is Markdown with JSX.
+POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".mdx")
 # Folders of generated or third-party files, never posts (hidden folders are skipped too).
 SKIPPED_DIRS = frozenset(
     {"node_modules", "_site", "public", "static", "vendor", "site-packages", "__pycache__", "venv"}
 )
-# Document formats a user may expect copydesk to read: counted in a note when skipped.
-OTHER_FORMATS = frozenset(
-    {".rst", ".adoc", ".asciidoc", ".org", ".textile", ".mdx", ".text", ".rmd", ".qmd"}
-)
+# Document formats a user may expect copydesk to read: counted in a note when skipped,
+# one line per extension, saying why.
+OTHER_FORMATS = {
+    ".rst": "reStructuredText is not supported",
+    ".adoc": "AsciiDoc is not supported",
+    ".asciidoc": "AsciiDoc is not supported",
+    ".org": "Org mode is not supported",
+    ".textile": "Textile is not supported",
+    ".rmd": "R Markdown is not supported (render it to .md first)",
+    ".qmd": "Quarto is not supported (render it to .md first)",
+}
 
 
 @dataclass(frozen=True)
@@ -61,17 +69,11 @@ class Discovery:
     other_formats: Counter[str] = field(default_factory=Counter)
 
     def notes(self) -> list[str]:
-        """Lines for stderr: each skipped path, then the count of other formats."""
+        """Lines for stderr: each skipped path, then one line per other format."""
         lines = [str(skipped) for skipped in self.skipped]
-        if self.other_formats:
-            counts = ", ".join(
-                f"{count} {suffix} file{'s' * (count != 1)}"
-                for suffix, count in sorted(self.other_formats.items())
-            )
-            lines.append(
-                f"copydesk: skipped {counts}: not a post format "
-                f"(folders are searched for {', '.join(POST_SUFFIXES)})"
-            )
+        for suffix, count in sorted(self.other_formats.items()):
+            files = f"{count} {suffix} file{'s' * (count != 1)}"
+            lines.append(f"copydesk: skipped {files}: {OTHER_FORMATS[suffix]}")
         return lines
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from copydesk.errors import CopydeskError
+
 # Hosts whose images belong to the old platform (the blog's own `wp-content/uploads`
 # is recognised by its path, on any host); --image-hosts adds more.
 PLATFORM_HOSTS = frozenset({"cdn-images-1.medium.com", "miro.medium.com"})
@@ -247,7 +249,10 @@ async def _fetch(client: object, url: str, options: Options, run: Run) -> Fetche
     for candidate in candidates:
         data, error = await _get(client, candidate, options, run)
         if data is not None:
-            return _save(url, data, options)
+            try:
+                return _save(url, data, options)
+            except (OSError, CopydeskError) as refused:
+                return Fetched(url=url, error=f"not saved: {refused}")
     return Fetched(url=url, error=error)
 
 
@@ -290,4 +295,3 @@ def _save(url: str, data: bytes, options: Options) -> Fetched:
     return Fetched(
         url, f"{options.url_prefix}/{name}", name, len(data), digest, downloaded=existing != data
     )
-
