@@ -94,7 +94,7 @@ def test_folder_without_posts_is_reported(
     assert code == 1
     assert (
         capsys.readouterr().err.strip()
-        == f"{empty}: no posts found (*.md, *.markdown, *.mdown, *.mkd, *.txt)"
+        == f"{empty}: no posts found (*.md, *.markdown, *.mdown, *.mkd, *.txt, *.text, *.mdx)"
     )
 
 
