@@ -29,6 +29,7 @@ from typing import Any
 
 _VERDICT = re.compile(r"^- verdict: *(true|false|noise)\b", re.IGNORECASE)
 _RULE_HEADING = re.compile(r"^## (CD\d+)\b")
+_COUNT_ROW = re.compile(r"^\| (CD\d+) \| (\d+) \|$")
 
 
 def lint(site: Path, extra: list[str]) -> list[dict[str, Any]]:
@@ -119,29 +120,46 @@ def sample_report(site: Path, findings: list[dict[str, Any]], args: argparse.Nam
 
 
 def tally(judged: Path) -> str:
-    """Precision per rule from a sample file whose verdict lines are filled in."""
+    """Precision per rule from a sample file whose verdict lines are filled in.
+
+    The last row weighs each rule's sampled precision by its number of
+    findings: the estimate of the share of all findings that are true.
+    """
     verdicts: dict[str, Counter[str]] = defaultdict(Counter)
+    found: dict[str, int] = {}
     code = ""
     for line in judged.read_text(encoding="utf-8").split("\n"):
-        if heading := _RULE_HEADING.match(line):
+        if count := _COUNT_ROW.match(line):
+            found[count.group(1)] = int(count.group(2))
+        elif heading := _RULE_HEADING.match(line):
             code = heading.group(1)
         elif verdict := _VERDICT.match(line):
             verdicts[code][verdict.group(1).lower()] += 1
-    rows = ["| rule | judged | true | false | noise | precision |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| rule | findings | judged | true | false | noise | precision |",
+        "|---|---|---|---|---|---|---|",
+    ]
     total: Counter[str] = Counter()
     for code in sorted(verdicts):
         total.update(verdicts[code])
-        rows.append(_row(code, verdicts[code]))
-    rows.append(_row("all", total))
+        rows.append(_row(code, found.get(code, 0), verdicts[code]))
+    rows.append(_row("sampled", sum(found.values()), total))
+    weighted = sum(
+        found.get(code, 0) * counts["true"] / sum(counts.values())
+        for code, counts in verdicts.items()
+    )
+    everything = sum(found.get(code, 0) for code in verdicts)
+    estimate = f"{weighted / everything:.0%}" if everything else "-"
+    rows.append(f"| all (weighted by findings) | {everything} | | | | | {estimate} |")
     return "\n".join(rows)
 
 
-def _row(label: str, counts: Counter[str]) -> str:
+def _row(label: str, findings: int, counts: Counter[str]) -> str:
     judged = sum(counts.values())
     precision = f"{counts['true'] / judged:.0%}" if judged else "-"
     return (
-        f"| {label} | {judged} | {counts['true']} | {counts['false']} | {counts['noise']} "
-        f"| {precision} |"
+        f"| {label} | {findings} | {judged} | {counts['true']} | {counts['false']} "
+        f"| {counts['noise']} | {precision} |"
     )
 
 

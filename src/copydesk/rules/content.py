@@ -164,6 +164,8 @@ LIQUID_BLOCKS = (
     "highlight",
 )
 _OPAQUE = ("raw", "comment")  # their content is not parsed as Liquid
+# Nunjucks/Jinja tags that are a block only without `=` (Eleventy sites use Nunjucks too)
+_ASSIGNING = ("set",)
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,10 @@ def liquid_tags(body: str) -> Iterator[Tag]:
     while match := _LIQUID_TAG.search(body, position):
         name = match.group(1)
         closing = name.startswith("end")
-        yield Tag(name[3:] if closing else name, closing, match.start(), f"{{% {name} %}}")
         position = match.end()
+        if name in _ASSIGNING and "=" in match.group(2):
+            continue  # `{% set x = 1 %}` assigns; only `{% set x %}…{% endset %}` is a block
+        yield Tag(name[3:] if closing else name, closing, match.start(), f"{{% {name} %}}")
         if name in _OPAQUE:
             end = re.compile(rf"\{{%-?\s*end{name}\s*-?%\}}").search(body, position)
             if end is None:
