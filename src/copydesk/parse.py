@@ -88,7 +88,8 @@ _CODE_TAGS = r"raw|comment|highlight|codeblock"
 _CODE_SHORTCODES = r"highlight|code-toggle|code"
 _TEMPLATING = re.compile(
     rf"(?P<raw>\{{%-?\s*(?P<tag>{_CODE_TAGS})\b[^%]*?%\}}.*?\{{%-?\s*end(?P=tag)\s*-?%\}})"
-    rf"|(?P<code>\{{\{{([<%])\s*(?P<sc>{_CODE_SHORTCODES})\b.*?[>%]\}}\}}"
+    # the opening ends at its own `>}}`, and a self-closing `{{< code-toggle … />}}` holds nothing
+    rf"|(?P<code>\{{\{{([<%])\s*(?P<sc>{_CODE_SHORTCODES})\b(?:(?!\}}\}}).)*?(?<!/)[>%]\}}\}}"
     r".*?\{\{[<%]\s*/(?P=sc)\s*[>%]\}\})"
     r"|(?P<shortcode>\{\{<.*?>\}\}|\{\{%.*?%\}\})"
     r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",

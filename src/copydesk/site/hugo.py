@@ -131,6 +131,8 @@ class Hugo(Generator):
             "heading ids": id_type,
             # goldmark's linkify is on unless the config turns it off
             "linkify": nested(lower, "markup", "goldmark", "extensions", "linkify") is not False,
+            # Hugo lowercases the URLs it derives from paths unless told not to
+            "keep case": bool(lower.get("disablepathtolower")),
         }
         base = urlsplit(str(lower.get("baseurl") or "")).path.rstrip("/")
         styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
@@ -223,7 +225,8 @@ class Hugo(Generator):
                 urls.append(prefix + filled)
         if isinstance(slug, str) and slug.strip() and regular and names:
             names = [*names[:-1], slug.strip()]
-        urls.append(prefix + "/" + "/".join(names) + ("/" if names else ""))
+        own = "/" + "/".join(names) + ("/" if names else "")
+        urls.append(prefix + (own if self.settings["keep case"] else own.lower()))
         return urls + self._aliases(front_matter, prefix)
 
     def _permalink_for(self, parts: tuple[str, ...]) -> str | None:
