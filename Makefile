@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/copydesk rules --markdown > docs/rules.md
+	$(BIN)/python -m copydesk.configdocs > docs/configuration.md
 
 # Three reports (they always exit 0 and print PASS/FAIL against the targets themselves).
 bench: $(STAMP)

@@ -261,3 +261,64 @@ def test_shipped_house_style_pack_is_opt_in() -> None:
     rules = load_registry().rules
     assert [code for code in rules if code.startswith("CD47") and rules[code].cls.default] == []
     assert all(rules[code].cls.default for code in rules if code.startswith("CD45"))
+
+
+# --- messages that say what to write instead ------------------------------------
+
+
+def _lint_error(tmp_path: Path, config: str, *argv: str) -> str:
+    (tmp_path / ".copydesk.toml").write_text(config, encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    select = list(argv) or None
+    with pytest.raises(ConfigError) as error:
+        lint_paths([tmp_path / "a.md"], select=select, jobs=1)
+    return str(error.value).replace(str(tmp_path.resolve()), "DIR")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('selct = ["CD1"]\n', "unknown key 'selct'; did you mean 'select'?"),
+        ('generatr = "hugo"\n', "unknown key 'generatr'; did you mean 'generator'?"),
+        ('ignore = ["CD1O1"]\n', "ignore: unknown rule code 'CD1O1'; did you mean 'CD101'?"),
+        ('ignore = ["CD999"]\n', "ignore: unknown rule code 'CD999'"),
+        (
+            'ignore = ["missing-link-targt"]\n',
+            "ignore: unknown rule code 'missing-link-targt'; did you mean 'missing-link-target'?",
+        ),
+        (
+            '[rules.CD104]\nphrase = ["x"]\n',
+            "rules.CD104: unknown option 'phrase'; did you mean 'phrases'?",
+        ),
+        (
+            '[severity]\nCD101 = "eror"\n',
+            "severity.CD101: 'eror' is not error, warning or info; did you mean 'error'?",
+        ),
+        ('generator = "jekyl"\n', "generator: unknown value 'jekyl'; did you mean 'jekyll'?"),
+        (
+            '[rules.CD101]\ngenerator = "jekyl"\n',
+            "rules.CD101.generator: unknown value 'jekyl'; did you mean 'jekyll'?",
+        ),
+        (
+            '[tool.copydesk]\nselect = ["CD1"]\n',
+            "[tool.copydesk] belongs in pyproject.toml; in .copydesk.toml write the keys "
+            "at the top level (drop the header)",
+        ),
+    ],
+)
+def test_config_mistakes_name_the_file_and_the_nearest_valid_name(
+    tmp_path: Path, config: str, message: str
+) -> None:
+    assert _lint_error(tmp_path, config) == f"DIR/.copydesk.toml: {message}"
+
+
+def test_bad_generator_is_refused_once_before_any_file_is_linted(tmp_path: Path) -> None:
+    # It used to crash CD101 once per file at lint time.
+    message = _lint_error(tmp_path, 'generator = "mars"\n')
+    assert message.startswith("DIR/.copydesk.toml: generator: unknown value 'mars'; use one of ")
+    assert "jekyll" in message
+
+
+def test_select_on_the_command_line_names_the_command_line(tmp_path: Path) -> None:
+    message = _lint_error(tmp_path, "", "CD999")
+    assert message == "command line: --select: unknown rule code 'CD999'"

@@ -6,7 +6,12 @@ rules. Loading has two steps: `load_config` checks the engine's own keys
 (select, ignore, severity, ...); `resolve` then checks every other name
 against the registry, because rule options are declared by the rules
 themselves (`Rule.options`). A typo is an error naming the file and the key,
-never silence. Hand validation keeps pydantic out of `copydesk lint` start-up.
+never silence, with the nearest valid name when there is one. Hand validation
+keeps pydantic out of `copydesk lint` start-up.
+
+`SCHEMA` lists every engine key with its type, default and an example:
+docs/configuration.md is generated from it (`copydesk.configdocs`), so a key
+added here is documented, and a key missing here is an unknown key.
 """
 
 from __future__ import annotations
@@ -27,8 +32,116 @@ if TYPE_CHECKING:
 CONFIG_NAMES = (".copydesk.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
-_TABLE_KEYS = ("severity", "per-file-ignores", "rules")
-ENGINE_KEYS = frozenset((*_LIST_KEYS, *_TABLE_KEYS, "baseline", "max-file-size", "online", "links"))
+
+
+@dataclass(frozen=True)
+class Key:
+    """One engine key: what the reference says about it (`copydesk.configdocs`)."""
+
+    name: str
+    type: str
+    default: str  # as TOML, or a phrase in parentheses
+    doc: str
+    example: str  # TOML lines
+
+
+SCHEMA: tuple[Key, ...] = (
+    Key(
+        "select",
+        "list of strings",
+        "(every rule on by default)",
+        "Rules to run, replacing the default set: codes (`CD101`), names "
+        "(`missing-link-target`), code prefixes (`CD1`) or `ALL`. `--select` on the "
+        "command line replaces it.",
+        'select = ["CD1", "CD2", "missing-title"]',
+    ),
+    Key(
+        "extend-select",
+        "list of strings",
+        "[]",
+        "Rules to run besides the selected ones, such as opt-in rules. "
+        "`--extend-select` adds more.",
+        'extend-select = ["CD208"]',
+    ),
+    Key(
+        "ignore",
+        "list of strings",
+        "[]",
+        "Rules never to run, applied after `select` and `extend-select`. `--ignore` adds more.",
+        'ignore = ["CD201", "CD104"]',
+    ),
+    Key(
+        "severity",
+        "table: rule -> error | warning | info",
+        "{}",
+        "Severity per rule (code or name). Only error-level findings make `copydesk lint` exit 1.",
+        '[severity]\nCD203 = "error"\nmissing-alt-text = "info"',
+    ),
+    Key(
+        "per-file-ignores",
+        "table: glob -> list of strings",
+        "{}",
+        "Rules ignored in the files matching a glob, relative to the config file's "
+        "folder (`**` spans folders; a pattern without `/` matches at any depth).",
+        '[per-file-ignores]\n"drafts/**" = ["CD3"]\n"_posts/2012-*.md" = ["CD201"]',
+    ),
+    Key(
+        "exclude",
+        "list of strings",
+        "[]",
+        "Files and folders that folder discovery skips (same globs as "
+        "`per-file-ignores`). A file named on the command line is still linted.",
+        'exclude = ["_drafts/", "archive/**/*.md"]',
+    ),
+    Key(
+        "packs",
+        "list of strings",
+        "[]",
+        "Your own rule packs (YAML), relative to the config file; see "
+        "[rule-packs.md](rule-packs.md). Their rules are listed by `copydesk rules`.",
+        'packs = ["house-style.yml"]',
+    ),
+    Key(
+        "rules",
+        "table: rule -> table of options",
+        "{}",
+        "Options of one rule (code or name), over the shared top-level options; "
+        "see [Rule options](#rule-options).",
+        '[rules.CD104]\nphrases = ["here", "this link"]',
+    ),
+    Key(
+        "baseline",
+        "string (file name)",
+        "(none)",
+        "Default for `lint --baseline`, relative to the config file: only findings not "
+        "recorded in it fail.",
+        'baseline = ".copydesk-baseline.json"',
+    ),
+    Key(
+        "max-file-size",
+        "integer (bytes) or string",
+        "10000000",
+        "Larger files are named and skipped, from their size alone; `0`: no limit. "
+        "Units: `kB`, `MB`, `GB` (powers of 1000). `--max-file-size` wins.",
+        'max-file-size = "20 MB"',
+    ),
+    Key(
+        "online",
+        "boolean",
+        "false",
+        "Run the web link rules (they ask every linked server); `--online`/`--no-online` "
+        "win. See the `[links]` table.",
+        "online = true",
+    ),
+    Key(
+        "links",
+        "table",
+        "{}",
+        "How the web link rules ask servers: see [The links table](#the-links-table).",
+        '[links]\ntimeout = 5.0\nskip-hosts = ["localhost", "intranet.example.com"]',
+    ),
+)
+ENGINE_KEYS = frozenset(key.name for key in SCHEMA)
 # Larger posts are named and skipped: parsing costs memory a few times the size.
 DEFAULT_MAX_FILE_SIZE = 10_000_000
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)b?", re.IGNORECASE)
@@ -100,6 +213,13 @@ def read_table(path: Path) -> dict[str, Any] | None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(path, f"config is not valid TOML: {error}") from None
     if path.name != "pyproject.toml":
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "copydesk" in tool:
+            raise ConfigError(
+                path,
+                "[tool.copydesk] belongs in pyproject.toml; in .copydesk.toml write the "
+                "keys at the top level (drop the header)",
+            )
         return data
     tool = data.get("tool", {})
     table = tool.get("copydesk") if isinstance(tool, dict) else None
@@ -195,7 +315,10 @@ def _severity_table(path: Path, value: Any) -> dict[str, str]:
     table = _table(path, "severity", value)
     for code, level in table.items():
         if level not in SEVERITIES:
-            raise ConfigError(path, f"severity.{code}: '{level}' is not error, warning or info")
+            hint = did_you_mean(str(level), SEVERITIES)
+            raise ConfigError(
+                path, f"severity.{code}: '{level}' is not error, warning or info{hint}"
+            )
     return dict(table)
 
 
@@ -320,12 +443,12 @@ def resolve(config: Config, registry: Registry, overrides: Overrides) -> Resolve
 
 def _selection(config: Config, registry: Registry, overrides: Overrides) -> set[str]:
     where = config.source
-    base = overrides.select if overrides.select is not None else config.select
-    chosen = (
-        {code for code, info in registry.rules.items() if info.cls.default}
-        if base is None
-        else expand(where, "select", base, registry)
-    )
+    if overrides.select is not None:
+        chosen = expand("command line", "--select", overrides.select, registry)
+    elif config.select is not None:
+        chosen = expand(where, "select", config.select, registry)
+    else:
+        chosen = {code for code, info in registry.rules.items() if info.cls.default}
     chosen |= expand(where, "extend-select", config.extend_select, registry)
     chosen |= expand("command line", "--extend-select", overrides.extend_select, registry)
     chosen -= expand(where, "ignore", config.ignore, registry)
@@ -346,7 +469,7 @@ def expand(where: object, key: str, selectors: Iterable[str], registry: Registry
             continue
         prefixed = {code for code in registry.rules if code.startswith(selector.upper())}
         if not prefixed or not re.match(r"^[A-Za-z]+\d*$", selector):
-            raise ConfigError(where, f"{key}: unknown rule code '{selector}'")
+            raise ConfigError(where, f"{key}: {_unknown_rule(selector, registry)}")
         codes |= prefixed
     return codes
 
@@ -354,8 +477,34 @@ def expand(where: object, key: str, selectors: Iterable[str], registry: Registry
 def _one_code(where: object, key: str, selector: str, registry: Registry) -> str:
     info = registry.lookup(selector)
     if not info:
-        raise ConfigError(where, f"{key}: unknown rule code '{selector}'")
+        raise ConfigError(where, f"{key}: {_unknown_rule(selector, registry)}")
     return info.code
+
+
+def _unknown_rule(selector: str, registry: Registry) -> str:
+    """`unknown rule code 'CD1O1'; did you mean 'CD101'?` (codes and names alike)."""
+    if re.match(r"^[A-Za-z]+\w*\d$", selector):
+        # A code is a typo of another only when one character differs (CD1O1, CD10l):
+        # CD999 is not "close" to CD492 however similar the strings look.
+        code = selector.upper()
+        near = sorted(
+            known
+            for known in registry.rules
+            if len(known) == len(code)
+            and sum(a != b for a, b in zip(known, code, strict=True)) == 1
+        )
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+    else:
+        hint = did_you_mean(selector, registry.names)
+    return f"unknown rule code '{selector}'{hint}"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the nearest candidate, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
@@ -363,11 +512,18 @@ def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
     declared = {name for info in registry.rules.values() for name in info.cls.options}
     for key in config.settings:
         if key not in declared:
-            raise ConfigError(config.source, f"unknown key '{key}'")
+            hint = did_you_mean(key, [*ENGINE_KEYS, *declared])
+            raise ConfigError(config.source, f"unknown key '{key}'{hint}")
     own = {
         _one_code(config.source, f"rules.{key}", key, registry): table
         for key, table in config.rule_options.items()
     }
+    from copydesk.rules._nodes import site_choices
+
+    shared_choices = site_choices()
+    for key, value in config.settings.items():
+        if key in shared_choices and value not in shared_choices[key]:
+            _bad_choice(config.source, key, value, shared_choices[key])
     merged: dict[str, dict[str, Any]] = {}
     for code, info in registry.rules.items():
         defaults = info.cls.options
@@ -375,12 +531,22 @@ def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
         values.update({k: v for k, v in config.settings.items() if k in defaults})
         for key, value in own.get(code, {}).items():
             if key not in defaults:
-                raise ConfigError(config.source, f"rules.{code}: unknown option '{key}'")
+                hint = did_you_mean(key, defaults)
+                raise ConfigError(config.source, f"rules.{code}: unknown option '{key}'{hint}")
             values[key] = value
+        choices = {**shared_choices, **info.cls.option_choices}
         for key in values:
             _check_type(config.source, code, key, defaults[key], values[key])
+            if key in choices and values[key] not in choices[key]:
+                _bad_choice(config.source, f"rules.{code}.{key}", values[key], choices[key])
         merged[code] = values
     return merged
+
+
+def _bad_choice(where: str, key: str, value: Any, choices: Sequence[str]) -> None:
+    """An option with a fixed set of values, given another one: refused before any file."""
+    hint = did_you_mean(str(value), choices) or f"; use one of {', '.join(choices)}"
+    raise ConfigError(where, f"{key}: unknown value {value!r}{hint}")
 
 
 def _check_type(where: str, code: str, key: str, default: Any, value: Any) -> None:

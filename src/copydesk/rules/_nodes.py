@@ -40,6 +40,15 @@ SITE_OPTIONS: Mapping[str, Any] = {
 }
 
 
+def site_choices() -> dict[str, tuple[str, ...]]:
+    """Values the shared site options accept; the config checks them for every
+    rule that takes them, before any file is read."""
+    from copydesk.site.ids import GENERATORS as ID_STYLES
+    from copydesk.site.project import GENERATORS
+
+    return {"generator": tuple(dict.fromkeys((*GENERATORS, *ID_STYLES)))}
+
+
 def url_of(node: Node) -> str:
     return str(node.attrs.get("url") or "")
 

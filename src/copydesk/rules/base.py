@@ -76,6 +76,9 @@ class Rule:
     # what the selected rules read. None: unknown, so every node is built.
     needs: ClassVar[tuple[str, ...] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
+    # Options that take one of a fixed set of values: checked when the config
+    # loads (a typo is refused once, with the nearest value) and documented.
+    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     fixable: ClassVar[bool] = False
     # False: an opt-in rule, run only when `select`/`extend-select` names it (or ALL).
     default: ClassVar[bool] = True
