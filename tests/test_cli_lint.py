@@ -147,7 +147,8 @@ def test_config_typo_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     Path(".copydesk.toml").write_text('selec = ["HOUSE"]\n', encoding="utf-8")
     write("a.md", "ok\n")
     assert main(["lint"]) == 2
-    assert capsys.readouterr().err.strip().endswith(".copydesk.toml: unknown key 'selec'")
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(".copydesk.toml: unknown key 'selec'; did you mean 'select'?")
 
 
 def test_explicit_config_file(capsys: pytest.CaptureFixture[str]) -> None:
