@@ -16,6 +16,7 @@ not a test: it always exits 0 and says PASS or FAIL next to each target.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -124,9 +125,15 @@ def report(folder: Path, args: argparse.Namespace) -> None:
         f"{'PASS' if share < 0.10 else 'FAIL'} (< 10%)"
     )
     print(f"  peak memory {peak:6.1f} MiB  {'PASS' if peak < 150 else 'FAIL'} (< 150 MiB)")
+    web = None
     for name in ("cold.err", "warm.err"):
         summary = [line for line in (folder / name).read_text().splitlines() if "links:" in line]
         print(f"  {name[:-4]}: {summary[-1] if summary else '(no summary)'}")
+        found = re.search(r"requests in ([\d.]+) s", summary[-1]) if summary else None
+        if found and web is None:
+            web = float(found.group(1))
+    if web is not None:  # the web stage alone: what the ideal describes
+        print(f"  web stage of the cold run {web:.2f} s  ratio {web / ideal:.2f}x to the ideal")
 
 
 if __name__ == "__main__":

@@ -247,12 +247,12 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 from copydesk.cli import main
 code = main(["lint", "--select", "ALL", "."])
-assert "httpx" not in sys.modules, "offline lint imported httpx"
+assert "aiohttp" not in sys.modules, "offline lint imported aiohttp"
 print("exit", code)
 """
 
 
-def test_offline_lint_neither_connects_nor_imports_httpx(tmp_path: Path) -> None:
+def test_offline_lint_neither_connects_nor_imports_aiohttp(tmp_path: Path) -> None:
     with serve({}) as server:
         write(tmp_path, f"[gone]({server.url('/gone')})\n", "select = ['ALL']\n")
         done = subprocess.run(

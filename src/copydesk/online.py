@@ -7,7 +7,7 @@ asks the web (`copydesk.web.client`) about the rest in one asynchronous
 batch, saves the cache, and hands each web rule the uses and the answers.
 So a URL used in 300 posts costs one request per run, or none when cached.
 
-Offline runs never import this stage's web half (httpx): only
+Offline runs never import this stage's web half (aiohttp): only
 `remote_uses`, `OnlineOptions` and `LinkSummary` are loaded with the engine.
 """
 
@@ -85,15 +85,17 @@ class LinkSummary:
     counts: dict[str, int] = field(default_factory=dict)
     cached: int = 0
     requests: int = 0
+    seconds: float = 0.0  # spent asking the web (0 when everything came from the cache)
     notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         order = ("ok", "redirected", "dead", "unknown", "skipped")
         parts = [f"{self.counts.get(kind, 0)} {kind}" for kind in order]
         total = sum(self.counts.values())
+        asked = f" in {self.seconds:.1f} s" if self.requests else ""
         return (
             f"links: {total} checked: {', '.join(parts)}; {self.cached} cached, "
-            f"{self.requests} request{'s' * (self.requests != 1)}"
+            f"{self.requests} request{'s' * (self.requests != 1)}{asked}"
         )
 
 
@@ -315,7 +317,9 @@ def _outcomes(
 
         shown = _progress if progress else None
         probes_ = [Probe(url, page) for url, page in ask]
+        started = time.perf_counter()
         answers, stats = check_urls(probes_, settings, os.environ, shown)
+        summary.seconds = time.perf_counter() - started
         if stats.shown:
             sys.stderr.write("\r\033[K")  # clear the progress line
         summary.requests = stats.requests

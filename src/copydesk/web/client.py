@@ -1,10 +1,10 @@
-"""Asking web servers about links, politely: the only module that imports httpx.
+"""Asking web servers about links, politely: the only module that imports aiohttp.
 
 Each unique URL is asked once per run. HEAD first, since most answers need
 no body; GET when HEAD is refused or fails (405, 501, and servers that lie
 to HEAD answer 404 or 403 there while the page works), and GET at once when
 the page's ids are wanted for `#fragment` links. Redirects are followed here,
-not by httpx, so that a permanent hop (301/308) is told from a temporary one
+not by aiohttp, so that a permanent hop (301/308) is told from a temporary one
 (302/303/307) and a loop is seen. A timeout, a 429 or a 5xx is retried with
 exponential backoff that gives way to the server's `Retry-After`. At most
 `concurrency` requests are in flight, `per-host` of them to one host, and a
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ssl
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import aiohttp
 
 from copydesk import __version__
 from copydesk.web.outcome import Outcome, Status
@@ -87,7 +88,7 @@ class Checker:
     settings: LinkSettings
     environ: Mapping[str, str]
     stats: Stats = field(default_factory=Stats)
-    _client: httpx.AsyncClient | None = None
+    _client: aiohttp.ClientSession | None = None
     _slots: asyncio.Semaphore | None = None
     _host_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _next_start: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -98,13 +99,25 @@ class Checker:
 
     async def run(self, probes: Iterable[Probe]) -> dict[str, Outcome]:
         settings = self.settings
-        timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
-        limits = httpx.Limits(
-            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=settings.connect_timeout, sock_read=settings.timeout
         )
+        # Per-host limits are ours (per host and port, with pacing); the pool only caps the total.
+        # A context of our own, made now: it reads SSL_CERT_FILE / SSL_CERT_DIR as set
+        # for this run (aiohttp's shared one is made once, when it is imported).
+        context = ssl.create_default_context()
+        connector = aiohttp.TCPConnector(limit=settings.concurrency, limit_per_host=0, ssl=context)
         self._slots = asyncio.Semaphore(settings.concurrency)
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
-        async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers) as client:
+        async with aiohttp.ClientSession(
+            connector=connector,
+            timeout=timeout,
+            headers=headers,
+            trust_env=True,  # HTTPS_PROXY and friends, as curl and pip read them
+            # Sites with big cookies send header lines past the 8 KB default.
+            max_line_size=65536,
+            max_field_size=65536,
+        ) as client:
             self._client = client
             unique = {probe.url: probe for probe in probes}
             ticker = asyncio.create_task(self._tick(len(unique))) if self.progress else None
@@ -218,43 +231,41 @@ class Checker:
         headers = self._extra_headers(host)
         self.stats.requests += 1
         try:
-            request = self._client.build_request(method, url, headers=headers)
-            response = await self._client.send(request, stream=True)
-        except httpx.TimeoutException:
+            async with self._client.request(
+                method, url, headers=headers, allow_redirects=False
+            ) as response:
+                return await self._read(response, body and method == "GET")
+        except (TimeoutError, aiohttp.ServerTimeoutError):
             return _Failure("unknown", f"timeout after {self.settings.timeout:g} s")
-        except httpx.ConnectError as error:
+        except aiohttp.ClientConnectorError as error:
             return _Failure("dead", f"cannot connect: {_reason(error)}")
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+        except (aiohttp.InvalidURL, ValueError) as error:
             return _Failure("dead", f"invalid URL: {_reason(error)}")
-        except httpx.HTTPError as error:
+        except aiohttp.ClientError as error:
             return _Failure("unknown", f"{type(error).__name__}: {_reason(error)}")
-        try:
-            return await self._read(response, body and method == "GET")
-        except httpx.TimeoutException:
-            return _Failure("unknown", f"timeout after {self.settings.timeout:g} s")
-        except httpx.HTTPError as error:
-            return _Failure("unknown", f"{type(error).__name__}: {_reason(error)}")
-        finally:
-            await response.aclose()
 
-    async def _read(self, response: httpx.Response, body: bool) -> _Answer:
-        content_type = response.headers.get("content-type")
+    async def _read(self, response: aiohttp.ClientResponse, body: bool) -> _Answer:
+        content_type = response.headers.get("Content-Type")
         answer = _Answer(
-            code=response.status_code,
+            code=response.status,
             content_type=content_type.split(";")[0].strip().lower() if content_type else None,
-            location=response.headers.get("location"),
-            retry_after=_retry_after(response.headers.get("retry-after"), self._clock()),
+            location=response.headers.get("Location"),
+            retry_after=_retry_after(response.headers.get("Retry-After"), self._clock()),
         )
-        if body and response.status_code < 300 and _is_html(answer.content_type):
+        if body and response.status < 300 and _is_html(answer.content_type):
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():
+            async for chunk in response.content.iter_chunked(65536):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size >= MAX_BODY:
                     break
-            encoding = response.encoding or "utf-8"
-            answer.text = b"".join(chunks).decode(encoding, errors="replace")
+            data = b"".join(chunks)
+            encoding = response.charset or "utf-8"
+            try:
+                answer.text = data.decode(encoding, errors="replace")
+            except LookupError:  # a charset Python does not know
+                answer.text = data.decode("utf-8", errors="replace")
         return answer
 
     def _extra_headers(self, host: HostSettings | None) -> dict[str, str]:
