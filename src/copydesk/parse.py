@@ -726,20 +726,23 @@ class _Builder:
         self.spans = [(s + body_offset, e + body_offset) for s, e, _ in found]
         self.kinds = {s + body_offset: kind for s, e, kind in found}
         self.emitted: set[int] = set()
-        self.masked_text = self.text[:body_offset] + _mask(document.body, found, 0)
+        # no template (most posts): the text itself, not a copy of a possibly huge body
+        masked_body = _mask(document.body, found, 0) if found else document.body
+        self.masked_text = self.text[:body_offset] + masked_body if found else self.text
         self.definitions: dict[str, RefDefinition] = {}
         self.opaque: list[tuple[int, int]] = [(0, body_offset), *self.spans]
         self.blocks = self._parse(document, body_offset)
 
     def _parse(self, document: Document, body_offset: int) -> list[Node]:
         md = _markdown()
-        src = self.masked_text[body_offset:]
+        src = self.masked_text[body_offset:] if self.spans else document.body
         state = _PosState()
         added_newline = not src.endswith("\n")  # mistune's block rules need one
         state.process(src + "\n" if added_newline else src)
         state.map_root(self._row_of(body_offset), added_newline)
         md.block.parse(state)
-        tokens = self._render(md, state.tokens, state.env)
+        self.md, self.env = md, state.env
+        tokens = state.tokens
         self._collect_definitions(state)
         root = Node("root", 0, 0, 0, 0)  # holds the top level while it is built
         for token in tokens:
@@ -753,24 +756,30 @@ class _Builder:
         _release(state)
         return blocks
 
-    def _render(
-        self, md: mistune.Markdown, tokens: list[dict[str, Any]], env: Any
-    ) -> list[dict[str, Any]]:
-        """mistune's render step (inline parsing of every block's text), except that
-        a block whose text cannot hold a wanted inline node is not inline-parsed at
-        all: with `want`, most paragraphs are plain prose, and inline parsing is
-        half of mistune's time."""
-        for token in tokens:
-            if "children" in token:
-                token["children"] = self._render(md, token["children"], env)
-            elif "text" in token:
-                text = token.pop("text")
-                wanted = self.walk_all or token["type"] == "heading"
-                if wanted or _may_hold_special(text, 0, len(text)):
-                    token["children"] = md.inline(text.strip(" \r\n\t\f"), env)
-                else:
-                    token["children"] = []
-        return tokens
+    def _inline_tokens(self, token: dict[str, Any]) -> list[dict[str, Any]]:
+        """mistune's render step for one block (inline parsing of its text), done
+        when the block is built and not kept: holding every block's inline tokens
+        at once was most of the peak memory of a huge post. Blocks are built in
+        document order, so footnote references are met in the same order.
+
+        A block whose text cannot hold a wanted inline node is not inline-parsed
+        at all: with `want`, most paragraphs are plain prose, and inline parsing
+        is half of mistune's time."""
+        if "text" not in token:
+            return token.get("children") or []
+        text = token.pop("text")
+        wanted = self.walk_all or token["type"] == "heading"
+        if wanted or _may_hold_special(text, 0, len(text)):
+            children: list[dict[str, Any]] = self.md.inline(text.strip(" \r\n\t\f"), self.env)
+            return children
+        return []
+
+    def _render_unbuilt(self, token: dict[str, Any]) -> None:
+        """Inline-parse a block that is not built, for what parsing records
+        (footnote references, in order), as mistune's render would."""
+        for child in token.get("children") or ():
+            self._render_unbuilt(child)
+        self._inline_tokens(token)
 
     # positions
 
@@ -821,6 +830,7 @@ class _Builder:
         """Build a block into `parent`; an unwanted block's nodes go to `parent` itself."""
         kind = token["type"]
         if kind == "blank_line" or "_st" not in token:
+            self._render_unbuilt(token)
             return None
         node = parent
         if self.built is None or kind in self.built:
@@ -841,6 +851,8 @@ class _Builder:
                 self._block(child, node)
         elif kind in _INLINE_PARENTS:
             self._inline_children(node, token)
+        else:
+            self._render_unbuilt(token)
         return None if node is parent else node
 
     def _code_attrs(self, node: Node, token: dict[str, Any]) -> None:
@@ -859,11 +871,12 @@ class _Builder:
         segs: list[tuple[int, int]] = token.get("_segs") or [(0, token["_s"])]
         end = token.get("_e", len(state.src))
         heading = token["type"] == "heading"
-        if not (heading or self.walk_all or token["children"]):
-            return  # _render found nothing wanted in this block's text
+        children = self._inline_tokens(token)
+        if not (heading or self.walk_all or children):
+            return  # nothing wanted in this block's text
         if heading and token.get("style") == "atx":
             segs = [(0, _atx_text_start(state.src, token["_s"]))]
-        _Inline(self, state, segs, end, heading).run(token["children"], node)
+        _Inline(self, state, segs, end, heading).run(children, node)
 
     def _table(self, node: Node, token: dict[str, Any]) -> None:
         """One row per table line (the delimiter row skipped); cells split as mistune does."""
@@ -919,9 +932,10 @@ class _Builder:
                 begin, finish = state.locate(base + start), state.locate(base + end)
                 cell = self._node("table_cell", begin, finish, attrs, row)
                 row.children.append(cell)
-            if self.walk_all or cell_token["children"]:  # _render parsed it: something wanted
+            children = self._inline_tokens(cell_token)
+            if self.walk_all or children:  # parsed: something wanted
                 inline = _Inline(self, state, [(0, base + start)], base + end)
-                inline.run(cell_token["children"], cell)
+                inline.run(children, cell)
 
     # definitions and footnotes
 
