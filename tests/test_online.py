@@ -347,3 +347,84 @@ def test_moved_links_carry_the_new_url_as_a_replacement_of_the_url_itself(
     change = fixes[0]["artifactChanges"][0]["replacements"][0]
     assert change["insertedContent"]["text"] == new + "#part"
     assert change["deletedRegion"]["startLine"] == 1
+
+
+def test_head_that_lies_with_404_is_asked_again_with_get(tmp_path: Path) -> None:
+    with serve({"/liar": Route(head_status=404)}) as server:
+        write(tmp_path, f"[page]({server.url('/liar')})\n")
+        assert found(lint()) == []
+        assert server.requests == [("HEAD", "/liar"), ("GET", "/liar")]
+
+
+def test_a_host_rate_spaces_its_requests(tmp_path: Path) -> None:
+    import time
+
+    config = FAST + '[links.hosts."127.0.0.1"]\nrate = 10\n'
+    with serve({f"/p{i}": Route() for i in range(4)}) as server:
+        write(
+            tmp_path, " ".join(f"[p{i}]({server.url(f'/p{i}')})" for i in range(4)) + "\n", config
+        )
+        started = time.perf_counter()
+        lint(cache=False)
+        elapsed = time.perf_counter() - started
+        assert server.count() == 4
+    assert elapsed >= 0.3  # four starts, 0.1 s apart
+
+
+def test_dead_after_days_fails_a_link_dead_that_long(tmp_path: Path) -> None:
+    config = FAST + "dead-after-runs = 5\ndead-after-days = 1\n"
+    with serve({}) as server:
+        write(tmp_path, f"[gone]({server.url('/gone')})\n", config)
+        assert found(lint()) == [(1, 1, "CD111", "warning")]
+        path = tmp_path / ".copydesk_cache" / "links.json"
+        data = json.loads(path.read_text())
+        for entry in data["entries"].values():
+            entry["dead_since"] -= 2 * 86400  # first found dead two days ago
+        path.write_text(json.dumps(data))
+        assert found(lint()) == [(1, 1, "CD111", "error")]
+
+
+def test_a_cache_folder_that_is_a_symlink_is_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / ".copydesk_cache").symlink_to(elsewhere)
+    monkeypatch.chdir(site)
+    with serve({"/ok": Route()}) as server:
+        write(site, f"[ok]({server.url('/ok')})\n")
+        result = lint()
+    assert list(elsewhere.iterdir()) == []
+    assert result.links is not None and any("symbolic link" in n for n in result.links.notes)
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    from copydesk.web.client import _retry_after
+
+    assert _retry_after("120", now=0.0) == 120.0
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert _retry_after("soon", now=0.0) is None
+    assert _retry_after(None, now=0.0) is None
+
+
+def test_changed_lines_from_git_ask_only_about_added_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    with serve({}) as server:
+        git("init", "-q", "-b", "main")
+        git("config", "user.email", "t@example.org")
+        git("config", "user.name", "t")
+        post = write(tmp_path, f"[old]({server.url('/old')})\n")
+        git("add", ".")
+        git("commit", "-qm", "one")
+        post.write_text(post.read_text() + f"\n[new]({server.url('/new')})\n", encoding="utf-8")
+        argv = ["lint", "--online", "--select", "CD111", "--changed-since", "main"]
+        main([*argv, "--changed-lines", "."])
+        assert {path for _, path in server.requests} == {"/new"}
+        main([*argv, "."])  # the whole changed file
+        assert {path for _, path in server.requests} == {"/new", "/old"}
