@@ -148,7 +148,7 @@ def _text(element: Element, path: str) -> str:
 @dataclass(frozen=True)
 class Attachment:
     url: str
-    title: str
+    alt: str  # `_wp_attachment_image_alt`; the title is usually the file name, not an alt
     parent: str
 
 
@@ -176,7 +176,7 @@ class Site:
                 url = _text(item, "{*}attachment_url") or _text(item, "guid")
                 if url:
                     attachments[_text(item, "{*}post_id")] = Attachment(
-                        url, _text(item, "title"), _text(item, "{*}post_parent")
+                        url, _meta(item, "_wp_attachment_image_alt"), _text(item, "{*}post_parent")
                     )
         return cls(base, authors, attachments, options.timezone)
 
@@ -187,8 +187,6 @@ class Site:
 def convert_item(
     path: Path, item: Element, kind: str, site: Site, options: ImportOptions
 ) -> Imported:
-    from xml.etree.ElementTree import tostring
-
     post_id = _text(item, "{*}post_id")
     origin = Path(f"{path}#{post_id or 'item'}")
     title = _text(item, "title")
@@ -231,10 +229,20 @@ def convert_item(
         fields=fields,
         body=body or "\n",
         text="\n".join([title, excerpt and html_text(excerpt), text]),
-        raw=tostring(item),
+        raw=_item_bytes(item),
         format=NAME,
         changes=changes,
     )
+
+
+def _item_bytes(item: Element) -> bytes:
+    """The item's content as bytes for its sha256: namespace URIs, attributes and text of
+    every element in order (ElementTree's own serialisation depends on global prefixes)."""
+    parts = [
+        f"<{element.tag} {sorted(element.attrib.items())}>{element.text or ''}|{element.tail or ''}"
+        for element in item.iter()
+    ]
+    return "\n".join(parts).encode("utf-8")
 
 
 def _encoded(item: Element, which: str) -> str:
@@ -333,13 +341,21 @@ def _alias(link: str, base: str) -> str:
     return link
 
 
-def _cover(item: Element, site: Site) -> dict[str, str] | None:
+def _meta(item: Element, key: str) -> str:
     for meta in item.findall("{*}postmeta"):
-        if _text(meta, "{*}meta_key") == "_thumbnail_id":
-            attachment = site.attachments.get(_text(meta, "{*}meta_value"))
-            if attachment is not None:
-                return {"src": link_target(attachment.url)}
-    return None
+        if _text(meta, "{*}meta_key") == key:
+            return _text(meta, "{*}meta_value")
+    return ""
+
+
+def _cover(item: Element, site: Site) -> dict[str, str] | None:
+    attachment = site.attachments.get(_meta(item, "_thumbnail_id"))
+    if attachment is None:
+        return None
+    cover = {"src": link_target(attachment.url)}
+    if attachment.alt:
+        cover["alt"] = attachment.alt
+    return cover
 
 
 # ---------------------------------------------------------------- the body
@@ -493,7 +509,7 @@ class WordPressConverter(Converter):
                 after=shortcode.raw,
             )
             return [shortcode.raw]
-        markdown = "\n".join(f"![{escape_text(a.title)}]({link_target(a.url)})" for a in images)
+        markdown = "\n".join(f"![{escape_text(a.alt)}]({link_target(a.url)})" for a in images)
         self.changes.append(
             Change(
                 kind="wp-gallery",
