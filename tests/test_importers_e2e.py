@@ -15,7 +15,7 @@ import pytest
 from copydesk.cli import main
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-import exports  # noqa: E402
+import exports
 
 
 def _report(path: Path) -> list[dict[str, object]]:
