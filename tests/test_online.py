@@ -428,3 +428,12 @@ def test_changed_lines_from_git_ask_only_about_added_urls(
         assert {path for _, path in server.requests} == {"/new"}
         main([*argv, "."])  # the whole changed file
         assert {path for _, path in server.requests} == {"/new", "/old"}
+
+
+def test_a_persistent_server_error_is_reported_but_never_fails_the_run(tmp_path: Path) -> None:
+    with serve({"/down": Route(status=503)}) as server:
+        write(tmp_path, f"[down]({server.url('/down')})\n", FAST + "retries = 1\n")
+        first, second = lint(), lint()
+        assert server.count("/down") == 8  # HEAD, GET, each retried once, in two runs
+    assert found(first) == found(second) == [(1, 1, "CD111", "warning")]
+    assert "503 Service Unavailable" in second.findings[0].message

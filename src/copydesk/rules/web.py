@@ -72,10 +72,11 @@ class DeadLink(WebRule):
     """Remote link or image is dead: 4xx, 5xx, or no server answers.
 
     What it does: asks the server (HEAD, then GET when HEAD is refused),
-    following redirects; a 4xx, a 5xx that persists through retries, a
-    redirect loop, a failed DNS lookup or connection is dead. A link is an
-    error only once it has been dead in `dead-after-runs` consecutive runs
-    (default 2; the count is kept in the link cache); until then a warning.
+    following redirects; a 4xx, a redirect loop, a failed DNS lookup or
+    connection is dead. A link is an error only once it has been dead in
+    `dead-after-runs` consecutive runs (default 2; the count is kept in the
+    link cache); until then a warning. A 5xx that persists through retries
+    is reported too, always as a warning: server errors pass.
     Why is this bad? Readers click through to an error page, and search
     engines rank pages with dead links lower.
     Example: [the spec](https://example.org/specs/v1-draft.html) (answers 404)
@@ -94,6 +95,10 @@ class DeadLink(WebRule):
         message = f"{what} '{use.url}' is dead: {outcome.reason}"
         if outcome.url in web.warn_only:
             yield self.at_use(use, f"{message} (host is warn-only)", "warning")
+        elif outcome.transient:
+            yield self.at_use(
+                use, f"{message} (a server error may pass: never an error)", "warning"
+            )
         elif outcome.url not in web.failing:
             runs = web.dead_runs.get(outcome.url, 1)
             note = f"dead in {runs} run{'s' * (runs != 1)}; an error after {web.quarantine_runs}"

@@ -100,15 +100,15 @@ class LinkCache:
         return entry.outcome.from_cache()
 
     def record(self, outcome: Outcome) -> Entry:
-        """This run's outcome; a dead one lengthens the streak, an answer ends it,
-        unknown and skipped leave it as it was."""
+        """This run's outcome; a dead one lengthens the streak, an answer ends it;
+        unknown, skipped and a 5xx (which may pass) leave it as it was."""
         entry = self.entries.get(outcome.url)
         if entry is None:
             entry = self.entries[outcome.url] = Entry(outcome)
         if outcome.cached:
             return entry
         entry.outcome = outcome
-        if outcome.status == "dead":
+        if outcome.status == "dead" and not outcome.transient:
             entry.dead_runs += 1
             entry.dead_since = entry.dead_since or outcome.checked
         elif outcome.answered:

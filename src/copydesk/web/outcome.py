@@ -34,6 +34,11 @@ class Outcome:
     cached: bool = False
 
     @property
+    def transient(self) -> bool:
+        """A server error (5xx): reported, but never remembered as dead."""
+        return self.status == "dead" and self.code is not None and self.code >= 500
+
+    @property
     def answered(self) -> bool:
         """The page is there (possibly after redirects)."""
         return self.status in ("ok", "redirected")
