@@ -131,6 +131,8 @@ class MissingLinkTarget(Rule):
     serves them: the file itself, the same path under a static folder, a
     folder's index page, or the post whose slug or permalink gives the URL.
     A link to a `.md` file names that file: no site serves a page as `.md`.
+    On a Hugo site with a link render hook, a bare word such as `(g)` is the
+    hook's keyword, not a path, and is not checked.
     Why is this bad? Readers get a 404 after publishing.
     Example: [setup](docs/setpu.md)
     Use instead: [setup](docs/setup.md)
@@ -150,10 +152,15 @@ class MissingLinkTarget(Rule):
         if url is None or url.startswith(("#", "?")):
             return
         site = project(ctx)
+        if _BARE_WORD.fullmatch(url) and site.generator.rewrites_links():
+            return  # `[term](g)`: a keyword for the site's link render hook
         if site.resolve(url, ctx.path) is None:
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
             yield self.at(node, f"link target '{url_of(node)}' does not exist{where}")
+
+
+_BARE_WORD = re.compile(r"[\w-]+")
 
 
 class EmptyLinkText(Rule):

@@ -163,6 +163,12 @@ class Generator:
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
 
+    def rewrites_links(self) -> bool:
+        """Whether the site's own code rewrites link destinations as it renders
+        them (a Hugo link render hook): then `[term](g)` may be a keyword the
+        hook turns into a URL, not a file."""
+        return False
+
     def links_bare_urls(self) -> bool | None:
         """Whether the generator's Markdown makes a link of a bare `https://…`
         (GFM's autolink literals); None: unknown (a plain folder)."""

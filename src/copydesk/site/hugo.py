@@ -70,6 +70,16 @@ def _merge(into: dict[str, Any], table: Mapping[str, Any]) -> None:
             into[key] = dict(value) if isinstance(value, Mapping) else value
 
 
+def _link_hook(root: Path, themes: list[str]) -> str:
+    """The site's (or a theme's) link render hook, relative to `root`, or ""."""
+    for layouts in [root / "layouts", *(root / "themes" / theme / "layouts" for theme in themes)]:
+        for folder in ("_markup", "_default/_markup"):
+            hook = layouts / folder / "render-link.html"
+            if hook.is_file():
+                return os.path.relpath(hook, root)
+    return ""
+
+
 @dataclass
 class Hugo(Generator):
     name: ClassVar[str] = "hugo"
@@ -133,6 +143,7 @@ class Hugo(Generator):
             "linkify": nested(lower, "markup", "goldmark", "extensions", "linkify") is not False,
             # Hugo lowercases the URLs it derives from paths unless told not to
             "keep case": bool(lower.get("disablepathtolower")),
+            "link render hook": _link_hook(root, themes),
         }
         base = urlsplit(str(lower.get("baseurl") or "")).path.rstrip("/")
         styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
@@ -152,6 +163,9 @@ class Hugo(Generator):
 
     def links_bare_urls(self) -> bool:
         return bool(self.settings["linkify"])
+
+    def rewrites_links(self) -> bool:
+        return bool(self.settings["link render hook"])
 
     def content_dirs(self) -> list[Path]:
         return list(dict.fromkeys(folder for folder, _ in self._content()))

@@ -29,6 +29,28 @@ _EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
 # kramdown block IAL on the line after a heading: `{: #id .class}`.
 _NEXT_LINE_IAL = re.compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# Templates that write ids the source does not show: a shortcode or tag with an
+# `id` argument, or one that includes another file (whose headings are unknown here).
+_WRITES_IDS = re.compile(
+    r"\bid\s*[=:]|^\{[{%][<%]?-?\s*(?:include|include_relative|readfile|snippet)\b", re.IGNORECASE
+)
+_SNIPPET_LINE = re.compile(r"^-{1,3}8<-{1,3}", re.MULTILINE)  # pymdownx.snippets
+
+
+class OpenIds(frozenset[str]):
+    """The ids of a page whose templates write ids of their own: the ones the
+    source shows, and any other may exist as well, so every fragment is in."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def writes_ids(parsed: ParsedFile) -> bool:
+    """Whether templates or includes in the page may add ids copydesk cannot see."""
+    text = parsed.document.text
+    if _SNIPPET_LINE.search(parsed.document.body):
+        return True
+    return any(_WRITES_IDS.search(text[start:end]) for start, end in parsed.templating)
 
 
 def _github_char_kept(char: str) -> bool:
@@ -253,7 +275,10 @@ def footnote_ids(parsed: ParsedFile) -> set[str]:
 def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str]:
     """Every fragment that lands somewhere in this file under any of `styles`:
     heading ids (generated and explicit), footnote ids, and `id=`/`name=`
-    attributes written in raw HTML (a common manual anchor)."""
+    attributes written in raw HTML (a common manual anchor). A page whose
+    templates write ids (`{{% def id="x" %}}`, an include) gets `OpenIds`:
+    no fragment into it is reported, as a wrong finding costs more than a
+    missed one."""
     styles = (styles,) if isinstance(styles, str) else tuple(styles)
     headings = parsed.of_type("heading")
     anchors: set[str] = set()
@@ -265,4 +290,4 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     anchors |= footnote_ids(parsed)
     for node in parsed.of_type("inline_html", "block_html"):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
-    return frozenset(anchors)
+    return OpenIds(anchors) if writes_ids(parsed) else frozenset(anchors)

@@ -44,7 +44,8 @@ from copydesk.urls import split_url
 # heading-id style alone ("github", "kramdown": the option's older meaning).
 GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
 # Folders a generator never serves from (build output, dependencies, tooling).
-SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "resources", "__pycache__"})
+SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "__pycache__"})
+# Hugo's generated `resources/` holds `_gen/`; a content section may be called resources too.
 _BASEURL = re.compile(r"\{\{-?\s*(?:site\.url\s*-?\}\}\{\{-?\s*)?site\.baseurl\s*-?\}\}")
 LABELS = {
     "jekyll": "Jekyll",
@@ -445,7 +446,8 @@ def _walk_markdown(top: Path) -> Iterator[Path]:
         for entry in entries:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):  # as os.walk: no symlink loops
-                served = name[0] != "." and name not in SKIPPED_DIRS
+                generated = name == "resources" and os.path.isdir(os.path.join(entry.path, "_gen"))
+                served = name[0] != "." and name not in SKIPPED_DIRS and not generated
                 if served and not is_site_root(entry.path):
                     folders.append(entry.path)
             elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
