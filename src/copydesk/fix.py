@@ -54,7 +54,7 @@ def _write_in_place(found: Found, data: bytes, writer: Writer) -> None:
 
 def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: bool) -> int:
     """Fix every post in `paths` (files or folders); the exit code of the worst file."""
-    from copydesk.write import Writer
+    from copydesk.write import Writer, ending_cleanly
 
     failures: list[FileResult] = []
     notes: list[str] = []
@@ -66,8 +66,9 @@ def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: b
         print(failure.error, file=sys.stderr)
         ret = 1
     writer = Writer()
-    for task in tasks:
-        ret |= _fix_isolated(task, settings, writer, write=write, diff=diff)
+    with ending_cleanly():
+        for task in tasks:
+            ret |= _fix_isolated(task, settings, writer, write=write, diff=diff)
     return ret
 
 

@@ -432,14 +432,25 @@ def dedupe_slug(result: FileResult, seen: dict[str, Path]) -> None:
 # ---------------------------------------------------------------- the run
 
 
+class Stopped(Exception):
+    """The run stopped at an output error that every later write would hit too."""
+
+    def __init__(self, error: CopydeskError, results: list[FileResult], left: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.results = results
+        self.left = left  # posts not written, the one that failed included
+
+
 def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     """Convert every task, bring images home if asked, then write (unless dry run).
 
-    Failures stay per file.
+    Failures stay per file, except an output that takes no more writes (disk
+    full, read-only): that raises `Stopped`.
     """
     if settings.out is None:
         raise UsageError("migrate", "--out DIR is required")
-    from copydesk.write import Writer
+    from copydesk.write import OutputStopped, Writer, ending_cleanly
 
     converted = [_convert_or_fail(task, settings) for task in tasks]
     if settings.download_images is not None and not settings.dry_run:
@@ -448,31 +459,51 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
         manifest = settings.images_manifest or settings.out / "images-manifest.json"
         ok = [result for result in converted if result.post is not None]
         print(bring_home(ok, settings.download_images, settings.image_hosts, manifest))
-    results = []
+    results: list[FileResult] = []
     slugs: dict[str, Path] = {}
     outputs: dict[Path, Path] = {}
     writer = Writer()
-    for task, result in zip(tasks, converted, strict=True):
-        if result.status == "failed":
+    with ending_cleanly():
+        for done, (task, result) in enumerate(zip(tasks, converted, strict=True)):
+            if result.status != "failed":
+                try:
+                    result = _place(task, result, settings, slugs, outputs, writer)
+                except OutputStopped as error:
+                    raise Stopped(error, results, len(tasks) - done) from None
             results.append(result)
-            continue
-        try:
-            dedupe_slug(result, slugs)
-            output = settings.out / task.output_relative
-            if output in outputs:
-                raise UsageError(task.source, f"output {output} also comes from {outputs[output]}")
-            outputs[output] = task.source
-            result.output = output
-            _write(result, settings, writer)
-        except CopydeskError as error:  # about the source, or about its output
-            reason = error.reason if error.path == str(task.source) else str(error)
-            result = _failed(task.source, reason)
-        except BrokenPipeError:  # the reader of --dry-run left (`| head`): stop quietly
-            raise
-        except Exception as error:  # a bug must not stop the other files
-            result = _failed(task.source, f"internal error: {type(error).__name__}: {error}")
-        results.append(result)
     return results
+
+
+def _place(
+    task: Task,
+    result: FileResult,
+    settings: Settings,
+    slugs: dict[str, Path],
+    outputs: dict[Path, Path],
+    writer: Writer,
+) -> FileResult:
+    """Give one converted post its unique slug and output path, and write it."""
+    from copydesk.write import OutputStopped
+
+    assert settings.out is not None
+    try:
+        dedupe_slug(result, slugs)
+        output = settings.out / task.output_relative
+        if output in outputs:
+            raise UsageError(task.source, f"output {output} also comes from {outputs[output]}")
+        outputs[output] = task.source
+        result.output = output
+        _write(result, settings, writer)
+    except OutputStopped:
+        raise
+    except CopydeskError as error:  # about the source, or about its output
+        reason = error.reason if error.path == str(task.source) else str(error)
+        return _failed(task.source, reason)
+    except BrokenPipeError:  # the reader of --dry-run left (`| head`): stop quietly
+        raise
+    except Exception as error:  # a bug must not stop the other files
+        return _failed(task.source, f"internal error: {type(error).__name__}: {error}")
+    return result
 
 
 def _convert_or_fail(task: Task, settings: Settings) -> FileResult:
@@ -504,7 +535,15 @@ def _write(result: FileResult, settings: Settings, writer: Writer) -> None:
             before = ""
         sys.stdout.write(unified_diff(before, result.text, str(result.source), str(result.output)))
         return
-    writer.write(result.output, result.text, root=settings.out)
+    from copydesk.write import OutputStopped, stopping
+
+    try:
+        writer.write(result.output, result.text, root=settings.out)
+    except OSError as error:
+        if stopping(error):
+            reason = f"cannot write {result.output}: {error.strerror or error}"
+            raise OutputStopped(settings.out, reason) from None
+        raise
 
 
 def summary(results: Sequence[FileResult]) -> str:
@@ -518,13 +557,16 @@ def summary(results: Sequence[FileResult]) -> str:
     )
 
 
-def write_report(path: Path, results: Sequence[FileResult], settings: Settings) -> None:
+def write_report(
+    path: Path, results: Sequence[FileResult], settings: Settings, stopped: str | None = None
+) -> None:
     from copydesk.write import write_atomic
 
     report = {
         "summary": summary(results),
         "dry_run": settings.dry_run,
         "out": str(settings.out) if settings.out else None,
+        "stopped": stopped,
         "files": [result.to_json() for result in results],
     }
     write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -591,19 +633,44 @@ def run(args: argparse.Namespace) -> int:
         from copydesk.compare import run_check
 
         return run_check(tasks, results, settings, diff=bool(args.diff))
-    results.extend(migrate(tasks, settings))
+    stopped: str | None = None
+    try:
+        results.extend(migrate(tasks, settings))
+    except Stopped as stop:
+        results.extend(stop.results)
+        stopped = f"{stop.error}; stopped with {stop.left} of {len(tasks)} posts not written"
     for result in results:
         if result.error:
             print(result.error, file=sys.stderr)
         elif result.lossy_words:
             print(f"{result.source}: lossy: {' '.join(result.lossy_words)}", file=sys.stderr)
-    if args.report:
-        write_report(Path(args.report), results, settings)
+    if stopped:
+        print(f"copydesk: {stopped} (no file was half-written)", file=sys.stderr)
+    code = 2 if stopped else 1 if any(r.status == "failed" or r.lossy_words for r in results) else 0
+    if args.report and not _report(Path(args.report), results, settings, stopped):
+        code = 2
     print(summary(results))
     floating = floating_note(results)
     if floating:
         print(floating)
-    return 1 if any(r.status == "failed" or r.lossy_words for r in results) else 0
+    return code
+
+
+def _report(
+    path: Path, results: Sequence[FileResult], settings: Settings, stopped: str | None
+) -> bool:
+    """Write the JSON report; a failure is one line (the posts are written already)."""
+    try:
+        write_report(path, results, settings, stopped)
+    except CopydeskError as error:
+        print(f"copydesk: cannot write the report: {error}", file=sys.stderr)
+    except OSError as error:
+        print(
+            f"copydesk: {path}: cannot write the report: {error.strerror or error}", file=sys.stderr
+        )
+    else:
+        return True
+    return False
 
 
 def floating_note(results: Sequence[FileResult]) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import re
+import signal
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +28,40 @@ def render(post: Post) -> str:
 
 class WriteRefused(CopydeskError):
     """A write that would leave the tree or replace something that is not a regular file."""
+
+
+class OutputStopped(CopydeskError):
+    """The output folder takes no more writes (full, read-only, not permitted): every
+    later write would fail the same way, so the run stops on one line."""
+
+
+# Errors of the folder, not of one file: retrying with the next post cannot help.
+STOPPING_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def stopping(error: OSError) -> bool:
+    return error.errno in STOPPING_ERRORS
+
+
+@contextlib.contextmanager
+def ending_cleanly() -> Iterator[None]:
+    """Let SIGTERM and SIGHUP end the run as an exception would, so that a write in
+    progress removes its temporary file (their default action kills on the spot).
+    Ctrl-C already raises KeyboardInterrupt; SIGKILL cannot be caught, and the
+    next run's `Writer` removes what it left."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {number: signal.signal(number, end) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 # Temporary files are `.NAME.copydesk-PID-RANDOM.tmp`: recognisable as ours, and
@@ -80,7 +117,10 @@ def _folder_inside(path: Path, root: str) -> str:
     folder = os.path.realpath(path.parent)
     if not (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
         raise WriteRefused(path, f"not writing through a symlink to {folder}: outside {root}")
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be; makedirs says "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), folder) from None
     return folder
 
 
