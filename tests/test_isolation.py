@@ -380,3 +380,27 @@ def test_sizes_read_as_powers_of_1000(text: str, size: int) -> None:
     from copydesk.config import parse_size
 
     assert parse_size(text) == size
+
+
+def test_migrate_check_goes_on_when_an_output_cannot_be_read(
+    posts: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["migrate", "good.md", "definition_at_eof.md", "--out", str(out)]) == 0
+    capsys.readouterr()
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "good.md" and path.parent == out:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    assert main(["migrate", "--check", "good.md", "definition_at_eof.md", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"{out / 'good.md'}: cannot read: Permission denied\n"
+    assert captured.out.splitlines()[-1] == "2 files: 1 canonical, 0 would change, 1 refused"

@@ -90,7 +90,11 @@ def compare_outputs(tasks: Sequence[Task], settings: Settings) -> list[Compariso
         dedupe_slug(result, slugs)
         target = settings.out / task.output_relative
         result.output = target
-        current = target.read_bytes() if target.is_file() else None
+        try:
+            current = target.read_bytes() if target.is_file() else None
+        except OSError as error:  # one unreadable output is one line, not the end of the run
+            reason = f"{target}: cannot read: {error.strerror or error}"
+            result, current = FileResult(source=task.source, output=target, error=reason), None
         expected = None if result.text is None else result.text.encode("utf-8")
         comparisons.append(Comparison(result, target, current, expected))
     return comparisons
