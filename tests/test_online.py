@@ -17,7 +17,7 @@ import pytest
 
 from copydesk.cli import main
 from copydesk.engine import LintResult, lint_paths
-from copydesk.online import OnlineOptions
+from copydesk.web.options import OnlineOptions
 from webserver import Route, serve
 
 FAST = "[links]\ntimeout = 0.5\nconnect-timeout = 0.5\nretry-delay = 0.01\n"

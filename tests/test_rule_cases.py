@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from copydesk.engine import lint_paths
-from copydesk.online import OnlineOptions
+from copydesk.web.options import OnlineOptions
 from webserver import Route, serve, tls_context
 
 CASE_DIR = Path(__file__).parent / "data" / "rules"

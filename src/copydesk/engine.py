@@ -34,8 +34,9 @@ from copydesk.suppress import Suppressions, find_suppressions, stale_suppression
 
 if TYPE_CHECKING:
     from copydesk.findings import Finding, Severity
-    from copydesk.online import LinkSummary, OnlineOptions, UrlUse
+    from copydesk.online import LinkSummary, UrlUse
     from copydesk.parse import Node, ParsedFile
+    from copydesk.web.options import OnlineOptions
 
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
@@ -582,7 +583,8 @@ def _online_checks(
 ) -> LinkSummary | None:
     """The web stage, once per run over every linted file's remote URLs (see
     copydesk.online); settings come from the configuration of the current folder."""
-    from copydesk.online import OnlineOptions, run_online
+    from copydesk.online import run_online
+    from copydesk.web.options import OnlineOptions
 
     groups = []
     for index, ruleset in enumerate(plan.rulesets):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from copydesk.changes import ChangeSet
     from copydesk.engine import LintResult
     from copydesk.findings import Finding
-    from copydesk.online import OnlineOptions
+    from copydesk.web.options import OnlineOptions
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -109,7 +109,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
 
 def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOptions:
     """The web checks' choices; with --changed-lines only URLs on changed lines are asked."""
-    from copydesk.online import OnlineOptions
+    from copydesk.web.options import OnlineOptions
 
     lines = changes.changed if changes is not None and args.changed_lines else None
     return OnlineOptions(

@@ -7,8 +7,8 @@ asks the web (`copydesk.web.client`) about the rest in one asynchronous
 batch, saves the cache, and hands each web rule the uses and the answers.
 So a URL used in 300 posts costs one request per run, or none when cached.
 
-Offline runs never import this stage's web half (aiohttp): only
-`remote_uses`, `OnlineOptions` and `LinkSummary` are loaded with the engine.
+Offline runs import none of this module; the web half (aiohttp) is loaded
+only when a URL must be asked.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from copydesk.parse import Node, ParsedFile
     from copydesk.rules.base import Rule, Violation
     from copydesk.web.cache import LinkCache, Quarantine
+    from copydesk.web.options import OnlineOptions
     from copydesk.web.outcome import Outcome
     from copydesk.web.settings import LinkSettings
 
@@ -60,22 +61,6 @@ class UrlUse:
     @property
     def fragment(self) -> str:
         return unquote(self.url.split("#", 1)[1]) if "#" in self.url else ""
-
-
-@dataclass(frozen=True)
-class OnlineOptions:
-    """A run's choices about the web; None: what the configuration says.
-
-    `lines`: with `--changed-lines`, the changed lines per file (absolute
-    path; None: every line), so that only URLs on them are asked about.
-    """
-
-    enabled: bool | None = None
-    cache: bool = True
-    scope: str | None = None
-    lines: Mapping[Path, frozenset[int] | None] | None = None
-    # Show "checking links: done/all" on stderr for runs over a second (a terminal only).
-    progress: bool = False
 
 
 @dataclass

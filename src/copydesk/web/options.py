@@ -1,0 +1,27 @@
+"""`OnlineOptions`: a lint run's choices about the web, from the command line.
+
+Its own small module because every `copydesk lint` builds one, while the
+online stage (copydesk.online) is loaded only when the web is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class OnlineOptions:
+    """A run's choices about the web; None: what the configuration says.
+
+    `lines`: with `--changed-lines`, the changed lines per file (absolute
+    path; None: every line), so that only URLs on them are asked about.
+    """
+
+    enabled: bool | None = None
+    cache: bool = True
+    scope: str | None = None
+    lines: Mapping[Path, frozenset[int] | None] | None = None
+    # Show "checking links: done/all" on stderr for runs over a second (a terminal only).
+    progress: bool = False
