@@ -437,3 +437,13 @@ def test_a_persistent_server_error_is_reported_but_never_fails_the_run(tmp_path:
         assert server.count("/down") == 8  # HEAD, GET, each retried once, in two runs
     assert found(first) == found(second) == [(1, 1, "CD111", "warning")]
     assert "503 Service Unavailable" in second.findings[0].message
+
+
+def test_a_suppression_of_a_web_rule_is_never_called_unused(tmp_path: Path) -> None:
+    with serve({"/ok": Route()}) as server:
+        text = f"<!-- copydesk-disable-next-line CD112 -->\n[flaky]({server.url('/ok')})\n"
+        write(tmp_path, text)
+        result = lint_paths(
+            ["."], select=["CD112", "CD490"], jobs=1, online=OnlineOptions(enabled=True)
+        )
+    assert result.findings == []
