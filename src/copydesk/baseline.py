@@ -93,7 +93,11 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     )
     document = {"copydesk-baseline": FORMAT_VERSION, "findings": entries}
     try:
-        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        from copydesk.write import write_atomic
+
+        write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    except CopydeskError as error:
+        raise BaselineError(path, f"cannot write baseline: {error.reason}") from None
     except OSError as error:
         raise BaselineError(path, f"cannot write baseline: {error.strerror or error}") from None
     return len(entries)
