@@ -418,11 +418,57 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+_SNIPPET_INCLUDE = re.compile(r"""^[ \t]*-{1,3}8<-{1,3}[ \t]+["']([^"'\n]+)["']""", re.MULTILINE)
+
+
+def _labels_built_in(ctx: Context) -> set[str]:
+    """Labels defined in the files the generator appends to every page or that
+    the page includes (MkDocs `pymdownx.snippets`: `auto_append`, `--8<--`)."""
+    site = project(ctx)
+    files = list(site.generator.appended_files())
+    if "8<-" in ctx.parsed.document.body:
+        root = site.generator.root
+        files += [root / m.group(1) for m in _SNIPPET_INCLUDE.finditer(ctx.parsed.document.body)]
+    labels: set[str] = set()
+    for path in files:
+        labels |= _defined_labels(path)
+    return labels
+
+
+def _defined_labels(path: Path) -> frozenset[str]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return frozenset()
+    return _labels_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _labels_of(path: Path, mtime: int, size: int) -> frozenset[str]:
+    from copydesk.errors import CopydeskError
+    from copydesk.parse import parse_file
+
+    try:
+        parsed = parse_file(path, frozenset())
+    except CopydeskError:
+        return frozenset()
+    return frozenset(normalize_label(label) for label in parsed.definitions)
+
+
+def _serves_other_pages(ctx: Context) -> bool:
+    """A file the site does not publish as a page but pulls into its pages (an
+    include, a snippet appended at build time): its definitions are used there."""
+    site = project(ctx)
+    return site.generator.name != "plain" and not site.is_published(ctx.path)
+
+
 class UndefinedReference(Rule):
     """Reference-style link uses a label that is never defined.
 
     What it does: finds `[text][label]` and `[label][]` left as plain text
-    because no `[label]: url` definition exists in the file.
+    because no `[label]: url` definition exists in the file, in a file the
+    generator appends to every page (MkDocs `pymdownx.snippets` `auto_append`)
+    or one the page includes (`--8<-- "file.md"`), or in a Liquid loop.
     Why is this bad? The brackets are printed literally and the link is gone.
     Example: see [the guide][guide] (with no `[guide]: ...` line)
     Use instead: see [the guide][guide] and add `[guide]: https://example.com/guide`
@@ -433,11 +479,13 @@ class UndefinedReference(Rule):
     name: ClassVar[str] = "undefined-reference"
     summary: ClassVar[str] = "reference label is not defined"
     severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         if "][" not in ctx.parsed.document.text or ctx.parsed.defines_by_template():
             return
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
+        defined |= _labels_built_in(ctx)
         if not any(
             _undefined_label(match, defined) for match in _REFERENCE_AT.finditer(ctx.parsed.prose)
         ):
@@ -458,6 +506,8 @@ class UnusedReference(Rule):
     """Reference definition is never used.
 
     What it does: finds `[label]: url` lines that no link or image refers to.
+    A file the site pulls into its pages without publishing it (an include, a
+    snippet appended at build time) defines labels for them and is not checked.
     Why is this bad? Usually the link that needed it was deleted or its label
     mistyped, so the text lost a link without anyone noticing.
     Example: [guide]: https://example.com/guide (and no [..][guide] anywhere)
@@ -469,8 +519,11 @@ class UnusedReference(Rule):
     name: ClassVar[str] = "unused-reference"
     summary: ClassVar[str] = "reference definition is never used"
     severity: ClassVar[Severity] = "warning"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        if not ctx.parsed.definitions or _serves_other_pages(ctx):
+            return
         for label, definition in ctx.parsed.definitions.items():
             if not definition.used:
                 yield Violation(

@@ -163,6 +163,12 @@ class Generator:
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
 
+    def appended_files(self) -> list[Path]:
+        """Files the generator appends to every page as it builds it (MkDocs
+        `pymdownx.snippets` `auto_append`): their reference definitions serve
+        every page."""
+        return []
+
     def rewrites_links(self) -> bool:
         """Whether the site's own code rewrites link destinations as it renders
         them (a Hugo link render hook): then `[term](g)` may be a keyword the

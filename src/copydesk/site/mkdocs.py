@@ -11,6 +11,7 @@ is the static root. Heading ids follow Python-Markdown's `toc` (and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,16 @@ class MkDocs(Generator):
         config_file = first_existing(root, CONFIG_NAMES)
         data = read_mapping(config_file) if config_file else {}
         plugins = _plugins(data)
+        extensions = _plugins({"plugins": data.get("markdown_extensions")})
+        snippets = extensions.get("pymdownx.snippets") or {}
+        bases = snippets.get("base_path") or ["."]
+        bases = [bases] if isinstance(bases, str) else [str(b) for b in bases]
+        appended = [
+            os.path.join(base, str(name))
+            for name in snippets.get("auto_append") or []
+            for base in bases
+            if (root / base / str(name)).is_file()
+        ]
         blog = plugins.get("blog") or plugins.get("material/blog")
         blog_dir = str(blog.get("blog_dir", "blog")) if blog is not None else None
         settings: dict[str, Any] = {
@@ -52,7 +63,8 @@ class MkDocs(Generator):
             "use_directory_urls": data.get("use_directory_urls", True) is not False,
             "blog_dir": blog_dir,
             "plugins": sorted(plugins),
-            "markdown extensions": sorted(_plugins({"plugins": data.get("markdown_extensions")})),
+            "markdown extensions": sorted(extensions),
+            "appended to every page": appended,
         }
         base = urlsplit(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
@@ -69,6 +81,9 @@ class MkDocs(Generator):
 
     def static_roots(self) -> list[tuple[Path, str]]:
         return [(self.docs_dir, "/")]
+
+    def appended_files(self) -> list[Path]:
+        return [self.root / name for name in self.settings["appended to every page"]]
 
     def links_bare_urls(self) -> bool:
         return "pymdownx.magiclink" in self.settings["markdown extensions"]
