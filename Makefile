@@ -40,6 +40,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_migrate.py
+	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_links.py
 
 clean:
