@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_lint.py
 	$(BIN)/python bench/bench_migrate.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_images.py
 	$(BIN)/python bench/bench_links.py
 
 clean:

@@ -1,4 +1,4 @@
-"""Asking web servers about links, politely: the only module that imports aiohttp.
+"""Asking web servers about links, politely (images are fetched by web/images.py).
 
 Each unique URL is asked once per run. HEAD first, since most answers need
 no body; GET when HEAD is refused or fails (405, 501, and servers that lie

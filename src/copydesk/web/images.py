@@ -1,8 +1,9 @@
 """Images brought home: `migrate --download-images DIR` fetches the old platform's images.
 
 The only part of migrate that uses the network, and only when asked. Each
-unique URL is fetched once, concurrently with a per-host limit, with
-timeouts and retries with backoff (timeouts, 429 and 5xx). Where the
+unique URL is fetched once (aiohttp: a C HTTP parser, little CPU a request),
+concurrently with a per-host limit, with timeouts and retries with backoff
+(timeouts, 429 and 5xx). Where the
 platform encodes a size in the URL (Medium's `/max/800/`, WordPress's
 `-1024x683.jpg`) the largest variant is asked for first and the URL as
 written is the fallback. A file is saved under a stable, URL-safe name made
@@ -17,12 +18,16 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from copydesk.errors import CopydeskError
+
+if TYPE_CHECKING:
+    from copydesk.write import Writer
 
 # Hosts whose images belong to the old platform (the blog's own `wp-content/uploads`
 # is recognised by its path, on any host); --image-hosts adds more.
@@ -222,76 +227,114 @@ def _present(path: Path, known: Fetched) -> bool:
 
 
 async def _fetch_all(urls: list[str], options: Options, run: Run) -> None:
-    import httpx
+    from concurrent.futures import ThreadPoolExecutor
 
-    limits = httpx.Limits(max_connections=options.concurrency)
-    timeout = httpx.Timeout(options.timeout)
-    slots = asyncio.Semaphore(options.concurrency)
+    import aiohttp
+
+    from copydesk.write import Writer
+
+    # Files are written by a few threads sharing one Writer: an atomic write waits for
+    # the disk (fsync) without stopping the downloads. The Writer clears a killed run's
+    # temporary files on its first write into DIR; that first write runs alone, so the
+    # clearing never meets another thread's file in progress.
+    disk = ThreadPoolExecutor(max_workers=4, thread_name_prefix="copydesk-images")
+    writer = Writer()
+    first = asyncio.Lock()
+    loop = asyncio.get_running_loop()
+    swept = False
+
+    async def save(url: str, data: bytes) -> Fetched:
+        nonlocal swept
+        if swept:
+            return await loop.run_in_executor(disk, _save, url, data, options, writer)
+        async with first:
+            fetched = await loop.run_in_executor(disk, _save, url, data, options, writer)
+            swept = True
+            return fetched
+
+    timeout = aiohttp.ClientTimeout(total=options.timeout)
+    connector = aiohttp.TCPConnector(limit=options.concurrency, limit_per_host=0)
     hosts: dict[str, asyncio.Semaphore] = {}
     headers = {"User-Agent": "copydesk (migrate --download-images)"}
-    async with httpx.AsyncClient(
-        timeout=timeout, limits=limits, follow_redirects=True, headers=headers
-    ) as client:
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=connector, headers=headers
+    ) as session:
 
         async def one(url: str) -> None:
             host = urlsplit(url).hostname or ""
             gate = hosts.setdefault(host, asyncio.Semaphore(options.per_host))
-            async with slots, gate:
-                run.fetched[url] = await _fetch(client, url, options, run)
+            async with gate:  # the connector holds the overall limit
+                run.fetched[url] = await _fetch(session, url, options, run, save)
 
-        await asyncio.gather(*(one(url) for url in urls))
+        try:
+            await asyncio.gather(*(one(url) for url in urls))
+        finally:
+            disk.shutdown(wait=True)
 
 
-async def _fetch(client: object, url: str, options: Options, run: Run) -> Fetched:
+async def _fetch(
+    session: object,
+    url: str,
+    options: Options,
+    run: Run,
+    save: Callable[[str, bytes], Awaitable[Fetched]],
+) -> Fetched:
     """The largest variant, else the URL as written."""
     candidates = list(dict.fromkeys([largest(url), url]))
     error = ""
     for candidate in candidates:
-        data, error = await _get(client, candidate, options, run)
+        data, error = await _get(session, candidate, options, run)
         if data is not None:
             try:
-                return _save(url, data, options)
+                return await save(url, data)
             except (OSError, CopydeskError) as refused:
                 return Fetched(url=url, error=f"not saved: {refused}")
     return Fetched(url=url, error=error)
 
 
-async def _get(client: object, url: str, options: Options, run: Run) -> tuple[bytes | None, str]:
-    import httpx
+async def _get(session: object, url: str, options: Options, run: Run) -> tuple[bytes | None, str]:
+    """The body of a 200 answer (redirects followed), retrying what may pass next time."""
+    import aiohttp
 
-    assert isinstance(client, httpx.AsyncClient)
+    assert isinstance(session, aiohttp.ClientSession)
     reason = ""
     for attempt in range(options.retries + 1):
         if attempt:
             await asyncio.sleep(options.backoff * 2 ** (attempt - 1))
         run.requests += 1
         try:
-            response = await client.get(url)
-        except httpx.TimeoutException:
+            async with session.get(url) as response:
+                status = response.status
+                if status == 200:
+                    return await _body(response)
+        except (TimeoutError, aiohttp.ServerTimeoutError):
             reason = f"timeout after {options.timeout:g} s"
             continue
-        except httpx.HTTPError as error:
+        except aiohttp.ClientError as error:
             reason = f"{type(error).__name__}: {error}"
             continue
-        if response.status_code == 200:
-            if len(response.content) > MAX_IMAGE_BYTES:
-                return None, f"larger than {MAX_IMAGE_BYTES} bytes"
-            return response.content, ""
-        reason = f"HTTP {response.status_code}"
-        if response.status_code not in RETRIED:
+        reason = f"HTTP {status}"
+        if status not in RETRIED:
             break
     return None, reason
 
 
-def _save(url: str, data: bytes, options: Options) -> Fetched:
+async def _body(response: object) -> tuple[bytes | None, str]:
+    import aiohttp
+
+    assert isinstance(response, aiohttp.ClientResponse)
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_IMAGE_BYTES:
+            return None, f"larger than {MAX_IMAGE_BYTES} bytes"
+        chunks.append(chunk)
+    return b"".join(chunks), ""
+
+
+def _save(url: str, data: bytes, options: Options, writer: Writer) -> Fetched:
+    """Write the image under its stable name (identical bytes already there: not rewritten)."""
     digest = hashlib.sha256(data).hexdigest()
     name = local_name(url)
-    target = options.folder / name
-    existing = target.read_bytes() if target.is_file() else None
-    if existing != data:
-        from copydesk.write import write_atomic
-
-        write_atomic(target, data, root=options.folder)
-    return Fetched(
-        url, f"{options.url_prefix}/{name}", name, len(data), digest, downloaded=existing != data
-    )
+    wrote = writer.write(options.folder / name, data, root=options.folder)
+    return Fetched(url, f"{options.url_prefix}/{name}", name, len(data), digest, downloaded=wrote)
