@@ -622,3 +622,52 @@ def encode(draw: st.DrawFn, text: str) -> bytes:
 def documents(draw: st.DrawFn, max_blocks: int = 6) -> bytes:
     """One post file's bytes."""
     return draw(encode(draw(document_text(max_blocks))))
+
+
+# ---------------------------------------------------------------- sites
+
+_SITE_CONFIGS = {
+    "jekyll": (
+        "_config.yml",
+        (
+            "title: A blog\n",
+            "baseurl: /blog\npermalink: /:year/:month/:title/\n",
+            "url: https://example.com\nbaseurl: ''\npermalink: pretty\n",
+            "baseurl: https://[::1\npermalink: /:categories/:title\n",
+            "collections:\n  notes:\n    output: true\n",
+            "permalink: [not, a, string]\n",
+            ": broken\n",
+        ),
+    ),
+    "hugo": (
+        "hugo.toml",
+        (
+            'baseURL = "https://example.com/"\n',
+            'baseURL = "https://example.com/sub/"\n[permalinks]\nposts = "/:year/:slug/"\n',
+            'baseURL = "//[x"\n',
+            "baseURL = \n",
+            "[markup.goldmark.parser]\nautoHeadingIDType = 'github-ascii'\n",
+        ),
+    ),
+    "mkdocs": (
+        "mkdocs.yml",
+        ("site_name: Docs\n", "site_name: Docs\nsite_url: https://example.com/docs/\n", "x: [\n"),
+    ),
+    "plain": ("", ("",)),
+}
+_POST_FOLDERS = {"jekyll": "_posts/2016-03-23-", "hugo": "content/posts/", "mkdocs": "docs/"}
+
+
+@st.composite
+def sites(draw: st.DrawFn, max_posts: int = 4) -> dict[str, bytes]:
+    """A small site: a generator's config (odd values included) and posts named after
+    `VOCAB` words, so that the generated links (`quillon.md`) sometimes resolve."""
+    generator = draw(st.sampled_from(sorted(_SITE_CONFIGS)))
+    config_name, configs = _SITE_CONFIGS[generator]
+    files: dict[str, bytes] = {}
+    if config_name:
+        files[config_name] = draw(st.sampled_from(configs)).encode("utf-8")
+    for name in draw(st.lists(word, min_size=1, max_size=max_posts, unique=True)):
+        folder = draw(st.sampled_from((_POST_FOLDERS.get(generator, ""), "", "pages/")))
+        files[f"{folder}{name}.md"] = draw(documents(max_blocks=4))
+    return files

@@ -1,9 +1,11 @@
 """Inputs the fuzzer found breaking copydesk, kept as fixtures with their expected results.
 
 Each `fixtures/fuzz/NAME.md` has a `NAME.expected` beside it: the `lint`
-lines with every rule selected (as `copydesk lint` prints findings and errors) and the `migrate`
-outcome (`migrated`, `unchanged`, or `refused: <reason>`). Every fixture
-also passes all of the fuzz properties (oracles.py).
+lines with every rule selected (as `copydesk lint` prints findings and
+errors) and the `migrate` outcome (`migrated`, `unchanged`, or `refused:
+<reason>`). A folder `fixtures/fuzz/NAME/` is a site, linted as a whole
+(its `NAME.expected` has only the `lint` lines). Every fixture also passes
+all of the fuzz properties (oracles.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fuzz.oracles import ALL_RULES, check_fix, check_lint, check_migrate
 
 FOUND = Path(__file__).resolve().parents[2] / "fixtures" / "fuzz"
 CASES = sorted(path.name for path in FOUND.iterdir() if path.suffix in (".md", ".txt"))
+SITES = sorted(path.name for path in FOUND.iterdir() if path.is_dir())
 
 
 def lint_lines(name: str) -> list[str]:
@@ -36,7 +39,7 @@ def migrate_outcome(name: str) -> str:
 
 
 def expected(name: str) -> tuple[list[str], str]:
-    text = (FOUND / name).with_suffix(".expected").read_text(encoding="utf-8")
+    text = (FOUND / f"{Path(name).stem}.expected").read_text(encoding="utf-8")
     lint, _, migrate = text.partition("\nmigrate: ")
     assert lint.startswith("lint:\n"), f"{name}.expected starts with 'lint:'"
     return lint.removeprefix("lint:\n").splitlines(), migrate.strip()
@@ -62,3 +65,15 @@ def test_found_case_keeps_every_fuzz_property(name: str, tmp_path: Path) -> None
     check_migrate(path, tmp_path / "again" / name)
     check_fix(path)
     check_lint(path)
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_found_site_gives_its_expected_findings(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(FOUND / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    lint, migrate = expected(name)
+    assert not migrate, "a site's expected results are its lint lines only"
+    assert lint_lines(name) == lint
+    check_lint(tmp_path / name)

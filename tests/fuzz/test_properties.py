@@ -11,6 +11,7 @@ idempotent. The inputs: `strategies.documents()` and
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from fuzz.mutations import corpus, mutated_fixtures
 from fuzz.oracles import check_fix, check_lint, check_migrate
-from fuzz.strategies import documents
+from fuzz.strategies import documents, sites
 
 # The names a post may have: plain, Jekyll's dated name, a plain-text export.
 file_name = st.sampled_from(("post.md", "2016-03-23-quillon-marbeck.md", "notes.txt"))
@@ -76,3 +77,19 @@ def test_fixtures_unmutated(workdir: Path, source: str) -> None:
     """The starting points themselves satisfy every property."""
     data = dict(corpus())[source]
     all_properties(workdir, Path(source).name, data)
+
+
+@given(files=sites())
+def test_generated_sites(workdir: Path, files: dict[str, bytes]) -> None:
+    """Several posts under a generator's config, linted together (site model, project rules).
+
+    Each example gets a folder of its own: the site model caches what it
+    learnt about a folder for the rest of the process, as a CLI run may.
+    """
+    root = Path(tempfile.mkdtemp(dir=workdir.parent))
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+        note(f"{name}: {data!r}")
+    check_lint(root)
+    shutil.rmtree(root)

@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from copydesk.site.base import Generator, date_of, fill, relative_parts, strip_index, urlize
 from copydesk.site.configfile import first_existing, nested, read_mapping
+from copydesk.urls import split_url
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 OLD_CONFIG_NAMES = ("config.toml", "config.yaml", "config.yml", "config.json")
@@ -145,7 +145,7 @@ class Hugo(Generator):
             "keep case": bool(lower.get("disablepathtolower")),
             "link render hook": _link_hook(root, themes),
         }
-        base = urlsplit(str(lower.get("baseurl") or "")).path.rstrip("/")
+        base = split_url(str(lower.get("baseurl") or "")).path.rstrip("/")
         styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
         return cls(
             root, files[0] if files else None, settings, id_styles=styles, base_path=base,

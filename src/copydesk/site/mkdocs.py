@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from copydesk.site.base import Generator, date_of, relative_parts, strip_index, urlize
 from copydesk.site.configfile import first_existing, read_mapping
+from copydesk.urls import split_url
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -66,7 +66,7 @@ class MkDocs(Generator):
             "markdown extensions": sorted(extensions),
             "appended to every page": appended,
         }
-        base = urlsplit(str(data.get("site_url") or "")).path.rstrip("/")
+        base = split_url(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
             root, config_file, settings, id_styles=("python-markdown",), base_path=base,
             static_dirs=(), site_url=str(data.get("site_url") or ""),
