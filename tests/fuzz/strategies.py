@@ -145,7 +145,11 @@ inline_html = st.sampled_from(
         "<em>",
         "<!-- note -->",
         "<!-- copydesk: disable CD101 -->",
-        "<!-- copydesk: disable-next-line -->",
+        "<!-- copydesk-disable-line CD101 -->",
+        "<!-- copydesk-disable-line missing-link-target, CD203 -->",
+        "<!-- copydesk-disable-next-line -->",
+        "<!-- copydesk-disabel CD101 -->",
+        "<!-- copydesk-disable CD999 -->",
         "<figcaption>",
         "</figcaption>",
         "<",
@@ -250,7 +254,16 @@ html_block = st.one_of(
             "<!--more-->",
             "<p>&nbsp;</p>",
             "<!-- copydesk: disable CD201 -->",
-            "<!-- copydesk: enable -->",
+            "<!-- copydesk-disable CD104 CD201 -->",
+            "<!-- copydesk-enable -->",
+            "<!-- copydesk-enable CD104 -->",
+            "<!-- copydesk-disable-file -->",
+            "<!-- copydesk-disable-next-line hotlinked-image -->",
+            "[^1]: a footnote with a [link](other.md)",
+            "[^note]:\n    indented footnote text",
+            "<details>\n<summary>More</summary>\n\n[inside](other.md)\n\n</details>",
+            "<img src=\"/a.png\">",
+            "<a href=\"other.md\"><img src=\"x.png\" alt=\"\"></a>",
             "<!--",
             "<script>\nlet x = '[a](b.md)';\n</script>",
             "<table><tr><td>cell</td></tr></table>",
@@ -460,6 +473,9 @@ yaml_map = st.sampled_from(
         "\n  src: /img/a.png\n  alt: zandrel",
         "\n  - name: plomary\n  - name: ''",
         "\n  nested:\n    deeper:\n      deepest: virtask",
+        "\n  disable: [CD203, missing-link-target]",
+        "\n  disable: CD101",
+        "\n  enable: [CD101]",
     )
 )
 KNOWN_KEYS = (
@@ -496,6 +512,7 @@ KNOWN_KEYS = (
     "template",
     "source",
     "extra",
+    "copydesk",
     "published_at",
     "pubDate",
     "lastmod",
@@ -515,7 +532,7 @@ def yaml_entry(draw: st.DrawFn) -> str:
         value = draw(st.one_of(yaml_date, yaml_scalar))
     elif name in ("tags", "categories", "keywords", "category", "aliases", "redirect_from"):
         value = draw(st.one_of(yaml_list, yaml_scalar))
-    elif name in ("image", "header", "author", "authors", "source", "extra"):
+    elif name in ("image", "header", "author", "authors", "source", "extra", "copydesk"):
         value = draw(st.one_of(yaml_map, yaml_scalar, url))
     elif name in ("draft", "published"):
         value = draw(st.sampled_from(("true", "false", "yes", "'false'", "0", "")))
