@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from copydesk.model import Author, Change, Post
-from copydesk.preserve import unaccounted_words
+from copydesk.preserve import front_matter_comments, unaccounted_words
 
 BEFORE = "Hello world. Leave a Reply\nAbout the Author\nWrites about tea."
 
@@ -31,3 +35,28 @@ def test_dropped_words_without_a_change_are_reported() -> None:
 
 def test_words_are_counted_not_just_seen() -> None:
     assert unaccounted_words("very very good", post("very good"), []) == ["very"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "data", "comments"),
+    [
+        ("yaml", "title: A\n", {"title": "A"}, []),
+        (
+            "yaml",
+            '# keep me\ntitle: "Issue #42"  # why\nlang: C# tips\nnote: |\n  # not a comment\n',
+            {"title": "Issue #42", "lang": "C# tips", "note": "# not a comment\n"},
+            [(2, "# keep me"), (3, "# why")],
+        ),
+        ("yaml", "tags: [a, # first\n  b]\n#\n", {"tags": ["a", "b"]}, [(2, "# first")]),
+        (
+            "toml",
+            "# top\ntitle = \"a # b\" # real\nx = 'c#'\n",
+            {"title": "a # b", "x": "c#"},
+            [(2, "# top"), (3, "# real")],
+        ),
+    ],
+)
+def test_front_matter_comments_are_found_and_values_are_not(
+    kind: str, text: str, data: dict[str, Any], comments: list[tuple[int, str]]
+) -> None:
+    assert front_matter_comments(text, kind, data) == comments

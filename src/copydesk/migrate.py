@@ -220,7 +220,11 @@ def convert(task: Task, settings: Settings) -> FileResult:
         source=task.source,
         format=fmt,
         status="unchanged" if _same_bytes(document, text) else "migrated",
-        changes=[*_read_changes(document), *normalized.changes],
+        changes=[
+            *_read_changes(document),
+            *_comment_changes(document, front_matter),
+            *normalized.changes,
+        ],
         lossy_words=_lossy(original, post, normalized.changes),
         text=text,
         post=post,
@@ -386,6 +390,25 @@ def _read_changes(document: Document) -> list[Change]:
             )
         )
     return changes
+
+
+def _comment_changes(document: Document, data: dict[str, Any] | None) -> list[Change]:
+    """Front matter comments, which canonical front matter cannot keep, as changes."""
+    if not document.front_matter or "#" not in document.front_matter:
+        return []
+    from copydesk.preserve import front_matter_comments
+
+    return [
+        Change(
+            kind="front-matter-comment",
+            line=line,
+            before=comment,
+            reason="front matter comment dropped (canonical front matter has no comments)",
+        )
+        for line, comment in front_matter_comments(
+            document.front_matter, document.front_matter_kind or "yaml", data or {}
+        )
+    ]
 
 
 def _revalidate(path: Path, text: str) -> None:

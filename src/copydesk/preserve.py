@@ -88,3 +88,59 @@ def unaccounted_words(
     for change in changes:
         _subtract_words(missing, change.before)
     return sorted((+missing).elements())
+
+
+def front_matter_comments(
+    text: str, kind: str, data: Any, first_line: int = 2
+) -> list[tuple[int, str]]:
+    """(line, text) of each comment in YAML or TOML front matter that holds words.
+
+    No YAML or TOML reader keeps comments, so the canonical front matter
+    loses them; migrate records each as a change so that none goes unseen.
+    YAML's own scanner says where the code of each line ends (a `#` inside a
+    value, as in `title: C# tips` or `"Issue #42"`, is not a comment); TOML,
+    which has no plain scalars, by the first `#` outside quotes. A candidate
+    whose words are all among the values is kept, so not reported.
+    """
+    lines = text.split("\n")
+    ends = _yaml_code_ends(text, len(lines)) if kind == "yaml" else None
+    kept = words("\n".join(_strings(data)))
+    found = []
+    for number, line in enumerate(lines):
+        end = ends[number] if ends is not None else _toml_code_end(line)
+        comment = line[end:].strip()
+        if comment.startswith("#") and words(comment) - kept:
+            found.append((number + first_line, comment))
+    return found
+
+
+def _yaml_code_ends(text: str, count: int) -> list[int]:
+    """Per line, the column where its YAML tokens end (past the line: all of it is code)."""
+    import yaml
+
+    ends = [0] * count
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        start, end = token.start_mark, token.end_mark
+        for line in range(start.line, min(end.line, count)):  # a multi-line scalar
+            ends[line] = 1 << 30
+        if end.line < count:
+            ends[end.line] = max(ends[end.line], end.column)
+    return ends
+
+
+def _toml_code_end(line: str) -> int:
+    quote = ""
+    escaped = False
+    for index, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return index
+    return len(line)

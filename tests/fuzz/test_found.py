@@ -2,10 +2,10 @@
 
 Each `fixtures/fuzz/NAME.md` has a `NAME.expected` beside it: the `lint`
 lines with every rule selected (as `copydesk lint` prints findings and
-errors) and the `migrate` outcome (`migrated`, `unchanged`, or `refused:
-<reason>`). A folder `fixtures/fuzz/NAME/` is a site, linted as a whole
-(its `NAME.expected` has only the `lint` lines). Every fixture also passes
-all of the fuzz properties (oracles.py).
+errors) and the `migrate` outcome (`migrated` or `unchanged` and one line
+per recorded change, or `refused: <reason>`). A folder `fixtures/fuzz/NAME/`
+is a site, linted as a whole (its `NAME.expected` has only the `lint`
+lines). Every fixture also passes all of the fuzz properties (oracles.py).
 """
 
 from __future__ import annotations
@@ -31,18 +31,27 @@ def lint_lines(name: str) -> list[str]:
     return lines + [str(error) for error in result.errors]
 
 
-def migrate_outcome(name: str) -> str:
+def migrate_outcome(name: str) -> list[str]:
+    """`migrated`/`unchanged` and one `change:` line per recorded change, or `refused: why`."""
     try:
-        return migrate_file(Path(name), Settings(out=Path("out"))).status
+        result = migrate_file(Path(name), Settings(out=Path("out")))
     except CopydeskError as error:
-        return f"refused: {error.reason}"
+        return [f"refused: {error.reason}"]
+    return [result.status] + [
+        f"change: {change.kind} line {change.line}: {' '.join(change.before.split())}"
+        for change in result.changes
+    ]
 
 
-def expected(name: str) -> tuple[list[str], str]:
-    text = (FOUND / f"{Path(name).stem}.expected").read_text(encoding="utf-8")
-    lint, _, migrate = text.partition("\nmigrate: ")
-    assert lint.startswith("lint:\n"), f"{name}.expected starts with 'lint:'"
-    return lint.removeprefix("lint:\n").splitlines(), migrate.strip()
+def expected(name: str) -> tuple[list[str], list[str]]:
+    """The `lint:` lines and the `migrate:` lines of NAME.expected."""
+    lines = (FOUND / f"{Path(name).stem}.expected").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "lint:", f"{name}.expected starts with 'lint:'"
+    split = next((i for i, line in enumerate(lines) if line.startswith("migrate: ")), len(lines))
+    migrate = lines[split:]
+    if migrate:
+        migrate[0] = migrate[0].removeprefix("migrate: ")
+    return lines[1:split], migrate
 
 
 @pytest.mark.parametrize("name", CASES)
