@@ -447,3 +447,32 @@ def test_a_suppression_of_a_web_rule_is_never_called_unused(tmp_path: Path) -> N
             ["."], select=["CD112", "CD490"], jobs=1, online=OnlineOptions(enabled=True)
         )
     assert result.findings == []
+
+
+def test_urls_collected_by_worker_processes_are_asked_once(tmp_path: Path) -> None:
+    with serve({}) as server:
+        write(tmp_path, "text\n")
+        for number in range(50):
+            link = f"[gone]({server.url('/gone')}) [{number}]({server.url(f'/p{number % 5}')})\n"
+            (tmp_path / f"post-{number:02d}.md").write_text(link, encoding="utf-8")
+        online = OnlineOptions(enabled=True, cache=False)
+        result = lint_paths(["."], select=["CD111"], jobs=2, online=online)
+        assert server.count("/gone") == 2  # HEAD, then GET: once for 50 files
+        assert sorted({path for _, path in server.requests}) == [
+            "/gone",
+            *(f"/p{n}" for n in range(5)),
+        ]
+    assert len(result.findings) == 100
+    assert {(f.line, f.column) for f in result.findings} == {(1, 1)} | {
+        (1, len(f"[gone]({server.url('/gone')}) ") + 1)
+    }
+
+
+def test_web_rules_named_offline_say_they_need_online(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "[gone](https://gone.invalid/)\n", "")
+    assert main(["lint", "--select", "CD111,missing-remote-fragment", "."]) == 0
+    assert "copydesk: CD111, CD115 check the web: add --online" in capsys.readouterr().err
+    assert main(["lint", "--select", "CD1", "."]) == 0
+    assert "check the web" not in capsys.readouterr().err

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from copydesk.changes import ChangeSet
     from copydesk.engine import LintResult
     from copydesk.findings import Finding
+    from copydesk.registry import Registry
     from copydesk.web.options import OnlineOptions
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -58,11 +59,7 @@ def _run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     for problem in result.errors:
         print(problem, file=sys.stderr)
-    if result.links is not None:
-        for note in result.links.notes:
-            print(f"copydesk: {note}", file=sys.stderr)
-        if not args.quiet:
-            print(f"copydesk: {result.links.line()}", file=sys.stderr)
+    _report_links(args, result, registry)
     if not result.files and not result.errors and changes is None:
         from copydesk.discover import POST_SUFFIXES
 
@@ -105,6 +102,24 @@ def _check_combinations(args: argparse.Namespace) -> None:
     if args.write_baseline and args.changed_since:
         # A baseline of part of the repository would call the rest new.
         raise UsageError("--write-baseline", "records every finding: drop --changed-since")
+
+
+def _report_links(args: argparse.Namespace, result: LintResult, registry: Registry) -> None:
+    """The web stage's notes and summary; offline, a hint when web rules were
+    named on the command line (they would otherwise say nothing at all)."""
+    if result.links is not None:
+        for note in result.links.notes:
+            print(f"copydesk: {note}", file=sys.stderr)
+        if not args.quiet:
+            print(f"copydesk: {result.links.line()}", file=sys.stderr)
+        return
+    from copydesk.config import selectors
+
+    named = (*(selectors(args.select) or ()), *(selectors(args.extend_select) or ()))
+    infos = [registry.lookup(selector) for selector in named]
+    web = sorted({info.code for info in infos if info is not None and info.cls.online})
+    if web and args.online is not False:
+        print(f"copydesk: {', '.join(web)} check the web: add --online", file=sys.stderr)
 
 
 def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOptions:
