@@ -257,30 +257,65 @@ class LostLink(Rule):
                 yield Violation(line, column, f"lost link '{match.group(0)}': the URL is missing")
 
 
-def tracking_parameters(url: str, names: tuple[str, ...]) -> list[str]:
+def tracking_parameters(url: str, names: tuple[str, ...], own: str = "") -> list[str]:
     """Names of tracking parameters in a URL's query, in order of appearance.
 
     Medium's `source=` counts only on Medium hosts: elsewhere it is a real
-    parameter more often than not.
+    parameter more often than not. `utm_*` tags the site's owner set on
+    purpose are left alone: a badge, partner or affiliate `utm_medium`, or
+    `utm_*` values that name the site itself (`own`: the first label of its
+    host, e.g. "prettier"); click ids (gclid, fbclid) never are.
     """
     parts = split_url(url)
     host = (parts.hostname or "").lower()
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    deliberate = _deliberate_tags(query, own)
     found: list[str] = []
-    for key, _ in parse_qsl(parts.query, keep_blank_values=True):
+    for key, _ in query:
         lowered = key.lower()
         medium_source = lowered == "source" and (
             host == "medium.com" or host.endswith(".medium.com")
         )
+        if deliberate and lowered.startswith("utm_"):
+            continue
         if (lowered in names or medium_source) and lowered not in found:
             found.append(lowered)
     return found
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Not "referral": Medium adds utm_medium=referral to every Unsplash credit it exports.
+_DELIBERATE_MEDIA = frozenset({"badge", "partner", "affiliate", "sponsor"})
+
+
+def _deliberate_tags(query: list[tuple[str, str]], own: str) -> bool:
+    values = {key.lower(): value.lower() for key, value in query}
+    if values.get("utm_medium") in _DELIBERATE_MEDIA:
+        return True
+    if len(own) < 4:
+        return False
+    named = " ".join(values.get(f"utm_{key}", "") for key in ("source", "medium", "campaign"))
+    # "npm-prettier" names prettier.io; "jekyll-docs" names jekyllrb.com
+    return any(len(word) >= 4 and (own in word or word in own) for word in _WORD.findall(named))
+
+
+def _own_name(ctx: Context) -> str:
+    """The first label of the host the site is published at ("prettier" for
+    https://prettier.io), "" when the site does not say."""
+    host = (split_url(project(ctx).generator.site_url).hostname or "").lower()
+    labels = [label for label in host.split(".") if label not in ("www", "docs", "blog")]
+    return labels[0] if labels else ""
 
 
 class TrackingParameters(Rule):
     """Link carries tracking parameters.
 
     What it does: finds utm_*, fbclid, gclid, mc_cid, mc_eid and Medium's
-    `source=` in link and image URLs, including href/src in raw HTML.
+    `source=` in link and image URLs, including href/src in raw HTML. `utm_*`
+    tags the owner set on purpose are not reported: a `utm_medium` of
+    badge, partner, affiliate or sponsor, or a `utm_source`,
+    `utm_medium` or `utm_campaign` naming the site (the first label of its
+    `url`/`baseURL`, e.g. "jekyll-docs" on jekyllrb.com).
     Why is this bad? They tell a third party where your readers came from,
     make URLs long, and were added by the old platform, not by you.
     Example: [Unsplash](https://unsplash.com?utm_source=medium&utm_medium=referral)
@@ -293,21 +328,24 @@ class TrackingParameters(Rule):
     summary: ClassVar[str] = "URL carries tracking parameters"
     severity: ClassVar[Severity] = "warning"
     targets: ClassVar[tuple[str, ...]] = ("link", "image", "inline_html", "block_html")
-    options: ClassVar[Mapping[str, Any]] = {"parameters": list(TRACKING_PARAMETERS)}
+    options: ClassVar[Mapping[str, Any]] = {
+        **SITE_OPTIONS,
+        "parameters": list(TRACKING_PARAMETERS),
+    }
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if node.type in ("link", "image"):
             url = url_of(node)
             if "?" not in url or templated(node, ctx):
                 return  # no query, no parameters
-            found = tracking_parameters(url, self._names(ctx))
+            found = tracking_parameters(url, self._names(ctx), _own_name(ctx))
             if found:
                 yield self.at(node, self._message(found, url))
             return
         if templated(node, ctx):
             return
         for offset, url in html_urls(node):
-            found = tracking_parameters(url, self._names(ctx))
+            found = tracking_parameters(url, self._names(ctx), _own_name(ctx))
             if found:
                 yield violation_in(node, ctx, offset, self._message(found, url))
 
