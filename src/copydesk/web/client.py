@@ -103,10 +103,9 @@ class Checker:
             total=None, sock_connect=settings.connect_timeout, sock_read=settings.timeout
         )
         # Per-host limits are ours (per host and port, with pacing); the pool only caps the total.
-        # A context of our own, made now: it reads SSL_CERT_FILE / SSL_CERT_DIR as set
-        # for this run (aiohttp's shared one is made once, when it is imported).
-        context = ssl.create_default_context()
-        connector = aiohttp.TCPConnector(limit=settings.concurrency, limit_per_host=0, ssl=context)
+        connector = aiohttp.TCPConnector(
+            limit=settings.concurrency, limit_per_host=0, ssl=tls_context(self.environ)
+        )
         self._slots = asyncio.Semaphore(settings.concurrency)
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
         async with aiohttp.ClientSession(
@@ -317,6 +316,21 @@ class Checker:
 
     def _outcome(self, url: str, status: Status, **fields: object) -> Outcome:
         return Outcome(url, status, checked=self._clock(), **fields)  # type: ignore[arg-type]
+
+
+def tls_context(environ: Mapping[str, str]) -> ssl.SSLContext:
+    """The system's trusted certificates, or SSL_CERT_FILE / SSL_CERT_DIR when set,
+    read now (aiohttp's shared context is made once, when it is imported). Without
+    either variable certifi's bundle is trusted too: some Python builds (macOS
+    installers) find no system store, and every https link would look dead."""
+    context = ssl.create_default_context()
+    if not environ.get("SSL_CERT_FILE") and not environ.get("SSL_CERT_DIR"):
+        try:
+            import certifi
+        except ImportError:
+            return context
+        context.load_verify_locations(certifi.where())
+    return context
 
 
 def _transient(answer: _Answer | _Failure) -> bool:
