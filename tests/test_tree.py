@@ -117,7 +117,9 @@ def test_a_named_link_inside_the_repository_rewrites_its_target_and_stays_a_link
 def test_self_links_and_loops_in_a_folder_are_named_and_the_run_goes_on(
     repo: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
-    write(repo / "a.md")
+    # In a repository with no site generator, a file without front matter is a
+    # post only in a folder of posts (a README at the top is not one).
+    write(repo / "posts" / "a.md")
     (repo / "self.md").symlink_to("self.md")
     (repo / "loop1.md").symlink_to("loop2.md")
     (repo / "loop2.md").symlink_to("loop1.md")

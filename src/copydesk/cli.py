@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fix(commands)
     _add_lint(commands)
     _add_rules(commands)
+    _add_site(commands)
     return parser
 
 
@@ -286,6 +287,35 @@ def _run_rules(args: argparse.Namespace) -> int:
         return 2
     sys.stdout.write(ruledocs.explain(info))
     return 0
+
+
+def _add_site(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    site = commands.add_parser(
+        "site",
+        help="show what copydesk knows about the site: generator, URLs, posts",
+        description="Print the generator detected for the site holding PATH, the settings "
+        "read from its config, its content and static folders and counts of pages, posts "
+        "and URLs. With --explain: how one URL resolves, or what one file is.",
+    )
+    site.add_argument("path", nargs="?", default=".", metavar="PATH", help="default: .")
+    site.add_argument(
+        "--explain", metavar="URL-or-FILE", help="trace a link's resolution, or describe a file"
+    )
+    site.add_argument(
+        "--from", dest="source", metavar="FILE", help="with --explain URL: the linking file"
+    )
+    site.add_argument(
+        "--generator",
+        choices=("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "plain"),
+        help="skip detection",
+    )
+    site.set_defaults(run=_run_site)
+
+
+def _run_site(args: argparse.Namespace) -> int:
+    from copydesk.site.report import run
+
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

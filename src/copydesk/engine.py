@@ -512,6 +512,7 @@ def _execute(plan: Plan, jobs: int) -> list[FileResult]:
         return _lint_chunk(plan, plan.tasks)
     import multiprocessing
 
+    _warm_sites(plan)
     size = max(1, -(-len(plan.tasks) // (jobs * CHUNKS_PER_JOB)))
     chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
     context = multiprocessing.get_context("fork")
@@ -524,6 +525,26 @@ def _execute(plan: Plan, jobs: int) -> list[FileResult]:
             except Exception:  # its results could not come back (a rule's facts do not pickle)
                 results.extend(_lint_chunk(plan, chunk))  # here, as --jobs 1 would
     return results
+
+
+def _warm_sites(plan: Plan) -> None:
+    """Build each site's model (its URL index included) once, here, before the
+    workers fork: they inherit it instead of each listing and reading the
+    whole site again."""
+    from copydesk.site import site_root
+    from copydesk.site.project import warm
+
+    seen: set[tuple[Any, ...]] = set()
+    for path, index in plan.tasks:
+        ruleset = plan.rulesets[index]
+        settings = next((s for s in ruleset.settings if "generator" in s), None)
+        if settings is None:
+            continue
+        root = ruleset.resolved.config.root
+        key = (site_root(settings, root, path), *(repr(settings.get(k)) for k in sorted(settings)))
+        if key not in seen:
+            seen.add(key)
+            warm(settings, root, path)
 
 
 _worker_plan: list[Plan] = []  # set once per worker process by the pool initializer

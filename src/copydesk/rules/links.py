@@ -154,6 +154,8 @@ class MissingLinkTarget(Rule):
         site = project(ctx)
         if _BARE_WORD.fullmatch(url) and site.generator.rewrites_links():
             return  # `[term](g)`: a keyword for the site's link render hook
+        if not url.startswith("/") and site.is_partial(ctx.path):
+            return  # relative to the page that includes this file, which we do not know
         if site.resolve(url, ctx.path) is None:
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
@@ -438,16 +440,16 @@ class MissingFragment(Rule):
 
     @staticmethod
     def _anchors(url: str, ctx: Context) -> tuple[frozenset[str] | None, str]:
-        from copydesk.site import anchors_of
-
         site = project(ctx)
+        if not url.startswith("/") and site.is_partial(ctx.path):
+            return None, ""  # the including page's fragments, or relative to it
         if url.startswith("#"):
-            return anchors_of(ctx.parsed, site.id_styles), ""
+            return site.ids(ctx.path, ctx.parsed), ""
         target = site.resolve(url, ctx.path)
         if target is None or not target.is_file() or not _is_markdown(target):
             return None, ""  # a missing file is CD101's finding; HTML is not ours
         if target.resolve() == ctx.path.resolve():
-            return anchors_of(ctx.parsed, site.id_styles), ""
+            return site.ids(ctx.path, ctx.parsed), ""
         return site.ids(target), f" in '{url.split('#', 1)[0]}'"
 
 

@@ -81,6 +81,10 @@ def first_key(data: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return next((key for key in keys if data.get(key) not in (None, "")), None)
 
 
+def _has_h1(ctx: Context) -> bool:
+    return any(node.attrs.get("level") == 1 for node in ctx.parsed.of_type("heading"))
+
+
 def title_problem(ctx: Context) -> str | None:
     """Why the post has no usable title, or None. Unreadable front matter: not our call."""
     if ctx.parsed.front_matter_error is not None:
@@ -172,6 +176,15 @@ def _rfc2822(text: str) -> dt.datetime | None:
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def path_date(path: Path) -> dt.date | None:
+    """The date in a post's file name, or for a bundle's `index.md` in its
+    folder's name (`2021-06-01-launch/index.md`: Docusaurus, Hugo)."""
+    found = file_name_date(path)
+    if found is None and path.stem in ("index", "_index"):
+        found = file_name_date(Path(path.parent.name + ".md"))
+    return found
 
 
 def file_name_date(path: Path) -> dt.date | None:
@@ -325,6 +338,8 @@ class MissingTitle(Rule):
         if not is_post(ctx):
             return
         problem = title_problem(ctx)
+        if problem and project(ctx).generator.titles_from_h1 and _has_h1(ctx):
+            return  # the generator titles the page from its first H1
         if problem:
             yield self.at_key(ctx, "title", problem)
 
@@ -360,7 +375,7 @@ class MissingDate(Rule):
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         if not is_post(ctx):
             return
-        if ctx.parsed.front_matter_error is not None or file_name_date(ctx.path):
+        if ctx.parsed.front_matter_error is not None or path_date(ctx.path):
             return
         data = front_matter(ctx)
         if data is None:

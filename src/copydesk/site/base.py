@@ -46,6 +46,20 @@ REPOSITORY_DOCS = frozenset(
     }
 )
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+POST_FOLDERS = frozenset(
+    {"posts", "post", "_posts", "blog", "articles", "news", "_drafts", "drafts"}
+)
+
+
+def has_front_matter(path: Path) -> bool:
+    """Whether the file starts with a `---` or `+++` fence (a BOM allowed)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    return head.startswith((b"---", b"+++"))
 
 
 def is_repository_doc(path: Path) -> bool:
@@ -153,12 +167,17 @@ class Generator:
     # A permalink pattern from copydesk's config; it wins over the generator's.
     permalink: str = ""
     static_dirs: tuple[str, ...] = DEFAULT_STATIC_DIRS
+    # A folder that is no project (no `.git`, no package file): every file is a post.
+    loose: bool = True
 
     name: ClassVar[str] = "plain"
     # The template language the generator expands in Markdown before it renders
     # it: "liquid" (`{% if %}` blocks must balance), "" none with `{% %}` tags,
     # None unknown (a plain folder may hold posts of any generator).
     templating: ClassVar[str | None] = None
+    # Whether a page without a `title` is titled by its first H1 (MkDocs,
+    # Docusaurus, Jekyll with jekyll-titles-from-headings).
+    titles_from_h1: bool = False
     # Front matter keys that can change a file's URL: only files whose front
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
@@ -184,6 +203,10 @@ class Generator:
         """The front matter keys this site's URLs depend on."""
         return self.url_keys
 
+    def own_url_keys(self) -> tuple[str, ...]:
+        """The keys that change a file's own URL (redirects only add URLs)."""
+        return tuple(k for k in self.front_matter_keys() if k not in ("aliases", "redirect_from"))
+
     def content_dirs(self) -> list[Path]:
         """Folders whose Markdown the generator turns into pages."""
         return [self.root]
@@ -198,8 +221,20 @@ class Generator:
         return any(relative_parts(path, folder) is not None for folder in self.content_dirs())
 
     def is_post(self, path: Path) -> bool:
-        """Whether post metadata rules (title, date, slug) apply to this file."""
-        return self.is_published(path) and not is_repository_doc(path) and not self._partial(path)
+        """Whether post metadata rules (title, date, slug) apply to this file.
+
+        In a plain folder: a file with front matter, or any file in a folder
+        of posts (`posts/`, `blog/`, ...) or in a loose folder that is no
+        project (a folder of exported posts); not a README or LICENSE, not
+        an include or partial. A project's documentation without front
+        matter is not a post.
+        """
+        if not self.is_published(path) or is_repository_doc(path) or self._partial(path):
+            return False
+        if self.loose or has_front_matter(path):
+            return True
+        parts = relative_parts(path, self.root) or ()
+        return any(part.lower() in POST_FOLDERS for part in parts[:-1])
 
     def variant(self, path: Path) -> str:
         """Language or docs version of a file ("" for the default): the same

@@ -32,6 +32,8 @@ ELEVENTY_MARKERS = (
 )  # fmt: skip
 NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "plain")
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
+# A project's root when no generator is found: a repository, a package.
+PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
 
 
 def _has(folder: str, names: tuple[str, ...]) -> bool:
@@ -80,7 +82,7 @@ def find_site(folder: str) -> tuple[Path, str]:
         if os.path.exists(candidate / ".git"):
             break
     for candidate in ancestors:
-        if os.path.exists(candidate / ".git"):
+        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate, "plain"
     return start, "plain"
 

@@ -71,8 +71,10 @@ class Docusaurus(Generator):
         }
         return cls(
             root, config_file, settings, id_styles=("docusaurus",),
-            base_path=settings["baseUrl"].rstrip("/"), static_dirs=("static",),
+            base_path=settings["baseUrl"].rstrip("/"),
+            static_dirs=("static",),
             site_url=js_string(text, "url") or "",
+            titles_from_h1=True,
         )  # fmt: skip
 
     # --- folders: (folder, kind, URL prefix) -------------------------------------

@@ -41,7 +41,7 @@ class Eleventy(Generator):
             "pathPrefix": js_string(text, "pathPrefix") or "/",
         }
         return cls(
-            root, config_file, settings, id_styles=("github",),
+            root, config_file, settings, id_styles=("github", "slugify"),
             base_path=settings["pathPrefix"].rstrip("/"), static_dirs=(),
         )  # fmt: skip
 

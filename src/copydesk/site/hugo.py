@@ -21,6 +21,7 @@ named post, posts, blog, news or articles.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from typing import Any, ClassVar
 
 from copydesk.site.base import Generator, date_of, fill, relative_parts, strip_index, urlize
 from copydesk.site.configfile import first_existing, nested, read_mapping
+from copydesk.site.ids import DEFINITION_TERMS
 from copydesk.urls import split_url
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
@@ -138,7 +140,7 @@ class Hugo(Generator):
             "main sections": [str(s) for s in main]
             if isinstance(main, list)
             else list(POST_SECTIONS),
-            "heading ids": id_type,
+            "autoHeadingIDType": id_type,
             # goldmark's linkify is on unless the config turns it off
             "linkify": nested(lower, "markup", "goldmark", "extensions", "linkify") is not False,
             # Hugo lowercases the URLs it derives from paths unless told not to
@@ -146,13 +148,20 @@ class Hugo(Generator):
             "link render hook": _link_hook(root, themes),
         }
         base = split_url(str(lower.get("baseurl") or "")).path.rstrip("/")
-        styles = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
+        styles: tuple[str, ...] = ("hugo", "blackfriday") if id_type == "blackfriday" else ("hugo",)
+        parser = nested(lower, "markup", "goldmark", "parser") or {}
+        if isinstance(parser, Mapping) and parser.get("autoDefinitionTermID"):
+            styles = (*styles, DEFINITION_TERMS)
         return cls(
             root, files[0] if files else None, settings, id_styles=styles, base_path=base,
             static_dirs=tuple(static_dirs), site_url=str(lower.get("baseurl") or ""),
         )  # fmt: skip
 
     # --- folders --------------------------------------------------------------
+
+    @functools.cached_property
+    def _content_folders(self) -> list[tuple[Path, str]]:
+        return self._content()
 
     def _content(self) -> list[tuple[Path, str]]:
         """(content folder, language), the default language's first."""
@@ -186,7 +195,17 @@ class Hugo(Generator):
 
     def _place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
         """(parts below the content folder, language) of a content file."""
-        for folder, lang in self._content():
+        if path not in self._places:
+            self._places[path] = self._find_place(path)
+        return self._places[path]
+
+    @functools.cached_property
+    def _places(self) -> dict[Path, tuple[tuple[str, ...], str] | None]:
+        return {}
+
+    def _find_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
+        # The deepest folder first: `content/fr/` inside the default `content/`.
+        for folder, lang in sorted(self._content_folders, key=lambda f: -len(f[0].parts)):
             parts = relative_parts(path, folder)
             if parts is not None:
                 stem = os.path.splitext(parts[-1])[0]

@@ -12,6 +12,7 @@ site's styles: a fragment any of them produces is taken as present.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
 # Id styles; "github" is also the rule of Docusaurus and of GitHub's own renderer.
 # "docusaurus" is github-slugger with explicit `{#id}` honoured.
 GENERATORS: tuple[str, ...] = (
-    "github", "kramdown", "hugo", "python-markdown", "docusaurus", "blackfriday",
+    "github", "kramdown", "hugo", "python-markdown", "docusaurus", "blackfriday", "slugify",
 )  # fmt: skip
+# Not a slug rule: Hugo's `autoDefinitionTermID` gives definition list terms ids too.
+DEFINITION_TERMS = "definition-terms"
 _EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
 # kramdown block IAL on the line after a heading: `{: #id .class}`.
 _NEXT_LINE_IAL = re.compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
@@ -109,7 +112,16 @@ def blackfriday_slug(text: str) -> str:
     return "".join(out)
 
 
+def slugify_slug(text: str) -> str:
+    """`@sindresorhus/slugify`-like (Eleventy's `slugify` filter, many
+    markdown-it-anchor setups): ASCII-folded, lowercase, every run of other
+    characters one '-', none at either end."""
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
 _SLUGGERS = {
+    "slugify": slugify_slug,
     "blackfriday": blackfriday_slug,
     "github": github_slug,
     "docusaurus": github_slug,
@@ -127,7 +139,7 @@ def _dedupe(slug: str, generator: str, seen: dict[str, int], used: set[str]) -> 
             return f"{slug}-{seen[slug]}"
         seen[slug] = 0
         return slug
-    if generator in ("github", "docusaurus"):
+    if generator in ("github", "docusaurus", "slugify"):
         result = slug
         while result in used:
             seen[slug] = seen.get(slug, 0) + 1
@@ -238,7 +250,7 @@ def _text_style(style: str) -> str:
     # Python-Markdown slugs the rendered text, as GitHub does.
     if style == "blackfriday":
         return "hugo"
-    return "github" if style in ("python-markdown", "docusaurus") else style
+    return "github" if style in ("python-markdown", "docusaurus", "slugify") else style
 
 
 def next_line_ids(parsed: ParsedFile) -> set[str]:
@@ -274,16 +286,19 @@ def footnote_ids(parsed: ParsedFile) -> set[str]:
 
 def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str]:
     """Every fragment that lands somewhere in this file under any of `styles`:
-    heading ids (generated and explicit), footnote ids, and `id=`/`name=`
-    attributes written in raw HTML (a common manual anchor). A page whose
-    templates write ids (`{{% def id="x" %}}`, an include) gets `OpenIds`:
-    no fragment into it is reported, as a wrong finding costs more than a
-    missed one."""
+    heading ids (generated and explicit), definition terms' ids where the
+    site gives them, footnote ids, and `id=`/`name=` attributes written in
+    raw HTML (a common manual anchor). A page whose templates write ids
+    (`{{% def id="x" %}}`, an include) gets `OpenIds`: no fragment into it
+    is reported, as a wrong finding costs more than a missed one."""
     styles = (styles,) if isinstance(styles, str) else tuple(styles)
     headings = parsed.of_type("heading")
     anchors: set[str] = set()
     for style in styles:
-        texts = [heading_text(node, _text_style(style)) for node in headings]
+        if style == DEFINITION_TERMS:
+            anchors.update(definition_term_ids(parsed))
+            continue
+        texts = [heading_text(node, _text_style(style)).strip() for node in headings]
         anchors.update(style_ids(texts, style))
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
@@ -291,3 +306,18 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     for node in parsed.of_type("inline_html", "block_html"):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
     return OpenIds(anchors) if writes_ids(parsed) else frozenset(anchors)
+
+
+def definition_term_ids(parsed: ParsedFile) -> set[str]:
+    """Ids of definition list terms (a line followed by a `: definition` line),
+    slugged as Hugo's goldmark does headings."""
+    found: set[str] = set()
+    code: set[int] = set()
+    for node in parsed.of_type("block_code"):
+        code.update(range(node.line, node.end_line + 1))
+    lines = parsed.document.text.split("\n")
+    for number, (term, after) in enumerate(itertools.pairwise(lines), start=1):
+        is_term = after.startswith(": ") and term.strip() and not term.startswith(":")
+        if is_term and number not in code:
+            found.add(hugo_slug(re.sub(r"[`*_\[\]]|\(.*?\)", "", term)))
+    return found

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import Generator, fill, listed, post_values, relative_parts
+from copydesk.site.base import (
+    Generator,
+    fill,
+    has_front_matter,
+    listed,
+    post_values,
+    relative_parts,
+)
 from copydesk.site.configfile import first_existing, nested, read_mapping
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
@@ -66,6 +73,7 @@ class Jekyll(Generator):
             "collections": {str(k): dict(v or {}) for k, v in collections.items()},
             "exclude": [str(item) for item in data.get("exclude") or []],
             "kramdown input": kramdown_input,
+            "plugins": [str(p) for p in data.get("plugins") or data.get("gems") or []],
         }
         styles = ("kramdown",) if kramdown_input.lower() == "kramdown" else ("github", "kramdown")
         return cls(
@@ -76,6 +84,7 @@ class Jekyll(Generator):
             base_path=settings["baseurl"].rstrip("/"),
             site_url=str(data.get("url") or ""),
             static_dirs=(),
+            titles_from_h1="jekyll-titles-from-headings" in settings["plugins"],
         )
 
     # --- what is published ----------------------------------------------------
@@ -102,8 +111,9 @@ class Jekyll(Generator):
         return False
 
     def is_published(self, path: Path) -> bool:
+        """Jekyll renders only files with front matter; others are copied as they are."""
         parts = relative_parts(path, self.root)
-        if parts is None or self._excluded(path):
+        if parts is None or self._excluded(path) or not has_front_matter(path):
             return False
         collection = self._collection_of(path)
         if collection == "posts":
@@ -116,6 +126,7 @@ class Jekyll(Generator):
         return False  # kramdown (GFM input too) leaves a bare URL as text
 
     def is_post(self, path: Path) -> bool:
+        # A post without front matter is still a post: CD301 says it lacks one.
         return self._collection_of(path) == "posts" and not self._excluded(path)
 
     def static_roots(self) -> list[tuple[Path, str]]:

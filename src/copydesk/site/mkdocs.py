@@ -56,7 +56,7 @@ class MkDocs(Generator):
             for base in bases
             if (root / base / str(name)).is_file()
         ]
-        blog = plugins.get("blog") or plugins.get("material/blog")
+        blog = plugins.get("blog", plugins.get("material/blog"))
         blog_dir = str(blog.get("blog_dir", "blog")) if blog is not None else None
         settings: dict[str, Any] = {
             "docs_dir": str(data.get("docs_dir") or "docs"),
@@ -69,7 +69,9 @@ class MkDocs(Generator):
         base = split_url(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
             root, config_file, settings, id_styles=("python-markdown",), base_path=base,
-            static_dirs=(), site_url=str(data.get("site_url") or ""),
+            titles_from_h1=True,
+            static_dirs=(),
+            site_url=str(data.get("site_url") or ""),
         )  # fmt: skip
 
     @property

@@ -31,14 +31,17 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin
 
 from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator, post_values
-from copydesk.site.detect import NAMES, find_site, is_site_root, load_generator
+from copydesk.site.detect import NAMES, PROJECT_MARKERS, find_site, is_site_root, load_generator
 from copydesk.site.ids import GENERATORS as ID_STYLES
 from copydesk.site.ids import anchors_of
 from copydesk.urls import split_url
+
+if TYPE_CHECKING:
+    from copydesk.parse import ParsedFile
 
 # Values of the `generator` option: a generator, "auto" (detect it), or a
 # heading-id style alone ("github", "kramdown": the option's older meaning).
@@ -149,9 +152,20 @@ def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mappi
     return data if isinstance(data, Mapping) else {}
 
 
+def _may_hold(path: Path, keys: tuple[str, ...]) -> bool:
+    """Whether the file's front matter may set one of `keys` (True when unreadable)."""
+    from copydesk.read import front_matter_may_hold
+
+    try:
+        return front_matter_may_hold(path.read_bytes(), _needles(keys))
+    except OSError:
+        return True
+
+
 @functools.lru_cache(maxsize=8)
 def _needles(keys: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(key.encode() for key in keys)
+    """A key at the start of a front matter line, YAML (`key:`) or TOML (`key =`)."""
+    return tuple(b"\n" + key.encode() + end for key in keys for end in (b":", b" =", b"="))
 
 
 # --- the model --------------------------------------------------------------------
@@ -195,7 +209,7 @@ class SiteModel:
     def id_styles(self) -> tuple[str, ...]:
         return (self.heading_ids,) if self.heading_ids else self.generator.id_styles
 
-    @property
+    @functools.cached_property
     def static_roots(self) -> list[tuple[Path, str]]:
         return self.generator.static_roots()
 
@@ -215,6 +229,18 @@ class SiteModel:
 
     def variant(self, path: Path) -> str:
         return self.generator.variant(self._absolute(path))
+
+    def is_partial(self, path: Path) -> bool:
+        """A file other pages pull in (`_includes/`, Hugo's `_common/`, a
+        Docusaurus `_partial.mdx`, MkDocs snippets in `includes/`): its relative
+        links and `#fragments` belong to whichever page includes it."""
+        absolute = self._absolute(path)
+        if self.generator.is_published(absolute):
+            return False
+        parts = Path(os.path.relpath(absolute, self.root)).parts
+        if parts and parts[0] == "..":
+            parts = absolute.parts[-3:]
+        return any(part.startswith("_") or part in _PARTIAL_FOLDERS for part in parts)
 
     def markdown_files(self) -> Iterator[Path]:
         """Markdown files in the content folders; none when one is a filesystem
@@ -243,20 +269,38 @@ class SiteModel:
     def page(self, key: str) -> Path | None:
         """The file served at a URL key (see `url_key`), or None.
 
-        On a plain site without a permalink pattern, a URL that a file's own
-        path gives is answered from the folder listing alone; only the others
-        (`permalink`, `aliases` or `redirect_from` in front matter) make the
-        index read other files' front matter.
+        A URL that a file gets from its path alone (and its file name's date
+        and folders) is answered from the folder listing; only the others
+        (`permalink`, `url`, `slug`, `aliases` in front matter, patterns that
+        need a title) make the index read other files' front matter. So a
+        link that resolves costs no YAML, and one file linted in a hook
+        stays fast. Hugo serves paths in lowercase: a key is also tried so.
         """
-        if self.generator.name == "plain" and not self.permalink:
-            if self._path_index is None:
-                self._path_index = {}
-                for path in self.posts():
-                    self._path_index.setdefault(url_key(self.generator.path_url(path)), path)
-            found = self._path_index.get(key)
+        for candidate in dict.fromkeys((key, key.lower())):
+            found = self.path_index.get(candidate)
             if found is not None:
                 return found
-        return self.url_index.get(key)
+        for candidate in dict.fromkeys((key, key.lower())):
+            found = self.url_index.get(candidate)
+            if found is not None:
+                return found
+        return None
+
+    @property
+    def path_index(self) -> dict[str, Path]:
+        """URL key → file, for the files whose URL comes from their path alone:
+        their front matter holds none of the keys that change a URL (a byte
+        search, no YAML)."""
+        if self._path_index is None:
+            index: dict[str, Path] = {}
+            keys = self.generator.own_url_keys()
+            for path in self.posts():
+                if _may_hold(path, keys):
+                    continue
+                # Redirects add URLs but do not move the file's own.
+                index.setdefault(url_key(self.generator.urls(path, {})[0]), path)
+            self._path_index = index
+        return self._path_index
 
     @property
     def url_index(self) -> dict[str, Path]:
@@ -386,10 +430,14 @@ class SiteModel:
 
     # --- ids ------------------------------------------------------------------------------
 
-    def ids(self, path: Path) -> frozenset[str]:
-        """Fragments a page offers, parsed once per file version."""
+    def ids(self, path: Path, parsed: ParsedFile | None = None) -> frozenset[str]:
+        """Fragments a page offers (see `anchors_of`), parsed once per file
+        version, or from `parsed`, the file a rule already has."""
         from copydesk.parse import parse_file
 
+        if parsed is not None:  # several links of one file ask: once per file
+            given = parsed
+            return given.memo("site-ids", lambda: anchors_of(given, self.id_styles))
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
         if cache_key not in self._anchors:
@@ -407,10 +455,11 @@ class SiteModel:
 
     def looked_in(self) -> str:
         """`Hugo: looked in content/, static/` — for "not found" messages."""
-        folders = [self._short(folder) for folder in self.generator.content_dirs()]
+        folders = [self._short(f) for f in self.generator.content_dirs() if f.is_dir()]
         folders += [self._short(folder) for folder, _ in self.static_roots if folder.is_dir()]
         unique = list(dict.fromkeys(folders))
-        return f"{self.label()}: looked in {', '.join(unique)}"
+        shown = unique[:4] + ([f"{len(unique) - 4} more"] if len(unique) > 4 else [])
+        return f"{self.label()}: looked in {', '.join(shown)}"
 
     def _short(self, folder: Path) -> str:
         relative = os.path.relpath(folder, self.root)
@@ -450,10 +499,18 @@ def _walk_markdown(top: Path) -> Iterator[Path]:
                 served = name[0] != "." and name not in SKIPPED_DIRS and not generated
                 if served and not is_site_root(entry.path):
                     folders.append(entry.path)
-            elif name.endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+            elif name.endswith(MARKDOWN_SUFFIXES) and _is_file(entry):
                 yield Path(entry.path)
 
 
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link to itself, a link loop: not a page
+        return False
+
+
+_PARTIAL_FOLDERS = frozenset({"includes", "partials", "snippets"})
 # Suffixes that name a file as it is served: no Markdown source stands behind them.
 _KNOWN_SUFFIXES = frozenset(
     [
@@ -507,6 +564,7 @@ def load_site(
     generator's config says."""
     name = generator if generator in NAMES else generator_name_at(root) or "plain"
     site = load_generator(root, name)
+    site.loose = not any((root / marker).exists() for marker in PROJECT_MARKERS)
     if static_dirs is not None:
         site.static_dirs = tuple(dict.fromkeys((*site.static_dirs, *static_dirs)))
     if permalink:
@@ -570,3 +628,10 @@ def project_for(
     except OSError:
         stamp = 0
     return _cached_site(root, generator, static_dirs, permalink, stamp)
+
+
+def warm(settings: Mapping[str, Any], config_root: Path, source: Path) -> None:
+    """Fill the model's indexes now (before worker processes fork)."""
+    model = project_for(settings, config_root, source)
+    model.path_index  # noqa: B018
+    model.url_index  # noqa: B018
