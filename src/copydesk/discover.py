@@ -124,28 +124,35 @@ def _walk(
     found: Discovery,
     finder: ConfigFinder | None,
 ) -> Iterator[Found]:
-    """Sorted, depth first, one listing per folder (scandir gives types without a stat)."""
+    """Sorted, depth first, one listing per folder (scandir gives types without a stat).
+
+    No folder link is descended into, so a folder's real path is its root's real
+    path joined with its relative one: no `realpath` per folder.
+    """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
         found.skipped.append(Skipped(folder, f"cannot list: {error.strerror or error}"))
         return
-    config = finder.for_dir(Path(os.path.realpath(folder))) if finder else None
+    real = os.path.join(root.real, relative) if relative.parts else root.real
+    config = finder.for_dir(Path(real)) if finder else None
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name[0] == ".":
             continue
-        path, inner = folder / entry.name, relative / entry.name
         if entry.is_dir(follow_symlinks=False):
-            if entry.name not in SKIPPED_DIRS and not (config and config.is_excluded(path)):
-                yield from _walk(path, inner, root, found, finder)
-        elif _is_post(entry.name):
-            yield from _entry(entry, path, inner, root, found, config)
-        elif entry.is_symlink() and os.path.isdir(path):
-            skipped = folder_link(path, root)
+            if name not in SKIPPED_DIRS:
+                path = folder / name
+                if not (config and config.is_excluded(path)):
+                    yield from _walk(path, relative / name, root, found, finder)
+        elif name.lower().endswith(POST_SUFFIXES):
+            yield from _entry(entry, folder / name, relative / name, root, found, config)
+        elif entry.is_symlink() and os.path.isdir(entry.path):
+            skipped = folder_link(folder / name, root)
             if skipped is not None:
                 found.skipped.append(skipped)
         else:
-            suffix = os.path.splitext(entry.name)[1].lower()
+            suffix = os.path.splitext(name)[1].lower()
             if suffix in OTHER_FORMATS:
                 found.other_formats[suffix] += 1
 
@@ -167,7 +174,3 @@ def _entry(
         real = os.path.join(root.real, str(relative))
     if config is None or not config.is_excluded(path):
         yield Found(path, relative, real, root, explicit=False)
-
-
-def _is_post(name: str) -> bool:
-    return name.lower().endswith(POST_SUFFIXES)

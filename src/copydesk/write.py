@@ -13,14 +13,18 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copydesk.errors import CopydeskError
-from copydesk.model import Post
-from copydesk.yamlio import dump_front_matter
+
+if TYPE_CHECKING:  # writing a report or a baseline needs neither pydantic nor YAML
+    from copydesk.model import Post
 
 
 def render(post: Post) -> str:
     """`---`, front matter in schema order, `---`, a blank line, the body, one final newline."""
+    from copydesk.yamlio import dump_front_matter
+
     body = post.body.strip("\n")
     text = f"---\n{dump_front_matter(post.front_matter())}---\n"
     return f"{text}\n{body}\n" if body else text
