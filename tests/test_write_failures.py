@@ -233,3 +233,11 @@ def test_a_temporary_file_of_a_running_process_is_left_alone(tmp_path: Path) -> 
         sleeper.wait()
     write_atomic(tmp_path / "c.md", "new\n")  # a later run: its writer is dead now
     assert not busy.exists()
+
+
+def test_a_temporary_file_of_this_process_is_another_threads_write(tmp_path: Path) -> None:
+    """Threads may share a writer (image downloads): a sweep never takes their files."""
+    busy = tmp_path / f".b.md.copydesk-{os.getpid()}-0123abcd.tmp"
+    busy.write_text("being written\n", encoding="utf-8")
+    write_atomic(tmp_path / "a.md", "new\n")
+    assert busy.exists()

@@ -89,6 +89,7 @@ class Writer:
 
     def __init__(self) -> None:
         self._swept: set[str] = set()
+        self._lock = threading.Lock()  # threads may share a writer (image downloads)
 
     def write(self, path: Path, text: str | bytes, *, root: Path | str) -> bool:
         """Write `path` (inside `root`); skip identical bytes. Returns whether it wrote.
@@ -99,8 +100,10 @@ class Writer:
         folder = _folder_inside(path, os.path.realpath(root))
         directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            if folder not in self._swept:
+            with self._lock:
+                first = folder not in self._swept
                 self._swept.add(folder)
+            if first:
                 _sweep(directory)
             mode = _current_mode(directory, path, data)
             if mode is None:
@@ -197,7 +200,7 @@ def _sweep(directory: int) -> None:
 
 def _running(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # this process writes one file at a time: its own leftovers are stale
+        return True  # another thread's write in progress; a failed write removes its own
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
