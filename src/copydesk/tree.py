@@ -3,13 +3,15 @@
 A command reads, and a writer rewrites, only regular files inside the roots
 it was given (a folder argument; for a file argument, the repository that
 holds it), reached without leaving them. A symlink to a file inside the root
-is followed to that file. Everything else is named and skipped, never
-followed: a link to elsewhere (`fix` would otherwise rewrite whatever it
-points at, a system file when run as root), a link to itself, a loop of
+is followed to that file. Everything else is never followed: a link to
+elsewhere (`fix` would otherwise rewrite whatever it points at, a system
+file when run as root) is named and skipped; a link to itself, a loop of
 links, a link to nothing, and anything that is not a regular file (reading
-a FIFO blocks forever; a device is not a post). Folder links are never
-descended into: a target inside the root is walked at its own path anyway,
-and `sub/loop -> ..` would otherwise repeat the tree forever.
+a FIFO blocks forever; a device is not a post) are named and skipped when
+found in a folder, and an unreadable file (an error) when named on the
+command line. Folder links are never descended into: a target inside the
+root is walked at its own path anyway, and `sub/loop -> ..` would otherwise
+repeat the tree forever.
 """
 
 from __future__ import annotations
