@@ -162,3 +162,18 @@ def test_wxr_draft_without_gmt_time_and_no_timezone(tmp_path: Path) -> None:
     assert main(["migrate", str(WXR_FILE), "--out", str(out)]) == 0
     draft = (out / "a-draft.md").read_text(encoding="utf-8")
     assert "\ndate: 2024-04-30\n" in draft  # midnight with no timezone is the day itself
+
+
+def test_check_compares_an_export_with_its_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    export = str(MEDIUM / "export")
+    assert main(["migrate", export, "--out", str(out)]) == 0
+    assert main(["migrate", export, "--out", str(out), "--check"]) == 0
+    with (out / "letting-go.md").open("a", encoding="utf-8") as handle:
+        handle.write("A hand edit.\n")
+    capsys.readouterr()
+    assert main(["migrate", export, "--out", str(out), "--check"]) == 1
+    assert f"{out / 'letting-go.md'}: differs" in capsys.readouterr().out
+    assert main(["migrate", export, "--check"]) == 2  # an export has no place to compare in

@@ -35,8 +35,6 @@ _SPACER = re.compile(
 )
 _WP_CAPTION = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\]", re.DOTALL)
 _ATTR = re.compile(r"([A-Za-z_:][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_LINKED_IMG = re.compile(r"<a\b(?P<attrs>[^>]*)>\s*(?P<img><img\b[^>]*>)\s*</a>", re.IGNORECASE)
 # What an earlier converter left inside a [caption]: a Markdown image, linked or not.
 _MD_IMG = re.compile(
     r"(?P<open>\[)?!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)"
@@ -190,17 +188,28 @@ def convert_wp_captions(edit: Edit) -> None:
 
 
 def _caption_parts(attrs: str, inner: str) -> tuple[ImageRef, Caption] | None:
-    found = _LINKED_IMG.search(inner) or _IMG.search(inner)
-    if found is None:
+    """The image (and the link around it) inside a `[caption]`, and the caption around it.
+
+    The inner HTML is read with the HTML5 parser the importers use, not with patterns:
+    the image is the first `<img>`, its link the `<a>` around it, and the caption
+    whatever else the shortcode holds (or its `caption="…"` attribute).
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    root = LexborHTMLParser(inner).body
+    image = root.css_first("img") if root is not None else None
+    if root is None or image is None:
         return _markdown_caption_parts(attrs, inner)
-    linked = found.re is _LINKED_IMG
-    values = _attributes(found["img"] if linked else found[0])
-    if not values.get("src"):
+    src = (image.attributes.get("src") or "").strip()
+    if not src:
         return None
-    href = _attributes(found["attrs"]).get("href", "") if linked else ""
-    image = ImageRef(src=values["src"], alt=values.get("alt", ""), href=href)
-    caption_html = inner.replace(found[0], "", 1).strip() or _attributes(attrs).get("caption", "")
-    return image, parse_caption(caption_html)
+    parent = image.parent
+    link = parent if parent is not None and parent.tag == "a" else None
+    href = (link.attributes.get("href") or "").strip() if link is not None else ""
+    ref = ImageRef(src=src, alt=image.attributes.get("alt") or "", href=href)
+    (link if link is not None else image).decompose()
+    caption_html = (root.inner_html or "").strip() or _attributes(attrs).get("caption", "")
+    return ref, parse_caption(caption_html)
 
 
 def _markdown_caption_parts(attrs: str, inner: str) -> tuple[ImageRef, Caption] | None:
