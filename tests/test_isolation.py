@@ -122,6 +122,18 @@ def test_files_lint_cannot_check_are_one_line_each_and_exit_2(
     assert code == 2
 
 
+def test_a_symlink_loop_named_with_excludes_and_ignores_is_one_line(
+    posts: Path, odd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (posts / ".copydesk.toml").write_text(
+        'exclude = ["drafts"]\nper-file-ignores = {"drafts/*" = ["CD101"]}\n', encoding="utf-8"
+    )
+    assert main(["lint", *SELECT, str(odd / "self.md"), "good.md"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"{odd.as_posix()}/self.md: symlink loop, not followed\n"
+    assert captured.out.splitlines()[0] == expected("lint.expected")[2]
+
+
 def test_unreadable_file_alone_fails_a_clean_run(
     posts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

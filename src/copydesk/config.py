@@ -190,8 +190,8 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """`path` relative to this config's folder, for globs."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
+        try:  # realpath, not resolve(): a symlink loop must not raise (reading names it)
+            return Path(os.path.realpath(path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
