@@ -132,7 +132,9 @@ class MissingLinkTarget(Rule):
     folder's index page, or the post whose slug or permalink gives the URL.
     A link to a `.md` file names that file: no site serves a page as `.md`.
     On a Hugo site with a link render hook, a bare word such as `(g)` is the
-    hook's keyword, not a path, and is not checked.
+    hook's keyword, not a path, and is not checked; other targets are looked
+    up as the hook's `GetPage` does (any case; a relative path from the
+    content root too).
     Why is this bad? Readers get a 404 after publishing.
     Example: [setup](docs/setpu.md)
     Use instead: [setup](docs/setup.md)
@@ -152,17 +154,28 @@ class MissingLinkTarget(Rule):
         if url is None or url.startswith(("#", "?")):
             return
         site = project(ctx)
-        if _BARE_WORD.fullmatch(url) and site.generator.rewrites_links():
+        hooked = site.generator.rewrites_links()
+        if hooked and _BARE_WORD.fullmatch(url):
             return  # `[term](g)`: a keyword for the site's link render hook
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # relative to the page that includes this file, which we do not know
-        if site.resolve(url, ctx.path) is None:
+        if site.resolve(url, ctx.path) is None and not (hooked and _found_by_hook(url, ctx)):
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
             yield self.at(node, f"link target '{url_of(node)}' does not exist{where}")
 
 
 _BARE_WORD = re.compile(r"[\w-]+")
+
+
+def _found_by_hook(url: str, ctx: Context) -> bool:
+    """A Hugo link render hook looks pages up with `GetPage`: case does not
+    matter, and a relative path is also tried from the content root."""
+    site = project(ctx)
+    tries = {url.lower()}
+    if not url.startswith(("/", ".")):
+        tries |= {"/" + url, "/" + url.lower()}
+    return any(site.resolve(candidate, ctx.path) is not None for candidate in tries)
 
 
 class EmptyLinkText(Rule):
