@@ -178,6 +178,48 @@ def test_rules_explains_one_by_code_or_name(capsys: pytest.CaptureFixture[str]) 
         assert f"\n{heading}\n" in by_code
 
 
+def test_rules_lists_the_packs_the_config_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()]
+    assert ["HOUSE001", "no-bad", "error"] in rows
+    assert ["HOUSE002", "no-meh", "info"] in rows
+    assert main(["rules", "no-meh"]) == 0
+    assert capsys.readouterr().out.startswith("HOUSE002 no-meh (info)\n")
+
+
+def test_rules_without_a_config_lists_no_pack_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Path(".copydesk.toml").unlink()
+    assert main(["rules"]) == 0
+    assert "HOUSE001" not in capsys.readouterr().out
+    assert main(["rules", "--config", "other.toml"]) == 2
+    assert "other.toml: cannot read config" in capsys.readouterr().err
+
+
+def test_rules_json_for_tools(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    by_code = {rule["code"]: rule for rule in rules}
+    assert by_code["HOUSE002"] == {
+        "code": "HOUSE002",
+        "name": "no-meh",
+        "severity": "info",
+        "summary": "meh",
+        "default": True,
+        "fixable": False,
+        "scope": "line",
+        "source": "pack house.yml",
+        "options": {},
+        "docs": by_code["HOUSE002"]["docs"],
+    }
+    assert by_code["CD104"]["options"]["phrases"][0] == "here"
+    assert main(["rules", "CD101", "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert (one["code"], one["name"], one["severity"]) == ("CD101", "missing-link-target", "error")
+    assert set(one["docs"]) == {"What it does", "Why is this bad?", "Example", "Use instead"}
+
+
 def test_rules_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "CD000"]) == 2
     assert "unknown rule 'CD000'" in capsys.readouterr().err

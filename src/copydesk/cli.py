@@ -255,10 +255,13 @@ def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rules = commands.add_parser(
         "rules",
         help="list the lint rules, or explain one",
-        description="Without arguments: every rule (code, name, severity, summary). "
+        description="Without arguments: every rule (code, name, severity, summary), "
+        "including the rule packs the configuration of the current folder names. "
         "With a code or name: that rule's documentation.",
     )
     rules.add_argument("rule", nargs="?", metavar="CODE", help="a code (CD101) or name")
+    rules.add_argument("--json", action="store_true", help="the same as JSON, for tools")
+    rules.add_argument("--config", metavar="FILE", help="take rule packs from this config")
     rules.add_argument(
         "--markdown", action="store_true", help="print docs/rules.md (see `make docs`)"
     )
@@ -266,27 +269,9 @@ def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run_rules(args: argparse.Namespace) -> int:
-    from copydesk import ruledocs
-    from copydesk.errors import CopydeskError
-    from copydesk.registry import load_registry
+    from copydesk.ruledocs import run
 
-    try:
-        registry = load_registry()
-    except CopydeskError as error:
-        print(f"copydesk: {error}", file=sys.stderr)
-        return 2
-    if args.markdown:
-        sys.stdout.write(ruledocs.markdown(registry))
-        return 0
-    if args.rule is None:
-        print("\n".join(ruledocs.rule_rows(registry)))
-        return 0
-    info = registry.lookup(args.rule)
-    if info is None:
-        print(f"copydesk: unknown rule '{args.rule}' (see `copydesk rules`)", file=sys.stderr)
-        return 2
-    sys.stdout.write(ruledocs.explain(info))
-    return 0
+    return run(args)
 
 
 def _add_site(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,11 +8,15 @@ from the code; a test regenerates it and fails when the file is stale.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from copydesk.errors import CopydeskError
 from copydesk.registry import Registry, RuleInfo
 
 HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
@@ -42,6 +46,67 @@ def origin(info: RuleInfo) -> str:
     if info.source.startswith("pack "):
         return f"pack `{Path(info.source[5:]).name}`"
     return f"`{info.cls.__module__}`"
+
+
+def run(args: argparse.Namespace) -> int:
+    """`copydesk rules [CODE] [--json]`: 0, or 2 for an unknown rule or a bad config."""
+    from copydesk.registry import load_registry
+
+    try:
+        registry = load_registry()
+        if args.markdown:  # docs/rules.md: shipped rules only, whatever the folder's config
+            sys.stdout.write(markdown(registry))
+            return 0
+        registry = with_config_packs(registry, Path(args.config) if args.config else None)
+    except CopydeskError as error:
+        print(f"copydesk: {error}", file=sys.stderr)
+        return 2
+    infos = registry.sorted()
+    if args.rule is not None:
+        info = registry.lookup(args.rule)
+        if info is None:
+            print(f"copydesk: unknown rule '{args.rule}' (see `copydesk rules`)", file=sys.stderr)
+            return 2
+        infos = [info]
+    if args.json:
+        import json
+
+        data = [as_json(info) for info in infos]
+        print(json.dumps(data[0] if args.rule else data, indent=2, ensure_ascii=False))
+    elif args.rule:
+        sys.stdout.write(explain(infos[0]))
+    else:
+        print("\n".join(rule_rows(registry)))
+    return 0
+
+
+def with_config_packs(registry: Registry, config_file: Path | None) -> Registry:
+    """The registry plus the packs named by the configuration lint would use here."""
+    from copydesk.config import ConfigFinder
+    from copydesk.packs import load_pack
+
+    config = ConfigFinder(config_file).for_dir(Path.cwd().resolve())
+    for pack in config.packs:
+        registry = registry.extended(load_pack(pack))
+    return registry
+
+
+def as_json(info: RuleInfo) -> dict[str, Any]:
+    """One rule for `copydesk rules --json`: what a tool needs to show or select it."""
+    cls = info.cls
+    summary, parts = sections(info)
+    return {
+        "code": cls.code,
+        "name": cls.name,
+        "severity": cls.severity,
+        "summary": getattr(cls, "summary", "") or summary.split("\n")[0],
+        "default": cls.default,
+        "fixable": cls.fixable,
+        "scope": cls.scope,
+        "source": origin(info).replace("`", ""),
+        "options": dict(cls.options),
+        "docs": {heading: parts.get(heading, "") for heading in HEADINGS},
+    }
 
 
 def rule_rows(registry: Registry) -> Iterator[str]:
