@@ -119,7 +119,9 @@ def test_shell_command_parses(snippet: Snippet, line: str) -> None:
 # Commands that need no network, no git history and no export file: run them for real.
 def runnable(argv: list[str]) -> bool:
     offline = not {"--online", "--changed-since", "--download-images"} & set(argv)
-    return offline and argv[:1] in (["lint"], ["rules"], ["fix"], ["migrate"]) and not synopsis(argv)
+    return (
+        offline and argv[:1] in (["lint"], ["rules"], ["fix"], ["migrate"]) and not synopsis(argv)
+    )
 
 
 SCRATCH_POST = "---\ntitle: Hello\ndate: 2020-01-02\n---\n\nHello, [world](https://example.com).\n"
@@ -244,7 +246,7 @@ def test_toml_parses_and_copydesk_config_loads(snippet: Snippet, tmp_path: Path)
     except tomllib.TOMLDecodeError as error:
         pytest.fail(f"{snippet}: TOML does not parse: {error}")
     table = data.get("tool", {}).get("copydesk", data) if "tool" in data else data
-    if "build-system" in data or "project" in data and "tool" not in data:
+    if "build-system" in data or ("project" in data and "tool" not in data):
         return
     config = config_from_table(tmp_path / ".copydesk.toml", table)
     if not config.packs:  # a pack named in an example is the reader's own file

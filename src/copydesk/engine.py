@@ -21,7 +21,7 @@ binary, not UTF-8, over `max-file-size`) is named and does not.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from copydesk.findings import Finding, Severity
     from copydesk.online import LinkSummary, UrlUse
     from copydesk.parse import Node, ParsedFile
+    from copydesk.progress import Progress
     from copydesk.web.options import OnlineOptions
 
 # Below this many files a process pool costs more than it saves.
@@ -462,11 +463,13 @@ def lint_paths(
     max_file_size: int | None = None,
     online: OnlineOptions | None = None,
     stdin: bytes | None = None,
+    progress: Callable[[int], Progress] | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
     `stdin`: the content of the one path given, which need not exist (an
     editor's unsaved buffer); the path still decides config and positions.
+    `progress`: makes a `Progress` for the number of files to lint.
 
     `only` restricts the run to those of the discovered files that it names
     (`lint --changed-since`); the other discovered files still feed project
@@ -487,7 +490,12 @@ def lint_paths(
         plan = _plan_stdin(Path(paths[0]), stdin, finder, registry, overrides, web)
     else:
         plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
-    results = _execute(plan, jobs or os.cpu_count() or 1)
+    bar = progress(len(plan.tasks)) if progress is not None else None
+    try:
+        results = _execute(plan, jobs or os.cpu_count() or 1, bar)
+    finally:
+        if bar is not None:
+            bar.close()
     errors = _project_checks(plan, results)
     links = _online_checks(plan, results, run_config, online, errors) if web else None
     findings: list[Finding] = []
@@ -506,10 +514,16 @@ def lint_paths(
     return LintResult(findings, errors, files, rules, links, plan.notes)
 
 
-def _execute(plan: Plan, jobs: int) -> list[FileResult]:
+def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:
+    """Every task's result, in task order; `progress` counts finished files."""
+    advance = progress.advance if progress is not None else _no_progress
     jobs = min(jobs, max(1, len(plan.tasks) // MIN_FILES_PER_JOB))
     if jobs <= 1:
-        return _lint_chunk(plan, plan.tasks)
+        done: list[FileResult] = []
+        for task in plan.tasks:
+            done.extend(_lint_chunk(plan, [task]))
+            advance(1)
+        return done
     import multiprocessing
 
     _warm_sites(plan)
@@ -524,6 +538,7 @@ def _execute(plan: Plan, jobs: int) -> list[FileResult]:
                 results.extend(next(parts))
             except Exception:  # its results could not come back (a rule's facts do not pickle)
                 results.extend(_lint_chunk(plan, chunk))  # here, as --jobs 1 would
+            advance(len(chunk))
     return results
 
 
@@ -545,6 +560,10 @@ def _warm_sites(plan: Plan) -> None:
         if key not in seen:
             seen.add(key)
             warm(settings, root, path)
+
+
+def _no_progress(count: int = 1) -> None:
+    return None
 
 
 _worker_plan: list[Plan] = []  # set once per worker process by the pool initializer

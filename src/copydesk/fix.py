@@ -54,6 +54,7 @@ def _write_in_place(found: Found, data: bytes, writer: Writer) -> None:
 
 def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: bool) -> int:
     """Fix every post in `paths` (files or folders); the exit code of the worst file."""
+    from copydesk.progress import Progress, wanted
     from copydesk.write import Writer, ending_cleanly
 
     failures: list[FileResult] = []
@@ -66,9 +67,12 @@ def fix_paths(paths: Sequence[Path], settings: Settings, *, write: bool, diff: b
         print(failure.error, file=sys.stderr)
         ret = 1
     writer = Writer()
-    with ending_cleanly():
+    # Not with --diff: its diffs go to the terminal the bar would draw on.
+    bar = Progress(len(tasks), "post", enabled=wanted() and not diff)
+    with ending_cleanly(), bar:
         for task in tasks:
             ret |= _fix_isolated(task, settings, writer, write=write, diff=diff)
+            bar.advance()
     return ret
 
 

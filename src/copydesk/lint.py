@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING
 from copydesk.errors import CopydeskError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from copydesk.changes import ChangeSet
     from copydesk.engine import LintResult
     from copydesk.findings import Finding
+    from copydesk.progress import Progress
     from copydesk.registry import Registry
     from copydesk.web.options import OnlineOptions
 
@@ -54,6 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         max_file_size=args.max_file_size,
         online=_online(args, changes),
         stdin=stdin,
+        progress=_progress(args),
     )
     for note in result.notes:
         print(note, file=sys.stderr)
@@ -79,6 +83,15 @@ def _run(args: argparse.Namespace) -> int:
     if result.failed:
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int], Progress] | None:
+    """A bar on a terminal for runs over a second; nothing with --quiet or in a pipe."""
+    from copydesk.progress import Progress, wanted
+
+    if not wanted(args.quiet):
+        return None
+    return lambda total: Progress(total, "file", enabled=True)
 
 
 def _stdin(args: argparse.Namespace) -> bytes | None:

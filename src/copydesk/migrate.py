@@ -473,9 +473,15 @@ def migrate(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     """
     if settings.out is None:
         raise UsageError("migrate", "--out DIR is required")
+    from copydesk.progress import Progress, wanted
     from copydesk.write import OutputStopped, Writer, ending_cleanly
 
-    converted = [_convert_or_fail(task, settings) for task in tasks]
+    # Not with --dry-run: its diffs go to the terminal the bar would draw on.
+    with Progress(len(tasks), "post", enabled=wanted() and not settings.dry_run) as bar:
+        converted = []
+        for task in tasks:
+            converted.append(_convert_or_fail(task, settings))
+            bar.advance()
     if settings.download_images is not None and not settings.dry_run:
         from copydesk.importers.images import bring_home
 
