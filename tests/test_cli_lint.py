@@ -334,3 +334,16 @@ def test_folder_discovery_is_the_same_for_every_command(
     outputs = sorted(p.name for p in Path("out").iterdir())
     assert outputs == ["a.md", "b.md", "c.md", "d.md", "e.md", "h.md", "i.md"]
     assert "skipped 2 .rst files: reStructuredText is not supported\n" in capsys.readouterr().err
+
+
+def test_report_file_is_never_written_through_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("keep me\n", encoding="utf-8")
+    Path("report.txt").symlink_to(outside)
+    write("a.md", "bad\n")
+    assert main(["lint", "-q", "--output", "report.txt"]) == 2
+    assert "report.txt: is a symlink" in capsys.readouterr().err
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
+    assert Path("report.txt").is_symlink()

@@ -289,8 +289,13 @@ def _emit(args: argparse.Namespace, text: str) -> None:
     if not text:
         return
     if args.output:
+        # Atomic, and never through a link: a report file is written like any other output.
+        from copydesk.write import WriteRefused, write_atomic
+
         try:
-            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            write_atomic(Path(args.output), text + "\n")
+        except WriteRefused as error:
+            raise UsageError(args.output, error.reason) from None
         except OSError as error:
             raise UsageError(args.output, f"cannot write: {error.strerror or error}") from None
     else:
