@@ -286,8 +286,8 @@ def test_internal_scope_reads_the_site_url_from_the_site_model(tmp_path: Path) -
         write(tmp_path, f"[own]({server.url('/own')}) [other]({other})\n")
         result = lint(scope="internal")
         assert [path for _, path in server.requests] == ["/own", "/own"]
+        everything = lint()
     assert result.links is not None and result.links.counts == {"dead": 1}
-    everything = lint()
     assert everything.links is not None and everything.links.counts == {"dead": 2}
 
 
@@ -476,3 +476,29 @@ def test_web_rules_named_offline_say_they_need_online(
     assert "copydesk: CD111, CD115 check the web: add --online" in capsys.readouterr().err
     assert main(["lint", "--select", "CD1", "."]) == 0
     assert "check the web" not in capsys.readouterr().err
+
+
+def test_when_no_host_at_all_can_be_reached_links_are_unknown_not_dead(tmp_path: Path) -> None:
+    with serve({}) as server:
+        port = server.port
+    # The server is gone: nothing listens on either address.
+    text = f"[a](http://127.0.0.1:{port}/a) [b](http://127.0.0.2:{port}/b)\n"
+    write(tmp_path, text)
+    first, second = lint(), lint()
+    assert [f.code for f in second.findings] == ["CD112", "CD112"]
+    assert second.links is not None and any("network" in note for note in second.links.notes)
+    assert first.links is not None and first.links.counts == {"unknown": 2}
+
+
+def test_dead_hosts_left_to_ask_after_the_cache_stay_dead_while_the_network_works(
+    tmp_path: Path,
+) -> None:
+    with serve({"/ok": Route()}) as server:
+        port = server.port
+        gone = f"[a](http://127.0.0.2:{port}/a) [b](http://127.0.0.3:{port}/b)"
+        write(tmp_path, f"[ok]({server.url('/ok')}) {gone}\n")
+        first = lint()
+        second = lint()  # /ok is cached: only the two dead hosts are asked, then /ok again
+        assert server.count("/ok") == 2
+    assert [(f.code, f.severity) for f in first.findings] == [("CD111", "warning")] * 2
+    assert [(f.code, f.severity) for f in second.findings] == [("CD111", "error")] * 2

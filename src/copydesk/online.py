@@ -308,11 +308,47 @@ def _outcomes(
         if stats.shown:
             sys.stderr.write("\r\033[K")  # clear the progress line
         summary.requests = stats.requests
-        outcomes.update(answers)
+        known_good = [url for url, outcome in outcomes.items() if outcome.answered]
+        outcomes.update(_offline_guard(answers, known_good, settings, summary))
     for outcome in outcomes.values():
         if outcome.status != "skipped":
             cache.record(outcome)
     return outcomes
+
+
+def _offline_guard(
+    answers: dict[str, Outcome],
+    known_good: list[str],
+    settings: LinkSettings,
+    summary: LinkSummary,
+) -> dict[str, Outcome]:
+    """When not one of several hosts could be reached, the network is down, not
+    every link dead: those links are unknown (and the quarantine is untouched).
+
+    The cache can leave only the dead links to ask (the rest answered lately):
+    then one of those that answered is asked again, and if it still answers,
+    the network is fine and the dead stay dead."""
+    from dataclasses import replace
+
+    from copydesk.web.client import Probe, check_urls
+
+    hosts = {_host(url) for url in answers}
+    unreachable = all(
+        outcome.status == "dead" and outcome.code is None and "cannot connect" in outcome.reason
+        for outcome in answers.values()
+    )
+    if len(hosts) < 2 or not unreachable:
+        return answers
+    if known_good:
+        again, stats = check_urls([Probe(known_good[0])], settings, os.environ)
+        summary.requests += stats.requests
+        if any(outcome.status != "dead" for outcome in again.values()):
+            return answers
+    summary.notes.append(f"no host could be reached ({len(hosts)} tried): is the network down?")
+    return {
+        url: replace(outcome, status="unknown", reason=f"{outcome.reason} (no host answered)")
+        for url, outcome in answers.items()
+    }
 
 
 def _progress(done: int, total: int) -> None:
