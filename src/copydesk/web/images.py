@@ -233,24 +233,14 @@ async def _fetch_all(urls: list[str], options: Options, run: Run) -> None:
 
     from copydesk.write import Writer
 
-    # Files are written by a few threads sharing one Writer: an atomic write waits for
-    # the disk (fsync) without stopping the downloads. The Writer clears a killed run's
-    # temporary files on its first write into DIR; that first write runs alone, so the
-    # clearing never meets another thread's file in progress.
+    # Files are written by a few threads sharing one Writer (which is thread-safe): an
+    # atomic write waits for the disk (fsync) without stopping the downloads.
     disk = ThreadPoolExecutor(max_workers=4, thread_name_prefix="copydesk-images")
     writer = Writer()
-    first = asyncio.Lock()
     loop = asyncio.get_running_loop()
-    swept = False
 
     async def save(url: str, data: bytes) -> Fetched:
-        nonlocal swept
-        if swept:
-            return await loop.run_in_executor(disk, _save, url, data, options, writer)
-        async with first:
-            fetched = await loop.run_in_executor(disk, _save, url, data, options, writer)
-            swept = True
-            return fetched
+        return await loop.run_in_executor(disk, _save, url, data, options, writer)
 
     timeout = aiohttp.ClientTimeout(total=options.timeout)
     connector = aiohttp.TCPConnector(limit=options.concurrency, limit_per_host=0)
