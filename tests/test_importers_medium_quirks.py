@@ -20,7 +20,8 @@ PAGE = """<!DOCTYPE html><html><head><title>Quirk</title></head><body><article c
 <section data-field="body" class="e-content"><h3 class="graf graf--h3 graf--title">Quirk</h3>
 {body}
 </section>
-<footer><p><a href="https://medium.com/@me/quirk-0123456789ab" class="p-canonical">Canonical link</a></p></footer>
+<footer><p><a href="https://medium.com/@me/quirk-0123456789ab" class="p-canonical">link</a>
+</p></footer>
 </article></body></html>"""
 
 
