@@ -369,7 +369,10 @@ def test_a_bad_limit_in_the_config_is_a_usage_error(
 
 
 def test_migrate_and_fix_skip_a_file_over_the_limit(
-    posts: Path, capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory
+    posts: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     (posts / "big.md").write_text(BIG, encoding="utf-8")
     line = "big.md: 1.3 kB is over the size limit of 1.0 kB; skipped (max-file-size)"
@@ -380,6 +383,13 @@ def test_migrate_and_fix_skip_a_file_over_the_limit(
     assert sorted(path.name for path in out.iterdir()) == ["good.md"]
 
     (posts / ".copydesk.toml").write_text('max-file-size = "1 kB"\n', encoding="utf-8")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        assert path.name != "big.md", "a file over the limit was read"
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert main(["fix", "big.md"]) == 1
     assert capsys.readouterr().err.splitlines() == [line]
     assert (posts / "big.md").read_text(encoding="utf-8") == BIG

@@ -69,10 +69,12 @@ def in_place_bytes(text: str, current: bytes) -> bytes:
 def compare_in_place(path: Path, settings: Settings) -> Comparison:
     """Compare one file with its canonical form at the same path."""
     result = _convert(in_place_task(path), settings)
-    try:
-        current: bytes | None = path.read_bytes()
-    except OSError:
-        current = None
+    current: bytes | None = None
+    if result.text is not None:  # a refused file (too large, unreadable) is not read again
+        try:
+            current = path.read_bytes()
+        except OSError:
+            current = None
     expected = None
     if result.text is not None and current is not None:
         expected = in_place_bytes(result.text, current)
