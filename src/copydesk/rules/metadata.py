@@ -310,8 +310,8 @@ def error_line(reason: str) -> int:
 class MissingTitle(Rule):
     """The post has no title, or an empty one.
 
-    What it does: reports a post without a non-empty `title` in its front
-    matter, including raw plain-text posts that have no front matter at all.
+    What it does: reports a post whose front matter has no non-empty
+    `title` (a post with no front matter at all is CD301's finding).
     Why is this bad? The title is the one required field of the canonical
     schema: feeds, listings and the page's `<title>` all need it.
     Example:
@@ -335,8 +335,8 @@ class MissingTitle(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        if not is_post(ctx):
-            return
+        if not is_post(ctx) or front_matter(ctx) is None:
+            return  # no front matter at all is CD301's one finding, not three
         problem = title_problem(ctx)
         if problem and project(ctx).generator.titles_from_h1 and _has_h1(ctx):
             return  # the generator titles the page from its first H1
@@ -349,7 +349,7 @@ class MissingDate(Rule):
 
     What it does: reports a post with no `date` in its front matter (raw posts
     may also use `published_at` or `pubDate`) and no `YYYY-MM-DD-` date in
-    its file name.
+    its file name (a post with no front matter at all is CD301's finding).
     Why is this bad? Without a date the post sorts at random in listings and
     feeds. It is a warning because migration never invents a date: a post
     with no date anywhere is migrated without one and left for a human.
@@ -379,8 +379,8 @@ class MissingDate(Rule):
             return
         data = front_matter(ctx)
         if data is None:
-            yield Violation(1, 1, "post has no date (the file has no front matter)")
-        elif first_key(data, date_keys(data)) is None:
+            return  # no front matter at all is CD301's one finding, not three
+        if first_key(data, date_keys(data)) is None:
             yield self.at_key(ctx, "date", "front matter has no 'date'")
 
 
