@@ -138,3 +138,53 @@ def test_heading_ids_explicit_next_line_and_footnotes(tmp_path: Path) -> None:
     )
     ids = load_site(tmp_path).ids(tmp_path / "a.md")
     assert {"custom", "tail-id", "hello", "fn:1", "fnref:1"} <= ids
+
+
+def test_links_from_a_translation_reach_its_language_first(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'defaultContentLanguage = "en"\n[languages.en]\ncontentDir = "content/en"\n'
+            '[languages.fr]\ncontentDir = "content/fr"\n',
+            "content/en/docs/setup.md": "---\ntitle: Setup\n---\n",
+            "content/fr/docs/setup.md": "---\ntitle: Installation\n---\n",
+            "content/fr/docs/guide.md": "---\ntitle: Guide\n---\n",
+            "content/en/about.html": "---\ntitle: About\n---\n<p>HTML content is a page too.</p>\n",
+        },
+    )
+    site = load_site(tmp_path)
+    french = tmp_path / "content/fr/docs/guide.md"
+    assert site.resolve("/docs/setup/", french) == tmp_path / "content/fr/docs/setup.md"
+    english = tmp_path / "content/en/docs/setup.md"
+    assert site.resolve("/docs/setup/", english) == english
+    assert site.resolve("/about/", english) == tmp_path / "content/en/about.html"
+
+
+def test_repository_files_read_root_paths_from_the_repository(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": "title = 'x'\n",
+            "content/_index.md": "---\ntitle: Home\n---\n",
+            "config/extra.toml": "x = 1\n",
+            "TRANSLATING.md": "See [the config](/config/extra.toml).\n",
+        },
+    )
+    site = load_site(tmp_path)
+    readme = tmp_path / "TRANSLATING.md"
+    assert site.resolve("/config/extra.toml", readme) == tmp_path / "config/extra.toml"
+    assert site.resolve("/config/extra.toml", tmp_path / "content/_index.md") is None
+
+
+def test_jekyll_redirect_stubs_among_posts_are_not_posts(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n",
+            "_posts/2017-01-02-moved.md": '<meta http-equiv="refresh" content="0; url=/new/">\n',
+            "_posts/2017-01-03-forgot.md": "Front matter forgotten: still a post.\n",
+        },
+    )
+    site = load_site(tmp_path)
+    assert not site.is_post(tmp_path / "_posts/2017-01-02-moved.md")
+    assert site.is_post(tmp_path / "_posts/2017-01-03-forgot.md")

@@ -51,6 +51,16 @@ POST_FOLDERS = frozenset(
 )
 
 
+def starts_with_html(path: Path) -> bool:
+    """Whether the file's first non-blank character opens an HTML tag."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(256)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
 def has_front_matter(path: Path) -> bool:
     """Whether the file starts with a `---` or `+++` fence (a BOM allowed)."""
     try:
@@ -171,6 +181,9 @@ class Generator:
     loose: bool = True
 
     name: ClassVar[str] = "plain"
+    # The files the generator turns into pages: Markdown, and for some, HTML
+    # (or templates) with front matter, which links reach by URL just the same.
+    page_suffixes: ClassVar[tuple[str, ...]] = MARKDOWN_SUFFIXES
     # The template language the generator expands in Markdown before it renders
     # it: "liquid" (`{% if %}` blocks must balance), "" none with `{% %}` tags,
     # None unknown (a plain folder may hold posts of any generator).
@@ -247,6 +260,11 @@ class Generator:
         urls = [url for url in found if url]
         urls.append(self.path_url(path))
         return urls + self.redirects(front_matter)
+
+    def language_prefix(self, path: Path) -> str:
+        """The URL prefix of the file's language or locale ("/fr"), "" for
+        the default one."""
+        return ""
 
     def virtual(self, url_key: str) -> bool:
         """A URL the generator serves without a source file (taxonomy lists, ...)."""

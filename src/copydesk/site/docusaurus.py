@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import Generator, date_prefix, relative_parts
+from copydesk.site.base import MARKDOWN_SUFFIXES, Generator, date_prefix, relative_parts
 from copydesk.site.configfile import first_existing, js_block, js_string
 
 CONFIG_NAMES = (
@@ -43,6 +43,7 @@ _DATED_PATH = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})[-/](.+)$")
 @dataclass
 class Docusaurus(Generator):
     name: ClassVar[str] = "docusaurus"
+    page_suffixes: ClassVar[tuple[str, ...]] = (*MARKDOWN_SUFFIXES, ".js", ".jsx", ".ts", ".tsx")
     templating: ClassVar[str | None] = ""
     url_keys: ClassVar[tuple[str, ...]] = ("slug", "id", "date")
 
@@ -122,8 +123,11 @@ class Docusaurus(Generator):
         return found
 
     def is_published(self, path: Path) -> bool:
+        """Docs and blog posts are Markdown; `src/pages/` also routes components."""
         places = self._places(path)
-        return bool(places) and not any(p.startswith("_") for p in places[0][0])
+        if not places or any(p.startswith("_") for p in places[0][0]):
+            return False
+        return places[0][1] == "pages" or path.suffix in MARKDOWN_SUFFIXES
 
     def links_bare_urls(self) -> bool:
         return True  # MDX with remark-gfm: autolink literals
@@ -131,6 +135,13 @@ class Docusaurus(Generator):
     def is_post(self, path: Path) -> bool:
         places = self._places(path)
         return bool(places) and places[0][1] == "blog" and self.is_published(path)
+
+    def language_prefix(self, path: Path) -> str:
+        places = self._places(path)
+        if not places:
+            return ""
+        first = places[0][2].strip("/").split("/")[0]
+        return "/" + first if first in self.settings["locales"] else ""
 
     def variant(self, path: Path) -> str:
         places = self._places(path)

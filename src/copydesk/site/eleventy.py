@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import Generator, relative_parts
+from copydesk.site.base import MARKDOWN_SUFFIXES, Generator, relative_parts
 from copydesk.site.configfile import first_existing, js_block, js_string
 
 CONFIG_NAMES = (
@@ -26,6 +26,14 @@ POST_FOLDERS = ("posts", "blog", "post")
 @dataclass
 class Eleventy(Generator):
     name: ClassVar[str] = "eleventy"
+    page_suffixes: ClassVar[tuple[str, ...]] = (
+        *MARKDOWN_SUFFIXES,
+        ".html",
+        ".njk",
+        ".liquid",
+        ".11ty.js",
+        ".webc",
+    )
     templating: ClassVar[str | None] = "liquid"  # markdownTemplateEngine's default
     url_keys: ClassVar[tuple[str, ...]] = ("permalink",)
 

@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import Generator, date_of, fill, relative_parts, strip_index, urlize
+from copydesk.site.base import (
+    MARKDOWN_SUFFIXES,
+    Generator,
+    date_of,
+    fill,
+    relative_parts,
+    strip_index,
+    urlize,
+)
 from copydesk.site.configfile import first_existing, nested, read_mapping
 from copydesk.site.ids import DEFINITION_TERMS
 from copydesk.urls import split_url
@@ -85,6 +93,15 @@ def _link_hook(root: Path, themes: list[str]) -> str:
 @dataclass
 class Hugo(Generator):
     name: ClassVar[str] = "hugo"
+    page_suffixes: ClassVar[tuple[str, ...]] = (
+        *MARKDOWN_SUFFIXES,
+        ".html",
+        ".htm",
+        ".adoc",
+        ".org",
+        ".rst",
+        ".pdc",
+    )
     templating: ClassVar[str | None] = ""  # shortcodes, never Liquid
     url_keys: ClassVar[tuple[str, ...]] = ("url", "slug", "aliases")
 
@@ -230,6 +247,10 @@ class Hugo(Generator):
         if len(parts) < 2 or os.path.splitext(parts[-1])[0] == "_index":
             return False
         return parts[0] in self.settings["main sections"]
+
+    def language_prefix(self, path: Path) -> str:
+        place = self._place(path)
+        return self._lang_prefix(place[1]) if place else ""
 
     def variant(self, path: Path) -> str:
         place = self._place(path)

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from copydesk.site.base import (
+    MARKDOWN_SUFFIXES,
     Generator,
     fill,
     has_front_matter,
     listed,
     post_values,
     relative_parts,
+    starts_with_html,
 )
 from copydesk.site.configfile import first_existing, nested, read_mapping
 
@@ -52,6 +54,7 @@ DEFAULT_EXCLUDE = (
 @dataclass
 class Jekyll(Generator):
     name: ClassVar[str] = "jekyll"
+    page_suffixes: ClassVar[tuple[str, ...]] = (*MARKDOWN_SUFFIXES, ".html")
     templating: ClassVar[str | None] = "liquid"
     url_keys: ClassVar[tuple[str, ...]] = (
         "permalink", "date", "categories", "category", "slug", "redirect_from",
@@ -126,8 +129,12 @@ class Jekyll(Generator):
         return False  # kramdown (GFM input too) leaves a bare URL as text
 
     def is_post(self, path: Path) -> bool:
-        # A post without front matter is still a post: CD301 says it lacks one.
-        return self._collection_of(path) == "posts" and not self._excluded(path)
+        """A file in `_posts/`. One without front matter is still a post that
+        lacks it (CD301), unless it starts with HTML: Jekyll copies such a
+        file as it is, the way blogs keep redirect stubs among their posts."""
+        if self._collection_of(path) != "posts" or self._excluded(path):
+            return False
+        return has_front_matter(path) or not starts_with_html(path)
 
     def static_roots(self) -> list[tuple[Path, str]]:
         return [(self.root, "/")] + [(self.root / name, "/") for name in self.static_dirs]

@@ -252,10 +252,11 @@ class SiteModel:
         served under another root.
         """
         tops = _outermost(self.generator.content_dirs())
+        suffixes = self.generator.page_suffixes
         for top in tops:
             if top in (Path(top.anchor), Path.home()):
                 continue
-            yield from _walk_markdown(top)
+            yield from _walk_markdown(top, suffixes)
 
     def posts(self) -> list[Path]:
         """Published Markdown files, listed once, sorted as Paths sort."""
@@ -346,6 +347,10 @@ class SiteModel:
         paths with the base URL.
         """
         relative = not url.startswith("/")
+        if not relative and pages:
+            localized = self._localized(url, source)
+            if localized is not None:
+                return localized
         folder = os.path.dirname(source) if relative else ""
         key = (url, folder, pages)
         if key in self._resolved:
@@ -362,7 +367,21 @@ class SiteModel:
             path = url_path(url)
             if path and _served(path):
                 return self._relative_to_page(path, source, pages)
+        if found is None and not relative and not self.is_published(source):
+            # A README or other repository file: GitHub reads `/x` from the repository root.
+            candidate = os.path.join(self.root, url_path(url).lstrip("/"))
+            found = Path(candidate) if os.path.exists(candidate) else None
         return found
+
+    def _localized(self, url: str, source: Path) -> Path | None:
+        """A root-relative page link from a page in another language or locale
+        first reaches that language's page (Hugo's and Docusaurus's own links
+        do): `/docs/x/` from a French page is `/fr/docs/x/` when that exists."""
+        prefix = self.generator.language_prefix(self._absolute(source))
+        path = url_path(url)
+        if not prefix or not path or path.startswith(prefix + "/") or not _served(path):
+            return None
+        return self.page(url_key(prefix + self._strip_base(path)))
 
     def _served_page(self, key: str, pages: bool, path: str) -> Path | None:
         if not pages or not _served(path):
@@ -485,7 +504,7 @@ def _outermost(folders: list[Path]) -> list[Path]:
     return kept
 
 
-def _walk_markdown(top: Path) -> Iterator[Path]:
+def _walk_markdown(top: Path, suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES) -> Iterator[Path]:
     folders = [str(top)]
     while folders:  # scandir: file types come with the listing, no stat per file
         try:
@@ -499,7 +518,7 @@ def _walk_markdown(top: Path) -> Iterator[Path]:
                 served = name[0] != "." and name not in SKIPPED_DIRS and not generated
                 if served and not is_site_root(entry.path):
                     folders.append(entry.path)
-            elif name.endswith(MARKDOWN_SUFFIXES) and _is_file(entry):
+            elif name.endswith(suffixes) and _is_file(entry):
                 yield Path(entry.path)
 
 
