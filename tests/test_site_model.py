@@ -145,7 +145,8 @@ def test_links_from_a_translation_reach_its_language_first(tmp_path: Path) -> No
         tmp_path,
         {
             "hugo.toml": 'defaultContentLanguage = "en"\n'
-            '[languages.en]\ncontentDir = "content/en"\n[languages.fr]\ncontentDir = "content/fr"\n',
+            '[languages.en]\ncontentDir = "content/en"\n'
+            '[languages.fr]\ncontentDir = "content/fr"\n',
             "content/en/docs/setup.md": "---\ntitle: Setup\n---\n",
             "content/fr/docs/setup.md": "---\ntitle: Installation\n---\n",
             "content/fr/docs/guide.md": "---\ntitle: Guide\n---\n",
