@@ -342,6 +342,19 @@ def _list_block(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 list_block = _list_block()
+# Deep nesting, as a hostile or broken export writes it: recursion limits live here.
+deep_block = st.builds(
+    lambda kind, depth, text: {
+        "quote": ">" * depth + " " + text,
+        "list": "\n".join("  " * i + "- " + text for i in range(depth)),
+        "brackets": "[" * depth + text + "]" * depth + "(x.md)",
+        "emphasis": "*" * depth + text + "*" * depth,
+        "html": "<div>" * depth + text + "</div>" * depth,
+    }[kind],
+    st.sampled_from(("quote", "list", "brackets", "emphasis", "html")),
+    st.integers(8, 400),
+    words(1, 2),
+)
 leaf_block = st.one_of(
     paragraph,
     paragraph,
@@ -359,6 +372,7 @@ leaf_block = st.one_of(
     shortcode,
     thematic_break,
     boilerplate,
+    deep_block,
 )
 
 
@@ -631,7 +645,11 @@ def encode(draw: st.DrawFn, text: str) -> bytes:
         text = text.replace("\n", style)
     if draw(st.integers(0, 5)) == 0:
         text = text.rstrip() + draw(st.sampled_from((" ", "\t", "  \n", "\\")))
-    data = text.encode("utf-8", "surrogatepass")
+    encoding = draw(st.sampled_from(("utf-8",) * 12 + ("mojibake", "latin-1")))
+    if encoding == "mojibake":  # UTF-8 once read as cp1252 and saved again, as old exports are
+        data = text.encode("utf-8").decode("cp1252", "replace").encode("utf-8")
+    else:
+        data = text.encode(encoding, "replace")
     return b"\xef\xbb\xbf" + data if draw(st.integers(0, 5)) == 0 else data
 
 
