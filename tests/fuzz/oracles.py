@@ -140,13 +140,14 @@ def _check_accounted(path: Path, result: FileResult) -> None:
 
 
 def fix(path: Path) -> int:
-    """`copydesk fix PATH` in process; a bug it isolated (one line, a refusal) fails here."""
+    """`copydesk fix PATH` in process; a bug it isolated (one line, a refusal) fails here,
+    and every line on stderr names a file (PATH itself, or one inside the folder PATH)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = fix_paths([path], Settings(), write=True, diff=False)
     assert "internal error" not in err.getvalue(), err.getvalue()
     for line in err.getvalue().splitlines():
-        assert line.startswith(f"{path}: "), line
+        assert line.startswith(f"{path}: " if path.is_file() else f"{path}/"), line
     return code
 
 

@@ -706,3 +706,18 @@ def sites(draw: st.DrawFn, max_posts: int = 4) -> dict[str, bytes]:
         folder = draw(st.sampled_from((_POST_FOLDERS.get(generator, ""), "", "pages/")))
         files[f"{folder}{name}.md"] = draw(documents(max_blocks=4))
     return files
+
+
+# Entries that cannot be bytes: links and special files, made by the test itself.
+LINK_KINDS = ("self link", "loop to parent", "dangling link", "link outside", "link inside", "fifo")
+
+
+def odd_entries(max_size: int = 3) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """(name, kind) pairs to add to a generated site: symlinks to themselves, to a
+    parent folder, to nowhere, out of the tree or into it, and a named pipe."""
+    name = st.sampled_from(("odd.md", "sub/odd.md", "loop", "sub/loop", "_posts/2016-03-23-odd.md"))
+    return st.lists(
+        st.tuples(name, st.sampled_from(LINK_KINDS)),
+        max_size=max_size,
+        unique_by=lambda entry: entry[0],
+    )

@@ -10,6 +10,7 @@ idempotent. The inputs: `strategies.documents()` and
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -20,8 +21,8 @@ from hypothesis import currently_in_test_context, event, given, note
 from hypothesis import strategies as st
 
 from fuzz.mutations import corpus, mutated_fixtures
-from fuzz.oracles import check_fix, check_lint, check_migrate
-from fuzz.strategies import documents, sites
+from fuzz.oracles import check_fix, check_lint, check_migrate, fix
+from fuzz.strategies import documents, odd_entries, sites
 
 # The names a post may have: plain, Jekyll's dated name, a plain-text export.
 file_name = st.sampled_from(("post.md", "2016-03-23-quillon-marbeck.md", "notes.txt"))
@@ -77,17 +78,59 @@ def test_fixtures_unmutated(workdir: Path, source: str) -> None:
     all_properties(workdir, Path(source).name, data)
 
 
-@given(files=sites())
-def test_generated_sites(workdir: Path, files: dict[str, bytes]) -> None:
-    """Several posts under a generator's config, linted together (site model, project rules).
+@given(files=sites(), odd=odd_entries())
+def test_generated_sites(
+    workdir: Path, files: dict[str, bytes], odd: list[tuple[str, str]]
+) -> None:
+    """Several posts under a generator's config, with symlinks and a pipe among them,
+    linted and fixed together (site model, project rules, discovery, the writer).
 
-    Each example gets a folder of its own: the site model caches what it
-    learnt about a folder for the rest of the process, as a CLI run may.
+    fix never writes outside the tree, and a second fix changes nothing. Each
+    example gets a folder of its own: the site model caches what it learnt
+    about a folder for the rest of the process, as a CLI run may.
     """
     root = Path(tempfile.mkdtemp(dir=workdir.parent))
+    outside = Path(tempfile.mkdtemp(dir=workdir.parent)) / "outside.md"
+    outside.write_bytes(b"---\ntitle:  Not canonical \n---\nOutside the tree.\n")
     for name, data in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
         note(f"{name}: {data!r}")
+    for name, kind in odd:
+        make_odd_entry(root, name, kind, outside)
+        note(f"{name}: {kind}")
     check_lint(root)
+    fix(root)
+    after = tree_bytes(root)
+    fix(root)
+    assert tree_bytes(root) == after, "fix twice differs from fix once"
+    assert outside.read_bytes().startswith(b"---\ntitle:  Not canonical"), "fix wrote outside"
     shutil.rmtree(root)
+    shutil.rmtree(outside.parent)
+
+
+def make_odd_entry(root: Path, name: str, kind: str, outside: Path) -> None:
+    path = root / name
+    if path.exists() or path.is_symlink():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+        return
+    target = {
+        "self link": path.name,
+        "loop to parent": "..",
+        "dangling link": "missing.md",
+        "link outside": str(outside),
+        "link inside": os.path.relpath(next(iter(sorted(root.rglob("*.md"))), path), path.parent),
+    }[kind]
+    path.symlink_to(target)
+
+
+def tree_bytes(root: Path) -> dict[Path, bytes]:
+    """Every regular file's bytes (links not followed)."""
+    return {
+        path: path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    }
