@@ -128,3 +128,39 @@ def test_dry_run_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines() == ["--- posts/p00.md", "+++ out/p00.md"]
     assert done.stderr == ""
+
+
+JEKYLL = "---\ntitle:  Hello \ncategories: sales\ndate: 2016-03-23\n---\n\nBody text.\n"
+
+
+def stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> io.BytesIO:
+    """Feed `data` as stdin; return what is written to stdout's buffer."""
+    out = io.BytesIO()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, write_through=True))
+    return out
+
+
+def test_fix_reads_stdin_and_writes_the_canonical_post_to_stdout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = stdin_bytes(monkeypatch, JEKYLL.encode())
+    assert main(["fix", "-", "--stdin-filename", "_posts/2016-03-23-hello.md"]) == 0
+    text = out.getvalue().decode()
+    assert text.startswith(
+        "---\ntitle: Hello\ndate: 2016-03-23\nslug: hello\ncategories:\n- sales\n"
+    )
+    assert "  path: _posts/2016-03-23-hello.md\n" in text
+    assert not Path("_posts").exists()  # nothing written to disk
+
+
+def test_fix_stdin_check_exits_1_and_prints_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = stdin_bytes(monkeypatch, JEKYLL.encode())
+    assert main(["fix", "-", "--check"]) == 1
+    assert out.getvalue() == b""
+
+
+def test_fix_stdin_gives_a_refused_post_back_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = stdin_bytes(monkeypatch, b"binary\x00junk")
+    assert main(["fix", "-"]) == 1
+    assert out.getvalue() == b"binary\x00junk"

@@ -90,7 +90,7 @@ def argv_of(line: str) -> list[str]:
     line = re.sub(r"\$\{\{[^}]*\}\}", "main", line)
     argv = shlex.split(line, comments=True)[1:]
     for index, arg in enumerate(argv):  # the shell's part: redirections, pipes, `&&`
-        if arg in (">", ">>", "2>", "|", "&&", ";") or arg.startswith(("2>", ">")):
+        if arg in (">", ">>", "2>", "<", "|", "&&", ";") or arg.startswith(("2>", ">", "<")):
             return argv[:index]
     return argv
 
@@ -139,6 +139,7 @@ def test_shell_command_runs_on_a_scratch_blog(snippet: Snippet, line: str, tmp_p
     done = subprocess.run(
         [sys.executable, "-m", "copydesk", *argv_of(line)],
         cwd=tmp_path,
+        stdin=subprocess.DEVNULL,  # `-` reads an empty post
         capture_output=True,
         text=True,
         timeout=120,

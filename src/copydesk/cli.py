@@ -155,7 +155,17 @@ def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and left untouched. Exit 0: nothing changed; 1: a post was rewritten (or would be, "
         "with --check/--diff) or refused; 2: usage error.",
     )
-    fix.add_argument("paths", nargs="+", metavar="FILE", help="post files or folders")
+    fix.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="post files or folders; '-': read one post from stdin, write it to stdout",
+    )
+    fix.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with '-': the path the post on stdin has (its repository path in `source`)",
+    )
     fix.add_argument("--check", action="store_true", help="write nothing, name what would change")
     fix.add_argument("--diff", action="store_true", help="write nothing, show a unified diff")
     _add_normalize_options(fix)

@@ -21,6 +21,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,17 +97,25 @@ def _fix_isolated(
 
 def run(args: argparse.Namespace) -> int:
     """The `fix` command; see the module docstring for exit codes."""
-    from copydesk.config import ConfigFinder
-
     try:
         check_timezone(args.timezone)
+        if "-" in args.paths or args.stdin_filename:
+            return _fix_stdin(args, _settings(args))
         for path in args.paths:
             if not os.path.lexists(path):
                 raise UsageError(path, "no such file or folder")
     except UsageError as error:
         print(f"copydesk: {error}", file=sys.stderr)
         return 2
-    settings = Settings(
+    write = not (args.check or args.diff)
+    paths = [Path(path) for path in args.paths]
+    return fix_paths(paths, _settings(args), write=write, diff=args.diff)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from copydesk.config import ConfigFinder
+
+    return Settings(
         format=args.format,
         captions=args.captions,
         timezone=args.timezone,
@@ -114,5 +123,38 @@ def run(args: argparse.Namespace) -> int:
         max_file_size=args.max_file_size,
         configs=ConfigFinder(),
     )
-    write = not (args.check or args.diff)
-    return fix_paths([Path(path) for path in args.paths], settings, write=write, diff=args.diff)
+
+
+def _fix_stdin(args: argparse.Namespace, settings: Settings) -> int:
+    """`fix - --stdin-filename PATH`: the canonical form of the post on stdin, on stdout
+    (as `ruff format -`), for editors; --check/--diff as for files. A refused post is
+    written back unchanged, so an editor never loses the buffer, and exits 1."""
+    from copydesk.compare import in_place_bytes
+    from copydesk.migrate import convert, in_place_task
+    from copydesk.write import unified_diff
+
+    if "-" not in args.paths:
+        raise UsageError("--stdin-filename", "needs '-' as the path (read from stdin)")
+    if args.paths != ["-"]:
+        raise UsageError("-", "reads one post from stdin: name no other path")
+    data = sys.stdin.buffer.read()
+    path = Path(args.stdin_filename or "-")
+    task = replace(in_place_task(path), data=data)
+    try:
+        result = convert(task, settings)
+    except CopydeskError as error:
+        print(error, file=sys.stderr)
+        result = None
+    except Exception as error:  # a bug: the buffer still comes back unchanged
+        print(f"{path}: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        result = None
+    refused = result is None or bool(result.lossy_words) or result.text is None
+    if result is not None and result.lossy_words:
+        print(f"{path}: refused: lossy: {' '.join(result.lossy_words)}", file=sys.stderr)
+    fixed = data if refused or result is None else in_place_bytes(str(result.text), data)
+    if args.diff:
+        old, new = data.decode("utf-8", "replace"), fixed.decode("utf-8")
+        sys.stdout.write(unified_diff(old, new, str(path), str(path)))
+    elif not args.check:
+        sys.stdout.buffer.write(fixed)
+    return 1 if refused or (fixed != data and (args.check or args.diff)) else 0

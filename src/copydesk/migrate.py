@@ -40,6 +40,7 @@ class Task:
     relative: Path  # path inside its SRC folder, used for output and `source.path`
     imported: Imported | None = None  # a post out of a platform export (see copydesk.importers)
     found: Found | None = None  # how discovery reached it (its tree, its real path)
+    data: bytes | None = None  # its bytes when they come from stdin (`fix -`), not `source`
 
     @property
     def output_relative(self) -> Path:
@@ -193,13 +194,16 @@ def convert(task: Task, settings: Settings) -> FileResult:
     """Read, detect, normalize, render and check one file; write nothing."""
     from copydesk.detect import detect_format
     from copydesk.normalize import Options, normalize
-    from copydesk.read import read_document
+    from copydesk.read import document_from_bytes, read_document
     from copydesk.write import render
     from copydesk.yamlio import load_front_matter
 
     if task.imported is not None:
         return convert_imported(task.imported, task, settings)
-    document = read_document(task.source, settings.size_limit(task.source))
+    if task.data is not None:
+        document = document_from_bytes(task.source, task.data)
+    else:
+        document = read_document(task.source, settings.size_limit(task.source))
     front_matter = None
     if document.front_matter is not None and document.front_matter_kind:
         front_matter = load_front_matter(
