@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
@@ -57,6 +58,17 @@ def text_findings(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
 
 # --- SARIF --------------------------------------------------------------------
 
+SEVERITY = {"error": "error", "warning": "warning", "note": "info"}
+
+
+def as_text(run_: dict[str, Any], result: dict[str, Any]) -> str:
+    """A SARIF result as the text format shows it after the position:
+    severity, code, message, [rule name]."""
+    rule = run_["tool"]["driver"]["rules"][result["ruleIndex"]]
+    return "{} {} {} [{}]".format(
+        SEVERITY[result["level"]], result["ruleId"], result["message"]["text"], rule["name"]
+    )
+
 
 def test_sarif_is_schema_valid_with_one_result_per_text_finding(
     blog: Path, capsys: pytest.CaptureFixture[str]
@@ -68,12 +80,11 @@ def test_sarif_is_schema_valid_with_one_result_per_text_finding(
     assert code == 1
     (only_run,) = log["runs"]
     got = [
-        "{}:{}:{}: {} {}".format(
+        "{}:{}:{}: {}".format(
             unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
             r["locations"][0]["physicalLocation"]["region"]["startLine"],
             r["locations"][0]["physicalLocation"]["region"]["startColumn"],
-            r["ruleId"],
-            r["message"]["text"],
+            as_text(only_run, r),
         )
         for r in only_run["results"]
     ]
@@ -174,7 +185,7 @@ def test_acceptance_seeds_sarif_matches_text(
     validate(log)
     results = log["runs"][0]["results"]
     assert expected and len(results) == len(expected)
-    assert [f"{r['ruleId']} {r['message']['text']}" for r in results] == [
+    assert [as_text(log["runs"][0], r) for r in results] == [
         line.split(": ", 1)[1] for line in expected
     ]
 
