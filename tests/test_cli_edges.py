@@ -164,3 +164,12 @@ def test_fix_stdin_gives_a_refused_post_back_unchanged(monkeypatch: pytest.Monke
     out = stdin_bytes(monkeypatch, b"binary\x00junk")
     assert main(["fix", "-"]) == 1
     assert out.getvalue() == b"binary\x00junk"
+
+
+@pytest.mark.parametrize("command", ["migrate", "fix", "lint", "rules", "site"])
+def test_every_command_shows_its_own_usage_for_an_unknown_flag(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "x", "--bogus"])
+    assert capsys.readouterr().err.startswith(f"usage: copydesk {command} ")

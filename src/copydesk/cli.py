@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lint(commands)
     _add_rules(commands)
     _add_site(commands)
+    for command in commands.choices.values():  # its own usage for its unknown flags (see main)
+        command.set_defaults(parser=command)
     return parser
 
 
@@ -53,7 +55,7 @@ def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_normalize_options(migrate, importers=True)
     _add_import_options(migrate)
-    migrate.set_defaults(run=_run_migrate, parser=migrate)
+    migrate.set_defaults(run=_run_migrate)
 
 
 def _add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -169,7 +171,7 @@ def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fix.add_argument("--check", action="store_true", help="write nothing, name what would change")
     fix.add_argument("--diff", action="store_true", help="write nothing, show a unified diff")
     _add_normalize_options(fix)
-    fix.set_defaults(run=_run_fix, parser=fix)
+    fix.set_defaults(run=_run_fix)
 
 
 def _run_fix(args: argparse.Namespace) -> int:
@@ -245,7 +247,7 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         action="store_true",
         help="with --online: neither read nor write the link cache (config: links.cache-dir)",
     )
-    lint.set_defaults(run=_run_lint, parser=lint)
+    lint.set_defaults(run=_run_lint)
 
 
 def _positive(text: str) -> int:
@@ -275,7 +277,7 @@ def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rules.add_argument(
         "--markdown", action="store_true", help="print docs/rules.md (see `make docs`)"
     )
-    rules.set_defaults(run=_run_rules, parser=rules)
+    rules.set_defaults(run=_run_rules)
 
 
 def _run_rules(args: argparse.Namespace) -> int:

@@ -89,8 +89,8 @@ SCHEMA: tuple[Key, ...] = (
         "exclude",
         "list of strings",
         "[]",
-        "Files and folders that folder discovery skips (same globs as "
-        "`per-file-ignores`). A file named on the command line is still linted.",
+        "Files and folders every command skips (same globs as `per-file-ignores`), "
+        "whether found in a folder or named on the command line.",
         'exclude = ["_drafts/", "archive/**/*.md"]',
     ),
     Key(
