@@ -183,7 +183,7 @@ class Generator:
     name: ClassVar[str] = "plain"
     # The files the generator turns into pages: Markdown, and for some, HTML
     # (or templates) with front matter, which links reach by URL just the same.
-    page_suffixes: ClassVar[tuple[str, ...]] = MARKDOWN_SUFFIXES
+    page_suffixes: ClassVar[tuple[str, ...]] = (*MARKDOWN_SUFFIXES, ".astro", ".html")
     # The template language the generator expands in Markdown before it renders
     # it: "liquid" (`{% if %}` blocks must balance), "" none with `{% %}` tags,
     # None unknown (a plain folder may hold posts of any generator).
@@ -221,8 +221,11 @@ class Generator:
         return tuple(k for k in self.front_matter_keys() if k not in ("aliases", "redirect_from"))
 
     def content_dirs(self) -> list[Path]:
-        """Folders whose Markdown the generator turns into pages."""
-        return [self.root]
+        """Folders whose Markdown the generator turns into pages. In a plain
+        project, a `src/pages/` or `pages/` folder is file-based routing
+        (Astro, Next.js, Nuxt): `src/pages/contact.astro` is `/contact/`."""
+        routes = [self.root / "src" / "pages", self.root / "pages"]
+        return [*(folder for folder in routes if folder.is_dir()), self.root]
 
     def static_roots(self) -> list[tuple[Path, str]]:
         """(folder, URL prefix) pairs: a file under the folder is served at
@@ -259,6 +262,9 @@ class Generator:
         found = [self._explicit(front_matter), self._pattern_url(path, front_matter)]
         urls = [url for url in found if url]
         urls.append(self.path_url(path))
+        prefix = date_prefix(path.stem)
+        if prefix:  # a dated post, where most blog engines serve it: /2019/03/04/title/
+            urls.append("/{}/{}/{}/{}/".format(*prefix))
         return urls + self.redirects(front_matter)
 
     def language_prefix(self, path: Path) -> str:

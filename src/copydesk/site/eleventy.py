@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import MARKDOWN_SUFFIXES, Generator, relative_parts
+from copydesk.site.base import MARKDOWN_SUFFIXES, Generator, date_prefix, relative_parts
 from copydesk.site.configfile import first_existing, js_block, js_string
 
 CONFIG_NAMES = (
@@ -66,6 +66,13 @@ class Eleventy(Generator):
 
     def links_bare_urls(self) -> bool:
         return False  # markdown-it as Eleventy sets it up: linkify off
+
+    def path_url(self, path: Path) -> str:
+        """`/blog/x/` for `blog/2022-04-22-x.md`: Eleventy's `fileSlug` drops a date prefix."""
+        url = super().path_url(path).replace(".11ty", "")  # `x.11ty.js` is the page x
+        head, _, last = url.rstrip("/").rpartition("/")
+        prefix = date_prefix(last)
+        return f"{head}/{prefix[3]}" if prefix else url
 
     def is_post(self, path: Path) -> bool:
         parts = relative_parts(path, self.content_dirs()[0]) or ()

@@ -298,8 +298,8 @@ class SiteModel:
             for path in self.posts():
                 if _may_hold(path, keys):
                     continue
-                # Redirects add URLs but do not move the file's own.
-                index.setdefault(url_key(self.generator.urls(path, {})[0]), path)
+                for url in self.generator.urls(path, {}):  # no front matter: no redirects
+                    index.setdefault(url_key(url), path)
             self._path_index = index
         return self._path_index
 
@@ -366,12 +366,18 @@ class SiteModel:
         if found is None and relative:
             path = url_path(url)
             if path and _served(path):
-                return self._relative_to_page(path, source, pages)
-        if found is None and not relative and not self.is_published(source):
-            # A README or other repository file: GitHub reads `/x` from the repository root.
-            candidate = os.path.join(self.root, url_path(url).lstrip("/"))
-            found = Path(candidate) if os.path.exists(candidate) else None
+                found = self._relative_to_page(path, source, pages)
+        plain = self.generator.name == "plain"  # a repository read on GitHub
+        if found is None and (plain or not self.is_published(source)):
+            found = self._in_repository(url_path(url), source)
         return found
+
+    def _in_repository(self, path: str, source: Path) -> Path | None:
+        """A README or other repository file is read on GitHub, which takes
+        `/x` from the repository root and shows a folder's listing."""
+        base = str(self.root) if path.startswith("/") else os.path.dirname(source)
+        candidate = os.path.join(base, path.lstrip("/"))
+        return Path(candidate) if path and os.path.exists(candidate) else None
 
     def _localized(self, url: str, source: Path) -> Path | None:
         """A root-relative page link from a page in another language or locale
