@@ -79,16 +79,12 @@ def is_repository_doc(path: Path) -> bool:
 
 
 def relative_parts(path: Path, folder: Path) -> tuple[str, ...] | None:
-    """`path`'s parts below `folder`, or None when it is not inside it."""
-    try:
-        return Path(os.path.relpath(path, folder)).parts if _inside(path, folder) else None
-    except ValueError:
-        return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
+    """`path`'s parts below `folder`, or None when it is not inside it.
+    String work, not `relpath`: this runs for every file of a site."""
     text, base = str(path), str(folder).rstrip(os.sep) + os.sep
-    return text.startswith(base)
+    if not text.startswith(base):
+        return None
+    return tuple(text[len(base) :].split(os.sep))
 
 
 def date_prefix(name: str) -> tuple[str, str, str, str] | None:

@@ -180,6 +180,11 @@ class Hugo(Generator):
     def _content_folders(self) -> list[tuple[Path, str]]:
         return self._content()
 
+    @functools.cached_property
+    def _deepest_first(self) -> list[tuple[Path, str]]:
+        """`content/fr/` before the default `content/` that holds it."""
+        return sorted(self._content_folders, key=lambda item: -len(item[0].parts))
+
     def _content(self) -> list[tuple[Path, str]]:
         """(content folder, language), the default language's first."""
         folders = self.settings["content folders"]
@@ -221,8 +226,7 @@ class Hugo(Generator):
         return {}
 
     def _find_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
-        # The deepest folder first: `content/fr/` inside the default `content/`.
-        for folder, lang in sorted(self._content_folders, key=lambda f: -len(f[0].parts)):
+        for folder, lang in self._deepest_first:
             parts = relative_parts(path, folder)
             if parts is not None:
                 stem = os.path.splitext(parts[-1])[0]

@@ -157,9 +157,18 @@ def _may_hold(path: Path, keys: tuple[str, ...]) -> bool:
     from copydesk.read import front_matter_may_hold
 
     try:
-        return front_matter_may_hold(path.read_bytes(), _needles(keys))
+        with open(path, "rb") as file:
+            head = file.read(_HEAD)
+            fence = head.lstrip(b"\xef\xbb\xbf")[:3]
+            if len(head) == _HEAD and b"\n" + fence not in head[3:]:
+                head += file.read()  # the header goes on past the first block
     except OSError:
         return True
+    return front_matter_may_hold(head, _needles(keys))
+
+
+# Enough for nearly every front matter; a longer file is read whole.
+_HEAD = 4096
 
 
 @functools.lru_cache(maxsize=8)
