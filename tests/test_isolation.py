@@ -10,9 +10,11 @@ read, one over the size limit) cannot live in git, so each test makes them.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -358,6 +360,15 @@ def test_lint_limit_comes_from_the_config_and_the_flag_wins(
     err = capsys.readouterr().err
     line = "big.md: 1.3 kB is over the size limit of 1.0 kB; skipped (max-file-size)\n"
     assert err == (line if skipped else "")
+
+
+def test_a_post_on_stdin_has_the_same_limit(
+    posts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(BIG.encode())))
+    assert main(["lint", "-", "--stdin-filename", "big.md", "--max-file-size", "1kB"]) == 0
+    err = capsys.readouterr().err
+    assert err == "big.md: 1.3 kB is over the size limit of 1.0 kB; skipped (max-file-size)\n"
 
 
 def test_a_bad_limit_in_the_config_is_a_usage_error(

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from copydesk.config import Config, ConfigFinder, Overrides, Resolved, resolve
-from copydesk.errors import CopydeskError, UnreadableFile, UsageError
+from copydesk.errors import CopydeskError, FileTooLarge, UnreadableFile, UsageError
 from copydesk.registry import Registry, RuleInfo, load_registry
 from copydesk.rules.base import Context, Rule, Violation
 from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
@@ -239,9 +239,11 @@ def parse_for(
 ) -> ParsedFile:
     """Read and parse a file, building only the node types in `want` (None: all)."""
     from copydesk.parse import parse_document
-    from copydesk.read import document_from_bytes, read_document
+    from copydesk.read import document_from_bytes, read_document, too_large
 
     if data is not None:
+        if max_size is not None and len(data) > max_size:  # the same limit as on disk
+            raise FileTooLarge(path, too_large(len(data), max_size))
         return parse_document(document_from_bytes(path, data), want)
     return parse_document(read_document(path, max_size), want)
 
