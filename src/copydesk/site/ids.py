@@ -37,7 +37,11 @@ _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE
 _WRITES_IDS = re.compile(
     r"\bid\s*[=:]|^\{[{%][<%]?-?\s*(?:include|include_relative|readfile|snippet)\b", re.IGNORECASE
 )
-_SNIPPET_LINE = re.compile(r"^-{1,3}8<-{1,3}", re.MULTILINE)  # pymdownx.snippets
+# pymdownx.snippets includes; mkdocstrings/mkdocs-click `::: name` blocks render whole sections
+_SNIPPET_LINE = re.compile(r"^(?:-{1,3}8<-{1,3}|:::[ \t]+[\w.-]+)", re.MULTILINE)
+# An attribute list anywhere in the text (`**locale**{ #mkdocs-locale }`, kramdown's
+# span IAL): an id on an inline element, which Python-Markdown and kramdown honour.
+_INLINE_ID = re.compile(r"\{:?[ \t]*#([\w:.-]+)[^}\n]*\}")
 
 
 class OpenIds(frozenset[str]):
@@ -52,6 +56,9 @@ def writes_ids(parsed: ParsedFile) -> bool:
     """Whether templates or includes in the page may add ids copydesk cannot see."""
     text = parsed.document.text
     if _SNIPPET_LINE.search(parsed.document.body):
+        return True
+    # a heading whose text the build writes (`## <!-- md:setting x -->`, a template)
+    if any("<!--" in str(node.attrs.get("raw", "")) for node in parsed.of_type("heading")):
         return True
     return any(_WRITES_IDS.search(text[start:end]) for start, end in parsed.templating)
 
@@ -302,6 +309,7 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
         anchors.update(style_ids(texts, style))
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
+        anchors.update(_INLINE_ID.findall(parsed.prose))
     anchors |= footnote_ids(parsed)
     for node in parsed.of_type("inline_html", "block_html"):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
