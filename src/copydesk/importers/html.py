@@ -284,7 +284,7 @@ class Converter:
         if not images:
             return self.blocks(node)
         caption = parse_caption(caption_node.inner_html or "") if caption_node else None
-        refs = [image_ref(image) for image in images]
+        refs = [image_ref(image, linked=True) for image in images]
         return self.captioned(refs, caption)
 
     def captioned(self, refs: list[ImageRef], caption: Caption | None) -> list[str]:
@@ -502,13 +502,21 @@ def image_src(node: Node) -> str:
     return (attributes.get("src") or attributes.get("data-src") or "").strip()
 
 
-def image_ref(node: Node) -> ImageRef:
+def image_ref(node: Node, linked: bool = False) -> ImageRef:
+    """An `<img>` as an image reference; with `linked`, the link around it too (a figure's
+    `<a href><img></a>`; inline, the enclosing link is written by the link itself)."""
     attributes = node.attributes
     alt = (
         _SPACE.sub(" ", attributes.get("alt") or "").strip().replace("[", "\\[").replace("]", "\\]")
     )
     title = _SPACE.sub(" ", attributes.get("title") or "").strip()
-    return ImageRef(src=link_target(image_src(node)), alt=alt, title=title)
+    href = ""
+    parent = node.parent
+    if linked and parent is not None and parent.tag == "a":
+        href = clean_url((parent.attributes.get("href") or "").strip())
+    return ImageRef(
+        src=link_target(image_src(node)), alt=alt, title=title, href=href and link_target(href)
+    )
 
 
 def link_target(url: str) -> str:
