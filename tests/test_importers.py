@@ -177,3 +177,20 @@ def test_check_compares_an_export_with_its_output(
     assert main(["migrate", export, "--out", str(out), "--check"]) == 1
     assert f"{out / 'letting-go.md'}: differs" in capsys.readouterr().out
     assert main(["migrate", export, "--check"]) == 2  # an export has no place to compare in
+
+
+def test_wxr_draft_takes_the_site_offset_when_every_item_agrees(tmp_path: Path) -> None:
+    text = WXR_FILE.read_text(encoding="utf-8")
+    for before, after in (
+        ("2023-06-01 08:00:00]]></wp:post_date_gmt>", "2023-06-01 07:00:00]]></wp:post_date_gmt>"),
+        ("2020-05-05 10:00:00]]></wp:post_date_gmt>", "2020-05-05 11:00:00]]></wp:post_date_gmt>"),
+        ("2018-01-01 00:00:00]]></wp:post_date_gmt>", "2017-12-31 23:00:00]]></wp:post_date_gmt>"),
+    ):
+        assert before in text
+        text = text.replace(before, after)
+    source = tmp_path / "blog.xml"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["migrate", str(source), "--out", str(out)]) == 0
+    draft = (out / "a-draft.md").read_text(encoding="utf-8")
+    assert "\ndate: 2024-04-30T00:00:00+01:00\n" in draft

@@ -160,6 +160,9 @@ class Site:
     authors: dict[str, str]
     attachments: dict[str, Attachment]
     timezone: str | None
+    # The site's UTC offset when every item with both times shows the same one (no
+    # daylight saving in between); WXR does not carry the site's timezone itself.
+    offset: dt.timedelta | None = None
 
     @classmethod
     def of(cls, channel: Element, options: ImportOptions) -> Site:
@@ -178,7 +181,11 @@ class Site:
                     attachments[_text(item, "{*}post_id")] = Attachment(
                         url, _meta(item, "_wp_attachment_image_alt"), _text(item, "{*}post_parent")
                     )
-        return cls(base, authors, attachments, options.timezone)
+        offsets = {
+            offset for item in channel.findall("item") if (offset := _offset(item)) is not None
+        }
+        offset = offsets.pop() if len(offsets) == 1 else None
+        return cls(base, authors, attachments, options.timezone, offset)
 
 
 # ---------------------------------------------------------------- one item
@@ -197,7 +204,7 @@ def convert_item(
         changes.append(
             Change(kind="title", after=fields["title"], reason="item has no title", review=True)
         )
-    fields.update(_dates(item, changes))
+    fields.update(_dates(item, site, changes))
     fields.update(_status(item, changes))
     slug = unquote(_text(item, "{*}post_name"))
     if slug:
@@ -255,30 +262,47 @@ def _encoded(item: Element, which: str) -> str:
     return ""
 
 
-def _dates(item: Element, changes: list[Change]) -> dict[str, Any]:
+def _offset(item: Element) -> dt.timedelta | None:
+    """`post_date - post_date_gmt`, when both are given and it is a real UTC offset."""
+    local = _parse(_text(item, "{*}post_date"))
+    gmt = _parse(_text(item, "{*}post_date_gmt"))
+    if local is None or gmt is None:
+        return None
+    offset = local - gmt
+    if abs(offset) > dt.timedelta(hours=14) or offset % dt.timedelta(minutes=15):
+        return None
+    return offset
+
+
+def _dates(item: Element, site: Site, changes: list[Change]) -> dict[str, Any]:
     """The local time with its offset when both times are given; else what can be known."""
     local = _parse(_text(item, "{*}post_date"))
     gmt = _parse(_text(item, "{*}post_date_gmt"))
     if gmt is not None:
-        utc = gmt.replace(tzinfo=dt.UTC)
-        if local is not None:
-            offset = local - gmt
-            if (
-                abs(offset) <= dt.timedelta(hours=14)
-                and offset % dt.timedelta(minutes=15) == dt.timedelta()
-            ):
-                return {"date": local.replace(tzinfo=dt.timezone(offset))}
-        return {"date": utc}
-    if local is not None:  # drafts: WordPress leaves the GMT time zero until publishing
+        offset = _offset(item)
+        if local is not None and offset is not None:
+            return {"date": local.replace(tzinfo=dt.timezone(offset))}
+        return {"date": gmt.replace(tzinfo=dt.UTC)}
+    if local is None:
+        return {}
+    # Drafts: WordPress leaves the GMT time zero until publishing.
+    written = _text(item, "{*}post_date")
+    if site.timezone is None and site.offset is not None:
+        aware = local.replace(tzinfo=dt.timezone(site.offset))
         changes.append(
             Change(
                 kind="date",
-                before=_text(item, "{*}post_date"),
-                reason="post_date_gmt is empty; the local post_date is used",
+                before=written,
+                after=aware.isoformat(),
+                reason="post_date_gmt is empty; post_date read at the site's offset "
+                "(the one every dated item of the export shows)",
             )
         )
-        return {"date": local}
-    return {}
+        return {"date": aware}
+    changes.append(
+        Change(kind="date", before=written, reason="post_date_gmt is empty; post_date is used")
+    )
+    return {"date": local}
 
 
 def _parse(text: str) -> dt.datetime | None:
