@@ -137,6 +137,7 @@ def _report_links(args: argparse.Namespace, result: LintResult, registry: Regist
 
 def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOptions:
     """The web checks' choices; with --changed-lines only URLs on changed lines are asked."""
+    from copydesk.progress import wanted
     from copydesk.web.options import OnlineOptions
 
     lines = changes.changed if changes is not None and args.changed_lines else None
@@ -145,7 +146,7 @@ def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOption
         cache=not args.no_cache,
         scope=args.online_scope,
         lines=lines,
-        progress=sys.stderr.isatty() and not args.quiet,
+        progress=wanted(args.quiet),
     )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -298,15 +297,14 @@ def _outcomes(
         else:
             ask.append((url, page))
     if ask:
+        from copydesk.progress import Progress
         from copydesk.web.client import Probe, check_urls
 
-        shown = _progress if progress else None
-        probes_ = [Probe(url, page) for url, page in ask]
         started = time.perf_counter()
-        answers, stats = check_urls(probes_, settings, os.environ, shown)
+        with Progress(len(ask), "link", enabled=progress) as bar:
+            probes_ = [Probe(url, page) for url, page in ask]
+            answers, stats = check_urls(probes_, settings, os.environ, bar.advance)
         summary.seconds = time.perf_counter() - started
-        if stats.shown:
-            sys.stderr.write("\r\033[K")  # clear the progress line
         summary.requests = stats.requests
         known_good = [url for url, outcome in outcomes.items() if outcome.answered]
         outcomes.update(_offline_guard(answers, known_good, settings, summary))
@@ -349,11 +347,6 @@ def _offline_guard(
         url: replace(outcome, status="unknown", reason=f"{outcome.reason} (no host answered)")
         for url, outcome in answers.items()
     }
-
-
-def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rchecking links: {done}/{total}")
-    sys.stderr.flush()
 
 
 def _open_cache(

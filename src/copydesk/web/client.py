@@ -38,9 +38,6 @@ REDIRECTS = frozenset((301, 302, 303, 307, 308))
 PERMANENT = frozenset((301, 308))
 # A page read for its ids stops here: ids past the first few MB are rare, memory is not.
 MAX_BODY = 4 * 1024 * 1024
-# A progress line appears only for runs longer than this, then is redrawn this often.
-PROGRESS_AFTER = 1.0
-PROGRESS_EVERY = 0.2
 # Statuses that say "not for you", not "gone": logins, bot walls, LinkedIn's 999.
 UNKNOWN_CODES = frozenset((401, 403, 429, 999))
 
@@ -78,7 +75,6 @@ class Stats:
 
     requests: int = 0
     done: int = 0
-    shown: bool = False  # a progress line was drawn (the caller clears it)
 
 
 @dataclass
@@ -94,8 +90,8 @@ class Checker:
     _next_start: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _pace_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _clock: Callable[[], float] = time.time
-    # Called now and then with (URLs done, URLs in all) while the run lasts.
-    progress: Callable[[int, int], None] | None = None
+    # Called once per URL as its outcome is known (a progress bar's advance).
+    on_done: Callable[[], None] | None = None
 
     async def run(self, probes: Iterable[Probe]) -> dict[str, Outcome]:
         settings = self.settings
@@ -119,25 +115,15 @@ class Checker:
         ) as client:
             self._client = client
             unique = {probe.url: probe for probe in probes}
-            ticker = asyncio.create_task(self._tick(len(unique))) if self.progress else None
             outcomes = await asyncio.gather(*(self._counted(probe) for probe in unique.values()))
-            if ticker is not None:
-                ticker.cancel()
         return {outcome.url: outcome for outcome in outcomes}
 
     async def _counted(self, probe: Probe) -> Outcome:
         outcome = await self.check(probe)
         self.stats.done += 1
+        if self.on_done is not None:
+            self.on_done()
         return outcome
-
-    async def _tick(self, total: int) -> None:
-        """Report progress every 0.2 s once the run has taken a second."""
-        assert self.progress is not None
-        await asyncio.sleep(PROGRESS_AFTER)
-        self.stats.shown = True
-        while True:
-            self.progress(self.stats.done, total)
-            await asyncio.sleep(PROGRESS_EVERY)
 
     async def check(self, probe: Probe) -> Outcome:
         host = (urlsplit(probe.url).hostname or "").lower()
@@ -395,9 +381,9 @@ def check_urls(
     probes: Iterable[Probe],
     settings: LinkSettings,
     environ: Mapping[str, str],
-    progress: Callable[[int, int], None] | None = None,
+    on_done: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Outcome], Stats]:
     """Check every probe on the web; blocks until all have an outcome."""
-    checker = Checker(settings, environ, progress=progress)
+    checker = Checker(settings, environ, on_done=on_done)
     outcomes = asyncio.run(checker.run(probes))
     return outcomes, checker.stats

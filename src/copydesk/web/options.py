@@ -23,5 +23,6 @@ class OnlineOptions:
     cache: bool = True
     scope: str | None = None
     lines: Mapping[Path, frozenset[int] | None] | None = None
-    # Show "checking links: done/all" on stderr for runs over a second (a terminal only).
+    # A progress bar on stderr while links are asked, for runs over a second
+    # (copydesk.progress; lint sets it only on a terminal, never with --quiet).
     progress: bool = False
