@@ -10,6 +10,12 @@ A case with `server` (path -> status, location, content-type, body) is a web
 case: a local server on 127.0.0.1 answers those paths, `{server}` in the files
 becomes its address (`{secure}`: the same over https, with `tls: true`), and
 the run is `--online` without a cache.
+
+A case with `fixed` (path -> text) is a fix case: after the findings,
+`lint --fix` runs on the same folder and each named file must read exactly
+so; a second `--fix` must change nothing. `unsafe-fixed` is the same with
+`--unsafe-fixes`, from the case's original files. A refused fix is a case
+whose `fixed` text is its input.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
+from copydesk.cli import main
 from copydesk.engine import lint_paths
 from copydesk.web.options import OnlineOptions
 from webserver import Route, serve, tls_context
@@ -65,12 +72,7 @@ def run_case(
     code: str, case: dict[str, Any], folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> list[dict[str, Any]]:
     with web(case, folder, monkeypatch) as address:
-        for relative, content in case["files"].items():
-            target = folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            text = content.replace("{server}", address)
-            text = text.replace("{secure}", address.replace("http:", "https:", 1))
-            target.write_text(text, encoding="utf-8")
+        write_files(case, folder, address)
         if case.get("config"):
             (folder / ".copydesk.toml").write_text(case["config"], encoding="utf-8")
         online = OnlineOptions(enabled=True, cache=False) if address else None
@@ -81,6 +83,15 @@ def run_case(
         for f in result.findings
         if f.code == code
     ]
+
+
+def write_files(case: dict[str, Any], folder: Path, address: str = "") -> None:
+    for relative, content in case["files"].items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = content.replace("{server}", address)
+        text = text.replace("{secure}", address.replace("http:", "https:", 1))
+        target.write_text(text, encoding="utf-8")
 
 
 def _key(item: dict[str, Any]) -> tuple[str, int, int, str]:
@@ -95,3 +106,20 @@ def test_rule_case(
     found = run_case(code, case, tmp_path, monkeypatch)
     expected = sorted(case["findings"], key=_key)
     assert found == expected
+    for key, flags in (("fixed", ["--fix"]), ("unsafe-fixed", ["--fix", "--unsafe-fixes"])):
+        if key in case:
+            write_files(case, tmp_path)
+            check_fix(code, case, case[key], flags, tmp_path)
+
+
+def check_fix(
+    code: str, case: dict[str, Any], expected: dict[str, str], flags: list[str], folder: Path
+) -> None:
+    """`lint --fix` leaves each file as expected, and a second run changes nothing."""
+    argv = ["lint", "--quiet", "--select", code, *flags, *case.get("paths", ["."])]
+    main(argv)
+    for relative, text in expected.items():
+        assert (folder / relative).read_text(encoding="utf-8") == text, relative
+    before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    main(argv)
+    assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == before

@@ -247,6 +247,19 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         action="store_true",
         help="with --online: neither read nor write the link cache (config: links.cache-dir)",
     )
+    lint.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes of fixable findings [*]"
+    )
+    lint.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: apply unsafe fixes too (they change what readers see)",
+    )
+    lint.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing: show the fixes as a unified diff (exit 1 when any would apply)",
+    )
     lint.set_defaults(run=_run_lint)
 
 

@@ -21,7 +21,7 @@ binary, not UTF-8, over `max-file-size`) is named and does not.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -78,6 +78,8 @@ class LintResult:
     # `lint --online`: counts per outcome of the run's remote URLs (None: offline).
     links: LinkSummary | None = None
     notes: list[str] = field(default_factory=list)  # what discovery skipped, and why
+    # Each linted file by its display path (`lint --fix` writes through these).
+    paths: dict[str, Path] = field(default_factory=dict)
 
     @property
     def internal_error(self) -> bool:
@@ -466,6 +468,7 @@ def lint_paths(
     online: OnlineOptions | None = None,
     stdin: bytes | None = None,
     progress: Callable[[int], Progress] | None = None,
+    overlay: Mapping[Path, bytes] | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
@@ -477,6 +480,8 @@ def lint_paths(
     (`lint --changed-since`); the other discovered files still feed project
     rules, so a changed post that takes an unchanged post's slug is caught.
     `online` turns the web rules on or off (None: the configuration decides).
+    `overlay`: files' bytes as `lint --fix` has changed them so far, linted
+    instead of what is on disk (keys are paths as `LintResult.paths` gives them).
     """
     overrides = Overrides(
         tuple(select) if select is not None else None,
@@ -492,6 +497,8 @@ def lint_paths(
         plan = _plan_stdin(Path(paths[0]), stdin, finder, registry, overrides, web)
     else:
         plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
+    if overlay:
+        plan.stdin.update(overlay)
     bar = progress(len(plan.tasks)) if progress is not None else None
     try:
         results = _execute(plan, jobs or os.cpu_count() or 1, bar)
@@ -502,10 +509,12 @@ def lint_paths(
     links = _online_checks(plan, results, run_config, online, errors) if web else None
     findings: list[Finding] = []
     files: list[str] = []
+    by_display: dict[str, Path] = {}
     for result in results:
         if result.path in plan.context:
             continue
         files.append(display(result.path))
+        by_display[files[-1]] = result.path
         findings.extend(_finalize(result, plan.rulesets[result.ruleset]))
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
@@ -513,7 +522,7 @@ def lint_paths(
     rules = dict(registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(findings, errors, files, rules, links, plan.notes)
+    return LintResult(findings, errors, files, rules, links, plan.notes, by_display)
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:
@@ -675,6 +684,7 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
             end_line=v.end_line,
             end_column=v.end_column,
             replacement=v.replacement,
+            fix=v.fix,
             code=code,
             name=cls.name,
             message=v.message,

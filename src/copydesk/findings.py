@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
+# As ruff: "safe" keeps what a reader sees and is applied by `lint --fix`;
+# "unsafe" changes it and is applied only with `--unsafe-fixes`.
+Applicability = Literal["safe", "unsafe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,25 @@ class Replacement:
     end_line: int
     end_column: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """What `lint --fix` may do about a finding: edits of the original file, applied together.
+
+    `removes`: the text the fix means to take out (a tracking parameter, an
+    unused definition, `http`). The loss check accounts for exactly these
+    words and refuses a fix that loses any other; the run records what was
+    removed. Empty for a fix that only rewrites (an autolink).
+    """
+
+    edits: tuple[Replacement, ...]
+    applicability: Applicability = "safe"
+    removes: str = ""
+    description: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +61,15 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     replacement: Replacement | None = None
+    fix: Fix | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        if self.replacement is None:  # most findings: keep their JSON as it always was
-            del data["replacement"]
+        for key in ("replacement", "fix"):  # most findings: keep their JSON as it always was
+            if data[key] is None:
+                del data[key]
         return data
+
+    def fixable(self, unsafe: bool = False) -> bool:
+        """Whether `lint --fix` (with `--unsafe-fixes` when `unsafe`) would try this fix."""
+        return self.fix is not None and (unsafe or self.fix.applicability == "safe")

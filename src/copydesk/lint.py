@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from copydesk.errors import CopydeskError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
 
+    from copydesk.autofix import Outcome
     from copydesk.changes import ChangeSet
     from copydesk.engine import LintResult
     from copydesk.findings import Finding
@@ -61,6 +62,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(note, file=sys.stderr)
+    outcome = None
+    if args.fix or args.diff:
+        result, outcome = _fix(args, result)
     for problem in result.errors:
         print(problem, file=sys.stderr)
     _report_links(args, result, registry)
@@ -79,7 +83,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.write_baseline:
         return _write_baseline(Path(args.write_baseline), findings, result)
     findings = _apply_baseline(args, findings, result)
-    _emit(args, _render(args, findings, result))
+    if args.diff:
+        return _show_diff(args, findings, result, outcome)
+    _emit(args, _render(args, findings, result, outcome))
     if result.failed:
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0
@@ -109,7 +115,63 @@ def _stdin(args: argparse.Namespace) -> bytes | None:
     return sys.stdin.buffer.read()
 
 
+def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outcome]:
+    """`--fix`/`--diff`: fix in memory over re-lint passes, then write (not with --diff)."""
+    from copydesk.autofix import fix_findings, write_fixed
+    from copydesk.config import selectors
+    from copydesk.engine import lint_paths
+
+    def relint(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
+        return lint_paths(
+            args.paths,
+            select=selectors(args.select),
+            ignore=selectors(args.ignore) or (),
+            extend_select=selectors(args.extend_select) or (),
+            config_file=args.config,
+            jobs=1,
+            only=paths,
+            max_file_size=args.max_file_size,
+            online=_online(args, None),
+            overlay=overlay,
+        )
+
+    result, outcome = fix_findings(result, relint, args.unsafe_fixes)
+    for note in outcome.notes:
+        print(note, file=sys.stderr)
+    if not args.diff:
+        shown = {path: name for name, path in result.paths.items()}
+        for problem in write_fixed(outcome, [Path(p) for p in args.paths], shown):
+            print(problem, file=sys.stderr)
+    return result, outcome
+
+
+def _show_diff(
+    args: argparse.Namespace, findings: list[Finding], result: LintResult, outcome: Outcome | None
+) -> int:
+    """`--diff`: the diff on stdout, a count on stderr; 1 when a fix would apply (as ruff)."""
+    from copydesk.autofix import diff
+
+    assert outcome is not None
+    shown = {path: name for name, path in result.paths.items()}
+    text = diff(outcome, shown)
+    if text:
+        sys.stdout.write(text)
+    if not args.quiet:
+        print(f"copydesk: would fix {_fixes(outcome.fixed)}", file=sys.stderr)
+    if result.failed:
+        return 2
+    return 1 if text else 0
+
+
+def _fixes(count: int) -> str:
+    return f"{count} finding{'s' * (count != 1)}"
+
+
 def _check_combinations(args: argparse.Namespace) -> None:
+    if (args.fix or args.diff) and (args.write_baseline or "-" in args.paths):
+        raise UsageError("--fix", "fixes files: drop --write-baseline and '-' (stdin)")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes", "needs --fix or --diff")
     if args.changed_lines and not args.changed_since:
         raise UsageError("--changed-lines", "needs --changed-since REF")
     if args.write_baseline and args.changed_since:
@@ -231,7 +293,12 @@ def _apply_baseline(
 # --- output -------------------------------------------------------------------
 
 
-def _render(args: argparse.Namespace, findings: list[Finding], result: LintResult) -> str:
+def _render(
+    args: argparse.Namespace,
+    findings: list[Finding],
+    result: LintResult,
+    outcome: Outcome | None = None,
+) -> str:
     fmt = args.format
     if fmt == "json" and args.statistics:
         import json
@@ -253,9 +320,12 @@ def _render(args: argparse.Namespace, findings: list[Finding], result: LintResul
         return junit.render(findings, result.files, result.errors)
     lines = _github(findings) if fmt == "github" else _text(args, findings)
     if not args.quiet:
-        from copydesk.report.text import summary
+        from copydesk.report.text import fix_summary, summary
 
         lines.append(summary(findings, _checked(result)))
+        fixes = fix_summary(findings, None if outcome is None else outcome.fixed)
+        if fixes:
+            lines.append(fixes)
     return "\n".join(lines)
 
 
@@ -270,7 +340,7 @@ def _text(args: argparse.Namespace, findings: list[Finding]) -> list[str]:
     if args.statistics:
         return list(statistics(findings))
     colour = not args.output and use_colour(sys.stdout)
-    return list(finding_lines(findings, colour))
+    return list(finding_lines(findings, colour, unsafe=args.unsafe_fixes))
 
 
 def _github(findings: list[Finding]) -> list[str]:

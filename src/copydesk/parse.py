@@ -272,6 +272,13 @@ class ParsedFile:
         row = bisect_right(self._line_starts, offset) - 1
         return row + 1, offset - self._line_starts[row] + 1
 
+    def offset(self, line: int, column: int) -> int:
+        """Character offset into `document.text` of a 1-based (line, column)."""
+        if self._line_starts is None:
+            self._line_starts = _line_starts(self.document.text.split("\n"))
+        line = min(max(line, 1), len(self._line_starts))
+        return min(self._line_starts[line - 1] + column - 1, len(self.document.text))
+
     def in_templating(self, line: int, column: int) -> bool:
         """Whether the character at (line, column) lies inside a Liquid tag or shortcode."""
         if not self.templating:

@@ -40,8 +40,11 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def finding_lines(findings: Iterable[Finding], colour: bool = False) -> Iterator[str]:
-    """Sorted by path, then line, then column, whatever order they came in."""
+def finding_lines(
+    findings: Iterable[Finding], colour: bool = False, unsafe: bool = False
+) -> Iterator[str]:
+    """Sorted by path, then line, then column, whatever order they came in; `[*]`
+    after the code marks what `--fix` (with `unsafe`: `--unsafe-fixes`) would fix."""
     for f in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code)):
         where = f"{f.path}:{f.line}:{f.column}:"
         name = f" [{f.name}]" if f.name else ""
@@ -51,7 +54,8 @@ def finding_lines(findings: Iterable[Finding], colour: bool = False) -> Iterator
             name = f"{_DIM}{name}{_RESET}"
         else:
             level = f.severity
-        yield f"{where} {level} {f.code} {f.message}{name}"
+        mark = " [*]" if f.fixable(unsafe) else ""
+        yield f"{where} {level} {f.code}{mark} {f.message}{name}"
 
 
 def summary(findings: list[Finding], files: int | None = None) -> str:
@@ -62,6 +66,19 @@ def summary(findings: list[Finding], files: int | None = None) -> str:
     levels: Counter[str] = Counter(f.severity for f in findings)
     parts = [count(levels[level], level) for level in LEVELS if levels[level]]
     return f"Found {count(len(findings), 'finding')} ({', '.join(parts)}){checked}."
+
+
+def fix_summary(findings: list[Finding], fixed: int | None) -> str:
+    """After `--fix` (`fixed` is a count): `3 fixed, 2 remaining (1 fixable with
+    --unsafe-fixes)`; without it, how many findings `--fix` would fix ("" for none)."""
+    safe = sum(1 for f in findings if f.fixable())
+    unsafe = sum(1 for f in findings if f.fixable(unsafe=True)) - safe
+    hidden = f" ({unsafe} fixable with --unsafe-fixes)" if unsafe else ""
+    if fixed is not None:
+        return f"{fixed} fixed, {len(findings)} remaining{hidden}."
+    if not safe:
+        return f"No fixes available{hidden}." if unsafe else ""
+    return f"[*] {safe} fixable with --fix{hidden}."
 
 
 def _counts(findings: Iterable[Finding]) -> list[tuple[str, str, str, int]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
-    from copydesk.findings import Replacement, Severity
+    from copydesk.findings import Fix, Replacement, Severity
     from copydesk.online import UrlUse, WebReport
     from copydesk.parse import Node, ParsedFile
 
@@ -34,6 +34,7 @@ class Violation:
     end_column: int | None = None
     severity: Severity | None = None  # None: the rule's configured severity
     replacement: Replacement | None = None  # a suggested edit (e.g. a moved link's new URL)
+    fix: Fix | None = None  # edits `lint --fix` may apply (see copydesk.autofix)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class Rule:
     # Options that take one of a fixed set of values: checked when the config
     # loads (a typo is refused once, with the nearest value) and documented.
     option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    fixable: ClassVar[bool] = False
+    fixable: ClassVar[bool | str] = False  # or "safe"/"unsafe": the fix it may attach
     # False: an opt-in rule, run only when `select`/`extend-select` names it (or ALL).
     default: ClassVar[bool] = True
     # Where a finding's cause can lie, for `lint --changed-lines`: "line" (on the
@@ -118,8 +119,12 @@ class Rule:
         return iter(())
 
     # Helpers so rules report through what they were given.
-    def at(self, node: Node, message: str, severity: Severity | None = None) -> Violation:
-        return Violation(node.line, node.column, message, node.end_line, node.end_column, severity)
+    def at(
+        self, node: Node, message: str, severity: Severity | None = None, fix: Fix | None = None
+    ) -> Violation:
+        return Violation(
+            node.line, node.column, message, node.end_line, node.end_column, severity, fix=fix
+        )
 
     def at_key(
         self, ctx: Context, key: str, message: str, severity: Severity | None = None

@@ -11,10 +11,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote
 
+from copydesk.findings import Fix
+from copydesk.rules._fixes import edit_at, remove_lines, replace_in, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
     has_template,
@@ -34,7 +37,7 @@ from copydesk.urls import split_url
 if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
     from copydesk.findings import Severity
-    from copydesk.parse import Node
+    from copydesk.parse import Node, RefDefinition
 
 TRACKING_PARAMETERS: tuple[str, ...] = (
     "utm_source",
@@ -335,9 +338,11 @@ class TrackingParameters(Rule):
     make URLs long, and were added by the old platform, not by you.
     Example: [Unsplash](https://unsplash.com?utm_source=medium&utm_medium=referral)
     Use instead: [Unsplash](https://unsplash.com)
+    Fix (safe): removes the tracking parameters from the URL as written.
     """
 
     code: ClassVar[str] = "CD105"
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "tracking-parameters"
     summary: ClassVar[str] = "URL carries tracking parameters"
@@ -355,14 +360,17 @@ class TrackingParameters(Rule):
                 return  # no query, no parameters
             found = tracking_parameters(url, self._names(ctx), _own_name(ctx))
             if found:
-                yield self.at(node, self._message(found, url))
+                yield self.at(
+                    node, self._message(found, url), fix=_untracked(node, ctx, url, found)
+                )
             return
         if templated(node, ctx):
             return
         for offset, url in html_urls(node):
             found = tracking_parameters(url, self._names(ctx), _own_name(ctx))
             if found:
-                yield violation_in(node, ctx, offset, self._message(found, url))
+                violation = violation_in(node, ctx, offset, self._message(found, url))
+                yield replace(violation, fix=_untracked(node, ctx, url, found))
 
     @staticmethod
     def _names(ctx: Context) -> tuple[str, ...]:
@@ -371,6 +379,30 @@ class TrackingParameters(Rule):
     @staticmethod
     def _message(found: list[str], url: str) -> str:
         return f"tracking parameter '{', '.join(found)}' in '{url}'"
+
+
+def _untracked(node: Node, ctx: Context, url: str, found: list[str]) -> Fix | None:
+    """The fix of CD105: `url` as written without the parameters named in `found`."""
+    clean, removed = without_parameters(url, found)
+    if not removed:
+        return None
+    return replace_in(node, ctx, url, clean, removes=removed)
+
+
+def without_parameters(url: str, names: list[str]) -> tuple[str, str]:
+    """`url` without the query parameters in `names` (case-insensitive), and what was
+    taken out. The rest of the URL stays byte for byte: no re-encoding."""
+    rest, hash_, fragment = url.partition("#")
+    base, question, query = rest.partition("?")
+    if not question:
+        return url, ""
+    kept: list[str] = []
+    removed: list[str] = []
+    for part in query.split("&"):
+        key = part.partition("=")[0].lower()
+        (removed if key in names else kept).append(part)
+    new_query = "&".join(part for part in kept if part)
+    return f"{base}{'?' if new_query else ''}{new_query}{hash_}{fragment}", "&".join(removed)
 
 
 class InsecureLink(Rule):
@@ -383,9 +415,12 @@ class InsecureLink(Rule):
     the page they reach can be altered on the way.
     Example: [docs](http://example.com/docs)
     Use instead: [docs](https://example.com/docs)
+    Fix (unsafe): `http:` becomes `https:`; unsafe because offline nobody
+    knows that the host answers on https.
     """
 
     code: ClassVar[str] = "CD106"
+    fixable: ClassVar[bool | str] = "unsafe"
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "insecure-link"
     summary: ClassVar[str] = "link uses http:"
@@ -399,7 +434,9 @@ class InsecureLink(Rule):
             return
         if http_allowed(url, ctx.settings.get("http-allowed", False)):
             return
-        yield self.at(node, f"link '{url}' uses http:")
+        written = url[: len("http://")]
+        fix = replace_in(node, ctx, url, "https://" + url[len(written) :], "unsafe", removes="http")
+        yield self.at(node, f"link '{url}' uses http:", fix=fix)
 
 
 def http_allowed(url: str, allowed: Any) -> bool:
@@ -565,9 +602,12 @@ class UnusedReference(Rule):
     mistyped, so the text lost a link without anyone noticing.
     Example: [guide]: https://example.com/guide (and no [..][guide] anywhere)
     Use instead: remove the definition, or link to it: [the guide][guide]
+    Fix (safe): removes a definition that is alone on its line (what it removed
+    is recorded).
     """
 
     code: ClassVar[str] = "CD109"
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unused-reference"
     summary: ClassVar[str] = "reference definition is never used"
@@ -583,7 +623,27 @@ class UnusedReference(Rule):
                     definition.line,
                     definition.column,
                     f"reference '[{label}]' is defined but never used",
+                    fix=_definition_removal(ctx, definition),
                 )
+
+
+# A definition alone on one line: `[label]: url` with an optional title.
+_ONE_LINE_DEFINITION = re.compile(
+    r" {0,3}\[[^\]\n]+\]:[ \t]*(?:<[^>\n]*>|\S+)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*"
+)
+
+
+def _definition_removal(ctx: Context, definition: RefDefinition) -> Fix | None:
+    """CD109's fix: the definition's line, when nothing else is on it (a title on
+    the next line, or a definition inside a list item or quote, is left alone)."""
+    line = ctx.parsed.line_text(definition.line)
+    if definition.column != 1 or not _ONE_LINE_DEFINITION.fullmatch(line):
+        return None
+    following = ctx.parsed.line_text(definition.line + 1).lstrip()
+    if following[:1] in ('"', "'", "("):
+        return None  # perhaps the title of this definition, on its own line
+    return remove_lines(ctx, definition.line, definition.line)
 
 
 _HTML_ANCHOR = re.compile(r"<(/?)a\b", re.IGNORECASE)
@@ -624,9 +684,12 @@ class BareUrl(Rule):
     long URL breaks the line.
     Example: read more at https://example.com/guide
     Use instead: read more in [the guide](https://example.com/guide) or <https://example.com/guide>
+    Fix (safe): an http(s) URL becomes an autolink `<…>`; a `www.` address
+    has no scheme to link with, so it is left to the author.
     """
 
     code: ClassVar[str] = "CD110"
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ("inline_html",)
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
@@ -640,7 +703,9 @@ class BareUrl(Rule):
         # `bare`; `www.` addresses (and what the plugin misses) stay text.
         for node in ctx.parsed.of_type("link"):
             if node.attrs.get("bare") and not templated(node, ctx) and not _in_html_anchor(node):
-                yield self.at(node, f"bare URL '{raw_of(node)}'")
+                yield self.at(
+                    node, f"bare URL '{raw_of(node)}'", fix=_autolink(node, ctx, raw_of(node))
+                )
         if not _has_url_start(ctx.parsed.document.text) or not _has_url(ctx.parsed.prose):
             return  # text nodes are prose: without a URL start there, none in them
         for node, source in prose_text_nodes(ctx, _has_url_start):
@@ -648,4 +713,27 @@ class BareUrl(Rule):
                 continue
             for match in _BARE_URL.finditer(source):
                 url = match.group(0).rstrip(_TRAILING)
-                yield violation_in(node, ctx, match.start(), f"bare URL '{url}'")
+                violation = violation_in(node, ctx, match.start(), f"bare URL '{url}'")
+                yield replace(violation, fix=_autolink_at(ctx, violation, url))
+
+
+def _autolink(node: Node, ctx: Context, url: str) -> Fix | None:
+    """CD110's fix for a URL the parser found: `<url>` around its span as written."""
+    start, source = source_of(node, ctx)
+    if source != url or not _LINKABLE.match(url):
+        return None
+    end = start + len(source)
+    return Fix((edit_at(ctx, start, start, "<"), edit_at(ctx, end, end, ">")))
+
+
+def _autolink_at(ctx: Context, violation: Violation, url: str) -> Fix | None:
+    """CD110's fix for a URL found in a text node: only where the file has it verbatim."""
+    start = ctx.parsed.offset(violation.line, violation.column)
+    end = start + len(url)
+    if ctx.parsed.document.text[start:end] != url or not _LINKABLE.match(url):
+        return None
+    return Fix((edit_at(ctx, start, start, "<"), edit_at(ctx, end, end, ">")))
+
+
+# An autolink needs a scheme, and ends at a space or `<`/`>`.
+_LINKABLE = re.compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)

@@ -25,11 +25,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.rules._fixes import remove_lines
 from copydesk.rules._nodes import SITE_OPTIONS, is_post, project
 from copydesk.rules.base import Context, Rule, Scope, Violation
 
 if TYPE_CHECKING:
-    from copydesk.findings import Severity
+    from copydesk.findings import Fix, Severity
     from copydesk.parse import Node
 
 DATE_KEYS_RAW = ("date", "published_at", "pubDate")
@@ -671,9 +672,12 @@ class TitleHeading(Rule):
         title: Letting go
         ---
         The toughest thing…
+    Fix (safe): removes the heading's line (an ATX `# Title` alone on its
+    line); what it removed is recorded.
     """
 
     code: ClassVar[str] = "CD310"
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ()
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "title-repeated-as-heading"
@@ -686,7 +690,17 @@ class TitleHeading(Rule):
             return
         title = (front_matter(ctx) or {}).get("title")
         if isinstance(title, str) and squash(plain_text(node)) == squash(title):
-            yield self.at(node, f"heading repeats the title '{title.strip()}'")
+            fix = _heading_removal(node, ctx)
+            yield self.at(node, f"heading repeats the title '{title.strip()}'", fix=fix)
+
+
+def _heading_removal(node: Node, ctx: Context) -> Fix | None:
+    """CD310's fix: the line of an ATX heading that nothing else shares (not
+    inside a list or quote, not a setext heading, whose underline is a second line)."""
+    line = ctx.parsed.line_text(node.line)
+    if node.parent is not None or not re.match(r" {0,3}#[ \t]", line):
+        return None
+    return remove_lines(ctx, node.line, node.line)
 
 
 def plain_text(node: Node) -> str:

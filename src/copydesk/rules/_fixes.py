@@ -1,0 +1,67 @@
+"""Helpers for rules that attach a `Fix`: edits located in the file's own text.
+
+A fix edits what the file says, as written: a helper finds the text to
+replace inside the node's source span and returns None when it is not
+there verbatim (escaped, entity-encoded, split by a template), since a fix
+that guesses is worse than none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from copydesk.findings import Fix, Replacement
+
+if TYPE_CHECKING:
+    from copydesk.findings import Applicability
+    from copydesk.parse import Node
+    from copydesk.rules.base import Context
+
+
+def source_of(node: Node, ctx: Context) -> tuple[int, str]:
+    """The node's start offset in the file's text, and its text as written."""
+    parsed = ctx.parsed
+    start = parsed.offset(node.line, node.column)
+    end = parsed.offset(node.end_line, node.end_column)
+    return start, parsed.document.text[start:end]
+
+
+def edit_at(ctx: Context, start: int, end: int, text: str) -> Replacement:
+    """An edit of the file's text between two offsets."""
+    line, column = ctx.parsed.position(start)
+    end_line, end_column = ctx.parsed.position(end)
+    return Replacement(line, column, end_line, end_column, text)
+
+
+def replace_in(
+    node: Node,
+    ctx: Context,
+    old: str,
+    new: str,
+    applicability: Applicability = "safe",
+    removes: str = "",
+) -> Fix | None:
+    """Replace the last `old` in the node's source (a link's destination comes
+    after its text) with `new`; None when `old` is not written there as is."""
+    start, source = source_of(node, ctx)
+    index = source.rfind(old) if old else -1
+    if index < 0:
+        return None
+    at = start + index
+    return Fix((edit_at(ctx, at, at + len(old), new),), applicability, removes)
+
+
+def remove_lines(ctx: Context, first: int, last: int) -> Fix | None:
+    """Remove whole lines `first`..`last` (1-based), and one blank line after them
+    when a blank line (or the start of the body) is before them, so that no
+    double gap is left. The removed text is what the fix declares it removes."""
+    parsed = ctx.parsed
+    text = parsed.document.text
+    start = parsed.offset(first, 1)
+    end = text.find("\n", parsed.offset(last, 1))
+    end = len(text) if end < 0 else end + 1
+    blank_before = first == 1 or not parsed.line_text(first - 1).strip()
+    if blank_before and not parsed.line_text(last + 1).strip() and last + 1 <= text.count("\n"):
+        end = text.find("\n", end) + 1 or len(text)
+    removed = text[start:end]
+    return Fix((edit_at(ctx, start, end, ""),), "safe", removes=removed)
