@@ -83,11 +83,11 @@ def test_output_format_is_an_alias_of_format(capsys: pytest.CaptureFixture[str])
 
 def test_unknown_flag_shows_the_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["lint", "--fix"])
+        main(["lint", "--frobnicate"])
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("usage: copydesk lint ")
-    assert err.endswith("copydesk lint: error: unrecognized arguments: --fix\n")
+    assert err.endswith("copydesk lint: error: unrecognized arguments: --frobnicate\n")
 
 
 def test_lint_reads_one_post_from_stdin_with_its_name(

@@ -55,12 +55,25 @@ def fix_findings(result: LintResult, relint: Relint, unsafe: bool) -> tuple[Lint
     for _ in range(MAX_PASSES):
         changed = _one_pass(result, unsafe, outcome, refused, seen, settled)
         if not changed:
-            return result, outcome
+            return _without_refused(result, refused), outcome
         result = _merge(result, relint(changed, outcome.after), changed)
     for path in sorted({result.paths[f.path] for f in result.findings if _wanted(f, unsafe)}):
         if path not in settled:
             outcome.notes.append(f"{path}: fixes did not settle after {MAX_PASSES} passes; stopped")
-    return result, outcome
+    return _without_refused(result, refused), outcome
+
+
+def _without_refused(result: LintResult, refused: set[tuple[str, str, str]]) -> LintResult:
+    """Findings whose fix was refused stay, no longer marked fixable."""
+    from dataclasses import replace
+
+    if not refused:
+        return result
+    findings = [
+        replace(f, fix=None) if (f.path, f.code, f.message) in refused else f
+        for f in result.findings
+    ]
+    return replace(result, findings=findings)
 
 
 def _wanted(finding: Finding, unsafe: bool) -> bool:
@@ -315,8 +328,11 @@ def write_fixed(outcome: Outcome, roots: Sequence[Path], shown: Mapping[Path, st
 
 
 def _tree(root: Path) -> str:
-    real = os.path.realpath(root)
-    return real if os.path.isdir(real) else os.path.dirname(real)
+    """The real folder a given path stands for: a named file's own folder (the file
+    may be a link, and its target is not part of the tree for that)."""
+    if os.path.isdir(root):
+        return os.path.realpath(root)
+    return os.path.realpath(root.parent)
 
 
 def diff(outcome: Outcome, shown: Mapping[Path, str]) -> str:

@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     outcome = None
     if args.fix or args.diff:
-        result, outcome = _fix(args, result)
+        result, outcome = _fix(args, result, registry)
     for problem in result.errors:
         print(problem, file=sys.stderr)
     _report_links(args, result, registry)
@@ -115,7 +115,9 @@ def _stdin(args: argparse.Namespace) -> bytes | None:
     return sys.stdin.buffer.read()
 
 
-def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outcome]:
+def _fix(
+    args: argparse.Namespace, result: LintResult, registry: Registry
+) -> tuple[LintResult, Outcome]:
     """`--fix`/`--diff`: fix in memory over re-lint passes, then write (not with --diff)."""
     from copydesk.autofix import fix_findings, write_fixed
     from copydesk.config import selectors
@@ -129,6 +131,7 @@ def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outc
             extend_select=selectors(args.extend_select) or (),
             config_file=args.config,
             jobs=1,
+            registry=registry,
             only=paths,
             max_file_size=args.max_file_size,
             online=_online(args, None),
@@ -324,7 +327,7 @@ def _render(
 
         lines.append(summary(findings, _checked(result)))
         fixes = fix_summary(findings, None if outcome is None else outcome.fixed)
-        if fixes:
+        if fixes and fmt == "text":
             lines.append(fixes)
     return "\n".join(lines)
 

@@ -20,7 +20,17 @@ from copydesk.errors import CopydeskError
 from copydesk.registry import Registry, RuleInfo
 
 HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
-_HEADING = re.compile(r"^(What it does|Why is this bad\?|Example|Use instead):?[ \t]*(.*)$")
+# Optional, for fixable rules: what `lint --fix` does, and when it declines.
+FIX = "Fix"
+_HEADING = re.compile(r"^(What it does|Why is this bad\?|Example|Use instead|Fix):?[ \t]*(.*)$")
+
+
+def fixability(cls: Any) -> str:
+    """ "safe", "unsafe" (applied only with --unsafe-fixes), "yes" (a plugin's bare
+    True: its fixes say) or "no"."""
+    if isinstance(cls.fixable, str) and cls.fixable:
+        return cls.fixable
+    return "yes" if cls.fixable else "no"
 
 
 def sections(info: RuleInfo) -> tuple[str, dict[str, str]]:
@@ -101,7 +111,8 @@ def as_json(info: RuleInfo) -> dict[str, Any]:
         "severity": cls.severity,
         "summary": getattr(cls, "summary", "") or summary.split("\n")[0],
         "default": cls.default,
-        "fixable": cls.fixable,
+        "fixable": fixability(cls) != "no",
+        "fix": fixability(cls),
         "scope": cls.scope,
         "source": origin(info).replace("`", ""),
         "options": dict(cls.options),
@@ -114,18 +125,22 @@ def rule_rows(registry: Registry) -> Iterator[str]:
         cls = info.cls
         summary = getattr(cls, "summary", "") or sections(info)[0].split("\n")[0]
         opt_in = "" if cls.default else " (opt-in)"
-        yield f"{cls.code:<9} {cls.name:<32} {cls.severity:<8} {summary}{opt_in}"
+        fix = " [*]" if fixability(cls) != "no" else ""
+        yield f"{cls.code:<9} {cls.name:<32} {cls.severity:<8} {summary}{opt_in}{fix}"
 
 
 def explain(info: RuleInfo) -> str:
     """The plain-text docs of one rule, for `copydesk rules CODE`."""
     cls = info.cls
     summary, parts = sections(info)
-    lines = [f"{cls.code} {cls.name} ({cls.severity}{', fixable' if cls.fixable else ''})", ""]
+    fix = fixability(cls)
+    lines = [f"{cls.code} {cls.name} ({cls.severity}{'' if fix == 'no' else f', fix: {fix}'})", ""]
     lines += [summary, ""] if summary else []
     for heading in HEADINGS:
         title = heading if heading.endswith("?") else f"{heading}:"
         lines += [title, _indent(parts.get(heading, "(missing)")), ""]
+    if FIX in parts:
+        lines += [f"{FIX}:", _indent(parts[FIX]), ""]
     if cls.options:
         lines.append("Options:")
         lines += [f"    {key} = {value!r}" for key, value in cls.options.items()]
@@ -164,7 +179,7 @@ def _rule_markdown(info: RuleInfo) -> Iterator[str]:
     if summary:
         yield summary
         yield ""
-    fixable = "yes" if cls.fixable else "no"
+    fixable = fixability(cls)
     enabled = "yes" if cls.default else "no (opt-in: `extend-select`)"
     yield (
         f"Severity: {cls.severity} · Fixable: {fixable} · On by default: {enabled}"
@@ -184,3 +199,8 @@ def _rule_markdown(info: RuleInfo) -> Iterator[str]:
             yield "```"
         else:
             yield body
+    if FIX in parts:
+        yield ""
+        yield f"### {FIX}"
+        yield ""
+        yield parts[FIX]

@@ -114,30 +114,40 @@ def result(finding: Finding, rule_index: int, root: Path) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": physical_location(finding, root)}],
     }
-    if finding.replacement is not None:
+    if finding.fix is not None or finding.replacement is not None:
         data["fixes"] = [fix(finding, root)]
     return data
 
 
 def fix(finding: Finding, root: Path) -> dict[str, Any]:
-    """The finding's suggested replacement as a SARIF fix (one span, new text)."""
-    edit = finding.replacement
-    assert edit is not None
-    region = {
-        "startLine": edit.line,
-        "startColumn": edit.column,
-        "endLine": edit.end_line,
-        "endColumn": edit.end_column,
-    }
+    """The finding's fix (its edits, with whether `lint --fix` applies it) or its
+    suggested replacement (one span, new text) as a SARIF fix."""
+    if finding.fix is not None:
+        edits = finding.fix.edits
+        safe = finding.fix.applicability == "safe"
+        text = "copydesk lint --fix" + ("" if safe else " --unsafe-fixes")
+        if finding.fix.removes:
+            text += f" removes '{finding.fix.removes}'"
+    else:
+        assert finding.replacement is not None
+        edits = (finding.replacement,)
+        text = f"use '{finding.replacement.text}'"
     artifact = {"uri": quote(repo_relative(finding.path, root)), "uriBaseId": "%SRCROOT%"}
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            },
+            "insertedContent": {"text": edit.text},
+        }
+        for edit in edits
+    ]
     return {
-        "description": {"text": f"use '{edit.text}'"},
-        "artifactChanges": [
-            {
-                "artifactLocation": artifact,
-                "replacements": [{"deletedRegion": region, "insertedContent": {"text": edit.text}}],
-            }
-        ],
+        "description": {"text": text},
+        "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
     }
 
 

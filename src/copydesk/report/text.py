@@ -77,7 +77,7 @@ def fix_summary(findings: list[Finding], fixed: int | None) -> str:
     if fixed is not None:
         return f"{fixed} fixed, {len(findings)} remaining{hidden}."
     if not safe:
-        return f"No fixes available{hidden}." if unsafe else ""
+        return ""
     return f"[*] {safe} fixable with --fix{hidden}."
 
 

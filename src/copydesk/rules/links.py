@@ -338,7 +338,7 @@ class TrackingParameters(Rule):
     make URLs long, and were added by the old platform, not by you.
     Example: [Unsplash](https://unsplash.com?utm_source=medium&utm_medium=referral)
     Use instead: [Unsplash](https://unsplash.com)
-    Fix (safe): removes the tracking parameters from the URL as written.
+    Fix: removes the tracking parameters from the URL as written.
     """
 
     code: ClassVar[str] = "CD105"
@@ -415,7 +415,7 @@ class InsecureLink(Rule):
     the page they reach can be altered on the way.
     Example: [docs](http://example.com/docs)
     Use instead: [docs](https://example.com/docs)
-    Fix (unsafe): `http:` becomes `https:`; unsafe because offline nobody
+    Fix: `http:` becomes `https:`; unsafe because offline nobody
     knows that the host answers on https.
     """
 
@@ -602,7 +602,7 @@ class UnusedReference(Rule):
     mistyped, so the text lost a link without anyone noticing.
     Example: [guide]: https://example.com/guide (and no [..][guide] anywhere)
     Use instead: remove the definition, or link to it: [the guide][guide]
-    Fix (safe): removes a definition that is alone on its line (what it removed
+    Fix: removes a definition that is alone on its line (what it removed
     is recorded).
     """
 
@@ -684,7 +684,7 @@ class BareUrl(Rule):
     long URL breaks the line.
     Example: read more at https://example.com/guide
     Use instead: read more in [the guide](https://example.com/guide) or <https://example.com/guide>
-    Fix (safe): an http(s) URL becomes an autolink `<…>`; a `www.` address
+    Fix: an http(s) URL becomes an autolink `<…>`; a `www.` address
     has no scheme to link with, so it is left to the author.
     """
 

@@ -672,7 +672,7 @@ class TitleHeading(Rule):
         title: Letting go
         ---
         The toughest thing…
-    Fix (safe): removes the heading's line (an ATX `# Title` alone on its
+    Fix: removes the heading's line (an ATX `# Title` alone on its
     line); what it removed is recorded.
     """
 

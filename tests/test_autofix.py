@@ -1,0 +1,199 @@
+"""`lint --fix` through the rule API a third-party rule uses: what is applied,
+what is refused (inside code, Liquid, or losing words) and how files are written."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+import copydesk.registry
+from copydesk.cli import main
+from copydesk.findings import Fix, Replacement
+from copydesk.registry import RuleInfo, load_registry
+from copydesk.rules.base import Context, Rule, Violation
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+class Shout(Rule):
+    """Writes SHOUT in capitals.
+
+    What it does: finds the word "shout" in lower case, anywhere in the file.
+    Why is this bad? A test needs a rule whose fix lands everywhere.
+    Example: shout
+    Use instead: SHOUT
+    """
+
+    code: ClassVar[str] = "XT100"
+    name: ClassVar[str] = "shout"
+    summary: ClassVar[str] = "shout in capitals"
+    fixable: ClassVar[bool | str] = "safe"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for match in re.finditer(r"\bshout\b", ctx.parsed.document.text):
+            line, column = ctx.parsed.position(match.start())
+            edit = Replacement(line, column, line, column + 5, "SHOUT")
+            yield Violation(line, column, "shout", fix=Fix((edit,)))
+
+
+class Drop(Rule):
+    """Drops the word "drop" and the word after it, without saying so.
+
+    What it does: a broken fix: it loses a word it does not declare.
+    Why is this bad? It exists to be refused.
+    Example: drop this
+    Use instead: nothing
+    """
+
+    code: ClassVar[str] = "XT101"
+    name: ClassVar[str] = "drop"
+    summary: ClassVar[str] = "drop"
+    fixable: ClassVar[bool | str] = "safe"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for match in re.finditer(r"\bdrop (\w+)", ctx.parsed.document.text):
+            line, column = ctx.parsed.position(match.start())
+            edit = Replacement(line, column, line, column + len(match.group(0)), "")
+            yield Violation(line, column, "drop", fix=Fix((edit,), removes="drop"))
+
+
+class Flip(Rule):
+    """Flips "ping" and "pong" forever (a fix loop).
+
+    What it does: a fix whose result it reports again.
+    Why is this bad? It exists to be stopped.
+    Example: ping
+    Use instead: pong
+    """
+
+    code: ClassVar[str] = "XT102"
+    name: ClassVar[str] = "flip"
+    summary: ClassVar[str] = "flip"
+    fixable: ClassVar[bool | str] = "safe"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        for match in re.finditer(r"\b(ping|pong)\b", ctx.parsed.document.text):
+            line, column = ctx.parsed.position(match.start())
+            other = "pong" if match.group(1) == "ping" else "ping"
+            edit = Replacement(line, column, line, column + 4, other)
+            yield Violation(line, column, "flip", fix=Fix((edit,), removes=match.group(1)))
+
+
+@pytest.fixture(autouse=True)
+def plugin_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    registry = load_registry().extended(RuleInfo(cls, "test") for cls in (Shout, Drop, Flip))
+    monkeypatch.setattr(copydesk.registry, "load_registry", lambda: registry)
+    monkeypatch.chdir(tmp_path)
+
+
+def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["lint", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+POST = (
+    "---\ntitle: T\n---\n\n"
+    "We shout here.\n\n"
+    "Not `shout` in code, nor {% shout %} in Liquid.\n\n"
+    "```\nshout\n```\n"
+)
+
+
+def test_a_plugin_fix_is_applied_but_never_inside_code_or_liquid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    code, out, err = lint(capsys, "--select", "XT100", "--fix", "a.md")
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == POST.replace("We shout", "We SHOUT")
+    assert "a.md:7:6: XT100 not fixed: the edit lies inside code" in err
+    assert "a.md:7:29: XT100 not fixed: the edit lies inside Liquid or a shortcode" in err
+    assert "a.md:10:1: XT100 not fixed: the edit lies inside code" in err
+    assert out.splitlines()[-1] == "1 fixed, 3 remaining."
+    assert code == 1  # the plugin's findings are errors
+
+
+def test_a_fix_that_would_lose_words_is_refused_and_its_finding_stays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("Please drop everything.\n", encoding="utf-8")
+    code, out, err = lint(capsys, "--select", "XT101", "--fix", "a.md")
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "Please drop everything.\n"
+    assert err.strip() == "a.md:1:8: XT101 not fixed: it would lose 'everything'"
+    assert "a.md:1:8: error XT101 drop [drop]" in out
+    assert code == 1
+
+
+def test_a_fix_loop_is_reported_not_spun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("ping\n", encoding="utf-8")
+    code, _, err = lint(capsys, "--select", "XT102", "--fix", "a.md")
+    assert "a.md: fixes undo each other (a fix loop); stopped" in err
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "pong\n"
+    assert code == 1
+
+
+def test_diff_writes_nothing_and_exits_1_when_something_would_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "a.md"
+    post.write_text("We shout.\n", encoding="utf-8")
+    code, out, err = lint(capsys, "--select", "XT100", "--diff", "a.md")
+    assert code == 1
+    assert out == "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-We shout.\n+We SHOUT.\n"
+    assert err == "copydesk: would fix 1 finding\n"
+    assert post.read_text(encoding="utf-8") == "We shout.\n"
+    post.write_text("We SHOUT.\n", encoding="utf-8")
+    assert lint(capsys, "--select", "XT100", "--diff", "a.md")[:2] == (0, "")
+
+
+def test_fix_keeps_line_endings_byte_order_mark_and_mode_and_writes_only_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = tmp_path / "a.md"
+    post.write_bytes(b"\xef\xbb\xbfWe shout.\r\nNo more.\r\n")
+    os.chmod(post, 0o640)
+    clean = tmp_path / "b.md"
+    clean.write_text("Quiet.\n", encoding="utf-8")
+    before = clean.stat().st_mtime_ns
+    lint(capsys, "--select", "XT100", "--fix", ".")
+    assert post.read_bytes() == b"\xef\xbb\xbfWe SHOUT.\r\nNo more.\r\n"
+    assert post.stat().st_mode & 0o777 == 0o640
+    assert clean.stat().st_mtime_ns == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_fix_never_writes_through_a_link_to_outside_the_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.md").write_text("We shout.\n", encoding="utf-8")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.md").symlink_to(outside / "a.md")
+    lint(capsys, "--select", "XT100", "--fix", "tree/a.md")
+    assert (outside / "a.md").read_text(encoding="utf-8") == "We shout.\n"
+
+
+def test_unsafe_fixes_need_fix_or_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = lint(capsys, "--unsafe-fixes", ".")
+    assert code == 2
+    assert "--unsafe-fixes: needs --fix or --diff" in err
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not available")
+def test_fix_is_idempotent_on_the_seeds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for seed in sorted(SEEDS.iterdir()):
+        if seed.is_file():
+            (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    lint(capsys, "--fix", "--unsafe-fixes", ".")
+    first = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    lint(capsys, "--fix", "--unsafe-fixes", ".")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first
