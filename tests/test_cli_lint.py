@@ -208,6 +208,7 @@ def test_rules_json_for_tools(capsys: pytest.CaptureFixture[str]) -> None:
         "summary": "meh",
         "default": True,
         "fixable": False,
+        "fix": "no",
         "scope": "line",
         "source": "pack house.yml",
         "options": {},
