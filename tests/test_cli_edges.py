@@ -173,3 +173,19 @@ def test_every_command_shows_its_own_usage_for_an_unknown_flag(
     with pytest.raises(SystemExit):
         main([command, "x", "--bogus"])
     assert capsys.readouterr().err.startswith(f"usage: copydesk {command} ")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    # `copydesk --help` must start in well under 0.1 s: only argparse and the CLI module.
+    code = (
+        "import sys\n"
+        "from copydesk.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'typing', 'tqdm', 'yaml', 'pydantic', 'mistune', 'tomllib', 'copydesk.config'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr
