@@ -403,3 +403,14 @@ def _cycles_left_by(release: bool) -> int:
 def test_release_lets_refcounting_free_the_tree() -> None:
     assert _cycles_left_by(release=False) > 0
     assert _cycles_left_by(release=True) == 0
+
+
+def test_a_code_shortcode_closed_with_a_space_after_the_slash_ends_there() -> None:
+    # Hugo's docs close `{{< code-toggle >}}` as `{{</ code-toggle >}}`: the
+    # headings after it are headings, not part of the code.
+    text = (
+        "{{< code-toggle >}}\ntitle: x\n{{</ code-toggle >}}\n\n### After the code\n\n"
+        "{{< code-toggle >}}\ny: 1\n{{< /code-toggle >}}\n"
+    )
+    parsed = parse_text(text)
+    assert [node.line for node in parsed.of_type("heading")] == [5]

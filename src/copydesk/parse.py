@@ -90,7 +90,7 @@ _TEMPLATING = re.compile(
     rf"(?P<raw>\{{%-?\s*(?P<tag>{_CODE_TAGS})\b[^%]*?%\}}.*?\{{%-?\s*end(?P=tag)\s*-?%\}})"
     # the opening ends at its own `>}}`, and a self-closing `{{< code-toggle … />}}` holds nothing
     rf"|(?P<code>\{{\{{([<%])\s*(?P<sc>{_CODE_SHORTCODES})\b(?:(?!\}}\}}).)*?(?<!/)[>%]\}}\}}"
-    r".*?\{\{[<%]\s*/(?P=sc)\s*[>%]\}\})"
+    r".*?\{\{[<%]\s*/\s*(?P=sc)\s*[>%]\}\})"  # `{{< /x >}}` or `{{</ x >}}`
     r"|(?P<shortcode>\{\{<.*?>\}\}|\{\{%.*?%\}\})"
     r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",
     re.DOTALL,

@@ -303,10 +303,11 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     anchors: set[str] = set()
     for style in styles:
         if style == DEFINITION_TERMS:
-            anchors.update(definition_term_ids(parsed))
-            continue
+            continue  # after the headings: terms share their ids' namespace
         texts = [heading_text(node, _text_style(style)).strip() for node in headings]
         anchors.update(style_ids(texts, style))
+    if DEFINITION_TERMS in styles:
+        anchors |= definition_term_ids(parsed, anchors)
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
         anchors.update(_INLINE_ID.findall(parsed.prose))
@@ -316,10 +317,13 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     return OpenIds(anchors) if writes_ids(parsed) else frozenset(anchors)
 
 
-def definition_term_ids(parsed: ParsedFile) -> set[str]:
+def definition_term_ids(parsed: ParsedFile, taken: set[str]) -> set[str]:
     """Ids of definition list terms (a line followed by a `: definition` line),
-    slugged as Hugo's goldmark does headings."""
+    slugged as Hugo's goldmark does headings; a term whose id a heading or an
+    earlier term has gets `-1`, `-2`, ... (both forms are kept: the order of
+    headings and terms is not tracked)."""
     found: set[str] = set()
+    used = set(taken)
     code: set[int] = set()
     for node in parsed.of_type("block_code"):
         code.update(range(node.line, node.end_line + 1))
@@ -327,5 +331,8 @@ def definition_term_ids(parsed: ParsedFile) -> set[str]:
     for number, (term, after) in enumerate(itertools.pairwise(lines), start=1):
         is_term = after.startswith(": ") and term.strip() and not term.startswith(":")
         if is_term and number not in code:
-            found.add(hugo_slug(re.sub(r"[`*_\[\]]|\(.*?\)", "", term)))
+            slug = hugo_slug(re.sub(r"[`*_\[\]]|\(.*?\)", "", term))
+            anchor = _dedupe(slug, "hugo", {}, used)
+            used.add(anchor)
+            found.update((slug, anchor))
     return found
