@@ -257,3 +257,13 @@ def test_exclude_holds_for_files_named_on_the_command_line(
     assert not (repo.parent / "out").exists()
     assert main(["lint", "drafts/a.md"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "No findings in 0 files."
+
+
+def test_an_excluded_named_file_is_named_once_not_called_missing(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / ".copydesk.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
+    write(repo / "drafts" / "a.md")
+    assert main(["lint", "drafts/a.md"]) == 0
+    err = capsys.readouterr().err
+    assert err == "copydesk: drafts/a.md: excluded by the configuration\n"

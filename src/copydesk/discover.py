@@ -66,11 +66,13 @@ class Discovery:
     # FIFO): an error for the command, as any unreadable file the user names.
     unreadable: list[Skipped] = field(default_factory=list)
     empty: list[Path] = field(default_factory=list)  # folder arguments without a post
+    excluded: list[Path] = field(default_factory=list)  # named, but the config excludes them
     other_formats: Counter[str] = field(default_factory=Counter)
 
     def notes(self) -> list[str]:
         """Lines for stderr: each skipped path, then one line per other format."""
         lines = [str(skipped) for skipped in self.skipped]
+        lines.extend(f"copydesk: {path}: excluded by the configuration" for path in self.excluded)
         for suffix, count in sorted(self.other_formats.items()):
             files = f"{count} {suffix} file{'s' * (count != 1)}"
             lines.append(f"copydesk: skipped {files}: {OTHER_FORMATS[suffix]}")
@@ -113,7 +115,9 @@ def _named(
     real = admit(path, root)
     if isinstance(real, Skipped):
         (found.skipped if real.outside else found.unreadable).append(real)
-    elif finder is None or not finder.for_file(path).is_excluded(path):
+    elif finder is not None and finder.for_file(path).is_excluded(path):
+        found.excluded.append(path)
+    else:
         yield Found(path, Path(path.name), real, root, explicit=True)
 
 

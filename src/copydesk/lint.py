@@ -68,7 +68,9 @@ def _run(args: argparse.Namespace) -> int:
     for problem in result.errors:
         print(problem, file=sys.stderr)
     _report_links(args, result, registry)
-    if not result.files and not result.errors and changes is None:
+    # Named files that yield nothing were each explained above (excluded, unreadable).
+    folders = any(Path(path).is_dir() for path in args.paths)
+    if folders and not result.files and not result.errors and changes is None:
         from copydesk.discover import POST_SUFFIXES
 
         # Say so rather than report a silent "clean".
