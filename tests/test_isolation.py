@@ -438,3 +438,28 @@ def test_migrate_check_goes_on_when_an_output_cannot_be_read(
     captured = capsys.readouterr()
     assert captured.err == f"{out / 'good.md'}: cannot read: Permission denied\n"
     assert captured.out.splitlines()[-1] == "2 files: 1 canonical, 0 would change, 1 refused"
+
+
+HOSTILE_SITE = HOSTILE.parent / "hostile_site"
+
+
+@pytest.mark.parametrize("command", ["migrate", "fix"])
+def test_a_site_config_with_an_impossible_value_is_one_line_per_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`built: 2019-13-01` in `_config.yml` was an internal error for every post
+    under it; now one line names the config, and its posts are migrated with
+    their offset-less times kept as written (for review), as with no config."""
+    site = tmp_path / "site"
+    shutil.copytree(HOSTILE_SITE, site)
+    args = ["--out", str(tmp_path / "out")] if command == "migrate" else []
+
+    code = main([command, str(site / "_posts"), *args])
+
+    captured = capsys.readouterr()
+    (line,) = (HOSTILE_SITE / "migrate.expected").read_text(encoding="utf-8").splitlines()
+    assert captured.err.splitlines() == [f"copydesk: {site / line}"]
+    assert code == (0 if command == "migrate" else 1)  # fix: posts were rewritten
+    folder = tmp_path / "out" if command == "migrate" else site / "_posts"
+    nine = (folder / "2021-10-31-nine.md").read_text(encoding="utf-8")
+    assert "\ndate: 2021-10-31T09:00:00\n" in nine  # no offset invented

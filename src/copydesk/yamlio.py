@@ -74,25 +74,30 @@ def _ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 _SafeLoader.add_constructor("!binary", _ruby_binary)
 
 
-def load_front_matter(path: Path, text: str, kind: str, first_line: int = 2) -> dict[str, Any]:
-    """Parse front matter text into a mapping, or raise `FrontMatterError`."""
+def load_front_matter(
+    path: Path, text: str, kind: str, first_line: int = 2, what: str = "front matter"
+) -> dict[str, Any]:
+    """Parse front matter text into a mapping, or raise `FrontMatterError`.
+
+    `what` names the text in reasons: "front matter", or "file" for a whole
+    YAML file such as a site's `_config.yml` (`first_line` 1)."""
     if kind == "toml":
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise FrontMatterError(path, f"broken TOML front matter: {error}") from None
+            raise FrontMatterError(path, f"broken TOML {what}: {error}") from None
         except RecursionError:
-            raise FrontMatterError(path, "broken TOML front matter: nested too deeply") from None
+            raise FrontMatterError(path, f"broken TOML {what}: nested too deeply") from None
     try:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.constructor.ConstructorError as error:
-        raise FrontMatterError(path, _tag_reason(error, first_line)) from None
+        raise FrontMatterError(path, _tag_reason(error, first_line, what)) from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(path, _yaml_reason(error, text, first_line)) from None
+        raise FrontMatterError(path, _yaml_reason(error, text, first_line, what)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FrontMatterError(path, f"front matter is a {type(data).__name__}, not a mapping")
+        raise FrontMatterError(path, f"{what} is a {type(data).__name__}, not a mapping")
     if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         raise FrontMatterError(
             path, f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values (alias bomb?)"
@@ -105,23 +110,23 @@ def _where(error: yaml.MarkedYAMLError, first_line: int) -> str:
     return f" on line {mark.line + first_line}" if mark else ""
 
 
-def _tag_reason(error: yaml.constructor.ConstructorError, first_line: int) -> str:
+def _tag_reason(error: yaml.constructor.ConstructorError, first_line: int, what: str) -> str:
     problem = error.problem or "unknown problem"
     if "could not determine a constructor for the tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return f"unsafe YAML tag '{tag}' refused{_where(error, first_line)}"
-    return f"broken YAML front matter: {problem}{_where(error, first_line)}"
+    return f"broken YAML {what}: {problem}{_where(error, first_line)}"
 
 
-def _yaml_reason(error: yaml.YAMLError, text: str, first_line: int) -> str:
+def _yaml_reason(error: yaml.YAMLError, text: str, first_line: int, what: str) -> str:
     if isinstance(error, yaml.MarkedYAMLError):
-        return f"broken YAML front matter: {error.problem}{_where(error, first_line)}"
+        return f"broken YAML {what}: {error.problem}{_where(error, first_line)}"
     if isinstance(error, yaml.reader.ReaderError):
         # Its str() is two lines and counts characters, not lines: say which character, where.
         line = text.count("\n", 0, error.position) + first_line
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
-        return f"broken YAML front matter: {char} is not allowed in YAML, on line {line}"
-    return "broken YAML front matter: " + " ".join(str(error).split())
+        return f"broken YAML {what}: {char} is not allowed in YAML, on line {line}"
+    return f"broken YAML {what}: " + " ".join(str(error).split())
 
 
 def _expanded_size(value: Any, budget: int) -> int:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -123,8 +126,12 @@ def zone_for(path: Path, option: str | None) -> Zone | None:
         return Zone(_zone(path, option, "--timezone"), option, "--timezone")
     for folder in path.resolve().parents:
         config = folder / "_config.yml"
-        if config.is_file():
-            name = _config_timezone(config)
+        try:
+            info = config.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            name = _config_timezone(config, info.st_mtime_ns, info.st_size)
             if name:
                 return Zone(_zone(path, name, str(config)), name, str(config))
     return None
@@ -137,15 +144,32 @@ def _zone(path: Path, name: str, origin: str) -> dt.tzinfo:
         raise NormalizeError(path, f"unknown timezone '{name}' (from {origin})") from None
 
 
-def _config_timezone(config: Path) -> str | None:
-    import yaml
+@functools.lru_cache(maxsize=64)
+def _config_timezone(config: Path, mtime_ns: int, size: int) -> str | None:
+    """The config's `timezone:`, read once per version of the file.
+
+    Why a broken config is one line on stderr here, and no error: every post
+    under it asks, and each would fail the same way (a value YAML accepts but
+    Python cannot hold, `built: 2019-13-01`, was an internal error per post).
+    Without its timezone a post's offset-less time is kept as written and
+    listed for review, as when no config says one."""
+    from copydesk.errors import FrontMatterError
+    from copydesk.yamlio import load_front_matter
 
     try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    value = data.get("timezone") if isinstance(data, dict) else None
-    return value.strip() if isinstance(value, str) and value.strip() else None
+        text = config.read_text(encoding="utf-8")
+        data = load_front_matter(config, text, "yaml", first_line=1, what="file")
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+    except FrontMatterError as error:
+        reason = error.reason
+    else:
+        value = data.get("timezone")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    print(f"copydesk: {config}: {reason}; its timezone is not used", file=sys.stderr)
+    return None
 
 
 def file_name_date(path: Path) -> tuple[dt.date, str] | None:
