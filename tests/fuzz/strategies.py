@@ -106,6 +106,9 @@ url = st.one_of(
         )
     ),
     word.map(lambda w: f"{w}.md"),
+    word.map(lambda w: f"{w}.md#{w}"),
+    word.map(lambda w: f"/{w}/"),
+    word.map(lambda w: f"{w}.html"),
     word.map(lambda w: f"https://{w}.example/{w}?utm_campaign={w}"),
 )
 title_attr = st.sampled_from(("", ' "a title"', " 'single'", " (paren)", ' "unclosed'))
@@ -705,6 +708,9 @@ def sites(draw: st.DrawFn, max_posts: int = 4) -> dict[str, bytes]:
     for name in draw(st.lists(word, min_size=1, max_size=max_posts, unique=True)):
         folder = draw(st.sampled_from((_POST_FOLDERS.get(generator, ""), "", "pages/")))
         files[f"{folder}{name}.md"] = draw(documents(max_blocks=4))
+    for name in draw(st.lists(word, max_size=2, unique=True)):  # pages that are not Markdown
+        head = draw(st.sampled_from(("", "---\ntitle: A page\n---\n", "---\npermalink: /x/\n")))
+        files.setdefault(f"{name}.html", f'{head}<h1 id="{name}">{name}</h1>\n'.encode())
     return files
 
 
