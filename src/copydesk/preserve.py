@@ -107,28 +107,37 @@ def front_matter_comments(
     kept = words("\n".join(_strings(data)))
     found = []
     for number, line in enumerate(lines):
-        end = ends[number] if ends is not None else _toml_code_end(line)
+        # Without YAML token ends (TOML, or YAML the scanner refused), quotes decide.
+        end = ends[number] if ends is not None else _quoted_code_end(line)
         comment = line[end:].strip()
         if comment.startswith("#") and words(comment) - kept:
             found.append((number + first_line, comment))
     return found
 
 
-def _yaml_code_ends(text: str, count: int) -> list[int]:
-    """Per line, the column where its YAML tokens end (past the line: all of it is code)."""
+def _yaml_code_ends(text: str, count: int) -> list[int] | None:
+    """Per line, the column where its YAML tokens end (past the line: all of it is code).
+
+    The scanner is libyaml's when installed, as the loader's is: the pure-Python
+    one refuses some text libyaml reads (a tab after `key:`). None if it fails.
+    """
     import yaml
 
     ends = [0] * count
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        start, end = token.start_mark, token.end_mark
-        for line in range(start.line, min(end.line, count)):  # a multi-line scalar
-            ends[line] = 1 << 30
-        if end.line < count:
-            ends[end.line] = max(ends[end.line], end.column)
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            start, end = token.start_mark, token.end_mark
+            for line in range(start.line, min(end.line, count)):  # a multi-line scalar
+                ends[line] = 1 << 30
+            if end.line < count:
+                ends[end.line] = max(ends[end.line], end.column)
+    except yaml.YAMLError:
+        return None
     return ends
 
 
-def _toml_code_end(line: str) -> int:
+def _quoted_code_end(line: str) -> int:
+    """The index of the first `#` outside quotes (the line's length if none)."""
     quote = ""
     escaped = False
     for index, char in enumerate(line):

@@ -20,5 +20,5 @@ _COMMON = {
     "print_blob": True,
 }
 settings.register_profile("ci", max_examples=80, derandomize=True, database=None, **_COMMON)
-settings.register_profile("long", max_examples=1500, **_COMMON)
+settings.register_profile("long", max_examples=1000, **_COMMON)
 settings.load_profile(os.environ.get("COPYDESK_FUZZ_PROFILE", "ci"))

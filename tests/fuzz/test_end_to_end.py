@@ -24,7 +24,7 @@ from fuzz.strategies import documents
 
 COPYDESK = Path(sys.executable).with_name("copydesk")
 NAMES = ("a.md", "b.md", "2016-03-23-c.md", "sub/d.md", "sub/e.txt")
-FEW = max(2, settings.default.max_examples // 40)  # ci: 2, long: 37
+FEW = max(2, settings.default.max_examples // 40)  # ci: 2, long: 25
 
 
 @pytest.fixture(scope="module")
