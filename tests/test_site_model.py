@@ -189,3 +189,34 @@ def test_jekyll_redirect_stubs_among_posts_are_not_posts(tmp_path: Path) -> None
     site = load_site(tmp_path)
     assert not site.is_post(tmp_path / "_posts/2017-01-02-moved.md")
     assert site.is_post(tmp_path / "_posts/2017-01-03-forgot.md")
+
+
+def test_attr_list_ids_on_inline_elements(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: x\n",
+            "docs/theme.md": "# Theme\n\n*   **`locale`**{ #mkdocs-locale }: the locale.\n",
+        },
+    )
+    assert "mkdocs-locale" in load_site(tmp_path).ids(tmp_path / "docs/theme.md")
+
+
+def test_a_plain_projects_pages_folder_holds_pages_not_posts(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "package.json": "{}\n",
+            "src/content/posts/2020-01-02-hello.md": "---\ntitle: Hello\n---\n",
+            "src/content/pages/about.md": "---\ntitle: About\n---\n",
+            "notes.md": "---\ntitle: A note\n---\n",
+            "CONTRIBUTING.md": "# How to help\n",
+        },
+    )
+    site = load_site(tmp_path)
+    assert site.is_post(tmp_path / "src/content/posts/2020-01-02-hello.md")
+    assert site.is_post(tmp_path / "notes.md")  # front matter in a project: a post
+    assert not site.is_post(tmp_path / "src/content/pages/about.md")
+    assert not site.is_post(tmp_path / "CONTRIBUTING.md")
+    hello = tmp_path / "src/content/posts/2020-01-02-hello.md"
+    assert site.resolve("/2020/01/02/hello/", tmp_path / "notes.md") == hello

@@ -51,6 +51,9 @@ POST_FOLDERS = frozenset(
 )
 
 
+PAGE_FOLDERS = frozenset({"pages", "_pages", "docs", "documentation", "_docs", "wiki"})
+
+
 def starts_with_html(path: Path) -> bool:
     """Whether the file's first non-blank character opens an HTML tag."""
     try:
@@ -243,10 +246,12 @@ class Generator:
         """
         if not self.is_published(path) or is_repository_doc(path) or self._partial(path):
             return False
-        if self.loose or has_front_matter(path):
+        parts = [part.lower() for part in (relative_parts(path, self.root) or ())[:-1]]
+        if any(part in POST_FOLDERS for part in parts):
             return True
-        parts = relative_parts(path, self.root) or ()
-        return any(part.lower() in POST_FOLDERS for part in parts[:-1])
+        if any(part in PAGE_FOLDERS for part in parts):
+            return False  # `src/content/pages/about.md`: a page, front matter or not
+        return self.loose or has_front_matter(path)
 
     def variant(self, path: Path) -> str:
         """Language or docs version of a file ("" for the default): the same
