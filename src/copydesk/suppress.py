@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.findings import Fix, Replacement
 from copydesk.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class Directive:
     end_line: int
     # False: not a directive copydesk knows; `kind` is then as written (CD492).
     valid: bool = True
+    end_column: int = 0  # exclusive, of the comment; 0: not a comment (front matter)
+    # CD490's fix when every code is unused: the comment, or the lines it fills, removed.
+    removal: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,27 @@ def _comment_directives(parsed: ParsedFile) -> Iterator[Directive]:
         codes = tuple(code for code in _SPLIT.split(match.group(3).strip()) if code)
         end_line = line + match.group(0).count("\n")
         if separator == "-" and kind in KINDS:
-            yield Directive(kind, line, column, codes, end_line)
+            end_column = parsed.position(match.end())[1]
+            removal = _removal(parsed, match.start(), match.end(), line, end_line)
+            yield Directive(kind, line, column, codes, end_line, True, end_column, removal)
         else:
             written = f"copydesk{separator.strip()}{' ' if ':' in separator else ''}{kind}"
             yield Directive(written, line, column, codes, end_line, valid=False)
+
+
+def _removal(parsed: ParsedFile, start: int, end: int, line: int, end_line: int) -> Fix:
+    """The comment's lines when nothing else is on them; else the comment and the
+    spaces before it (`text <!-- copydesk-disable-line CD101 -->`)."""
+    from copydesk.rules._fixes import edit_at, remove_lines
+
+    text = parsed.document.text
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    after_end = text.find("\n", end)
+    after = text[end : len(text) if after_end < 0 else after_end]
+    if not before.strip() and not after.strip():
+        return remove_lines(parsed, line, end_line)
+    start -= len(before) - len(before.rstrip(" \t"))
+    return Fix((edit_at(parsed, start, end, ""),), removes=text[start:end])
 
 
 def _html_positions(parsed: ParsedFile) -> tuple[set[int], set[tuple[int, int]]]:
@@ -204,7 +225,25 @@ def stale_suppressions(
                 if unused == [EVERY]
                 else "suppression of " + ", ".join(unused)
             )
-            yield UNUSED_CODE, Violation(directive.line, directive.column, f"unused {what}")
+            message = f"unused {what}"
+            fix = _unused_fix(directive, codes, unused)
+            yield UNUSED_CODE, Violation(directive.line, directive.column, message, fix=fix)
+
+
+def _unused_fix(directive: Directive, codes: list[str], unused: list[str]) -> Fix | None:
+    """CD490's fix: the whole comment when it silences nothing, else the comment
+    rewritten with only the codes that were needed (their spelling as written)."""
+    if len(unused) == len(codes):
+        return directive.removal
+    if not directive.end_column or directive.line != directive.end_line:
+        return None
+    pairs = zip(directive.codes, codes, strict=True)
+    kept = [code for code, name in pairs if name not in unused]
+    comment = f"<!-- copydesk-{directive.kind} {' '.join(kept)} -->"
+    edit = Replacement(
+        directive.line, directive.column, directive.end_line, directive.end_column, comment
+    )
+    return Fix((edit,), removes=" ".join(unused))
 
 
 def _hint(written: str) -> str:
@@ -237,9 +276,12 @@ class UnusedSuppression(Rule):
     See [the guide](guide.md), which exists.
     Use instead:
     See [the guide](guide.md), which exists.
+    Fix: removes the comment (with its line when nothing else is on it), or,
+    when some of its codes were needed, keeps only those.
     """
 
     code: ClassVar[str] = UNUSED_CODE
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "unused-suppression"
     summary: ClassVar[str] = "suppression comment that silences nothing"

@@ -14,7 +14,7 @@ from copydesk.findings import Fix, Replacement
 
 if TYPE_CHECKING:
     from copydesk.findings import Applicability
-    from copydesk.parse import Node
+    from copydesk.parse import Node, ParsedFile
     from copydesk.rules.base import Context
 
 
@@ -26,10 +26,10 @@ def source_of(node: Node, ctx: Context) -> tuple[int, str]:
     return start, parsed.document.text[start:end]
 
 
-def edit_at(ctx: Context, start: int, end: int, text: str) -> Replacement:
+def edit_at(parsed: ParsedFile, start: int, end: int, text: str) -> Replacement:
     """An edit of the file's text between two offsets."""
-    line, column = ctx.parsed.position(start)
-    end_line, end_column = ctx.parsed.position(end)
+    line, column = parsed.position(start)
+    end_line, end_column = parsed.position(end)
     return Replacement(line, column, end_line, end_column, text)
 
 
@@ -48,14 +48,13 @@ def replace_in(
     if index < 0:
         return None
     at = start + index
-    return Fix((edit_at(ctx, at, at + len(old), new),), applicability, removes)
+    return Fix((edit_at(ctx.parsed, at, at + len(old), new),), applicability, removes)
 
 
-def remove_lines(ctx: Context, first: int, last: int) -> Fix | None:
+def remove_lines(parsed: ParsedFile, first: int, last: int) -> Fix:
     """Remove whole lines `first`..`last` (1-based), and one blank line after them
     when a blank line (or the start of the body) is before them, so that no
     double gap is left. The removed text is what the fix declares it removes."""
-    parsed = ctx.parsed
     text = parsed.document.text
     start = parsed.offset(first, 1)
     end = text.find("\n", parsed.offset(last, 1))
@@ -64,4 +63,4 @@ def remove_lines(ctx: Context, first: int, last: int) -> Fix | None:
     if blank_before and not parsed.line_text(last + 1).strip() and last + 1 <= text.count("\n"):
         end = text.find("\n", end) + 1 or len(text)
     removed = text[start:end]
-    return Fix((edit_at(ctx, start, end, ""),), "safe", removes=removed)
+    return Fix((edit_at(parsed, start, end, ""),), "safe", removes=removed)

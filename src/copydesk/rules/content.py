@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.findings import Fix, Replacement
 from copydesk.mojibake import MOJIBAKE, has_mojibake
 from copydesk.rules._nodes import SITE_OPTIONS, code_map, project
 from copydesk.rules.base import Context, Rule, Violation
@@ -48,9 +49,12 @@ class Mojibake(Rule):
         It doesnâ€™t work in CafÃ© mode.
     Use instead:
         It doesn’t work in Café mode.
+    Fix: each run of mojibake is replaced by the characters its bytes spell in
+    UTF-8, when they do (what was there is recorded).
     """
 
     code: ClassVar[str] = "CD401"
+    fixable: ClassVar[bool | str] = "safe"
     needs: ClassVar[tuple[str, ...] | None] = ("block_code", "codespan")
     name: ClassVar[str] = "mojibake"
     summary: ClassVar[str] = "text looks double-encoded (mojibake)"
@@ -67,13 +71,48 @@ class Mojibake(Rule):
                 column = match.start() + 1
                 if code.covers(number, column) or ctx.parsed.in_templating(number, column):
                     continue
-                yield Violation(number, column, _mojibake_message(match.group(0)))
+                found = match.group(0)
+                repaired = undo_mojibake(found)
+                fix = None
+                if repaired is not None:
+                    edit = Replacement(number, column, number, match.end() + 1, repaired)
+                    fix = Fix((edit,), removes=_with_word(text, match.start(), match.end()))
+                yield Violation(number, column, _mojibake_message(found, repaired), fix=fix)
 
 
-def _mojibake_message(found: str) -> str:
+_WORD_BEFORE = re.compile(r"\w*\Z")
+_WORD_AFTER = re.compile(r"\w*")
+
+
+def _with_word(line: str, start: int, end: int) -> str:
+    """The mojibake with the rest of the words it sits in (`CafÃ©` for `Ã©`): the
+    words the repair replaces, as the loss check counts them."""
+    before = _WORD_BEFORE.search(line, 0, start)
+    after = _WORD_AFTER.match(line, end)
+    first = before.start() if before else start
+    last = after.end() if after else end
+    return line[first:last]
+
+
+def undo_mojibake(found: str) -> str | None:
+    """The characters whose UTF-8 bytes a cp1252 (else Latin-1) reader showed as
+    `found`; None when those bytes are not UTF-8."""
     try:
-        repaired = found.encode("cp1252").decode("utf-8")
+        data = b"".join(_byte(char) for char in found)
+        return data.decode("utf-8")
     except UnicodeError:
+        return None
+
+
+def _byte(char: str) -> bytes:
+    try:
+        return char.encode("cp1252")
+    except UnicodeEncodeError:
+        return char.encode("latin-1")
+
+
+def _mojibake_message(found: str, repaired: str | None) -> str:
+    if repaired is None:
         return f"mojibake '{found}' (text decoded with the wrong encoding)"
     return f"mojibake '{found}' (probably '{repaired}')"
 

@@ -643,7 +643,7 @@ def _definition_removal(ctx: Context, definition: RefDefinition) -> Fix | None:
     following = ctx.parsed.line_text(definition.line + 1).lstrip()
     if following[:1] in ('"', "'", "("):
         return None  # perhaps the title of this definition, on its own line
-    return remove_lines(ctx, definition.line, definition.line)
+    return remove_lines(ctx.parsed, definition.line, definition.line)
 
 
 _HTML_ANCHOR = re.compile(r"<(/?)a\b", re.IGNORECASE)
@@ -723,7 +723,7 @@ def _autolink(node: Node, ctx: Context, url: str) -> Fix | None:
     if source != url or not _LINKABLE.match(url):
         return None
     end = start + len(source)
-    return Fix((edit_at(ctx, start, start, "<"), edit_at(ctx, end, end, ">")))
+    return Fix((edit_at(ctx.parsed, start, start, "<"), edit_at(ctx.parsed, end, end, ">")))
 
 
 def _autolink_at(ctx: Context, violation: Violation, url: str) -> Fix | None:
@@ -732,7 +732,7 @@ def _autolink_at(ctx: Context, violation: Violation, url: str) -> Fix | None:
     end = start + len(url)
     if ctx.parsed.document.text[start:end] != url or not _LINKABLE.match(url):
         return None
-    return Fix((edit_at(ctx, start, start, "<"), edit_at(ctx, end, end, ">")))
+    return Fix((edit_at(ctx.parsed, start, start, "<"), edit_at(ctx.parsed, end, end, ">")))
 
 
 # An autolink needs a scheme, and ends at a space or `<`/`>`.

@@ -700,7 +700,7 @@ def _heading_removal(node: Node, ctx: Context) -> Fix | None:
     line = ctx.parsed.line_text(node.line)
     if node.parent is not None or not re.match(r" {0,3}#[ \t]", line):
         return None
-    return remove_lines(ctx, node.line, node.line)
+    return remove_lines(ctx.parsed, node.line, node.line)
 
 
 def plain_text(node: Node) -> str:
