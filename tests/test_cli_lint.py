@@ -62,7 +62,7 @@ def test_warnings_and_info_do_not_fail(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["lint", "--quiet"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "a.md:1:1: info HOUSE002 meh [no-meh]",
-        "a.md:3:1: warning CD490 unused suppression of HOUSE001 [unused-suppression]",
+        "a.md:3:1: warning CD490 [*] unused suppression of HOUSE001 [unused-suppression]",
     ]
 
 
