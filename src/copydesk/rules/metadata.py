@@ -659,7 +659,9 @@ class TitleHeading(Rule):
     """The body starts over with an H1 that repeats the title.
 
     What it does: reports a level-1 heading whose text equals the front
-    matter title (ignoring case, spacing and HTML entities).
+    matter title (ignoring case, spacing and HTML entities), except where
+    the generator shows a body H1 as the page title instead of adding one
+    (MkDocs, Docusaurus, jekyll-titles-from-headings).
     Why is this bad? Themes already render the title as the page's H1: the
     reader sees it twice and the page has two H1s. Migration drops it.
     Example:
@@ -684,10 +686,13 @@ class TitleHeading(Rule):
     summary: ClassVar[str] = "H1 in the body repeats the title"
     severity: ClassVar[Severity] = "warning"
     targets: ClassVar[tuple[str, ...]] = ("heading",)
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if node.attrs.get("level") != 1:
             return
+        if project(ctx).generator.titles_from_h1:
+            return  # MkDocs, Docusaurus: a body H1 is the page title, shown once
         title = (front_matter(ctx) or {}).get("title")
         if isinstance(title, str) and squash(plain_text(node)) == squash(title):
             fix = _heading_removal(node, ctx)
