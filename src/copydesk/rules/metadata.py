@@ -267,7 +267,8 @@ class InvalidFrontMatter(Rule):
     """The front matter cannot be read: broken YAML/TOML, an unsafe tag, or not a mapping.
 
     What it does: reports the reason the front matter was refused, at the line
-    the YAML or TOML parser names (else the first line).
+    the YAML or TOML parser names (else the first line). A front matter
+    template the site does not publish (Hugo's `archetypes/`) is not checked.
     Why is this bad? The generator either fails the build or silently drops
     the post's metadata; an unsafe tag such as `!!python/object` is never
     executed by copydesk, and should not be in a post at all.
@@ -289,13 +290,24 @@ class InvalidFrontMatter(Rule):
     name: ClassVar[str] = "invalid-front-matter"
     summary: ClassVar[str] = "front matter is broken, unsafe or not a mapping"
     severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         error = ctx.parsed.front_matter_error
-        if error is None:
+        if error is None or _front_matter_template(ctx):
             return
         reason = getattr(error, "reason", str(error))
         yield Violation(error_line(reason), 1, reason)
+
+
+def _front_matter_template(ctx: Context) -> bool:
+    """A template of front matter (Hugo's `archetypes/`: `title: {{ .Name }}`),
+    which the site does not publish: its placeholders are not broken YAML."""
+    text = ctx.parsed.document.front_matter or ""
+    if "{{" not in text:
+        return False
+    site = project(ctx)
+    return site.generator.name != "plain" and not site.is_published(ctx.path)
 
 
 def error_line(reason: str) -> int:
