@@ -193,3 +193,18 @@ def test_file_mode_is_kept(repo: Path) -> None:
 def test_missing_file_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert fix("nope.md") == 2
     assert "nope.md: no such file or folder" in capsys.readouterr().err
+
+
+def test_a_front_matter_comment_is_never_dropped_in_place(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Canonical front matter keeps no comments; in the author's own file that would
+    delete their note without a word, so the file is refused and left as it is."""
+    text = "---\ntitle: Hello\n# a note to self\ndate: 2020-01-02\n---\n\nSome words here.\n"
+    post = write(repo / "a.md", text)
+    assert fix("a.md") == 1
+    assert post.read_text(encoding="utf-8") == text
+    assert capsys.readouterr().err == (
+        "a.md: refused: front matter comment on line 3 would be lost ('# a note to self'); "
+        "canonical front matter keeps no comments: move it into the body or delete it\n"
+    )

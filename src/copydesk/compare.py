@@ -36,6 +36,15 @@ class Comparison:
         if self.result.lossy_words:
             words = " ".join(self.result.lossy_words)
             return f"{self.result.source}: refused: words would be lost: {words}"
+        comment = next((c for c in self.result.changes if c.kind == "front-matter-comment"), None)
+        if comment is not None:
+            # The author's own note, not platform debris: in place it would simply be
+            # gone (migrate to another folder keeps it in the report instead).
+            return (
+                f"{self.result.source}: refused: front matter comment on line {comment.line} "
+                f"would be lost ({comment.before!r}); canonical front matter keeps no "
+                "comments: move it into the body or delete it"
+            )
         return None
 
     @property
