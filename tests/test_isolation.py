@@ -463,3 +463,29 @@ def test_a_site_config_with_an_impossible_value_is_one_line_per_run(
     folder = tmp_path / "out" if command == "migrate" else site / "_posts"
     nine = (folder / "2021-10-31-nine.md").read_text(encoding="utf-8")
     assert "\ndate: 2021-10-31T09:00:00\n" in nine  # no offset invented
+
+
+HOSTILE_LINKS = HOSTILE.parent / "hostile_links"
+
+
+def test_a_fragment_into_a_file_copydesk_cannot_read_is_no_finding_and_no_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CD107 parsed a linked file with no size limit, and a linked file that
+    could not be read (not UTF-8, permission denied) was "rule CD107 crashed".
+    Its ids are unknown now: no claim that `#part` is missing, no error line;
+    a readable file without the heading is still a finding."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for post in HOSTILE_LINKS.glob("*.md"):
+        shutil.copy(post, tmp_path / post.name)
+    (tmp_path / "pyproject.toml").write_text('[tool.copydesk]\nmax-file-size = "1 kB"\n')
+    monkeypatch.chdir(tmp_path)
+    deny(monkeypatch, "secret.md")
+
+    code = main(["lint", "a.md", "--select", "CD107"])
+
+    captured = capsys.readouterr()
+    expected_lines = (HOSTILE_LINKS / "lint.expected").read_text(encoding="utf-8").splitlines()
+    assert captured.out.splitlines()[:-1] == expected_lines
+    assert captured.err == ""
+    assert code == 1

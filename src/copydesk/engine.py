@@ -209,7 +209,11 @@ def _lint_file(
         return result
     root = ruleset.resolved.config.root
     built = ruleset.want
-    contexts = [Context(parsed, settings, None, root, built=built) for settings in ruleset.settings]
+    limit = ruleset.max_size
+    contexts = [
+        Context(parsed, settings, None, root, built=built, max_size=limit)
+        for settings in ruleset.settings
+    ]
     crashed: dict[int, str] = {}
     if not collect_only:
         _walk(parsed, ruleset, contexts, result, crashed)

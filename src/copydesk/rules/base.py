@@ -54,6 +54,9 @@ class Context:
     site: Any = field(default=None, repr=False)
     # Node types `parsed` was built with (`parse_document(want=...)`); None: all of them.
     built: frozenset[str] | None = None
+    # The run's `max-file-size` in bytes (None: no limit): a rule that reads another
+    # file (a link's target) holds it to the same limit as the files linted.
+    max_size: int | None = None
 
     @property
     def path(self) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote
 
+from copydesk.errors import ReadError
 from copydesk.findings import Fix
 from copydesk.rules._fixes import edit_at, remove_lines, replace_in, source_of
 from copydesk.rules._nodes import (
@@ -500,7 +501,10 @@ class MissingFragment(Rule):
             return None, ""  # a missing file is CD101's finding; HTML is not ours
         if target.resolve() == ctx.path.resolve():
             return site.ids(ctx.path, ctx.parsed), ""
-        return site.ids(target), f" in '{url.split('#', 1)[0]}'"
+        try:
+            return site.ids(target, max_size=ctx.max_size), f" in '{url.split('#', 1)[0]}'"
+        except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
+            return None, ""
 
 
 def normalize_label(label: str) -> str:

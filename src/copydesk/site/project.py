@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin
 
+from copydesk.errors import ReadError
 from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator, post_values
 from copydesk.site.detect import NAMES, PROJECT_MARKERS, find_site, is_site_root, load_generator
 from copydesk.site.ids import GENERATORS as ID_STYLES
@@ -199,6 +200,7 @@ class SiteModel:
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
     _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
+    _unreadable: dict[tuple[Path, int, int], ReadError] = field(default_factory=dict, repr=False)
     # (path, folder it is relative to, pages) -> the existing file: posts link to the
     # same targets again and again, and each miss costs several stat calls.
     _found: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
@@ -464,18 +466,31 @@ class SiteModel:
 
     # --- ids ------------------------------------------------------------------------------
 
-    def ids(self, path: Path, parsed: ParsedFile | None = None) -> frozenset[str]:
+    def ids(
+        self, path: Path, parsed: ParsedFile | None = None, max_size: int | None = None
+    ) -> frozenset[str]:
         """Fragments a page offers (see `anchors_of`), parsed once per file
-        version, or from `parsed`, the file a rule already has."""
-        from copydesk.parse import parse_file
+        version, or from `parsed`, the file a rule already has.
+
+        `max_size`: the run's `max-file-size`; a linked file over it is not
+        parsed (it would cost ~10x its size), it raises `FileTooLarge`, as a
+        file that cannot be read raises its `ReadError`, once per version."""
+        from copydesk.parse import parse_document
+        from copydesk.read import read_document
 
         if parsed is not None:  # several links of one file ask: once per file
             given = parsed
             return given.memo("site-ids", lambda: anchors_of(given, self.id_styles))
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+        if cache_key in self._unreadable:
+            raise self._unreadable[cache_key]
         if cache_key not in self._anchors:
-            parsed = parse_file(path)
+            try:
+                parsed = parse_document(read_document(path, max_size))
+            except ReadError as error:
+                self._unreadable[cache_key] = error
+                raise
             self._anchors[cache_key] = anchors_of(parsed, self.id_styles)
             parsed.release()
         return self._anchors[cache_key]
