@@ -288,9 +288,13 @@ class SiteModel:
         link that resolves costs no YAML, and one file linted in a hook
         stays fast. Hugo serves paths in lowercase: a key is also tried so.
         """
+        keys = self.generator.own_url_keys()
         for candidate in dict.fromkeys((key, key.lower())):
+            if self._url_index is not None:
+                break  # the full index knows better
             found = self.path_index.get(candidate)
-            if found is not None:
+            # The path gives the URL unless the file's front matter moves it.
+            if found is not None and not _may_hold(found, keys):
                 return found
         for candidate in dict.fromkeys((key, key.lower())):
             found = self.url_index.get(candidate)
@@ -300,15 +304,12 @@ class SiteModel:
 
     @property
     def path_index(self) -> dict[str, Path]:
-        """URL key → file, for the files whose URL comes from their path alone:
-        their front matter holds none of the keys that change a URL (a byte
-        search, no YAML)."""
+        """URL key → file, from paths alone (no file read): right for every
+        file whose front matter does not move its URL, which `page` checks
+        for the one file a link lands on."""
         if self._path_index is None:
             index: dict[str, Path] = {}
-            keys = self.generator.own_url_keys()
             for path in self.posts():
-                if _may_hold(path, keys):
-                    continue
                 for url in self.generator.urls(path, {}):  # no front matter: no redirects
                     index.setdefault(url_key(url), path)
             self._path_index = index
