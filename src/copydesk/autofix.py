@@ -162,13 +162,16 @@ def fix_bytes(
     from copydesk.parse import parse_document
     from copydesk.read import document_from_bytes
 
+    findings = list(findings)
     try:
         document = document_from_bytes(path, data)
+        if _encode(document, document.text) != data:
+            notes.append(f"{shown}: not fixed: mixed line endings (run `copydesk fix` on it first)")
+            refused.update((f.path, f.code, f.message) for f in findings)
+            return data, 0
     except CopydeskError as error:
         notes.append(f"{shown}: not fixed: {error.reason}")
-        return data, 0
-    if _encode(document, document.text) != data:
-        notes.append(f"{shown}: not fixed: mixed line endings (run copydesk format first)")
+        refused.update((f.path, f.code, f.message) for f in findings)
         return data, 0
     parsed = parse_document(document)
     masks = _masks(parsed)
