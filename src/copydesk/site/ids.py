@@ -39,9 +39,6 @@ _WRITES_IDS = re.compile(
 )
 # pymdownx.snippets includes; mkdocstrings/mkdocs-click `::: name` blocks render whole sections
 _SNIPPET_LINE = re.compile(r"^(?:-{1,3}8<-{1,3}|:::[ \t]+[\w.-]+)", re.MULTILINE)
-# An id given to an inline element or a block with attr_list / kramdown IAL:
-# `**locale**{ #mkdocs-locale }`, `{: #id .class}`.
-_ATTR_ID = re.compile(r"\{:?[ \t]*#([\w:.-]+)[^}\n]*\}")
 # An attribute list anywhere in the text (`**locale**{ #mkdocs-locale }`, kramdown's
 # span IAL): an id on an inline element, which Python-Markdown and kramdown honour.
 _INLINE_ID = re.compile(r"\{:?[ \t]*#([\w:.-]+)[^}\n]*\}")
@@ -314,7 +311,6 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
     if any(style in ("python-markdown", "kramdown") for style in styles):
-        anchors.update(_ATTR_ID.findall(parsed.prose))
         anchors.update(_INLINE_ID.findall(parsed.prose))
     anchors |= footnote_ids(parsed)
     for node in parsed.of_type("inline_html", "block_html"):
