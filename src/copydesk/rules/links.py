@@ -467,12 +467,16 @@ class MissingFragment(Rule):
     the section; nothing tells anyone the link broke.
     Example: [install](#instalation)
     Use instead: [install](#installation)
+    Fix: when exactly one existing id differs from the fragment only in slug
+    style (case, `-` or `_`, punctuation), the fragment becomes that id
+    (unsafe: it guesses which heading was meant).
     """
 
     code: ClassVar[str] = "CD107"
     needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "block_html", "footnote_item")
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-fragment"
+    fixable: ClassVar[bool | str] = "unsafe"
     summary: ClassVar[str] = "link fragment names no heading"
     severity: ClassVar[Severity] = "error"
     targets: ClassVar[tuple[str, ...]] = ("link",)
@@ -487,7 +491,8 @@ class MissingFragment(Rule):
             return
         anchors, where = self._anchors(url, ctx)
         if anchors is not None and fragment not in anchors:
-            yield self.at(node, f"heading '#{fragment}' does not exist{where}")
+            fix = _fragment_fix(node, ctx, url.split("#", 1)[1], fragment, anchors)
+            yield self.at(node, f"heading '#{fragment}' does not exist{where}", fix=fix)
 
     @staticmethod
     def _anchors(url: str, ctx: Context) -> tuple[frozenset[str] | None, str]:
@@ -505,6 +510,25 @@ class MissingFragment(Rule):
             return site.ids(target, max_size=ctx.max_size), f" in '{url.split('#', 1)[0]}'"
         except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
             return None, ""
+
+
+def _fragment_fix(
+    node: Node, ctx: Context, written: str, fragment: str, anchors: frozenset[str]
+) -> Fix | None:
+    """CD107's fix: the one existing id that differs from the fragment only in slug
+    style (case, `-`/`_`, punctuation: `#My-Heading` for `#my-heading`). Unsafe:
+    which heading the author meant is a guess, if a good one."""
+    key = _slug_key(fragment)
+    if not key:
+        return None
+    matches = [anchor for anchor in anchors if _slug_key(anchor) == key]
+    if len(matches) != 1:
+        return None
+    return replace_in(node, ctx, "#" + written, "#" + matches[0], "unsafe", removes=written)
+
+
+def _slug_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def normalize_label(label: str) -> str:
