@@ -52,7 +52,7 @@ def test_migrate_a_folder_into_itself_is_still_refused() -> None:
     assert main(["migrate", "posts", "--out", "posts/out"]) == 2
 
 
-@pytest.mark.parametrize("command", [["migrate", "--out", "out"], ["fix"]])
+@pytest.mark.parametrize("command", [["migrate", "--out", "out"], ["format"]])
 def test_unknown_timezone_is_refused_up_front_in_one_line(
     command: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,7 +69,7 @@ def test_unknown_timezone_is_refused_up_front_in_one_line(
 def test_fix_of_a_missing_path_is_a_usage_error_like_lint(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["fix", "nope.md"]) == 2
+    assert main(["format", "nope.md"]) == 2
     assert capsys.readouterr().err == "copydesk: nope.md: no such file or folder\n"
     assert main(["lint", "nope.md"]) == 2
     assert capsys.readouterr().err == "copydesk: nope.md: no such file or folder\n"
@@ -145,7 +145,7 @@ def test_fix_reads_stdin_and_writes_the_canonical_post_to_stdout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = stdin_bytes(monkeypatch, JEKYLL.encode())
-    assert main(["fix", "-", "--stdin-filename", "_posts/2016-03-23-hello.md"]) == 0
+    assert main(["format", "-", "--stdin-filename", "_posts/2016-03-23-hello.md"]) == 0
     text = out.getvalue().decode()
     assert text.startswith(
         "---\ntitle: Hello\ndate: 2016-03-23\nslug: hello\ncategories:\n- sales\n"
@@ -156,13 +156,13 @@ def test_fix_reads_stdin_and_writes_the_canonical_post_to_stdout(
 
 def test_fix_stdin_check_exits_1_and_prints_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     out = stdin_bytes(monkeypatch, JEKYLL.encode())
-    assert main(["fix", "-", "--check"]) == 1
+    assert main(["format", "-", "--check"]) == 1
     assert out.getvalue() == b""
 
 
 def test_fix_stdin_gives_a_refused_post_back_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     out = stdin_bytes(monkeypatch, b"binary\x00junk")
-    assert main(["fix", "-"]) == 1
+    assert main(["format", "-"]) == 1
     assert out.getvalue() == b"binary\x00junk"
 
 

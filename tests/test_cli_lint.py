@@ -328,7 +328,7 @@ def test_folder_discovery_is_the_same_for_every_command(
         f"posts/{name}"
         for name in ("a.md", "b.markdown", "c.mdown", "d.mkd", "e.txt", "h.text", "i.mdx")
     ]
-    main(["fix", "--check", "posts"])
+    main(["format", "--check", "posts"])
     checked = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
     assert checked == linted
     main(["migrate", "posts", "--out", "out"])

@@ -120,7 +120,9 @@ def test_shell_command_parses(snippet: Snippet, line: str) -> None:
 def runnable(argv: list[str]) -> bool:
     offline = not {"--online", "--changed-since", "--download-images"} & set(argv)
     return (
-        offline and argv[:1] in (["lint"], ["rules"], ["fix"], ["migrate"]) and not synopsis(argv)
+        offline
+        and argv[:1] in (["lint"], ["rules"], ["format"], ["fix"], ["migrate"])
+        and not synopsis(argv)
     )
 
 

@@ -1,4 +1,5 @@
-"""`copydesk fix`: posts rewritten into canonical form in place, or refused untouched."""
+"""`copydesk format` (formerly `fix`): posts rewritten into canonical form in place, or refused
+untouched."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def fix(*args: str) -> int:
-    return main(["fix", *args])
+    return main(["format", *args])
 
 
 def test_canonical_post_is_left_alone(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,3 +209,16 @@ def test_a_front_matter_comment_is_never_dropped_in_place(
         "a.md: refused: front matter comment on line 3 would be lost ('# a note to self'); "
         "canonical front matter keeps no comments: move it into the body or delete it\n"
     )
+
+
+def test_fix_is_the_old_name_of_format_and_says_so(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = write(repo / "_posts" / "2016-03-23-letting-go.md", JEKYLL)
+    assert main(["fix", str(post)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        "copydesk: `copydesk fix` is now `copydesk format` (`lint --fix` fixes findings)"
+    )
+    assert main(["format", str(post)]) == 0
+    assert "is now" not in capsys.readouterr().err

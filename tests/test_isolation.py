@@ -285,7 +285,7 @@ def test_fix_names_each_bad_file_once_and_fixes_the_rest(
     (posts / "secret.md").write_text("A secret\n\nText.\n", encoding="utf-8")
     deny(monkeypatch, "secret.md")
 
-    code = main(["fix", str(odd / "self.md"), "impossible_month.md", "secret.md", "raw.md"])
+    code = main(["format", str(odd / "self.md"), "impossible_month.md", "secret.md", "raw.md"])
 
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
@@ -314,7 +314,7 @@ def test_fix_goes_on_when_writing_one_file_fails(
     for name in ("a.md", "b.md"):
         (posts / name).write_text("A plain title\n\nSome text.\n", encoding="utf-8")
 
-    assert main(["fix", "a.md", "b.md"]) == 1
+    assert main(["format", "a.md", "b.md"]) == 1
 
     captured = capsys.readouterr()
     assert captured.err == "a.md: refused: Read-only file system\n"
@@ -401,7 +401,7 @@ def test_migrate_and_fix_skip_a_file_over_the_limit(
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    assert main(["fix", "big.md"]) == 1
+    assert main(["format", "big.md"]) == 1
     assert capsys.readouterr().err.splitlines() == [line]
     assert (posts / "big.md").read_text(encoding="utf-8") == BIG
 
@@ -443,7 +443,7 @@ def test_migrate_check_goes_on_when_an_output_cannot_be_read(
 HOSTILE_SITE = HOSTILE.parent / "hostile_site"
 
 
-@pytest.mark.parametrize("command", ["migrate", "fix"])
+@pytest.mark.parametrize("command", ["migrate", "format"])
 def test_a_site_config_with_an_impossible_value_is_one_line_per_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
 ) -> None:

@@ -36,7 +36,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def canonical(repo: Path, name: str) -> Path:
     """A post made canonical by `fix`, the way a content repository gets one."""
     post = write(repo / name, RAW)
-    main(["fix", name])
+    main(["format", name])
     return post
 
 
@@ -121,6 +121,6 @@ def test_fix_then_check_agree_on_every_seed(repo: Path) -> None:
     for seed in sorted(seeds.iterdir()):
         write(repo / "posts" / seed.name, seed.read_text(encoding="utf-8"))
     assert main(["migrate", "--check", "posts"]) == 1
-    assert main(["fix", "posts"]) == 1
+    assert main(["format", "posts"]) == 1
     assert main(["migrate", "--check", "posts"]) == 0
-    assert main(["fix", "posts"]) == 0
+    assert main(["format", "posts"]) == 0

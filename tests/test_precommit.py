@@ -90,7 +90,7 @@ def content(tmp_path: Path) -> Path:
     return repo
 
 
-HOOKS = ("copydesk-lint", "copydesk-fix", "copydesk-migrate-check")
+HOOKS = ("copydesk-lint", "copydesk-format", "copydesk-fix", "copydesk-migrate-check")
 
 
 def _pre_commit(content: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -207,12 +207,12 @@ def test_fix_hook_makes_raw_seeds_canonical_once(content: Path, run_hook: Run) -
     assert raw.stdout.count("not in canonical form") == len(list(SEEDS.iterdir()))
     assert "+++ posts/" in raw.stdout  # the hook shows the diff
 
-    fixed = run_hook("copydesk-fix", "--all-files")
+    fixed = run_hook("copydesk-format", "--all-files")
     assert fixed.returncode == 1
     assert "files were modified by this hook" in fixed.stdout
     after_first = snapshot(content)
 
-    again = run_hook("copydesk-fix", "--all-files")
+    again = run_hook("copydesk-format", "--all-files")
     assert again.returncode == 0, again.stdout
     assert snapshot(content) == after_first
 
@@ -226,7 +226,7 @@ def test_fix_hook_refuses_what_it_cannot_convert(content: Path, run_hook: Run) -
     broken = write(content / "broken.md", broken_bytes)
     raw = write(content / "raw.md", "---\ntitle:  Spaced \ndate: 2020-01-02\n---\n\nText.\n")
 
-    result = run_hook("copydesk-fix", "--files", "broken.md", "raw.md")
+    result = run_hook("copydesk-format", "--files", "broken.md", "raw.md")
     assert result.returncode == 1
     refusals = [line for line in result.stdout.splitlines() if line.startswith("broken.md")]
     assert len(refusals) == 1 and "YAML" in refusals[0]
@@ -241,7 +241,7 @@ GOOD = "---\ntitle: A good post\ndate: 2024-01-04\n---\n\nPlain words, no links.
     ("hook", "says"),
     [
         ("copydesk-lint", "broken.md:6:6: error CD101 "),
-        ("copydesk-fix", "broken.md: rewritten in canonical form (was jekyll)"),
+        ("copydesk-format", "broken.md: rewritten in canonical form (was jekyll)"),
         ("copydesk-migrate-check", "broken.md: not in canonical form (detected jekyll)"),
     ],
 )
@@ -249,7 +249,7 @@ def test_try_repo_runs_each_hook_from_a_clean_cache(
     content: Path, try_repo: Run, hook: str, says: str
 ) -> None:
     good = write(content / "good.md", GOOD)
-    assert main(["fix", str(good)]) == 1  # now canonical and lint-clean
+    assert main(["format", str(good)]) == 1  # now canonical and lint-clean
     good_bytes = good.read_bytes()
     write(content / "broken.md", BROKEN)
 

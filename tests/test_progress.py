@@ -63,7 +63,7 @@ def test_only_a_terminal_and_not_quiet_wants_a_bar(monkeypatch: pytest.MonkeyPat
     [
         (["lint", "--jobs", "1", "posts"], True),
         (["lint", "--jobs", "1", "--quiet", "posts"], False),
-        (["fix", "--check", "posts"], True),
+        (["format", "--check", "posts"], True),
         (["migrate", "posts", "--out", "out"], True),
         (["migrate", "--dry-run", "posts", "--out", "out"], False),  # diffs on the terminal
     ],

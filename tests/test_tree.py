@@ -64,7 +64,7 @@ def test_fix_of_a_folder_skips_a_link_out_of_the_tree(
 ) -> None:
     post = write(repo / "posts" / "a.md")
     (repo / "posts" / "victim.md").symlink_to(outside(repo) / "else.txt")
-    assert main(["fix", "posts"]) == 1
+    assert main(["format", "posts"]) == 1
     assert (outside(repo) / "else.txt").read_text(encoding="utf-8") == OUTSIDE_TEXT
     assert post.read_text(encoding="utf-8").startswith("---\ntitle: A plain title\n")
     err = capsys.readouterr().err
@@ -75,7 +75,7 @@ def test_fix_of_a_named_link_out_of_the_repository_is_skipped(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (repo / "victim.md").symlink_to(outside(repo) / "post.md")
-    assert main(["fix", "victim.md"]) == 0
+    assert main(["format", "victim.md"]) == 0
     assert (outside(repo) / "post.md").read_text(encoding="utf-8") == RAW
     assert (repo / "victim.md").is_symlink()
     assert (
@@ -86,8 +86,8 @@ def test_fix_of_a_named_link_out_of_the_repository_is_skipped(
 
 def test_fix_through_a_linked_folder_out_of_the_repository_is_skipped(repo: Path) -> None:
     (repo / "linked").symlink_to(outside(repo), target_is_directory=True)
-    main(["fix", "linked/post.md"])
-    main(["fix", "."])
+    main(["format", "linked/post.md"])
+    main(["format", "."])
     assert (outside(repo) / "post.md").read_text(encoding="utf-8") == RAW
 
 
@@ -96,7 +96,7 @@ def test_link_inside_the_tree_fixes_its_target_once(
 ) -> None:
     real = write(repo / "real.md")
     (repo / "alias.md").symlink_to("real.md")
-    assert main(["fix", "."]) == 1
+    assert main(["format", "."]) == 1
     out = capsys.readouterr().out
     assert out == "real.md: rewritten in canonical form (was plain)\n"
     assert real.read_text(encoding="utf-8").startswith("---\n")
@@ -108,12 +108,12 @@ def test_a_named_link_inside_the_repository_rewrites_its_target_and_stays_a_link
 ) -> None:
     real = write(repo / "blog" / "real.md")
     (repo / "alias.md").symlink_to("blog/real.md")
-    assert main(["fix", "alias.md"]) == 1
+    assert main(["format", "alias.md"]) == 1
     assert (repo / "alias.md").is_symlink()
     assert real.read_text(encoding="utf-8").startswith("---\ntitle: A plain title\n")
 
 
-@pytest.mark.parametrize("command", [["fix"], ["lint", "--select", "CD301"]])
+@pytest.mark.parametrize("command", [["format"], ["lint", "--select", "CD301"]])
 def test_self_links_and_loops_in_a_folder_are_named_and_the_run_goes_on(
     repo: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
@@ -134,7 +134,7 @@ def test_self_links_and_loops_in_a_folder_are_named_and_the_run_goes_on(
     ]
 
 
-@pytest.mark.parametrize(("command", "code"), [(["fix"], 1), (["lint"], 2)])
+@pytest.mark.parametrize(("command", "code"), [(["format"], 1), (["lint"], 2)])
 def test_a_named_self_link_is_an_unreadable_file(
     repo: Path, capsys: pytest.CaptureFixture[str], command: list[str], code: int
 ) -> None:
@@ -147,7 +147,7 @@ def test_a_named_self_link_is_an_unreadable_file(
 def test_a_fifo_in_a_folder_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / "a.md")
     os.mkfifo(repo / "pipe.md")
-    assert main(["fix", "."]) == 1  # a.md rewritten
+    assert main(["format", "."]) == 1  # a.md rewritten
     assert main(["migrate", ".", "--out", "../out"]) == 0
     assert main(["lint", "--select", "CD101", "."]) == 0
     err = capsys.readouterr().err
@@ -250,8 +250,8 @@ def test_exclude_holds_for_files_named_on_the_command_line(
 ) -> None:
     (repo / ".copydesk.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
     draft = write(repo / "drafts" / "a.md")
-    assert main(["fix", "drafts/a.md"]) == 0
-    assert main(["fix", "."]) == 1  # nothing else to fix: "no posts found"
+    assert main(["format", "drafts/a.md"]) == 0
+    assert main(["format", "."]) == 1  # nothing else to fix: "no posts found"
     assert main(["migrate", ".", "--out", "../out"]) == 1
     assert draft.read_text(encoding="utf-8") == RAW
     assert not (repo.parent / "out").exists()

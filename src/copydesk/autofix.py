@@ -166,7 +166,9 @@ def fix_bytes(
     try:
         document = document_from_bytes(path, data)
         if _encode(document, document.text) != data:
-            notes.append(f"{shown}: not fixed: mixed line endings (run `copydesk fix` on it first)")
+            notes.append(
+                f"{shown}: not fixed: mixed line endings (run `copydesk format` on it first)"
+            )
             refused.update((f.path, f.code, f.message) for f in findings)
             return data, 0
     except CopydeskError as error:

@@ -149,14 +149,26 @@ def _run_migrate(args: argparse.Namespace) -> int:
 
 
 def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    fix = commands.add_parser(
-        "fix",
+    """`format`, and `fix`: its old name, kept so that existing hooks and scripts
+    still work, with a one-line hint (`lint --fix` is what fixes findings now)."""
+    fmt = commands.add_parser(
+        "format",
         help="rewrite posts into canonical form in place",
         description="Rewrite posts (files or folders) into canonical form in place, with the "
         "normalizers of `migrate`. A post that would lose words or not validate is refused "
         "and left untouched. Exit 0: nothing changed; 1: a post was rewritten (or would be, "
         "with --check/--diff) or refused; 2: usage error.",
     )
+    _format_arguments(fmt)
+    fmt.set_defaults(run=_run_fix)
+    old = commands.add_parser(
+        "fix", help="old name of `format` (deprecated)", description="Old name of `format`."
+    )
+    _format_arguments(old)
+    old.set_defaults(run=_run_fix_alias)
+
+
+def _format_arguments(fix: argparse.ArgumentParser) -> None:
     fix.add_argument(
         "paths",
         nargs="+",
@@ -171,7 +183,14 @@ def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fix.add_argument("--check", action="store_true", help="write nothing, name what would change")
     fix.add_argument("--diff", action="store_true", help="write nothing, show a unified diff")
     _add_normalize_options(fix)
-    fix.set_defaults(run=_run_fix)
+
+
+def _run_fix_alias(args: argparse.Namespace) -> int:
+    print(
+        "copydesk: `copydesk fix` is now `copydesk format` (`lint --fix` fixes findings)",
+        file=sys.stderr,
+    )
+    return _run_fix(args)
 
 
 def _run_fix(args: argparse.Namespace) -> int:

@@ -166,7 +166,7 @@ def report_line(comparison: Comparison, *, in_place: bool, applied: bool) -> Non
         state = "missing" if comparison.current is None else "differs"
         print(f"{target}: {state}; `copydesk migrate` would write it")
     else:
-        print(f"{target}: not in canonical form (detected {fmt}); run `copydesk fix {target}`")
+        print(f"{target}: not in canonical form (detected {fmt}); run `copydesk format {target}`")
 
 
 def check_summary(comparisons: Sequence[Comparison]) -> str:

@@ -1,4 +1,4 @@
-"""`copydesk fix`: rewrite posts into canonical form in place (the pre-commit formatter).
+"""`copydesk format` (formerly `fix`): rewrite posts into canonical form in place.
 
 The same normalizers as `migrate`, but the output is the file itself, so the
 guarantees are stricter: a file is rewritten only when its bytes change, and

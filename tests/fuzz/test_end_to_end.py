@@ -67,9 +67,9 @@ def test_a_folder_of_posts_through_lint_migrate_and_fix(site: Path, posts: list[
         again = run("migrate", "--check", "out", cwd=site)
         assert again.returncode == 0, again.stdout + again.stderr  # migrate output is canonical
 
-    first = run("fix", "blog", cwd=site)
+    first = run("format", "blog", cwd=site)
     assert_clean_stderr(first)
     fixed = {path: path.read_bytes() for path in blog.rglob("*") if path.is_file()}
-    second = run("fix", "blog", cwd=site)
+    second = run("format", "blog", cwd=site)
     assert_clean_stderr(second)
     assert {path: path.read_bytes() for path in fixed} == fixed, "fix twice differs from once"
