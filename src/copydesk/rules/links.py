@@ -9,6 +9,7 @@ permalink gives that URL, not only through a file of that name.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -765,3 +766,73 @@ def _autolink_at(ctx: Context, violation: Violation, url: str) -> Fix | None:
 
 # An autolink needs a scheme, and ends at a space or `<`/`>`.
 _LINKABLE = re.compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)
+
+
+_POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
+_LINK_TAG = re.compile(r"\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
+
+
+class MissingLiquidLinkTarget(Rule):
+    """A Jekyll `{% post_url %}` or `{% link %}` tag names no file.
+
+    What it does: on a Jekyll site, checks that `{% post_url 2016-03-23-slug %}`
+    names a post in a `_posts` folder (a subfolder may be given) and that
+    `{% link path/to/file.md %}` names a file of the site, code included, as
+    Jekyll expands Liquid inside code blocks too; `{% raw %}` is skipped.
+    Why is this bad? Jekyll stops the build with "Could not find post" or
+    "Could not find document", so nothing is published at all.
+    Example: see [the launch]({% post_url 2016-03-32-launch %})
+    Use instead: see [the launch]({% post_url 2016-03-23-launch %})
+    """
+
+    code: ClassVar[str] = "CD116"
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    scope: ClassVar[Scope] = "project"
+    name: ClassVar[str] = "missing-liquid-link-target"
+    summary: ClassVar[str] = "{% post_url %} or {% link %} names no file"
+    severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        parsed = ctx.parsed
+        text = parsed.document.text
+        if ("post_url" not in text and "link" not in text) or not parsed.templating:
+            return
+        generator = project(ctx).generator
+        if generator.name != "jekyll":
+            return
+        for start, end in parsed.templating:
+            if message := _missing_target(text[start:end], generator.root):
+                yield Violation(*parsed.position(start), message)
+
+
+def _missing_target(tag: str, root: Path) -> str | None:
+    """Why a `{% post_url %}` or `{% link %}` tag names nothing, or None."""
+    if found := _POST_URL.fullmatch(tag):
+        name = found.group(1)
+        return None if _find_post(root, name) else f"no post '{name}' in _posts"
+    found = _LINK_TAG.fullmatch(tag)
+    if found is None or "{{" in found.group(1) or (root / found.group(1)).is_file():
+        return None
+    return f"'{found.group(1)}' is not a file of the site"
+
+
+def _find_post(root: Path, name: str) -> Path | None:
+    """The post `{% post_url name %}` names: `name` is a file stem in a `_posts`
+    folder, with the folders inside `_posts` when it has them."""
+    folder, _, stem = name.rpartition("/")
+    for posts in _posts_folders(root):
+        for path in (posts / folder).glob(f"{stem}.*") if folder else posts.glob(f"{stem}.*"):
+            if path.is_file():
+                return path
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _posts_folders(root: Path) -> tuple[Path, ...]:
+    """Every `_posts` folder of the site (Jekyll also reads `category/_posts`)."""
+    return tuple(
+        Path(folder) / "_posts"
+        for folder, dirs, _ in os.walk(root)
+        if "_posts" in dirs and "node_modules" not in folder and "/." not in folder
+    )
