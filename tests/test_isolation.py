@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -489,3 +490,50 @@ def test_a_fragment_into_a_file_copydesk_cannot_read_is_no_finding_and_no_crash(
     assert captured.out.splitlines()[:-1] == expected_lines
     assert captured.err == ""
     assert code == 1
+
+
+KILLED_WORKER_RUN = """
+import json, multiprocessing, os, signal
+from typing import ClassVar
+from copydesk.engine import lint_paths
+from copydesk.registry import Registry, RuleInfo
+from copydesk.rules.base import Rule, Violation
+
+class Killer(Rule):
+    '''Every file checked is a finding; a worker that checks 'odd' is killed (OOM, say).'''
+    code: ClassVar[str] = "TST007"
+    name: ClassVar[str] = "killer"
+    summary: ClassVar[str] = "kills its worker"
+
+    def check_file(self, ctx):
+        if "odd" in ctx.parsed.document.text and multiprocessing.parent_process() is not None:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield Violation(1, 1, "checked")
+
+rules = Registry()
+rules.add(RuleInfo(Killer, "test Killer"))
+result = lint_paths(["."], registry=rules, jobs=2)
+print(json.dumps({"errors": [str(e) for e in result.errors], "failed": result.failed,
+                  "findings": sorted(f.path for f in result.findings)}))
+"""
+
+
+def test_a_killed_worker_ends_the_run_with_its_file_named(tmp_path: Path) -> None:
+    """A worker killed outright (the OOM killer, SIGKILL) made multiprocessing.Pool
+    wait forever for its chunk. Now its files are linted again one at a time in a
+    fresh worker: the one whose worker dies again is one line, the run exits 2."""
+    write_headings(tmp_path, 60, odd=30)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER_RUN],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["errors"] == [
+        "030.md: internal error: the worker process linting it died (killed, or crashed)"
+    ]
+    assert result["failed"] is True
+    assert result["findings"] == [f"{i:03d}.md" for i in range(60) if i != 30]

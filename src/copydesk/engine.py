@@ -11,7 +11,7 @@ obey them too. Output order never depends on the number of jobs.
 Isolation is the engine's, not each rule's or parser path's: whatever goes
 wrong with one file (it cannot be read, the parser raises, a rule raises or
 yields something that is not a `Violation`, its results do not come back
-from a worker) is one `LintError` line naming the file, and the rule where
+from a worker, its worker is killed) is one `LintError` line naming the file, and the rule where
 one raised; every other file is still linted and reported, with any number
 of jobs. A file the run could not check (unreadable, or a bug) fails the run
 (`LintResult.failed`, exit code 2); a file refused for what it holds (empty,
@@ -33,6 +33,8 @@ from copydesk.rules.base import Context, Rule, Violation
 from copydesk.suppress import Suppressions, find_suppressions, stale_suppressions
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from copydesk.findings import Finding, Severity
     from copydesk.online import LinkSummary, UrlUse
     from copydesk.parse import Node, ParsedFile
@@ -539,22 +541,99 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
             done.extend(_lint_chunk(plan, [task]))
             advance(1)
         return done
-    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     _warm_sites(plan)
     size = max(1, -(-len(plan.tasks) // (jobs * CHUNKS_PER_JOB)))
     chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
+    parts: list[list[FileResult] | None] = []  # None: its worker died
+    with _pool(plan, jobs) as pool:
+        try:
+            futures = [pool.submit(_worker_chunk, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    parts.append(future.result())
+                except BrokenProcessPool:  # a worker died: SIGKILL, the OOM killer
+                    parts.append(None)
+                    continue
+                except Exception:  # its results could not come back (facts that do not pickle)
+                    parts.append(_lint_chunk(plan, chunk))  # here, as --jobs 1 would
+                advance(len(chunk))
+        except BaseException:  # Ctrl-C: stop now, not after every queued chunk
+            _stop(pool)
+            raise
+    lost = [
+        task for chunk, part in zip(chunks, parts, strict=True) if part is None for task in chunk
+    ]
+    redone = iter(_redo_lost(plan, lost, advance))
+    return [
+        result
+        for chunk, part in zip(chunks, parts, strict=True)
+        for result in (part if part is not None else [next(redone) for _ in chunk])
+    ]
+
+
+def _pool(plan: Plan, jobs: int) -> ProcessPoolExecutor:
+    """Forked workers that inherit `plan`. Not `multiprocessing.Pool`: when one
+    of its workers is killed outright, the chunk it held never comes back and
+    the run waits forever; this pool says so (`BrokenProcessPool`)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
-    results: list[FileResult] = []
-    with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
-        parts = pool.imap(_worker_chunk, chunks, chunksize=1)
-        for chunk in chunks:
+    return ProcessPoolExecutor(jobs, context, _init_worker, (plan,))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now. `shutdown` alone lets them finish every chunk
+    already queued (seconds, on a large site) before the run can exit."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # none public < 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()  # not SIGTERM: a worker may have inherited a handler for it
+
+
+def _redo_lost(
+    plan: Plan, lost: list[tuple[Path, int]], advance: Callable[[int], None]
+) -> list[FileResult]:
+    """The files of chunks whose worker died, in order, each alone in a fresh
+    one-worker pool: the file whose worker dies again is one internal error,
+    and every other file is linted. Not in this process: whatever killed a
+    worker (memory, a plugin) would kill the run with it."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    done: dict[int, FileResult] = {}
+    todo = list(range(len(lost)))
+    while todo:
+        failed: list[int] = []
+        with _pool(plan, 1) as pool:
             try:
-                results.extend(next(parts))
-            except Exception:  # its results could not come back (a rule's facts do not pickle)
-                results.extend(_lint_chunk(plan, chunk))  # here, as --jobs 1 would
-            advance(len(chunk))
-    return results
+                futures = [pool.submit(_worker_chunk, [lost[i]]) for i in todo]
+                for i, future in zip(todo, futures, strict=True):
+                    try:
+                        done[i] = future.result()[0]
+                    except BrokenProcessPool:
+                        failed.append(i)
+                        continue
+                    except Exception:  # its results could not come back: here, as one job would
+                        done[i] = _lint_chunk(plan, [lost[i]])[0]
+                    advance(1)
+            except BaseException:
+                _stop(pool)
+                raise
+        if failed:  # one worker, files in order: the first failed one was running
+            path, index = lost[failed[0]]
+            done[failed[0]] = _died(path, index)
+            advance(1)
+        todo = failed[1:]
+    return [done[i] for i in range(len(lost))]
+
+
+def _died(path: Path, index: int) -> FileResult:
+    result = FileResult(path, index)
+    message = "internal error: the worker process linting it died (killed, or crashed)"
+    result.errors.append(LintError(display(path), message, internal=True))
+    return result
 
 
 def _warm_sites(plan: Plan) -> None:
@@ -585,6 +664,9 @@ _worker_plan: list[Plan] = []  # set once per worker process by the pool initial
 
 
 def _init_worker(plan: Plan) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _worker_plan[:] = [plan]
 
 
