@@ -8,12 +8,16 @@ or from the site root and its static folders (`/images/x.png` is
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
+from copydesk.findings import Fix
+from copydesk.rules._fixes import edit_at, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
     has_template,
@@ -373,11 +377,14 @@ class RawHtmlImage(Rule):
     and Markdown inside it is not rendered.
     Example: <figcaption>Photo by <a href="https://unsplash.com">Unsplash</a></figcaption>
     Use instead: ![A desk by the window](/images/desk.jpg) followed by the caption as a paragraph
+    Fix: an `<img>` with only `src`, `alt` and `title` becomes a Markdown image
+    (any other attribute, or characters Markdown would read, keep the HTML).
     """
 
     code: ClassVar[str] = "CD208"
     needs: ClassVar[tuple[str, ...] | None] = ()
     name: ClassVar[str] = "raw-html-image"
+    fixable: ClassVar[bool | str] = "safe"
     summary: ClassVar[str] = "image or caption written as raw HTML"
     severity: ClassVar[Severity] = "warning"
     # Style, not an error: opt-in (issue 16, docs/precision.md).
@@ -392,7 +399,44 @@ class RawHtmlImage(Rule):
         for match in _HTML_TAG.finditer(raw_of(node)):
             tag = match.group(1).lower()
             if tag in tags:
-                yield violation_in(node, ctx, match.start(), f"raw HTML <{tag}>")
+                violation = violation_in(node, ctx, match.start(), f"raw HTML <{tag}>")
+                if tag == "img":
+                    violation = replace(violation, fix=_markdown_image(node, ctx))
+                yield violation
+
+
+_IMG = re.compile(r"<img((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>", re.IGNORECASE)
+_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_PLAIN_ALT = re.compile(r"[^\[\]()<>*_`\\!\n]*")
+_PLAIN_SRC = re.compile(r"[^\s()<>\\]+")
+
+
+def _markdown_image(node: Node, ctx: Context) -> Fix | None:
+    """CD208's fix for an `<img>` that is the whole node and says nothing Markdown
+    cannot (only src, alt and title, in plain characters): `![alt](src "title")`.
+    Lossless or nothing: any other attribute (a class, a size) keeps the HTML."""
+    start, source = source_of(node, ctx)
+    stripped = source.strip()
+    match = _IMG.fullmatch(stripped)
+    if match is None:
+        return None
+    attrs: dict[str, str] = {}
+    for name, double, single in _ATTR.findall(match.group(1)):
+        if name.lower() in attrs:
+            return None
+        attrs[name.lower()] = html.unescape(double if double or not single else single)
+    src, alt, title = attrs.pop("src", ""), attrs.pop("alt", ""), attrs.pop("title", None)
+    if attrs or not _PLAIN_SRC.fullmatch(src) or not _PLAIN_ALT.fullmatch(alt):
+        return None
+    if title is not None and ('"' in title or "\n" in title):
+        return None
+    title_part = "" if title is None else f' "{title}"'
+    image = f"![{alt}]({src}{title_part})"
+    at = start + source.index(stripped)
+    names = [name for name, _, _ in _ATTR.findall(match.group(1))]
+    entities = re.findall(r"&(#?\w+);", stripped)  # `&amp;` is `&` in Markdown: its name goes
+    markup = " ".join(["img", *names, *entities])
+    return Fix((edit_at(ctx.parsed, at, at + len(stripped), image),), removes=markup)
 
 
 class MissingCoverImage(Rule):
