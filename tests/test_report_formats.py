@@ -297,3 +297,36 @@ def test_sarif_carries_fixes_and_json_their_edits(
     (bare_url,) = [f for f in data if f["code"] == "CD110"]
     assert bare_url["fix"]["applicability"] == "safe"
     assert [edit["text"] for edit in bare_url["fix"]["edits"]] == ["<", ">"]
+
+
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "NO_COLOR"])
+def test_text_comparisons_do_not_depend_on_the_callers_colour_environment(variable: str) -> None:
+    """test_report_formats was reported flaky; it failed whenever the shell that
+    ran pytest had FORCE_COLOR set (ANSI codes in the text compared with SARIF)."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    tests = [
+        "tests/test_report_formats.py::test_acceptance_seeds_sarif_matches_text",
+        "tests/test_cli_lint.py::test_findings_are_sorted_by_path_line_column_and_fail_with_1",
+    ]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            *tests,
+        ],
+        cwd=root,
+        env={**os.environ, variable: "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
