@@ -197,3 +197,14 @@ def test_fix_is_idempotent_on_the_seeds(tmp_path: Path, capsys: pytest.CaptureFi
     first = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     lint(capsys, "--fix", "--unsafe-fixes", ".")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first
+
+
+def test_what_a_fix_removes_is_recorded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    post = tmp_path / "a.md"
+    post.write_text("Text.\n\n[old]: https://example.com/old\n", encoding="utf-8")
+    _, _, err = lint(capsys, "--select", "CD109", "--diff", "a.md")
+    assert "a.md:3:1: CD109 would remove '[old]: https://example.com/old'" in err
+    _, out, err = lint(capsys, "--select", "CD109", "--fix", "a.md")
+    assert "a.md:3:1: CD109 removed '[old]: https://example.com/old'" in err
+    assert post.read_text(encoding="utf-8") == "Text.\n\n"
+    assert out.splitlines()[-1] == "1 fixed, 0 remaining."

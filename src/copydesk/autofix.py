@@ -41,14 +41,18 @@ class Outcome:
     before: dict[Path, bytes] = field(default_factory=dict)
     after: dict[Path, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # refusals, removals, loops
+    removal: str = "removed"  # how a removal note reads ("would remove" for --diff)
 
     def changed(self) -> list[Path]:
         return [path for path, data in self.after.items() if data != self.before[path]]
 
 
-def fix_findings(result: LintResult, relint: Relint, unsafe: bool) -> tuple[LintResult, Outcome]:
-    """Fix what can be fixed; the findings that remain (as a new result) and the outcome."""
-    outcome = Outcome()
+def fix_findings(
+    result: LintResult, relint: Relint, unsafe: bool, dry: bool = False
+) -> tuple[LintResult, Outcome]:
+    """Fix what can be fixed; the findings that remain (as a new result) and the outcome.
+    `dry` (`--diff`): the notes say what would be removed."""
+    outcome = Outcome(removal="would remove" if dry else "removed")
     refused: set[tuple[str, str, str]] = set()
     seen: dict[Path, set[bytes]] = {}
     settled: set[Path] = set()
@@ -104,7 +108,9 @@ def _one_pass(
             if data is None:
                 settled.add(path)
                 continue
-        new, applied = fix_bytes(path, data, findings, shown, outcome.notes, refused)
+        new, applied = fix_bytes(
+            path, data, findings, shown, outcome.notes, refused, outcome.removal
+        )
         if not applied:
             continue
         history = seen.setdefault(path, {data})
@@ -152,6 +158,7 @@ def fix_bytes(
     shown: str,
     notes: list[str],
     refused: set[tuple[str, str, str]],
+    removal: str = "removed",
 ) -> tuple[bytes, int]:
     """The file's bytes with the findings' fixes applied, and how many were applied.
 
@@ -196,7 +203,7 @@ def fix_bytes(
         applied += 1
         if finding.fix.removes:
             notes.append(
-                f"{shown}:{finding.line}:{finding.column}: {finding.code} removed "
+                f"{shown}:{finding.line}:{finding.column}: {finding.code} {removal} "
                 f"{_shorten(finding.fix.removes)!r}"
             )
     if not applied:

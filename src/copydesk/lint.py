@@ -140,7 +140,7 @@ def _fix(
             overlay=overlay,
         )
 
-    result, outcome = fix_findings(result, relint, args.unsafe_fixes)
+    result, outcome = fix_findings(result, relint, args.unsafe_fixes, dry=args.diff)
     for note in outcome.notes:
         print(note, file=sys.stderr)
     if not args.diff:
