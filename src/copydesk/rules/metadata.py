@@ -776,7 +776,7 @@ class DuplicateSlug(Rule):
         if not slug:
             return None
         if site.generator.name != "plain":
-            url = site.url_of(ctx.path)
+            url = site.own_url(ctx.path, data)
             return (f"url {url}", slug, line, column) if url else None
         return (f"slug {site.variant(ctx.path)} {slug}", slug, line, column)
 

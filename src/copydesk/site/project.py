@@ -196,6 +196,7 @@ class SiteModel:
     heading_ids: str = ""  # a heading-id style that overrides the generator's
     site: Generator | None = None
     _posts: list[Path] | None = field(default=None, repr=False)
+    _post_set: frozenset[Path] | None = field(default=None, repr=False)
     _path_index: dict[str, Path] | None = field(default=None, repr=False)
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
@@ -332,6 +333,19 @@ class SiteModel:
             self._own_urls = own
             self._url_index = index
         return self._url_index
+
+    def own_url(self, source: Path, front_matter: Mapping[str, Any]) -> str | None:
+        """`url_of` for a file being linted, from its own front matter: one file in
+        a hook then reads no other file's front matter (the full index does)."""
+        if self._url_index is not None:
+            return self.url_of(source)
+        path = self._absolute(source)
+        if self._post_set is None:
+            self._post_set = frozenset(self.posts())
+        if path not in self._post_set:
+            return None
+        url = next(iter(self.generator.urls(path, front_matter)), None)
+        return url_key(url) if url is not None else None
 
     def url_of(self, source: Path) -> str | None:
         """The served URL key of a published file, or None."""
