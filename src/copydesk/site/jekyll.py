@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -59,6 +59,8 @@ class Jekyll(Generator):
     url_keys: ClassVar[tuple[str, ...]] = (
         "permalink", "date", "categories", "category", "slug", "redirect_from",
     )  # fmt: skip
+    # Every rule asks about the same few thousand paths: each is matched once.
+    _excluded_memo: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path, config_file: Path | None = None) -> Jekyll:
@@ -102,6 +104,13 @@ class Jekyll(Generator):
         return None
 
     def _excluded(self, path: Path) -> bool:
+        key = str(path)
+        excluded = self._excluded_memo.get(key)
+        if excluded is None:
+            excluded = self._excluded_memo[key] = self._matches_exclude(path)
+        return excluded
+
+    def _matches_exclude(self, path: Path) -> bool:
         parts = relative_parts(path, self.root) or ()
         patterns = [*DEFAULT_EXCLUDE, *self.settings["exclude"]]
         relative = "/".join(parts)

@@ -197,6 +197,8 @@ class SiteModel:
     site: Generator | None = None
     _posts: list[Path] | None = field(default=None, repr=False)
     _post_set: frozenset[Path] | None = field(default=None, repr=False)
+    _published_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
+    _post_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
     _path_index: dict[str, Path] | None = field(default=None, repr=False)
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
@@ -234,10 +236,22 @@ class SiteModel:
         return absolute.resolve()
 
     def is_published(self, path: Path) -> bool:
-        return self.generator.is_published(self._absolute(path))
+        return self._published(self._absolute(path))
+
+    def _published(self, absolute: Path) -> bool:
+        """Asked by several rules per file, and a generator may read the file's
+        first bytes to answer: once per file and model (like its indexes)."""
+        published = self._published_memo.get(absolute)
+        if published is None:
+            published = self._published_memo[absolute] = self.generator.is_published(absolute)
+        return published
 
     def is_post(self, path: Path) -> bool:
-        return self.generator.is_post(self._absolute(path))
+        absolute = self._absolute(path)
+        post = self._post_memo.get(absolute)
+        if post is None:
+            post = self._post_memo[absolute] = self.generator.is_post(absolute)
+        return post
 
     def variant(self, path: Path) -> str:
         return self.generator.variant(self._absolute(path))
@@ -247,7 +261,7 @@ class SiteModel:
         Docusaurus `_partial.mdx`, MkDocs snippets in `includes/`): its relative
         links and `#fragments` belong to whichever page includes it."""
         absolute = self._absolute(path)
-        if self.generator.is_published(absolute):
+        if self._published(absolute):
             return False
         parts = Path(os.path.relpath(absolute, self.root)).parts
         if parts and parts[0] == "..":
@@ -273,7 +287,7 @@ class SiteModel:
     def posts(self) -> list[Path]:
         """Published Markdown files, listed once, sorted as Paths sort."""
         if self._posts is None:
-            published = (p for p in self.markdown_files() if self.generator.is_published(p))
+            published = (p for p in self.markdown_files() if self._published(p))
             self._posts = sorted(published, key=lambda p: str(p).split(os.sep))
         return self._posts
 
