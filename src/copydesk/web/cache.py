@@ -15,8 +15,6 @@ through a symbolic link.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +114,10 @@ class LinkCache:
         return entry
 
     def save(self, now: float) -> str | None:
-        """Write atomically; the reason when it could not be written (the run goes on)."""
+        """Write atomically, never through a link (write.py's `Writer`); the reason
+        when it could not be written (the run goes on)."""
+        from copydesk.write import WriteRefused, write_atomic
+
         if self.path is None:
             return None
         folder = self.path.parent
@@ -126,7 +127,7 @@ class LinkCache:
             if not folder.is_dir():
                 folder.mkdir(parents=True)
                 # Like pytest's cache: nobody means to commit it.
-                (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+                write_atomic(folder / ".gitignore", "*\n")
             data = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -136,15 +137,10 @@ class LinkCache:
                     if now - entry.outcome.checked < FORGET_AFTER_DAYS * DAY
                 },
             }
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".links.", suffix=".tmp")
-            try:
-                # dumps without indent: the C encoder, ~10x faster than json.dump's
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(json.dumps(data, sort_keys=True, separators=(",", ":")))
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            # dumps without indent: the C encoder, ~10x faster than json.dump's
+            write_atomic(self.path, json.dumps(data, sort_keys=True, separators=(",", ":")))
+        except WriteRefused as error:
+            return f"{self.path}: cannot write the link cache: {error.reason}"
         except OSError as error:
             return f"{self.path}: cannot write the link cache: {error.strerror or error}"
         return None
