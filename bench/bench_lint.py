@@ -1,7 +1,9 @@
 """How fast is `copydesk lint`, against the floor and against other linters?
 
 Generates the deterministic corpus (bench/corpus.py: 2,000 posts, 1-20 KB),
-then times, in one run and each as its own child process:
+or with `--tree DIR` takes an existing folder as it is (a real site: nothing
+in it is written; the files are those `copydesk lint` discovers there), then
+times, in one run and each as its own child process:
 
 - floor: read + python-frontmatter + mistune parse, one process (bench/floor.py);
 - the same floor split over 2 forked processes: what this machine gives
@@ -47,6 +49,7 @@ NPM_CACHE = ROOT / "bench" / ".npm"
 CORES = os.cpu_count() or 1
 _PYMARKDOWN_FINDING = re.compile(r":\d+:\d+: MD\d{3}")
 _SERVED_URL = re.compile(r"\]\(/(?:notes|hugo)/")
+_ROOT_LINK = re.compile(r"\]\(/[\w-]")  # a real tree's served-URL link: `](/docs/x/)`
 _MARKDOWNLINT_COUNT = re.compile(r"Linting: (\d+) file")
 
 
@@ -72,6 +75,8 @@ class Bench:
     corpus: Path
     files: list[Path]
     out: Path
+    # A real tree (`--tree`): the floor reads the files copydesk discovers, listed here.
+    listing: Path | None = None
 
     def rel(self, path: Path) -> str:
         """Relative to the repository (where the tools run) when inside it, else absolute."""
@@ -97,7 +102,10 @@ def floor_row(bench: Bench, processes: int = 1) -> Row:
     if processes > 1:
         command += ["--processes", str(processes)]
         tool = f"floor in {processes} processes"
-    command.append(bench.rel(bench.corpus))
+    if bench.listing is not None:
+        command += ["--list", str(bench.listing)]
+    else:
+        command.append(bench.rel(bench.corpus))
     result = measure.run(command, cwd=ROOT, stdout=bench.out / "floor.out")
     note = (bench.out / "floor.out").read_text().strip().removeprefix("floor: ")
     return Row(tool, len(bench.files), result, note)
@@ -176,12 +184,15 @@ def markdownlint_row(bench: Bench) -> Row | None:
 
 def startup_times(bench: Bench) -> list[tuple[str, float]]:
     """The first line is the target: the smallest post whose served-URL link
-    (`/notes/x/`) makes copydesk build its site index, the realistic worst case."""
+    (`/notes/x/`; in a real tree any `](/x`) makes copydesk build its site
+    index, the realistic worst case (the smallest post when none has one)."""
 
     def size(path: Path) -> tuple[int, Path]:
         return path.stat().st_size, path
 
-    indexed = min((p for p in bench.files if _SERVED_URL.search(p.read_text())), key=size)
+    served = _SERVED_URL if bench.listing is None else _ROOT_LINK
+    linking = [p for p in bench.files if served.search(p.read_text(errors="replace"))]
+    indexed = min(linking or bench.files, key=size)
     small = min(bench.files, key=size)
     demo = ROOT / "fixtures" / "demo" / "jekyll" / "2021-04-10-moving-the-blog.md"
     copydesk = str(BIN / "copydesk")
@@ -259,6 +270,15 @@ def print_checks(
                 speedup.median >= 1.7,
                 f"{speedup}; the floor itself gains {ceiling} from 2 processes here, so "
                 f"copydesk reaches {speedup.median / ceiling.median:.0%} of what the machine gives",
+            )
+        )
+        share = Paired([s / c for s, c in zip(speedup.values, ceiling.values, strict=True)])
+        results.append(
+            check(
+                "2 cores reach at least 90% of the floor's own 2-process speedup",
+                share.median >= 0.9,
+                f"{share.median:.0%} (median of per-round shares, "
+                f"{min(share.values):.0%}-{max(share.values):.0%})",
             )
         )
     else:
@@ -384,8 +404,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--corpus",
         type=Path,
         metavar="DIR",
-        help="build the corpus here and keep it (default: a temporary folder, removed after; "
-        "inside the repository it would join the repository's own site for link checks)",
+        help="build the corpus here and keep it; DIR must be new or empty (default: a "
+        "temporary folder, removed after; inside the repository it would join the "
+        "repository's own site for link checks)",
+    )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        metavar="DIR",
+        help="time an existing folder (a real site) instead of the generated corpus; "
+        "nothing in it is written",
     )
     parser.add_argument(
         "--pymarkdown-files",
@@ -408,20 +436,54 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def tree_files(tree: Path) -> list[Path]:
+    """The files `copydesk lint TREE` lints (its own discovery: excludes, ignores)."""
+    from copydesk.config import ConfigFinder
+    from copydesk.engine import discover
+
+    return sorted(discover([tree], ConfigFinder(None)))
+
+
+def prepare(args: argparse.Namespace, tmp: Path) -> Bench | None:
+    """The folder to time and its files: an existing tree, or a corpus built now."""
+    (tmp / "out").mkdir()
+    if args.tree is not None:
+        if not args.tree.is_dir():
+            print(f"bench_lint.py: {args.tree}: not a folder", file=sys.stderr)
+            return None
+        folder = args.tree.resolve()
+        files = tree_files(folder)
+        listing = tmp / "files.txt"
+        listing.write_text("".join(f"{path}\n" for path in files))
+        size = sum(p.stat().st_size for p in files) / 1024
+        print(f"tree: {len(files)} Markdown files copydesk lints, {size:.0f} KiB, in {folder}")
+        return Bench(folder, files, tmp / "out", listing)
+    folder = args.corpus or tmp / "corpus"
+    try:
+        files = corpus.build_corpus(folder, args.files, args.seed)
+    except FileExistsError as error:
+        print(f"bench_lint.py: {error}", file=sys.stderr)
+        return None
+    size = sum(p.stat().st_size for p in files) / 1024
+    print(f"corpus: {len(files)} posts, {size:.0f} KiB, seed {args.seed}, in {folder}")
+    return Bench(folder, sorted(files), tmp / "out")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.tree is not None and args.corpus is not None:
+        print("bench_lint.py: --tree and --corpus exclude each other", file=sys.stderr)
+        return 2
     check_floor_config()
     compile_sources()
     with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
-        folder = args.corpus or Path(tmp) / "corpus"
-        files = corpus.build_corpus(folder, args.files, args.seed)
-        size = sum(p.stat().st_size for p in files) / 1024
-        print(f"corpus: {len(files)} posts, {size:.0f} KiB, seed {args.seed}, in {folder}")
+        bench = prepare(args, Path(tmp))
+        if bench is None:
+            return 2
+        folder = bench.corpus
         load = os.getloadavg()[0]
         busy = "  (busy: other processes distort --jobs speedups)" if load > 0.5 else ""
         print(f"machine: {CORES} cores, load {load:.2f}, Python {sys.version.split()[0]}{busy}")
-        (Path(tmp) / "out").mkdir()
-        bench = Bench(folder, sorted(files), Path(tmp) / "out")
         rows, rounds = collect(bench, args)
         startup = startup_times(bench)
         print()

@@ -26,7 +26,6 @@ import argparse
 import math
 import random
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,11 +266,14 @@ def plan_slots(rng: random.Random, count: int) -> list[Slot]:
 
 
 def build_corpus(folder: Path, count: int = 2000, seed: int = SEED) -> list[Path]:
-    """(Re)create `folder` with `count` posts; returns their paths in a fixed order."""
+    """Create `folder` with `count` posts; returns their paths in a fixed order.
+
+    A folder that already holds anything is refused (FileExistsError), never
+    emptied: `--corpus DIR` pointed at a real tree must not wipe it."""
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{folder}: not empty; give a new or empty folder for the corpus")
     rng = random.Random(seed)
     material = load_material()
-    if folder.exists():
-        shutil.rmtree(folder)
     (folder / "images").mkdir(parents=True)
     (folder / "_config.yml").write_text("title: bench corpus\n", encoding="utf-8")
     (folder / "archive").mkdir()
@@ -291,11 +293,15 @@ def build_corpus(folder: Path, count: int = 2000, seed: int = SEED) -> list[Path
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="created or replaced (e.g. bench/corpus)")
+    parser.add_argument("folder", type=Path, help="created; must be new or empty")
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
-    paths = build_corpus(args.folder, args.files, args.seed)
+    try:
+        paths = build_corpus(args.folder, args.files, args.seed)
+    except FileExistsError as error:
+        print(f"corpus.py: {error}", file=sys.stderr)
+        return 2
     total = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} posts, {total / 1024:.0f} KiB, in {args.folder}")
     return 0

@@ -11,9 +11,13 @@ python-frontmatter reads TOML only through the third-party `toml` package, so
 `+++` headers go through a small handler on the standard library's tomllib:
 copydesk parses TOML too, and a floor that skipped it would flatter nobody.
 
-Usage: python bench/floor.py [--processes N] FOLDER... ; prints one line:
-files parsed and failed. With `--processes N` the files are split over N
-forked processes: the machine's own ceiling for a `--jobs N` speedup.
+Usage: python bench/floor.py [--processes N] [--list FILE] FOLDER... ; prints
+one line: files parsed and failed. With `--processes N` the files are split
+over N forked processes: the machine's own ceiling for a `--jobs N` speedup.
+With `--list FILE` the files are the paths in FILE, one a line (what copydesk
+itself discovers in a real tree, which may skip files a plain walk finds).
+A file that is not UTF-8 is read with replacement characters, as a linter
+that went on would.
 """
 
 from __future__ import annotations
@@ -63,10 +67,6 @@ def markdown_files(top: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def parse_all(folders: list[Path]) -> tuple[int, int]:
-    return parse_files(all_files(folders))
-
-
 def all_files(folders: list[Path]) -> list[Path]:
     return [path for top in folders for path in markdown_files(top)]
 
@@ -76,7 +76,7 @@ def parse_files(paths: list[Path]) -> tuple[int, int]:
     toml = TomllibHandler()
     parsed = failed = 0
     for path in paths:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8", errors="replace")
         try:
             post = frontmatter.loads(text, handler=toml if text.startswith("+++") else None)
             body = post.content
@@ -104,13 +104,18 @@ def parse_in_processes(paths: list[Path], processes: int) -> tuple[int, int]:
 
 def main(argv: list[str]) -> int:
     processes = 1
-    if argv[:1] == ["--processes"]:
-        processes, argv = int(argv[1]), argv[2:]
-    folders = [Path(a) for a in argv] or [Path(".")]
+    listed: list[Path] | None = None
+    while argv[:1] in (["--processes"], ["--list"]):
+        if argv[0] == "--processes":
+            processes = int(argv[1])
+        else:
+            listed = [Path(line) for line in Path(argv[1]).read_text().splitlines() if line]
+        argv = argv[2:]
+    paths = listed if listed is not None else all_files([Path(a) for a in argv] or [Path(".")])
     if processes > 1:
-        parsed, failed = parse_in_processes(all_files(folders), processes)
+        parsed, failed = parse_in_processes(paths, processes)
     else:
-        parsed, failed = parse_all(folders)
+        parsed, failed = parse_files(paths)
     print(f"floor: {parsed} files parsed, {failed} with unreadable front matter")
     return 0
 
