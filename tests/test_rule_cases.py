@@ -3,7 +3,8 @@
 A case writes its `files` (path -> text) into a fresh folder, plus an
 optional `config` (the top-level keys of a .copydesk.toml), lints that folder
 with only the case's rule selected, and compares the rule's findings as
-{path, line, col, code} exactly. Positions are the point of the exercise:
+{path, line, col, code} exactly, and each finding's `message` when the case
+gives messages. Positions are the point of the exercise:
 a finding one column off is a failing case.
 
 A case with `server` (path -> status, location, content-type, body) is a web
@@ -79,7 +80,7 @@ def run_case(
         result = lint_paths(case.get("paths", ["."]), select=[code], jobs=1, online=online)
     assert not result.internal_error, [str(e) for e in result.errors]
     return [
-        {"path": f.path, "line": f.line, "col": f.column, "code": f.code}
+        {"path": f.path, "line": f.line, "col": f.column, "code": f.code, "message": f.message}
         for f in result.findings
         if f.code == code
     ]
@@ -105,6 +106,9 @@ def test_rule_case(
     monkeypatch.chdir(tmp_path)
     found = run_case(code, case, tmp_path, monkeypatch)
     expected = sorted(case["findings"], key=_key)
+    # A case that gives messages (all of its findings, or none) checks them too.
+    if not any("message" in item for item in expected):
+        found = [{k: v for k, v in item.items() if k != "message"} for item in found]
     assert found == expected
     for key, flags in (("fixed", ["--fix"]), ("unsafe-fixed", ["--fix", "--unsafe-fixes"])):
         if key in case:

@@ -49,6 +49,15 @@ def site_choices() -> dict[str, tuple[str, ...]]:
     return {"generator": tuple(dict.fromkeys((*GENERATORS, *ID_STYLES)))}
 
 
+def case_message(what: str, written: str, twin: Path, ctx: Context) -> str:
+    """CD101's and CD205's message for a path whose letter case is wrong."""
+    on_disk = project(ctx).on_disk(twin)
+    return (
+        f"{what} '{written}' differs in letter case from '{on_disk}' on disk"
+        " (it works where case is ignored, and is a 404 on a Linux host)"
+    )
+
+
 def url_of(node: Node) -> str:
     return str(node.attrs.get("url") or "")
 

@@ -20,6 +20,7 @@ from copydesk.findings import Fix
 from copydesk.rules._fixes import edit_at, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
+    case_message,
     has_template,
     project,
     raw_of,
@@ -257,9 +258,11 @@ class MissingImageFile(Rule):
 
     What it does: resolves local image paths (Markdown images and the `src`
     of raw HTML `<img>` tags) relative to the post, the site root and its
-    static folders (option `static-dirs`).
+    static folders (option `static-dirs`). A path whose letter case differs
+    from the file on disk (`Chart.PNG` for `chart.png`) is reported with the
+    spelling on disk: it loads on macOS and Windows, not on a Linux host.
     Why is this bad? The reader sees a broken-image icon.
-    Example: ![Chart](/images/chrat.png)
+    Example: ![Chart](/images/chrat.png), ![Chart](/images/Chart.png) (the file is chart.png)
     Use instead: ![Chart](/images/chart.png)
     """
 
@@ -275,19 +278,30 @@ class MissingImageFile(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if node.type == "image":
             url = _local_image(node, ctx)
-            if url and _resolve_image(url, ctx) is None:
-                yield self.at(node, self._message(url, ctx))
+            message = self._message(url, ctx) if url else None
+            if message:
+                yield self.at(node, message)
             return
         if templated(node, ctx):
             return
         for offset, src in _html_image_sources(node):
             url = _local_url(src)
-            if url and _resolve_image(url, ctx) is None:
-                yield violation_in(node, ctx, offset, self._message(url, ctx))
+            message = self._message(url, ctx) if url else None
+            if message:
+                yield violation_in(node, ctx, offset, message)
 
     @staticmethod
-    def _message(url: str, ctx: Context) -> str:
-        where = f" ({project(ctx).looked_in()})" if url.startswith("/") else ""
+    def _message(url: str, ctx: Context) -> str | None:
+        """Why the image does not load on the host, or None when it does."""
+        site = project(ctx)
+        found = _resolve_image(url, ctx)
+        if found is None or site.folds_case:
+            twin = site.case_twin(url, ctx.path, pages=False)
+            if twin is not None:
+                return case_message("image file", url, twin, ctx)
+        if found is not None:
+            return None
+        where = f" ({site.looked_in()})" if url.startswith("/") else ""
         return f"image file '{url}' does not exist{where}"
 
 

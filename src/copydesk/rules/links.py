@@ -22,6 +22,7 @@ from copydesk.findings import Fix
 from copydesk.rules._fixes import edit_at, remove_lines, replace_in, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
+    case_message,
     has_template,
     html_urls,
     inside_span,
@@ -140,9 +141,13 @@ class MissingLinkTarget(Rule):
     hook's keyword, not a path, and is not checked; other targets are looked
     up as the hook's `GetPage` does (any case; a relative path from the
     content root too).
+    A path to a file whose letter case differs from the file on disk
+    (`Report.PDF` for `report.pdf`) is reported with the spelling on disk:
+    it works on macOS and Windows and is a 404 on a Linux host. A page URL's
+    case is left to the generator (Hugo serves pages in lower case).
     Why is this bad? Readers get a 404 after publishing.
-    Example: [setup](docs/setpu.md)
-    Use instead: [setup](docs/setup.md)
+    Example: [setup](docs/setpu.md), [report](files/Report.PDF) (the file is files/report.pdf)
+    Use instead: [setup](docs/setup.md), [report](files/report.pdf)
     """
 
     code: ClassVar[str] = "CD101"
@@ -164,10 +169,28 @@ class MissingLinkTarget(Rule):
             return  # `[term](g)`: a keyword for the site's link render hook
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # relative to the page that includes this file, which we do not know
-        if site.resolve(url, ctx.path) is None and not (hooked and _found_by_hook(url, ctx)):
+        found = site.resolve(url, ctx.path)
+        if found is None and hooked and _found_by_hook(url, ctx):
+            return
+        if twin := _case_twin(url, ctx, found is not None, hooked):
+            yield self.at(node, case_message("link target", url_of(node), twin, ctx))
+        elif found is None:
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
             yield self.at(node, f"link target '{url_of(node)}' does not exist{where}")
+
+
+def _case_twin(url: str, ctx: Context, found: bool, hooked: bool = False) -> Path | None:
+    """The file on disk that `url` names only when letter case is ignored.
+    A found target needs the look only on a disk that folds case (elsewhere
+    it was found as spelled); a Hugo link render hook's `GetPage` ignores
+    case in page paths, so a hooked Markdown link is no mismatch."""
+    from copydesk.site import url_path
+
+    site = project(ctx)
+    if (found and not site.folds_case) or (hooked and _is_markdown(Path(url_path(url)))):
+        return None
+    return site.case_twin(url, ctx.path)
 
 
 _BARE_WORD = re.compile(r"[\w-]+")

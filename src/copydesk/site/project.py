@@ -209,6 +209,8 @@ class SiteModel:
     _found: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
     # (url as written, folder it is relative to or "", pages) -> resolve()'s file answer.
     _resolved: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
+    # folder -> its entries by lower-cased name, for `case_twin`.
+    _listings: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -492,6 +494,85 @@ class SiteModel:
                 yield os.path.join(folder, path[len(prefix) :])
             elif path.rstrip("/") == prefix.rstrip("/"):
                 yield str(folder)
+
+    # --- letter case ------------------------------------------------------------------------
+
+    @functools.cached_property
+    def folds_case(self) -> bool:
+        """Whether the disk this site is on ignores letter case (macOS, Windows):
+        there a link whose case is wrong resolves, and only `case_twin` sees it."""
+        swapped = self.root.with_name(self.root.name.swapcase())
+        if swapped == self.root:
+            return False
+        try:
+            return os.path.samefile(self.root, swapped)
+        except OSError:
+            return False
+
+    def case_twin(self, url: str, source: Path, pages: bool = True) -> Path | None:
+        """The file a local URL names when letter case is ignored, where its
+        spelling on disk differs from the URL's: `/img/Logo.PNG` for
+        `static/img/logo.png`. Such a link works on a disk that folds case
+        and is a 404 on a case-sensitive host (Linux, GitHub Pages). Only a
+        path that names a file (it has a suffix) is looked up: a page URL's
+        case is the generator's business (Hugo lowercases them), not the disk's."""
+        path = url_path(url)
+        if not os.path.splitext(path.rstrip("/"))[1] or path.endswith("/"):
+            return None
+        for base in self._literal_bases(path, source, pages):
+            real = self._real_spelling(os.path.normpath(base))
+            if real is not None:
+                return Path(real) if real != os.path.normpath(base) else None
+        return None
+
+    def _literal_bases(self, path: str, source: Path, pages: bool) -> Iterator[str]:
+        """The files a path names as written, in `resolve`'s order (no page lookup)."""
+        folder = os.path.dirname(self._absolute(source))
+        if path.startswith("/"):
+            yield from self._from_static(self._strip_base(path))
+            if self.generator.base_path and self._strip_base(path) != path:
+                yield from self._from_static(path)
+        else:
+            yield os.path.join(folder, path)
+            if not pages:
+                yield from self._from_static("/" + path)
+        if self.generator.name == "plain" or not self.is_published(source):
+            yield os.path.join(str(self.root) if path.startswith("/") else folder, path.lstrip("/"))
+
+    def _real_spelling(self, absolute: str) -> str | None:
+        """The path of the one file that `absolute` names when case is ignored,
+        spelled as on disk; None when there is none, or several (`a.png` and
+        `A.png` side by side), or it is outside the site."""
+        relative = os.path.relpath(absolute, self.root)
+        if relative.startswith(".."):
+            return None
+        current = str(self.root)
+        for part in relative.split(os.sep):
+            entries = self._listing(current)
+            names = entries.get(part.lower(), [])
+            if part in names:
+                current = os.path.join(current, part)
+            elif len(names) == 1:
+                current = os.path.join(current, names[0])
+            else:
+                return None
+        return current if os.path.isfile(current) else None
+
+    def _listing(self, folder: str) -> dict[str, list[str]]:
+        if folder not in self._listings:
+            entries: dict[str, list[str]] = {}
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            for name in names:
+                entries.setdefault(name.lower(), []).append(name)
+            self._listings[folder] = entries
+        return self._listings[folder]
+
+    def on_disk(self, path: Path) -> str:
+        """A path relative to the site root, as messages show it."""
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     # --- ids ------------------------------------------------------------------------------
 
