@@ -37,6 +37,16 @@ def test_words_are_counted_not_just_seen() -> None:
     assert unaccounted_words("very very good", post("very good"), []) == ["very"]
 
 
+def test_a_markdown_escape_does_not_split_a_word() -> None:
+    # An importer writes `__future__` as `\_\_future\_\_` so that it is not emphasis.
+    assert (
+        unaccounted_words("from __future__ import", post(r"from \_\_future\_\_ import"), []) == []
+    )
+    assert unaccounted_words("from __future__ import", post("from future import"), []) == [
+        "__future__"
+    ]
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "data", "comments"),
     [

@@ -21,6 +21,9 @@ from typing import Any
 from copydesk.model import Change, Post
 
 _WORD = re.compile(r"\w+")
+# A Markdown backslash escape is the character itself (`\_\_init\_\_` reads `__init__`);
+# undone on both sides, so an escape an importer adds does not split a word.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NOT_WORD = re.compile(r"\W")
 CHUNK = 1 << 20  # characters per findall: its list of words stays small
 
@@ -33,12 +36,16 @@ def words(text: str) -> Counter[str]:
 
 def _add_words(counts: Counter[str], text: str) -> None:
     for chunk in _chunks(text):
-        counts.update(_WORD.findall(chunk.casefold()))
+        counts.update(_WORD.findall(_unescaped(chunk).casefold()))
 
 
 def _subtract_words(counts: Counter[str], text: str) -> None:
     for chunk in _chunks(text):
-        counts.subtract(_WORD.findall(chunk.casefold()))
+        counts.subtract(_WORD.findall(_unescaped(chunk).casefold()))
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def _chunks(text: str) -> Iterable[str]:

@@ -97,7 +97,9 @@ _EMPHASIS = {"em": "*", "i": "*", "strong": "**", "b": "**", "del": "~~", "s": "
 _CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _INLINE_SPECIAL = re.compile(r"([\\`*\[\]<])")
-_LOOSE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+# An underscore between two letters or digits never delimits emphasis (`snake_case`);
+# any other one may (`__init__`, `_x`), so it is escaped.
+_LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|(\d+)([.)])(?=\s))")
 _LANG_CLASS = re.compile(r"^(?:language|lang|brush|highlight)[-:]([\w+#.-]+)$")
@@ -278,7 +280,13 @@ class Converter:
         return ["\n".join(lines)]
 
     def figure(self, node: Node) -> list[str]:
-        """Images (one, or several side by side) and their caption, per `captions`."""
+        """Images (one, or several side by side) and their caption, per `captions`.
+
+        A figure of figures (WordPress's block gallery) is a container: each inner
+        figure keeps its own caption, and the gallery's caption is a paragraph.
+        """
+        if len(node.css("figure")) > 1:  # css() includes the node itself
+            return self.blocks(node)
         caption_node = node.css_first("figcaption")
         images = [image for image in node.css("img") if image_src(image)]
         if not images:
@@ -357,16 +365,21 @@ class Converter:
         return "".join(self.inline_children(node))
 
     def link(self, node: Node) -> str:
-        text = "".join(self.inline_children(node)).strip()
+        """`[text](href "title")`; a space at the edge of the text stays outside the brackets
+        (`to<a> embed</a>` is `to [embed](…)`, not `to[embed](…)`)."""
+        inner = "".join(self.inline_children(node))
+        text = inner.strip()
+        lead = " " if inner[:1] == " " else ""
+        trail = " " if inner[-1:] == " " else ""
         href = (node.attributes.get("href") or "").strip()
         if not href or href.lower().startswith("javascript:"):
-            return text
+            return f"{lead}{text}{trail}"
         href = clean_url(href)
         if not text:
-            return f"<{href}>" if re.match(r"^https?://\S+$", href) else ""
+            return f"<{href}>" if re.match(r"^https?://\S+$", href) else lead + trail
         title = node.attributes.get("title")
         title_part = f' "{_quote_title(title)}"' if title and title != href else ""
-        return f"[{text}]({link_target(href)}{title_part})"
+        return f"{lead}[{text}]({link_target(href)}{title_part}){trail}"
 
 
 # ---------------------------------------------------------------- helpers
@@ -553,38 +566,47 @@ def indent_item(marker: str, blocks: list[str]) -> str:
     return "\n".join([f"{marker} {lines[0]}"] + [pad + line if line else "" for line in lines[1:]])
 
 
-def html_text(html: str, source: object = "<html>") -> str:
-    """The visible text of an HTML fragment (for the content-preservation check)."""
+def html_text(html: str, source: object = "<html>", *, for_loss_check: bool = False) -> str:
+    """The visible text of an HTML fragment (see `visible_text`)."""
     from selectolax.lexbor import LexborHTMLParser
 
     root = LexborHTMLParser(html).body
     if root is None:
         return ""
-    return visible_text(root, source)
+    return visible_text(root, source, for_loss_check=for_loss_check)
 
 
-def visible_text(root: Node, source: object = "<html>") -> str:
+def visible_text(root: Node, source: object = "<html>", *, for_loss_check: bool = False) -> str:
     """Text as a reader sees it: block elements and `<br>` separate words, inline ones do not
-    (a drop cap `<span>I</span>t` is one word)."""
+    (a drop cap `<span>I</span>t` is one word).
+
+    `for_loss_check` also separates words at the edges of the inline elements that
+    Markdown writes with delimiters (`f<em>elis</em>` is `f*elis*`, a link is
+    `[text](url)`): the loss check counts the output's words in its Markdown, where
+    those delimiters split a word, so the input's words must be split the same way.
+    """
     check_depth(root, source)
     parts: list[str] = []
-    _visible(root, parts)
+    _visible(root, parts, _DELIMITED_TAGS if for_loss_check else frozenset())
     return "".join(parts)
 
 
-def _visible(node: Node, parts: list[str]) -> None:
+_DELIMITED_TAGS = frozenset(["a", *_EMPHASIS, *_CODE_TAGS])
+
+
+def _visible(node: Node, parts: list[str], split: frozenset[str]) -> None:
     for child in _children(node):
         tag = child.tag or ""
         if tag == "-text":
             parts.append(child.text_content or "")
         elif tag.startswith("-") or tag in _DROPPED_TAGS:
             continue
-        elif tag in _BLOCK_TAGS or tag in ("br", "img", "td", "th"):
+        elif tag in _BLOCK_TAGS or tag in ("br", "img", "td", "th") or tag in split:
             parts.append(" ")
-            _visible(child, parts)
+            _visible(child, parts, split)
             parts.append(" ")
         else:
-            _visible(child, parts)
+            _visible(child, parts, split)
 
 
 def to_markdown(html: str, source: object = "<html>", captions: Captions = "paragraph") -> str:

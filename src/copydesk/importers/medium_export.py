@@ -121,7 +121,7 @@ def convert_post(origin: Path, raw: bytes, options: ImportOptions) -> Imported |
     title = _text(tree.css_first("header .p-name") or tree.css_first("h1.p-name"))
     title = title or _text(tree.css_first("title"))
     is_response = tree.css_first(".graf--title") is None
-    visible = visible_text(body, origin)
+    visible = visible_text(body, origin, for_loss_check=True)
     if is_response and len(visible.split()) > RESPONSE_MAX_WORDS:
         is_response = False
     if is_response and not options.include_responses:
@@ -328,7 +328,7 @@ class MediumConverter(Converter):
         strong = anchor.css_first("strong")
         title = _text(strong) or href
         markdown = f"[{escape_text(title)}]({link_target(href)})"
-        rest = _SPACE.sub(" ", visible_text(anchor)).strip()
+        rest = _SPACE.sub(" ", visible_text(anchor, for_loss_check=True)).strip()
         self.record(
             "embed",
             "Medium link card written as a link (its blurb is not kept)",

@@ -235,7 +235,7 @@ def convert_item(
         relative=folder / f"{name}.md",
         fields=fields,
         body=body or "\n",
-        text="\n".join([title, excerpt and html_text(excerpt), text]),
+        text="\n".join([title, excerpt and html_text(excerpt, for_loss_check=True), text]),
         raw=_item_bytes(item),
         format=NAME,
         changes=changes,
@@ -401,7 +401,7 @@ def convert_content(
                 reason="block editor comments (<!-- wp:… -->) removed; their HTML converted",
             )
         )
-    words = [html_text(marked, origin)]
+    words = [html_text(marked, origin, for_loss_check=True)]
     for shortcode in shortcodes:
         if shortcode.name in CODE_NAMES:
             words.append(code_text(shortcode.inner))
