@@ -273,6 +273,40 @@ def test_config_online_true_turns_the_web_on(tmp_path: Path) -> None:
         assert off.findings == []
 
 
+def test_web_settings_come_from_the_linted_trees_config_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`online`, `[links]` and the cache are the linted site's, wherever copydesk runs."""
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / ".copydesk.toml").write_text("[links]\nretries = 5\n", encoding="utf-8")
+    config = "online = true\n" + FAST + '[links.hosts."127.0.0.1"]\naccept = [403]\n'
+    with serve({"/wall": Route(403)}) as server:
+        write(site, f"[wall]({server.url('/wall')}) [gone]({server.url('/gone')})\n", config)
+        monkeypatch.chdir(elsewhere)
+        result = lint_paths([site], select=["CD111", "CD112"], jobs=1)
+        assert server.count("/gone") == 2  # HEAD, then GET: FAST's retries, not elsewhere's 5
+    assert found(result) == [(1, len(f"[wall]({server.url('/wall')}) ") + 1, "CD111", "warning")]
+    assert (site / ".copydesk_cache" / "links.json").is_file()
+    assert not (elsewhere / ".copydesk_cache").exists()
+
+
+def test_two_configs_in_one_run_each_keep_their_settings_and_cache(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    with serve({"/wall": Route(403)}) as server:
+        url = server.url("/wall")
+        write(one, f"[wall]({url})\n", FAST + '[links.hosts."127.0.0.1"]\naccept = [403]\n')
+        write(two, f"[wall]({url})\n")
+        result = lint_paths(["."], select=["CD112"], jobs=1, online=OnlineOptions(enabled=True))
+    assert [(f.path, f.code) for f in result.findings] == [("two/post.md", "CD112")]
+    assert (one / ".copydesk_cache" / "links.json").is_file()
+    assert (two / ".copydesk_cache" / "links.json").is_file()
+    assert result.links is not None and result.links.counts == {"ok": 1, "unknown": 1}
+
+
 def test_unknown_links_key_is_an_error_naming_it(tmp_path: Path) -> None:
     write(tmp_path, "text\n", "[links]\ntimout = 3\n")
     with pytest.raises(Exception, match="links: unknown key 'timout'"):
@@ -498,3 +532,44 @@ def test_dead_hosts_left_to_ask_after_the_cache_stay_dead_while_the_network_work
         assert server.count("/ok") == 2
     assert [(f.code, f.severity) for f in first.findings] == [("CD111", "warning")] * 2
     assert [(f.code, f.severity) for f in second.findings] == [("CD111", "error")] * 2
+
+
+def test_http_moved_to_https_on_another_host_is_one_cd114_with_the_final_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """http://A/old answers 301 to https://B/new, and A's https twin answers the
+    same redirect: CD114 alone, replaced by B's URL (not CD113's https://A/old)."""
+    from webserver import tls_context
+
+    tls, authority = tls_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    with serve({"/new": Route(body=b'<h2 id="part">Part</h2>')}, tls) as home:
+        new = home.url("/new").replace("http:", "https:", 1)
+        with serve({"/old": Route(301, headers={"Location": new})}, tls) as old_home:
+            old = old_home.url("/old")
+            write(tmp_path, f"# T\n\nsee [guide]({old}#part)\n")
+            result = lint(cache=False)
+            assert ("HEAD", "/new") in home.requests
+    assert found(result) == [(3, 5, "CD114", "warning")]
+    [finding] = result.findings
+    assert finding.replacement is not None and finding.replacement.text == new + "#part"
+    assert f"moved permanently to '{new}#part'" in finding.message
+
+
+def test_http_moved_to_its_own_https_twin_is_cd113_and_elsewhere_cd114(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webserver import tls_context
+
+    tls, authority = tls_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    with serve({}, tls) as server:
+        secure = server.url("/self").replace("http:", "https:", 1)
+        # over http, /self moves to its own https twin; /moved to https://host/self
+        to_twin = Route(301, headers={"Location": secure})
+        server.routes["/self"] = Route(plain=to_twin)
+        server.routes["/moved"] = Route(301, headers={"Location": secure})
+        write(tmp_path, f"[a]({server.url('/self')})\n\n[b]({server.url('/moved')})\n")
+        result = lint(cache=False)
+    assert found(result) == [(1, 1, "CD113", "warning"), (3, 1, "CD114", "warning")]
+    assert [f.replacement.text for f in result.findings if f.replacement] == [secure, secure]

@@ -28,6 +28,7 @@ class Route:
     delay: float = 0.0
     head_status: int | None = None  # what HEAD answers, when it differs from GET
     sequence: list[int] = field(default_factory=list)  # statuses of the first requests
+    plain: Route | None = None  # the answer over plain http, when it differs from https
 
 
 def tls_context(folder: Path) -> tuple[ssl.SSLContext, Path]:
@@ -86,6 +87,8 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 route = server.routes.get(path.split("?", 1)[0])
                 if route is None:
                     route = Route(status=404, body=b"not found")
+                if route.plain is not None and not isinstance(self.connection, ssl.SSLSocket):
+                    route = route.plain
                 if route.delay:
                     time.sleep(route.delay)
                 status = route.status

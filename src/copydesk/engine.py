@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from copydesk.findings import Finding, Severity
-    from copydesk.online import LinkSummary, UrlUse
+    from copydesk.online import Group, LinkSummary, UrlUse
     from copydesk.parse import Node, ParsedFile
     from copydesk.progress import Progress
     from copydesk.web.options import OnlineOptions
@@ -128,12 +128,15 @@ def parse_wants(rules: Sequence[Rule]) -> frozenset[str] | None:
 
 
 def build_ruleset(
-    resolved: Resolved, max_file_size: int | None = None, online: bool = False
+    resolved: Resolved, max_file_size: int | None = None, online: bool | None = False
 ) -> RuleSet:
     """Construct only the selected rules; note which hooks each one overrides.
 
     `max_file_size`: the command line's limit, over the config's (0: none).
-    Web rules are left out of an offline run, as if not selected."""
+    Web rules are left out of an offline run, as if not selected; `online`
+    None: the rule set's own configuration decides (`online = true`)."""
+    if online is None:
+        online = resolved.config.online
     chosen = [active for active in resolved.active if online or not active.info.cls.online]
     rules = [active.info.cls() for active in chosen]
     limit = resolved.config.max_file_size if max_file_size is None else max_file_size
@@ -397,7 +400,7 @@ def plan_run(
     registry: Registry,
     overrides: Overrides,
     only: Collection[Path] | None = None,
-    online: bool = False,
+    online: bool | None = False,
 ) -> Plan:
     notes: list[str] = []
     files = discover(paths, finder, notes)
@@ -429,7 +432,7 @@ def _plan_stdin(
     finder: ConfigFinder,
     registry: Registry,
     overrides: Overrides,
-    online: bool,
+    online: bool | None,
 ) -> Plan:
     """One file whose bytes came from standard input; its path is not looked at on disk."""
     resolved = resolve(finder.for_file(path), registry, overrides)
@@ -497,8 +500,8 @@ def lint_paths(
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
-    run_config = finder.for_dir(Path.cwd().resolve())
-    web = _online_enabled(online, run_config)
+    # The web rules run where --online/--no-online says, else where each file's config says.
+    web = online.enabled if online is not None else None
     if stdin is not None:
         plan = _plan_stdin(Path(paths[0]), stdin, finder, registry, overrides, web)
     else:
@@ -512,7 +515,7 @@ def lint_paths(
         if bar is not None:
             bar.close()
     errors = _project_checks(plan, results)
-    links = _online_checks(plan, results, run_config, online, errors) if web else None
+    links = _online_checks(plan, results, online, errors)
     findings: list[Finding] = []
     files: list[str] = []
     by_display: dict[str, Path] = {}
@@ -707,34 +710,32 @@ def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
     return errors
 
 
-def _online_enabled(online: OnlineOptions | None, config: Config) -> bool:
-    if online is not None and online.enabled is not None:
-        return online.enabled
-    return config.online
-
-
 def _online_checks(
     plan: Plan,
     results: list[FileResult],
-    config: Config,
     online: OnlineOptions | None,
     errors: list[LintError],
 ) -> LinkSummary | None:
-    """The web stage, once per run over every linted file's remote URLs (see
-    copydesk.online); settings come from the configuration of the current folder."""
-    from copydesk.online import run_online
+    """The web stage over every linted file's remote URLs (see copydesk.online),
+    once per configuration: its `[links]` settings and its cache are those of
+    the config the files were linted with, like every other setting."""
+    if not any(ruleset.online_rules for ruleset in plan.rulesets):
+        return None
+    from copydesk.online import LinkSummary, run_online
     from copydesk.web.options import OnlineOptions
 
-    groups = []
+    by_config: dict[int, tuple[Config, list[Group]]] = {}
     for index, ruleset in enumerate(plan.rulesets):
         if ruleset.online_rules:
             rules = [ruleset.rules[i] for i in ruleset.online_rules]
             files = [r for r in results if r.ruleset == index and r.path not in plan.context]
-            groups.append((rules, files))
-    if not groups:
-        return None
-    summary, crashes = run_online(groups, config, online or OnlineOptions())
-    errors.extend(LintError(config.source, crash, internal=True) for crash in crashes)
+            config = ruleset.resolved.config
+            by_config.setdefault(id(config), (config, []))[1].append((rules, files))
+    summary = LinkSummary()
+    for config, groups in by_config.values():
+        part, crashes = run_online(groups, config, online or OnlineOptions())
+        summary.add(part)
+        errors.extend(LintError(config.source, crash, internal=True) for crash in crashes)
     return summary
 
 

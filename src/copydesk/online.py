@@ -72,6 +72,15 @@ class LinkSummary:
     seconds: float = 0.0  # spent asking the web (0 when everything came from the cache)
     notes: list[str] = field(default_factory=list)
 
+    def add(self, other: LinkSummary) -> None:
+        """Count another stage's URLs in (a run whose files use two configs)."""
+        for kind, count in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + count
+        self.cached += other.cached
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.notes.extend(other.notes)
+
     def line(self) -> str:
         order = ("ok", "redirected", "dead", "unknown", "skipped")
         parts = [f"{self.counts.get(kind, 0)} {kind}" for kind in order]
@@ -206,7 +215,8 @@ def run_online(
                 for url, page in rule.probes(use):
                     probes[url] = probes.get(url, False) or page
     now = time.time()
-    cache = _open_cache(config, settings, options, summary)
+    paths = [target.path for _, files in groups for target in files]
+    cache = _open_cache(config, paths, settings, options, summary)
     quarantine = _quarantine(settings)
     used = {use.page for _, uses in chosen for _, use in uses}
     outcomes = _outcomes(probes, used, settings, cache, now, summary, options.progress)
@@ -350,26 +360,35 @@ def _offline_guard(
 
 
 def _open_cache(
-    config: Config, settings: LinkSettings, options: OnlineOptions, summary: LinkSummary
+    config: Config,
+    paths: Sequence[Path],
+    settings: LinkSettings,
+    options: OnlineOptions,
+    summary: LinkSummary,
 ) -> LinkCache:
     from copydesk.web.cache import CACHE_FILE, LinkCache
 
     if not options.cache:
         return LinkCache(None, settings.ok_days)
-    folder = cache_root(config) / settings.cache_dir
+    folder = cache_root(config, paths) / settings.cache_dir
     cache = LinkCache(folder / CACHE_FILE, settings.ok_days)
     if cache.problem:
         summary.notes.append(f"{folder / CACHE_FILE}: link cache ignored: {cache.problem}")
     return cache
 
 
-def cache_root(config: Config) -> Path:
-    """Where `cache-dir` is relative to: the config's folder, else the repository's root."""
+def cache_root(config: Config, paths: Sequence[Path] = ()) -> Path:
+    """Where `cache-dir` is relative to: the config's folder; without a config,
+    the root of the repository holding the linted files (else their folder)."""
     if config.path is not None:
         return config.root
     from copydesk.changes import repo_root
 
-    return repo_root(config.root) or config.root
+    start = config.root
+    if paths:
+        common = Path(os.path.commonpath([os.path.abspath(path) for path in paths]))
+        start = common if common.is_dir() else common.parent
+    return repo_root(start) or start
 
 
 def _quarantine(settings: LinkSettings) -> Quarantine:

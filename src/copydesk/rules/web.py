@@ -149,8 +149,8 @@ class PermanentRedirect(WebRule):
     severity: ClassVar[Severity] = "warning"
 
     def check_use(self, use: UrlUse, outcome: Outcome, web: WebReport) -> Iterator[Violation]:
-        moved = outcome.moved_to
-        if outcome.status != "redirected" or moved is None or moved == https_twin(use.page):
+        moved = moved_elsewhere(use, outcome)
+        if moved is None:
             return
         fragment = use.url[len(use.page) :]
         target = moved if "#" in moved else moved + fragment
@@ -162,7 +162,8 @@ class HttpsAvailable(WebRule):
 
     What it does: for each `http:` link, asks the same URL over `https:`;
     when both answer (or the `http:` one redirects permanently to its twin),
-    the `https:` URL is the replacement.
+    the `https:` URL is the replacement. An `http:` link that moved
+    permanently anywhere else is CD114's alone, with its new home.
     Why is this bad? Over `http:` the page can be read and altered on the
     way, browsers warn, and the reader pays for a redirect.
     Example: [docs](http://docs.example.org/guide)
@@ -186,6 +187,8 @@ class HttpsAvailable(WebRule):
         secure = web.get(twin) if twin is not None else None
         if twin is None or secure is None or not secure.answered or not outcome.answered:
             return
+        if moved_elsewhere(use, outcome) is not None:
+            return  # CD114 names where it went: https there too, and one finding per link
         target = "https:" + use.url[len("http:") :]
         yield self.at_use(
             use, f"'{use.url}' also answers over https: use '{target}'", new_url=target
@@ -255,6 +258,37 @@ class RemoteImageNotImage(WebRule):
         if not outcome.answered or not kind or kind.startswith("image/") or kind in _OPAQUE_TYPES:
             return
         yield self.at_use(use, f"image '{use.url}' is served as '{kind}', not an image")
+
+
+def moved_elsewhere(use: UrlUse, outcome: Outcome) -> str | None:
+    """Where a link moved permanently (CD114's finding), unless only to its
+    own `https:` twin (CD113's): one link, one finding, with the right URL."""
+    moved = outcome.moved_to
+    if outcome.status != "redirected" or moved is None:
+        return None
+    twin = https_twin(use.page)
+    if twin is not None and _same_page(moved, twin):
+        return None
+    return moved
+
+
+def _same_page(first: str, second: str) -> bool:
+    """The same address, as a browser sees it: case of scheme and host, the
+    default port and an empty path ("https://a.org" is "https://a.org/") aside."""
+    from urllib.parse import urlsplit
+
+    def key(url: str) -> tuple[str, str, int | None, str, str]:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port
+        except ValueError:
+            return (url, "", None, "", "")
+        if port == {"http": 80, "https": 443}.get(scheme):
+            port = None
+        return (scheme, (parts.hostname or "").lower(), port, parts.path or "/", parts.query)
+
+    return key(first) == key(second)
 
 
 def https_twin(url: str) -> str | None:
