@@ -195,6 +195,12 @@ class ParsedFile:
         body = self.document.body
         return "]:" in body and _TEMPLATED_DEFINITION.search(body) is not None
 
+    @property
+    def body_parsed(self) -> bool:
+        """False for a file read for its front matter alone (a context file of
+        `lint --changed-since`, see `engine.parse_front_matter`): no nodes, no ids."""
+        return self._opaque is not None
+
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """`build()` once per file: derived data several rules read (lowered text,
         where code is), kept with the file rather than in module globals."""

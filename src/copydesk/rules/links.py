@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote
@@ -39,7 +39,7 @@ from copydesk.urls import split_url
 
 if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
-    from copydesk.findings import Severity
+    from copydesk.findings import Replacement, Severity
     from copydesk.parse import Node, RefDefinition
 
 TRACKING_PARAMETERS: tuple[str, ...] = (
@@ -70,8 +70,12 @@ _REFERENCE_AT = re.compile(r"\[(?=([^\[\]]+)\]\[([^\[\]]*)\])")
 
 
 def _undefined_label(match: re.Match[str], defined: set[str]) -> bool:
+    """A label needs a character that is not white space (CommonMark): `[ ][]`
+    is text, and in `prose` a blank label is a link the parser made."""
     label = match.group(2) or match.group(1)
-    return not label.startswith("^") and normalize_label(label) not in defined
+    if not label.strip() or label.startswith("^"):
+        return False
+    return normalize_label(label) not in defined
 
 
 @functools.lru_cache(maxsize=32)
@@ -497,7 +501,13 @@ class MissingFragment(Rule):
     """
 
     code: ClassVar[str] = "CD107"
-    needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "block_html", "footnote_item")
+    # block_code: definition terms inside code blocks give no id (site.ids)
+    needs: ClassVar[tuple[str, ...] | None] = (
+        "inline_html",
+        "block_html",
+        "footnote_item",
+        "block_code",
+    )
     scope: ClassVar[Scope] = "project"
     name: ClassVar[str] = "missing-fragment"
     fixable: ClassVar[bool | str] = "unsafe"
@@ -507,33 +517,131 @@ class MissingFragment(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """A fragment into this file is checked here; one into another file is
+        kept (`_pending`) and checked in `check_project` against the ids that
+        file's own parse collected, so no linked file is parsed again."""
         url = _local_target(node, ctx)
         if url is None or "#" not in url:
             return
         fragment = unquote(url.split("#", 1)[1])
         if not fragment:
             return
-        anchors, where = self._anchors(url, ctx)
-        if anchors is not None and fragment not in anchors:
-            fix = _fragment_fix(node, ctx, url.split("#", 1)[1], fragment, anchors)
-            yield self.at(node, f"heading '#{fragment}' does not exist{where}", fix=fix)
-
-    @staticmethod
-    def _anchors(url: str, ctx: Context) -> tuple[frozenset[str] | None, str]:
         site = project(ctx)
         if not url.startswith("/") and site.is_partial(ctx.path):
-            return None, ""  # the including page's fragments, or relative to it
-        if url.startswith("#"):
-            return site.ids(ctx.path, ctx.parsed), ""
-        target = site.resolve(url, ctx.path)
-        if target is None or not target.is_file() or not _is_markdown(target):
-            return None, ""  # a missing file is CD101's finding; HTML is not ours
-        if target.resolve() == ctx.path.resolve():
-            return site.ids(ctx.path, ctx.parsed), ""
-        try:
-            return site.ids(target, max_size=ctx.max_size), f" in '{url.split('#', 1)[0]}'"
-        except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
-            return None, ""
+            return  # the including page's fragments, or relative to it
+        if not url.startswith("#"):
+            target = site.resolve(url, ctx.path)
+            if target is None or not target.is_file() or not _is_markdown(target):
+                return  # a missing file is CD101's finding; HTML is not ours
+            real = os.path.realpath(target)
+            if real != os.path.realpath(ctx.path):
+                _pending(ctx).append(_fragment_link(node, ctx, url, fragment, real))
+                return
+        anchors = site.ids(ctx.path, ctx.parsed)
+        if fragment not in anchors:
+            fix = _fragment_fix(node, ctx, url.split("#", 1)[1], fragment, anchors)
+            yield self.at(node, f"heading '#{fragment}' does not exist", fix=fix)
+
+    def collect(self, ctx: Context) -> FragmentFacts:
+        own = project(ctx).ids(ctx.path, ctx.parsed) if ctx.parsed.body_parsed else None
+        return FragmentFacts(
+            os.path.realpath(ctx.path),
+            own,
+            tuple(_pending(ctx)),
+            project(ctx).id_styles,
+            ctx.max_size,
+        )
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        offered = {(fact.path, fact.styles): fact.ids for _, fact in facts if fact.ids is not None}
+        for path, fact in facts:
+            for link in fact.links:
+                anchors = offered.get((link.target, fact.styles))
+                if anchors is None:  # not linted in this run (excluded, another config)
+                    anchors = _ids_of_file(link.target, fact.styles, fact.max_size)
+                if anchors is not None and link.fragment not in anchors:
+                    yield path, link.violation(anchors)
+
+
+@dataclass(frozen=True)
+class FragmentLink:
+    """A `#fragment` link into another Markdown file, checked once every file's
+    ids are known. `edit`: where the fragment is written (its text unset), for
+    the fix."""
+
+    target: str  # real path of the linked file
+    fragment: str
+    written: str  # the fragment as written (percent-encoded or not)
+    message: str
+    span: tuple[int, int, int | None, int | None]
+    edit: Replacement | None
+
+    def violation(self, anchors: frozenset[str]) -> Violation:
+        matches = _slug_matches(self.fragment, anchors)
+        fix = None
+        if self.edit is not None and len(matches) == 1:
+            edit = replace(self.edit, text="#" + matches[0])
+            fix = Fix((edit,), "unsafe", self.written)
+        line, column, end_line, end_column = self.span
+        return Violation(line, column, self.message, end_line, end_column, fix=fix)
+
+
+@dataclass(frozen=True)
+class FragmentFacts:
+    """CD107's facts for one file: the ids it offers (None: its body was not
+    parsed) and its fragment links into other files, with the id styles and
+    size limit its site gives."""
+
+    path: str
+    ids: frozenset[str] | None
+    links: tuple[FragmentLink, ...]
+    styles: tuple[str, ...]
+    max_size: int | None
+
+
+def _pending(ctx: Context) -> list[FragmentLink]:
+    links: list[FragmentLink] = ctx.parsed.memo("cd107-links", list)
+    return links
+
+
+def _fragment_link(node: Node, ctx: Context, url: str, fragment: str, target: str) -> FragmentLink:
+    written = url.split("#", 1)[1]
+    template = replace_in(node, ctx, "#" + written, "", "unsafe", removes=written)
+    return FragmentLink(
+        target,
+        fragment,
+        written,
+        f"heading '#{fragment}' does not exist in '{url.split('#', 1)[0]}'",
+        (node.line, node.column, node.end_line, node.end_column),
+        template.edits[0] if template is not None else None,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _ids_in(
+    path: str, styles: tuple[str, ...], max_size: int | None, stamp: tuple[int, int]
+) -> frozenset[str] | None:
+    from copydesk.parse import parse_document
+    from copydesk.read import read_document
+    from copydesk.site.ids import anchors_of
+
+    try:
+        parsed = parse_document(read_document(Path(path), max_size))
+    except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
+        return None
+    ids = anchors_of(parsed, styles)
+    parsed.release()
+    return ids
+
+
+def _ids_of_file(path: str, styles: tuple[str, ...], max_size: int | None) -> frozenset[str] | None:
+    """The ids of a file no linted file's facts describe, parsed here (once per version)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    found: frozenset[str] | None = _ids_in(path, styles, max_size, (stat.st_mtime_ns, stat.st_size))
+    return found
 
 
 def _fragment_fix(
@@ -542,13 +650,15 @@ def _fragment_fix(
     """CD107's fix: the one existing id that differs from the fragment only in slug
     style (case, `-`/`_`, punctuation: `#My-Heading` for `#my-heading`). Unsafe:
     which heading the author meant is a guess, if a good one."""
-    key = _slug_key(fragment)
-    if not key:
-        return None
-    matches = [anchor for anchor in anchors if _slug_key(anchor) == key]
+    matches = _slug_matches(fragment, anchors)
     if len(matches) != 1:
         return None
     return replace_in(node, ctx, "#" + written, "#" + matches[0], "unsafe", removes=written)
+
+
+def _slug_matches(fragment: str, anchors: frozenset[str]) -> list[str]:
+    key = _slug_key(fragment)
+    return [anchor for anchor in anchors if _slug_key(anchor) == key] if key else []
 
 
 def _slug_key(text: str) -> str:

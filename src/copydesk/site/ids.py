@@ -313,7 +313,8 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     if any(style in ("python-markdown", "kramdown") for style in styles):
         anchors.update(_INLINE_ID.findall(parsed.prose))
     anchors |= footnote_ids(parsed)
-    for node in parsed.of_type("inline_html", "block_html"):
+    # One type at a time: each comes from the parse's index (two at once walk the tree).
+    for node in (*parsed.of_type("inline_html"), *parsed.of_type("block_html")):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
     return OpenIds(anchors) if writes_ids(parsed) else frozenset(anchors)
 
