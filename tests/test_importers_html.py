@@ -37,6 +37,19 @@ def test_caption_modes(captions: str) -> None:
     assert markdown == expected[captions]
 
 
+@pytest.mark.parametrize(
+    ("caption", "paragraph"),
+    [
+        ("A <em>red</em> door", "*A red door*"),  # italics in italics show as italics
+        ("<em>Photo</em>", "*Photo*"),  # not `**Photo**`, which is bold
+        ("A <strong>bold</strong> end <b>too</b>", "*A **bold** end **too***"),
+    ],
+)
+def test_a_caption_paragraph_keeps_its_own_emphasis(caption: str, paragraph: str) -> None:
+    html = f'<figure><img src="a.png" alt="A"><figcaption>{caption}</figcaption></figure>'
+    assert to_markdown(html) == f"![A](a.png)\n\n{paragraph}\n"
+
+
 def test_nesting_past_the_limit_is_one_line_error() -> None:
     deep = "<div>" * 5000 + "deep" + "</div>" * 5000
     with pytest.raises(ImportFailed) as error:

@@ -23,10 +23,10 @@ from copydesk.model import Change
 from copydesk.normalize.captions import (
     Caption,
     ImageRef,
+    caption_of,
     caption_paragraph,
     figure_html,
     markdown_image,
-    parse_caption,
 )
 from copydesk.normalize.links import clean_url
 
@@ -215,7 +215,7 @@ class Converter:
         if tag == "figure":
             return self.figure(node)
         if tag == "figcaption":
-            caption = parse_caption(node.inner_html or "")
+            caption = caption_of(node)
             return [caption_paragraph(caption)] if caption.text else []
         if tag in ("iframe", "video", "audio"):
             return self.embed(node)
@@ -291,7 +291,7 @@ class Converter:
         images = [image for image in node.css("img") if image_src(image)]
         if not images:
             return self.blocks(node)
-        caption = parse_caption(caption_node.inner_html or "") if caption_node else None
+        caption = caption_of(caption_node) if caption_node else None
         refs = [image_ref(image, linked=True) for image in images]
         return self.captioned(refs, caption)
 

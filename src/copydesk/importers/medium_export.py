@@ -29,7 +29,7 @@ from copydesk.importers.html import (
     visible_text,
 )
 from copydesk.model import Change
-from copydesk.normalize.captions import parse_caption
+from copydesk.normalize.captions import caption_of
 from copydesk.normalize.links import clean_url
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def _cover(body: Node) -> dict[str, str] | None:
         figure = figure.parent
     caption_node = figure.css_first("figcaption") if figure is not None else None
     if caption_node is not None:
-        caption = parse_caption(caption_node.inner_html or "")
+        caption = caption_of(caption_node)
         if caption.is_credit:
             cover["credit"] = caption.markdown
     return cover
