@@ -975,3 +975,82 @@ def _posts_folders(root: Path) -> tuple[Path, ...]:
         for folder, dirs, _ in os.walk(root)
         if "_posts" in dirs and "node_modules" not in folder and "/." not in folder
     )
+
+
+# `{{< ref "x" >}}`, `{{% relref path="x" lang="fr" %}}`; not the `{{</* ref */>}}` comment form.
+_HUGO_REF = re.compile(r"\{\{([<%])-?\s*(ref|relref)\s+([^{}]*?)\s*-?[>%]\}\}")
+_REF_PATH = re.compile(r"""(?:^|\s)path\s*=\s*(?:"([^"]*)"|`([^`]*)`)""")
+_FIRST_QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|`([^`]*)`)""")
+
+
+def hugo_ref_target(arguments: str) -> str | None:
+    """The path a ref or relref shortcode's arguments name (positional or
+    `path=`), None when it is not a literal (a variable, a template)."""
+    match = _REF_PATH.search(arguments) or _FIRST_QUOTED.match(arguments)
+    if match is None:
+        return None
+    value = match.group(1) if match.group(1) is not None else match.group(2)
+    return None if has_template(value) else value
+
+
+class MissingHugoRefTarget(Rule):
+    """A Hugo `{{< ref >}}` or `{{< relref >}}` names no page, or no heading.
+
+    What it does: on a Hugo site, looks the shortcode's path up the way Hugo
+    does: relative to the page's folder, then from the content root, then
+    as a page's base name (`ref "about"`), in lower case and without the
+    file's extension, in every language; a section or taxonomy page counts.
+    A `#fragment` is checked against the target page's heading ids (or the
+    page's own for `ref "#id"`). A ref in a file Hugo does not publish (an
+    included partial) is checked only from the content root and by name.
+    Why is this bad? Hugo stops the build with REF_NOT_FOUND; a missing
+    heading builds, and the reader lands at the top of the page.
+    Example: see [the guide]({{< ref "/docs/gude" >}})
+    Use instead: see [the guide]({{< ref "/docs/guide" >}})
+    """
+
+    code: ClassVar[str] = "CD117"
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    scope: ClassVar[Scope] = "project"
+    name: ClassVar[str] = "missing-hugo-ref-target"
+    summary: ClassVar[str] = "{{< ref >}} or {{< relref >}} names no page or heading"
+    severity: ClassVar[Severity] = "error"
+    options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        parsed = ctx.parsed
+        text = parsed.document.text
+        if "ref" not in text or project(ctx).generator.name != "hugo":
+            return
+        for match in _HUGO_REF.finditer(text):
+            target = hugo_ref_target(match.group(3))
+            if target is None:
+                continue
+            problem = _ref_problem(target, ctx)
+            if problem:
+                message = f"{match.group(2)} target '{target}' {problem}"
+                yield Violation(*parsed.position(match.start()), message)
+
+
+def _ref_problem(target: str, ctx: Context) -> str | None:
+    """Why a ref's target is broken (no page, or no such heading), or None."""
+    site = project(ctx)
+    path, _, fragment = target.partition("#")
+    if path:
+        page = site.find_ref(path, ctx.path)
+        if page is None:
+            return "names no page (looked relative to the page, from the content root, by name)"
+    elif site.is_partial(ctx.path):
+        return None  # the fragment is on whichever page includes this file
+    else:
+        page = ctx.path
+    if not fragment or not page.is_file() or not _is_markdown(page):
+        return None
+    try:
+        same = page.resolve() == ctx.path.resolve()
+        ids = site.ids(ctx.path, ctx.parsed) if same else site.ids(page, max_size=ctx.max_size)
+    except ReadError:
+        return None
+    if unquote(fragment) in ids:
+        return None
+    return f"names no heading: '#{fragment}' does not exist on that page"

@@ -253,6 +253,11 @@ class Generator:
             return False  # `src/content/pages/about.md`: a page, front matter or not
         return self.loose or has_front_matter(path)
 
+    def content_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
+        """(parts below the content folder, language) of a content file; only
+        Hugo answers (its `ref` lookups are by content path)."""
+        return None
+
     def variant(self, path: Path) -> str:
         """Language or docs version of a file ("" for the default): the same
         slug in two variants is two pages, not a collision."""

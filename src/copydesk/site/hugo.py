@@ -215,6 +215,10 @@ class Hugo(Generator):
         in_subdir = self.settings["default language in subfolder"]
         return "" if lang == default and not in_subdir else "/" + lang
 
+    def content_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
+        """(parts below the content folder, language suffix removed; language)."""
+        return self._place(path)
+
     def _place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
         """(parts below the content folder, language) of a content file."""
         if path not in self._places:

@@ -188,15 +188,20 @@ def heading_ids(texts: Iterable[str], generator: str) -> list[str]:
     return ids
 
 
-def heading_text(node: Node, generator: str) -> str:
+def heading_text(node: Node, generator: str, template: str = "") -> str:
     """The heading text each generator slugs.
 
     kramdown slugs the raw source of the heading (`*x*` loses its stars to
     the slug rules anyway); GitHub and Hugo slug the rendered text, code
     spans included. Hugo (goldmark) also counts an image's alt text.
+    A template in the heading (`{{< param name >}}`) becomes `template`:
+    what it writes is known only once the site is built.
     """
     if generator == "kramdown":
-        return "".join(str(child.attrs.get("raw", "")) for child in node.children)
+        return "".join(
+            template if child.type in _TEMPLATES else str(child.attrs.get("raw", ""))
+            for child in node.children
+        )
     if generator == "docusaurus":
         generator = "github"
     parts: list[str] = []
@@ -205,11 +210,47 @@ def heading_text(node: Node, generator: str) -> str:
             parts.append(str(child.attrs.get("text", "")))
         elif child.type == "codespan":
             parts.append(str(child.attrs.get("code", "")))
-        elif child.type in ("liquid", "shortcode", "inline_html"):
+        elif child.type in _TEMPLATES:
+            parts.append(template)
+        elif child.type == "inline_html":
             continue
         elif child.type != "image" or generator == "hugo":
-            parts.append(heading_text(child, generator))
+            parts.append(heading_text(child, generator, template))
     return "".join(parts)
+
+
+_TEMPLATES = ("liquid", "shortcode")
+# Stands for a template's output in a heading: letters only, so that every slug rule keeps it.
+_PLACEHOLDER = "qqtemplateqq"
+
+
+class TemplatedIds(frozenset[str]):
+    """The ids of a page with templates in its headings: the known ids, and
+    any id a templated heading may get (`finding-the-active-.*` for
+    "Finding the Active {{< param name >}}")."""
+
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    def __contains__(self, item: object) -> bool:
+        if frozenset.__contains__(self, item):
+            return True
+        return isinstance(item, str) and any(p.fullmatch(item) for p in self.patterns)
+
+
+def templated_heading_patterns(headings: list[Node], styles: tuple[str, ...]) -> list[str]:
+    """For each heading with a template in it, the regex its id matches in each style."""
+    patterns: list[str] = []
+    for node in headings:
+        if not any(child.type in _TEMPLATES for child in node.children):
+            continue
+        for style in styles:
+            if style == DEFINITION_TERMS:
+                continue
+            text = heading_text(node, _text_style(style), _PLACEHOLDER).strip()
+            for slug in style_ids([text], style):
+                pattern = re.escape(slug).replace(_PLACEHOLDER, ".*")
+                patterns.append(pattern + r"(?:[-_]\d+)?")
+    return patterns
 
 
 def python_markdown_slug(text: str) -> str:
@@ -297,7 +338,8 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     site gives them, footnote ids, and `id=`/`name=` attributes written in
     raw HTML (a common manual anchor). A page whose templates write ids
     (`{{% def id="x" %}}`, an include) gets `OpenIds`: no fragment into it
-    is reported, as a wrong finding costs more than a missed one."""
+    is reported, as a wrong finding costs more than a missed one; a heading
+    with a template in it matches every id its literal parts allow."""
     styles = (styles,) if isinstance(styles, str) else tuple(styles)
     headings = parsed.of_type("heading")
     anchors: set[str] = set()
@@ -316,7 +358,14 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     # One type at a time: each comes from the parse's index (two at once walk the tree).
     for node in (*parsed.of_type("inline_html"), *parsed.of_type("block_html")):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
-    return OpenIds(anchors) if writes_ids(parsed) else frozenset(anchors)
+    if writes_ids(parsed):
+        return OpenIds(anchors)
+    patterns = templated_heading_patterns(headings, styles)
+    if patterns:
+        found = TemplatedIds(anchors)
+        found.patterns = tuple(re.compile(pattern) for pattern in patterns)
+        return found
+    return frozenset(anchors)
 
 
 def definition_term_ids(parsed: ParsedFile, taken: set[str]) -> set[str]:

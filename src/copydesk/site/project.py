@@ -43,6 +43,7 @@ from copydesk.urls import split_url
 
 if TYPE_CHECKING:
     from copydesk.parse import ParsedFile
+    from copydesk.site.refs import RefIndex
 
 # Values of the `generator` option: a generator, "auto" (detect it), or a
 # heading-id style alone ("github", "kramdown": the option's older meaning).
@@ -494,6 +495,22 @@ class SiteModel:
                 yield os.path.join(folder, path[len(prefix) :])
             elif path.rstrip("/") == prefix.rstrip("/"):
                 yield str(folder)
+
+    # --- Hugo refs ---------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _ref_index(self) -> RefIndex:
+        from copydesk.site.refs import build_index
+
+        return build_index(self)
+
+    def find_ref(self, ref_path: str, source: Path) -> Path | None:
+        """The page a Hugo `{{< ref "ref_path" >}}` in `source` names (the site
+        root for a section or taxonomy page without a file), or None: see
+        `copydesk.site.refs` for Hugo's lookup order."""
+        from copydesk.site.refs import page_folders
+
+        return self._ref_index.find(ref_path, page_folders(self, source))
 
     # --- letter case ------------------------------------------------------------------------
 
