@@ -9,6 +9,7 @@ permalink gives that URL, not only through a file of that name.
 from __future__ import annotations
 
 import functools
+import glob
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -957,11 +958,23 @@ def _missing_target(tag: str, root: Path) -> str | None:
 
 
 def _find_post(root: Path, name: str) -> Path | None:
-    """The post `{% post_url name %}` names: `name` is a file stem in a `_posts`
-    folder, with the folders inside `_posts` when it has them."""
-    folder, _, stem = name.rpartition("/")
+    """The post `{% post_url name %}` names, as Jekyll 4's `PostComparer`
+    finds it: `name` (a leading `/` dropped) is a file stem in a `_posts`
+    folder, after the folders inside `_posts` (`_posts/sub/x.md`) or the
+    category folders above it (`sub/_posts/x.md`) that it gives; failing
+    that, Jekyll's deprecated match takes any post with the same date and
+    slug wherever it lies (it warns, and builds)."""
+    folder, _, stem = name.lstrip("/").rpartition("/")
+    places = [posts / folder for posts in _posts_folders(root)]
+    if folder:
+        places.append(root / folder / "_posts")
+    pattern = f"{glob.escape(stem)}.*"
+    for place in places:
+        for path in place.glob(pattern):
+            if path.is_file():
+                return path
     for posts in _posts_folders(root):
-        for path in (posts / folder).glob(f"{stem}.*") if folder else posts.glob(f"{stem}.*"):
+        for path in posts.rglob(pattern):
             if path.is_file():
                 return path
     return None
