@@ -612,3 +612,24 @@ def _visible(node: Node, parts: list[str], split: frozenset[str]) -> None:
 def to_markdown(html: str, source: object = "<html>", captions: Captions = "paragraph") -> str:
     """HTML -> Markdown with the generic rules (no platform hooks)."""
     return Converter(source, captions).convert(html)
+
+
+def fragment_elements(html: str) -> Iterator[Node]:
+    """The top-level elements of an HTML fragment, parsed in a `<div>` as the standard says
+    (a lone start tag is an element; text and comments are skipped)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    first = LexborHTMLParser(html, is_fragment=True).root  # the first top-level node
+    if first is not None:
+        top = first.iter(include_text=True)  # it and its siblings
+        yield from (node for node in top if not (node.tag or "-").startswith("-"))
+
+
+def start_tag(tag: str, attributes: list[tuple[str, str | None]], self_closing: bool) -> str:
+    """A start tag written from parsed attributes (values quoted and escaped, in order)."""
+    import html
+
+    parts = [tag] + [
+        name if value is None else f'{name}="{html.escape(value)}"' for name, value in attributes
+    ]
+    return "<" + " ".join(parts) + (" />" if self_closing else ">")

@@ -9,6 +9,7 @@ caption under the cover image also becomes the cover's credit.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from copydesk.model import Post
@@ -34,11 +35,6 @@ _IMAGE_THEN_CAPTION = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _LONE_CAPTION = re.compile(r"<figcaption\b[^>]*>(?P<inner>.*?)</figcaption>", re.DOTALL)
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_MEDIUM_ATTR = re.compile(
-    r"\s+data-[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?"
-    r"|\s+class=(?:\"[^\"]*(?:markup|graf|section)--[^\"]*\"|'[^']*(?:markup|graf|section)--[^']*')"
-)
 
 
 def normalize(document: Document, front_matter: dict[str, Any], context: Context) -> Post:
@@ -103,12 +99,111 @@ def _lone(edit: Edit, source: str, match: re.Match[str]) -> str:
 
 
 def strip_medium_attributes(edit: Edit) -> None:
-    """`data-href`, `data-*` and Medium `markup--` classes carry nothing a reader sees."""
-    edit.map_lines(
-        lambda line: _TAG.sub(lambda tag: _MEDIUM_ATTR.sub("", tag[0]), line),
-        "medium-attributes",
-        "Medium data-* attributes and classes removed",
+    """`data-href`, `data-*` and Medium's `markup--`/`graf--`/`section--` classes carry
+    nothing a reader sees: removed from the HTML left in the body.
+
+    No pattern looks at HTML here: the Markdown parser finds it (one inline tag, or
+    a block of HTML) and the importers' HTML5 parser reads it. An inline start tag
+    is written again with its other attributes, in their order; a block that holds
+    such attributes is written back from its parse (what a browser reads), and a
+    block or tag without them is left byte for byte.
+    """
+    text = edit.text
+    if "<" not in text or ("data-" not in text and "--" not in text):
+        return
+    starts = [0]
+    for row in text.split("\n"):
+        starts.append(starts[-1] + len(row) + 1)
+    edits: list[tuple[int, int, str, str, int]] = []
+    for node in _html_nodes(text):
+        raw = str(node.attrs.get("raw") or "")
+        new = clean_tag(raw) if node.type == "inline_html" else clean_block(raw)
+        if new is None:
+            continue
+        start = starts[node.line - 1] + node.column - 1
+        if text.startswith(raw, start):
+            edits.append((start, start + len(raw), raw, new, node.line))
+    for _start, _end, raw, new, line in edits:
+        edit.record(
+            "medium-attributes",
+            "Medium data-* attributes and classes removed",
+            line=edit.line_base + line - 1,
+            before=raw,
+            after=new,
+        )
+    for start, end, _raw, new, _line in reversed(edits):
+        text = text[:start] + new + text[end:]
+    edit.text = text
+
+
+def _html_nodes(text: str) -> list[Any]:
+    """The inline tags and HTML blocks of a (masked) body, in order, with positions."""
+    from copydesk.parse import parse_document
+    from copydesk.read import Document
+
+    document = Document(
+        path=Path("<body>"),
+        sha256="",
+        text=text,
+        newline="\n",
+        bom=False,
+        final_newline=text.endswith("\n"),
+        front_matter=None,
+        front_matter_kind=None,
+        body=text,
+        body_line=1,
     )
+    parsed = parse_document(document, frozenset({"inline_html", "block_html"}))
+    return [node for node in parsed.walk() if node.type in ("inline_html", "block_html")]
+
+
+def _is_medium_attribute(name: str, value: str | None) -> bool:
+    if name.startswith("data-"):
+        return True
+    return name == "class" and any(
+        marker in value for marker in ("markup--", "graf--", "section--") if value
+    )
+
+
+def clean_tag(raw: str) -> str | None:
+    """One start tag without Medium's attributes; None when it has none (or is no start tag)."""
+    from copydesk.importers.html import fragment_elements, start_tag
+
+    if not raw.startswith("<") or raw.startswith(("</", "<!", "<?")):
+        return None
+    element = next(fragment_elements(raw), None)
+    if element is None or not raw[1:].lower().startswith(element.tag or "\0"):
+        return None
+    attributes = list(element.attributes.items())
+    kept = [(name, value) for name, value in attributes if not _is_medium_attribute(name, value)]
+    if len(kept) == len(attributes):
+        return None
+    return start_tag(element.tag or "", kept, self_closing=raw.rstrip()[:-1].rstrip().endswith("/"))
+
+
+def clean_block(raw: str) -> str | None:
+    """A block of HTML without Medium's attributes; None when it holds none."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(raw, is_fragment=True)
+    first = tree.root  # the first top-level node; iter() gives it and its siblings
+    if first is None:
+        return None
+    changed = False
+    elements = (
+        element
+        for top in first.iter(include_text=True)
+        for element in top.traverse(include_text=False)
+    )
+    for element in elements:
+        for name, value in list(element.attributes.items()):
+            if _is_medium_attribute(name, value):
+                del element.attrs[name]
+                changed = True
+    if not changed:
+        return None
+    trail = raw[len(raw.rstrip("\n")) :]
+    return (tree.html or "").rstrip("\n") + trail
 
 
 def strip_tracking(edit: Edit) -> None:
