@@ -3,8 +3,10 @@ what is refused (inside code, Liquid, or losing words) and how files are written
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -13,6 +15,7 @@ import pytest
 
 import copydesk.registry
 from copydesk.cli import main
+from copydesk.engine import lint_paths, relint
 from copydesk.findings import Fix, Replacement
 from copydesk.registry import RuleInfo, load_registry
 from copydesk.rules.base import Context, Rule, Violation
@@ -208,3 +211,59 @@ def test_what_a_fix_removes_is_recorded(tmp_path: Path, capsys: pytest.CaptureFi
     assert "a.md:3:1: CD109 removed '[old]: https://example.com/old'" in err
     assert post.read_text(encoding="utf-8") == "Text.\n\n"
     assert out.splitlines()[-1] == "1 fixed, 0 remaining."
+
+
+def test_fix_exits_0_when_every_error_was_fixed_and_1_while_one_remains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("We shout.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("We shout, not `shout`.\n", encoding="utf-8")
+    assert lint(capsys, "--select", "XT100", "a.md")[0] == 1  # lint alone: an error
+    code, out, _ = lint(capsys, "--select", "XT100", "--fix", "a.md")
+    assert (code, out.splitlines()[-1]) == (0, "1 fixed, 0 remaining.")
+    code, out, _ = lint(capsys, "--select", "XT100", "--fix", "b.md")
+    assert (code, out.splitlines()[-1]) == (1, "1 fixed, 1 remaining.")
+
+
+def test_fix_from_stdin_writes_the_fixed_post_to_stdout_and_the_report_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stdin(text: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+
+    stdin("We shout, not `shout`.\r\n")
+    code, out, err = lint(
+        capsys, "--select", "XT100", "--fix", "-", "--stdin-filename", "posts/a.md"
+    )
+    assert out == "We SHOUT, not `shout`.\r\n"
+    assert "posts/a.md:1:16: XT100 not fixed: the edit lies inside code" in err
+    assert "posts/a.md:1:16: error XT100 shout [shout]" in err
+    assert err.splitlines()[-1] == "1 fixed, 1 remaining."
+    assert code == 1
+    assert not (tmp_path / "posts").exists()  # nothing written: the name only places it
+    stdin("Nothing to do.\n")
+    assert lint(capsys, "--select", "XT100", "--fix", "-", "--stdin-filename", "a.md")[:2] == (
+        0,
+        "Nothing to do.\n",
+    )
+    stdin("We shout.\n")
+    code, out, _ = lint(capsys, "--select", "XT100", "--diff", "-", "--stdin-filename", "a.md")
+    assert (code, out) == (1, "--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n-We shout.\n+We SHOUT.\n")
+    assert not (tmp_path / "a.md").exists()
+
+
+def test_relint_lints_the_changed_bytes_not_the_disk_and_reuses_the_run(tmp_path: Path) -> None:
+    """`lint --fix` re-lints from memory: a fixed file's findings are never the stale
+    ones of its bytes on disk (nor of any cache of them)."""
+    (tmp_path / "a.md").write_text("We shout and shout.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("shout\n", encoding="utf-8")
+    registry = copydesk.registry.load_registry()  # with the test's rules
+    first = lint_paths(["."], select=["XT100"], jobs=1, registry=registry, reusable=True)
+    assert [f.path for f in first.findings] == ["a.md", "a.md", "b.md"]
+    a = first.paths["a.md"]
+    again = relint(first, [a], {a: b"We SHOUT and shout.\n"})
+    assert [(f.path, f.column) for f in again.findings] == [("a.md", 14)]
+    assert again.files == ["a.md"]
+    assert [(f.path, f.column) for f in relint(again, [a], {a: b"SHOUT\n"}).findings] == []
+    plain = lint_paths(["."], select=["XT100"], jobs=1, registry=registry)
+    assert plain.session is None  # kept only when asked

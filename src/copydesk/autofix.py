@@ -42,17 +42,24 @@ class Outcome:
     after: dict[Path, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # refusals, removals, loops
     removal: str = "removed"  # how a removal note reads ("would remove" for --diff)
+    sources: dict[Path, bytes] = field(default_factory=dict)  # bytes not read from disk
 
     def changed(self) -> list[Path]:
         return [path for path, data in self.after.items() if data != self.before[path]]
 
 
 def fix_findings(
-    result: LintResult, relint: Relint, unsafe: bool, dry: bool = False
+    result: LintResult,
+    relint: Relint,
+    unsafe: bool,
+    dry: bool = False,
+    sources: Mapping[Path, bytes] | None = None,
 ) -> tuple[LintResult, Outcome]:
     """Fix what can be fixed; the findings that remain (as a new result) and the outcome.
-    `dry` (`--diff`): the notes say what would be removed."""
+    `dry` (`--diff`): the notes say what would be removed. `sources`: the bytes
+    of files that do not come from disk (a post read from stdin)."""
     outcome = Outcome(removal="would remove" if dry else "removed")
+    outcome.sources = dict(sources or {})
     refused: set[tuple[str, str, str]] = set()
     seen: dict[Path, set[bytes]] = {}
     settled: set[Path] = set()
@@ -102,7 +109,7 @@ def _one_pass(
         path = result.paths[shown]
         if path in settled:
             continue
-        data = outcome.after.get(path)
+        data = outcome.after.get(path, outcome.sources.get(path))
         if data is None:
             data = _read(path, shown, outcome)
             if data is None:

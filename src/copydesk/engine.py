@@ -82,6 +82,8 @@ class LintResult:
     notes: list[str] = field(default_factory=list)  # what discovery skipped, and why
     # Each linted file by its display path (`lint --fix` writes through these).
     paths: dict[str, Path] = field(default_factory=dict)
+    # `lint_paths(reusable=True)`: what `relint` needs to lint some files again.
+    session: Session | None = field(default=None, repr=False)
 
     @property
     def internal_error(self) -> bool:
@@ -477,7 +479,7 @@ def lint_paths(
     online: OnlineOptions | None = None,
     stdin: bytes | None = None,
     progress: Callable[[int], Progress] | None = None,
-    overlay: Mapping[Path, bytes] | None = None,
+    reusable: bool = False,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
@@ -489,8 +491,8 @@ def lint_paths(
     (`lint --changed-since`); the other discovered files still feed project
     rules, so a changed post that takes an unchanged post's slug is caught.
     `online` turns the web rules on or off (None: the configuration decides).
-    `overlay`: files' bytes as `lint --fix` has changed them so far, linted
-    instead of what is on disk (keys are paths as `LintResult.paths` gives them).
+    `reusable`: the result keeps the run's plan and per-file results, so that
+    `relint` can lint some files again (`lint --fix`) without a new discovery.
     """
     overrides = Overrides(
         tuple(select) if select is not None else None,
@@ -506,16 +508,63 @@ def lint_paths(
         plan = _plan_stdin(Path(paths[0]), stdin, finder, registry, overrides, web)
     else:
         plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
-    if overlay:
-        plan.stdin.update(overlay)
     bar = progress(len(plan.tasks)) if progress is not None else None
     try:
         results = _execute(plan, jobs or os.cpu_count() or 1, bar)
     finally:
         if bar is not None:
             bar.close()
+    session = Session(plan, results, online, registry, jobs or os.cpu_count() or 1)
     errors = _project_checks(plan, results)
-    links = _online_checks(plan, results, online, errors)
+    return _report(session, plan, results, errors, session if reusable else None)
+
+
+@dataclass
+class Session:
+    """A finished run, kept so that `relint` can lint some of its files again."""
+
+    plan: Plan
+    results: list[FileResult]
+    online: OnlineOptions | None
+    registry: Registry
+    jobs: int
+
+
+def relint(
+    previous: LintResult, paths: Collection[Path], overlay: Mapping[Path, bytes]
+) -> LintResult:
+    """Lint `paths` (as `LintResult.paths` gives them) again, their bytes from
+    `overlay` where it has them: what `lint --fix` does after each pass.
+
+    The run's discovery, configuration, rules and site models are reused, and
+    the other files' facts feed project rules as they were; only the files
+    named are read, parsed and reported."""
+    from dataclasses import replace
+
+    session = previous.session
+    assert session is not None, "relint needs a result of lint_paths(reusable=True)"
+    plan = session.plan
+    wanted = set(paths)
+    tasks = [(path, index) for path, index in plan.tasks if path in wanted]
+    redo = replace(plan, tasks=tasks, stdin={**plan.stdin, **overlay})
+    fresh = _execute(redo, session.jobs)
+    by_path = {result.path: result for result in fresh}
+    others = [replace(r, hits=[]) for r in session.results if r.path not in by_path]
+    errors = _project_checks(plan, [*fresh, *others])
+    session.results = [by_path.get(r.path, r) for r in session.results]
+    return _report(session, redo, fresh, errors, session)
+
+
+def _report(
+    session: Session,
+    plan: Plan,
+    results: list[FileResult],
+    errors: list[LintError],
+    keep: Session | None,
+) -> LintResult:
+    """The web stage over `results`, then their findings, errors and files;
+    `keep`: the session the result carries (for `relint`)."""
+    links = _online_checks(plan, results, session.online, errors)
     findings: list[Finding] = []
     files: list[str] = []
     by_display: dict[str, Path] = {}
@@ -528,10 +577,10 @@ def lint_paths(
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     errors.sort(key=lambda e: (e.path, e.message))
-    rules = dict(registry.rules)
+    rules = dict(session.registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(findings, errors, files, rules, links, plan.notes, by_display)
+    return LintResult(findings, errors, files, rules, links, plan.notes, by_display, keep)
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:

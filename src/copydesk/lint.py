@@ -17,6 +17,7 @@ from copydesk.errors import CopydeskError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+    from typing import TextIO
 
     from copydesk.autofix import Outcome
     from copydesk.changes import ChangeSet
@@ -59,12 +60,13 @@ def _run(args: argparse.Namespace) -> int:
         online=_online(args, changes),
         stdin=stdin,
         progress=_progress(args),
+        reusable=bool(args.fix or args.diff),
     )
     for note in result.notes:
         print(note, file=sys.stderr)
     outcome = None
     if args.fix or args.diff:
-        result, outcome = _fix(args, result, registry)
+        result, outcome = _fix(args, result)
     for problem in result.errors:
         print(problem, file=sys.stderr)
     _report_links(args, result, registry)
@@ -87,10 +89,21 @@ def _run(args: argparse.Namespace) -> int:
     findings = _apply_baseline(args, findings, result)
     if args.diff:
         return _show_diff(args, findings, result, outcome)
-    _emit(args, _render(args, findings, result, outcome))
+    report = None
+    if stdin is not None and outcome is not None:
+        _write_stdout(outcome, stdin)
+        report = sys.stderr
+    _emit(args, _render(args, findings, result, outcome), report)
     if result.failed:
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _write_stdout(outcome: Outcome, stdin: bytes) -> None:
+    """`lint --fix -`: the post, fixed, on stdout (as ruff does); the report goes to stderr."""
+    data = next(iter(outcome.after.values()), stdin)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def _progress(args: argparse.Namespace) -> Callable[[int], Progress] | None:
@@ -117,33 +130,22 @@ def _stdin(args: argparse.Namespace) -> bytes | None:
     return sys.stdin.buffer.read()
 
 
-def _fix(
-    args: argparse.Namespace, result: LintResult, registry: Registry
-) -> tuple[LintResult, Outcome]:
+def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outcome]:
     """`--fix`/`--diff`: fix in memory over re-lint passes, then write (not with --diff)."""
     from copydesk.autofix import fix_findings, write_fixed
-    from copydesk.config import selectors
-    from copydesk.engine import lint_paths
+    from copydesk.engine import relint
 
-    def relint(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
-        return lint_paths(
-            args.paths,
-            select=selectors(args.select),
-            ignore=selectors(args.ignore) or (),
-            extend_select=selectors(args.extend_select) or (),
-            config_file=args.config,
-            jobs=1,
-            registry=registry,
-            only=paths,
-            max_file_size=args.max_file_size,
-            online=_online(args, None),
-            overlay=overlay,
-        )
+    first = result
 
-    result, outcome = fix_findings(result, relint, args.unsafe_fixes, dry=args.diff)
+    def again(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
+        return relint(first, paths, overlay)
+
+    assert first.session is not None
+    sources = first.session.plan.stdin  # a post from stdin is not read from disk
+    result, outcome = fix_findings(result, again, args.unsafe_fixes, args.diff, sources)
     for note in outcome.notes:
         print(note, file=sys.stderr)
-    if not args.diff:
+    if not args.diff and not sources:
         shown = {path: name for name, path in result.paths.items()}
         for problem in write_fixed(outcome, [Path(p) for p in args.paths], shown):
             print(problem, file=sys.stderr)
@@ -173,8 +175,8 @@ def _fixes(count: int) -> str:
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
-    if (args.fix or args.diff) and (args.write_baseline or "-" in args.paths):
-        raise UsageError("--fix", "fixes files: drop --write-baseline and '-' (stdin)")
+    if (args.fix or args.diff) and args.write_baseline:
+        raise UsageError("--fix", "fixes files: drop --write-baseline")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes", "needs --fix or --diff")
     if args.changed_lines and not args.changed_since:
@@ -361,7 +363,8 @@ def _root() -> Path:
     return repo_root() or Path.cwd()
 
 
-def _emit(args: argparse.Namespace, text: str) -> None:
+def _emit(args: argparse.Namespace, text: str, stream: TextIO | None = None) -> None:
+    """The report to `--output`, else `stream` (stdout by default)."""
     if not text:
         return
     if args.output:
@@ -375,4 +378,4 @@ def _emit(args: argparse.Namespace, text: str) -> None:
         except OSError as error:
             raise UsageError(args.output, f"cannot write: {error.strerror or error}") from None
     else:
-        print(text)
+        print(text, file=stream or sys.stdout)

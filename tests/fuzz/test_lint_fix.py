@@ -17,7 +17,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from copydesk.autofix import fix_findings, write_fixed
-from copydesk.engine import LintResult, lint_paths
+from copydesk.engine import LintResult, lint_paths, relint
 from copydesk.errors import CopydeskError
 from copydesk.parse import parse_document
 from copydesk.read import document_from_bytes
@@ -43,13 +43,13 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _run(path: Path) -> tuple[LintResult, list[str]]:
-    def relint(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
-        return lint_paths(
-            [path], select=ALL_RULES, jobs=1, registry=_REGISTRY, only=paths, overlay=overlay
-        )
+    result = lint_paths([path], select=ALL_RULES, jobs=1, registry=_REGISTRY, reusable=True)
+    first = result
 
-    result = lint_paths([path], select=ALL_RULES, jobs=1, registry=_REGISTRY)
-    result, outcome = fix_findings(result, relint, unsafe=True)
+    def again(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
+        return relint(first, paths, overlay)
+
+    result, outcome = fix_findings(result, again, unsafe=True)
     problems = write_fixed(outcome, [path.parent], {path: path.name})
     return result, [*outcome.notes, *problems]
 
