@@ -573,3 +573,21 @@ def test_http_moved_to_its_own_https_twin_is_cd113_and_elsewhere_cd114(
         result = lint(cache=False)
     assert found(result) == [(1, 1, "CD113", "warning"), (3, 1, "CD114", "warning")]
     assert [f.replacement.text for f in result.findings if f.replacement] == [secure, secure]
+
+
+def test_proxy_variables_are_read_once_and_no_proxy_is_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY carries the request (its absolute URL reaches the proxy; the
+    target, 127.0.0.2:9, has no server), and NO_PROXY's hosts are asked directly."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    proxied = "http://127.0.0.2:9/ok"
+    with serve({proxied: Route(), "/direct": Route()}) as server:
+        monkeypatch.setenv("HTTP_PROXY", server.url("").rstrip("/"))
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        write(tmp_path, f"[a]({proxied}) [b]({server.url('/direct')})\n")
+        result = lint(cache=False)
+        assert sorted(server.requests) == [("HEAD", "/direct"), ("HEAD", proxied)]
+    assert found(result) == []

@@ -236,7 +236,9 @@ def run_online(
             if outcome.status == "dead" and quarantine.reached(cache.entries[url], now)
         ),
         dead_runs={url: entry.dead_runs for url, entry in cache.entries.items()},
-        warn_only=frozenset(url for url in outcomes if _warn_only(url, settings)),
+        warn_only=frozenset(url for url in outcomes if _warn_only(url, settings))
+        if any(host.warn_only for host in settings.hosts)
+        else frozenset(),
         quarantine_runs=settings.dead_after_runs,
     )
     return summary, _report(chosen, groups, report)
@@ -403,6 +405,13 @@ def _warn_only(url: str, settings: LinkSettings) -> bool:
 
 
 def _host(url: str) -> str:
+    """The URL's host name, lower case; without urlsplit for the plain
+    `scheme://host[:port]/...` that nearly every link is (asked per URL)."""
+    start = url.find("://")
+    if start > 0:
+        netloc = url[start + 3 :].split("/", 1)[0]
+        if not any(char in netloc for char in "@[?#\\"):
+            return netloc.split(":", 1)[0].lower()
     return (urlsplit(url).hostname or "").lower()
 
 

@@ -60,6 +60,7 @@ class LinkCache:
         self.ok_days = ok_days
         self.entries: dict[str, Entry] = {}
         self.problem: str | None = None  # why an existing file was ignored
+        self.changed = False  # an entry was added or updated: `save` has something to write
         if path is not None:
             self._load(path)
 
@@ -103,9 +104,11 @@ class LinkCache:
         entry = self.entries.get(outcome.url)
         if entry is None:
             entry = self.entries[outcome.url] = Entry(outcome)
+            self.changed = True
         if outcome.cached:
             return entry
         entry.outcome = outcome
+        self.changed = True
         if outcome.status == "dead" and not outcome.transient:
             entry.dead_runs += 1
             entry.dead_since = entry.dead_since or outcome.checked
@@ -118,8 +121,8 @@ class LinkCache:
         when it could not be written (the run goes on)."""
         from copydesk.write import WriteRefused, write_atomic
 
-        if self.path is None:
-            return None
+        if self.path is None or not (self.changed or self.problem):
+            return None  # every answer came from the file: it is already what we would write
         folder = self.path.parent
         try:
             if folder.is_symlink():

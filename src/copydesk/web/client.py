@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -90,6 +90,9 @@ class Checker:
     _next_start: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _pace_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _clock: Callable[[], float] = time.time
+    _tls: ssl.SSLContext | None = None
+    _proxies: Mapping[str, Any] = field(default_factory=dict)
+    _proxy_by_host: dict[tuple[str, str], Any] = field(default_factory=dict)
     # Called once per URL as its outcome is known (a progress bar's advance).
     on_done: Callable[[], None] | None = None
 
@@ -99,16 +102,16 @@ class Checker:
             total=None, sock_connect=settings.connect_timeout, sock_read=settings.timeout
         )
         # Per-host limits are ours (per host and port, with pacing); the pool only caps the total.
-        connector = aiohttp.TCPConnector(
-            limit=settings.concurrency, limit_per_host=0, ssl=tls_context(self.environ)
-        )
+        connector = aiohttp.TCPConnector(limit=settings.concurrency, limit_per_host=0)
+        self._proxies = _env_proxies()
         self._slots = asyncio.Semaphore(settings.concurrency)
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
         async with aiohttp.ClientSession(
             connector=connector,
             timeout=timeout,
             headers=headers,
-            trust_env=True,  # HTTPS_PROXY and friends, as curl and pip read them
+            # Not trust_env: it reads ~/.netrc and the proxy variables in a thread for
+            # every request (two thread hops each); _proxy reads them once per run.
             # Sites with big cookies send header lines past the 8 KB default.
             max_line_size=65536,
             max_field_size=65536,
@@ -214,10 +217,17 @@ class Checker:
     ) -> _Answer | _Failure:
         assert self._client is not None
         headers = self._extra_headers(host)
+        proxy, proxy_auth = self._proxy(url)
         self.stats.requests += 1
         try:
             async with self._client.request(
-                method, url, headers=headers, allow_redirects=False
+                method,
+                url,
+                headers=headers,
+                allow_redirects=False,
+                ssl=self._tls_for(url),
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return await self._read(response, body and method == "GET")
         except (TimeoutError, aiohttp.ServerTimeoutError):
@@ -252,6 +262,30 @@ class Checker:
             except LookupError:  # a charset Python does not know
                 answer.text = data.decode("utf-8", errors="replace")
         return answer
+
+    def _tls_for(self, url: str) -> ssl.SSLContext | bool:
+        """The TLS context, made at the first https URL: loading the trusted
+        certificates costs ~50 ms that a run of http links need not pay."""
+        if url[:6].lower() != "https:":
+            return True  # unused for plain http
+        if self._tls is None:
+            self._tls = tls_context(self.environ)
+        return self._tls
+
+    def _proxy(self, url: str) -> tuple[Any, Any]:
+        """HTTP(S)_PROXY / NO_PROXY as curl and pip read them (and a proxy's
+        credentials from ~/.netrc), looked up once per scheme and host."""
+        if not self._proxies:
+            return None, None
+        parts = urlsplit(url)
+        key = (parts.scheme.lower(), (parts.hostname or "").lower())
+        if key not in self._proxy_by_host:
+            from urllib.request import proxy_bypass
+
+            info = self._proxies.get(key[0])
+            self._proxy_by_host[key] = None if info is None or proxy_bypass(key[1]) else info
+        info = self._proxy_by_host[key]
+        return (info.proxy, info.proxy_auth) if info is not None else (None, None)
 
     def _extra_headers(self, host: HostSettings | None) -> dict[str, str]:
         if host is None or not host.headers:
@@ -302,6 +336,18 @@ class Checker:
 
     def _outcome(self, url: str, status: Status, **fields: object) -> Outcome:
         return Outcome(url, status, checked=self._clock(), **fields)  # type: ignore[arg-type]
+
+
+def _env_proxies() -> Mapping[str, Any]:
+    """The proxies the environment names, by scheme (aiohttp reads them as
+    `trust_env` would); empty, the usual case, when none is set."""
+    from urllib.request import getproxies
+
+    if not getproxies():
+        return {}
+    from aiohttp.helpers import proxies_from_env
+
+    return proxies_from_env()
 
 
 def tls_context(environ: Mapping[str, str]) -> ssl.SSLContext:

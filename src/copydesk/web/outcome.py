@@ -75,7 +75,7 @@ class Outcome:
         )
 
     def from_cache(self) -> Outcome:
-        return replace(self, cached=True)
+        return self if self.cached else replace(self, cached=True)
 
 
 def _optional_str(value: Any) -> str | None:
