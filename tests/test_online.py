@@ -591,3 +591,35 @@ def test_proxy_variables_are_read_once_and_no_proxy_is_honoured(
         result = lint(cache=False)
         assert sorted(server.requests) == [("HEAD", "/direct"), ("HEAD", proxied)]
     assert found(result) == []
+
+
+CACHED = """
+import socket, sys
+from copydesk.cli import main
+def refuse(*args, **kwargs):
+    raise AssertionError("a cached run opened a connection")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+code = main(["lint", "--online", "--select", "CD111,CD112,CD114,CD210", "."])
+heavy = sorted(name for name in ("aiohttp", "ssl", "asyncio", "copydesk.web.client")
+               if name in sys.modules)
+print("exit", code, "imported", heavy)
+"""
+
+
+def test_a_run_whose_links_are_all_fresh_in_the_cache_starts_no_client(tmp_path: Path) -> None:
+    """No request, no connection, and not even aiohttp, ssl or asyncio imported."""
+    with serve({"/ok": Route(), "/old": Route(301, headers={"Location": "/ok"})}) as server:
+        write(tmp_path, f"[ok]({server.url('/ok')}) [old]({server.url('/old')})\n")
+        lint()
+        asked = len(server.requests)
+        before = (tmp_path / ".copydesk_cache" / "links.json").stat().st_mtime_ns
+        done = subprocess.run(
+            [sys.executable, "-c", CACHED], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert len(server.requests) == asked
+    assert done.returncode == 0, done.stderr
+    assert "exit 0 imported []" in done.stdout
+    assert "CD114" in done.stdout  # the moved link is still reported, from the cache
+    assert "2 cached, 0 requests" in done.stderr
+    assert (tmp_path / ".copydesk_cache" / "links.json").stat().st_mtime_ns == before
