@@ -45,6 +45,9 @@ def explain(model: SiteModel, url: str, source: Path) -> list[str]:
                 lines.append(f"{key} is a page {model.label()} makes without a file")
     else:
         lines.append("a Markdown file name: looked up as a file only (no site serves .md)")
+    rule = model.redirect_for(path) if not relative else None
+    if rule is not None:
+        lines.append(f"host rule '{rule.source}' ({rule.where(model.root)}) serves it")
     found = model.resolve(url, source)
     lines.append(f"result: {found}" if found else f"result: not found ({model.looked_in()})")
     return lines

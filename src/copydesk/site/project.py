@@ -43,6 +43,7 @@ from copydesk.urls import split_url
 
 if TYPE_CHECKING:
     from copydesk.parse import ParsedFile
+    from copydesk.site.redirects import Redirect
     from copydesk.site.refs import RefIndex
 
 # Values of the `generator` option: a generator, "auto" (detect it), or a
@@ -413,7 +414,24 @@ class SiteModel:
         plain = self.generator.name == "plain"  # a repository read on GitHub
         if found is None and (plain or not self.is_published(source)):
             found = self._in_repository(url_path(url), source)
+        if found is None and not relative:
+            rule = self.redirect_for(url_path(url))
+            found = rule.file if rule is not None else None
         return found
+
+    @functools.cached_property
+    def host_redirects(self) -> list[Redirect]:
+        """The host's redirect and rewrite rules (`_redirects`, `netlify.toml`,
+        `vercel.json`): read once, and only when a link is not found otherwise."""
+        from copydesk.site.redirects import host_redirects
+
+        return host_redirects(self.root, [folder for folder, _ in self.static_roots])
+
+    def redirect_for(self, path: str) -> Redirect | None:
+        """The host rule that serves a root-relative URL path, or None."""
+        if not path.startswith("/"):
+            return None
+        return next((rule for rule in self.host_redirects if rule.matches(path)), None)
 
     def _in_repository(self, path: str, source: Path) -> Path | None:
         """A README or other repository file is read on GitHub, which takes

@@ -52,6 +52,10 @@ def summary(model: SiteModel) -> list[str]:
                if folder.is_dir()]  # fmt: skip
     lines.append("static folders: " + (", ".join(statics) or "none"))
     lines.append("heading ids: " + ", ".join(model.id_styles))
+    rules = model.host_redirects
+    if rules:
+        files = sorted({_short(model, rule.file) for rule in rules})
+        lines.append(f"host redirects: {len(rules)} rules ({', '.join(files)})")
     files = list(model.markdown_files())
     published = model.posts()
     posts = [path for path in published if model.is_post(path)]
