@@ -71,7 +71,8 @@ def pr_repo(tmp_path: Path) -> Path:
     git("commit", "-q", "-m", "base")
     git("update-ref", "refs/remotes/origin/main", "HEAD")
     git("checkout", "-q", "-b", "feature")
-    (tmp_path / "new, post.md").write_text("---\ntitle: New\n---\n\n[](https://e.com/n)\n", "utf-8")
+    post = "---\ntitle: New\n---\n\n[](https://e.com/n)\n\n[old](http://e.com/o)\n"
+    (tmp_path / "new, post.md").write_text(post, "utf-8")
     return tmp_path
 
 
@@ -109,9 +110,10 @@ def test_lint_step_in_a_pull_request_lints_only_the_changes(pr_repo: Path) -> No
     assert "--changed-since origin/main" in done.stdout
     annotations = [line for line in done.stdout.splitlines() if line.startswith("::")]
     assert annotations == [
-        "::warning file=new%2C post.md,line=1,col=1,title=CD304::front matter has no 'date'",
         "::error file=new%2C post.md,line=5,col=1,endLine=5,endColumn=20,title=CD102::"
         "link to 'https://e.com/n' has no text",
+        "::warning file=new%2C post.md,line=7,col=1,endLine=7,endColumn=22,title=CD106::"
+        "link 'http://e.com/o' uses http:",
     ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from copydesk.site import load_site
 from copydesk.site.detect import find_site
 
@@ -209,14 +211,45 @@ def test_a_plain_projects_pages_folder_holds_pages_not_posts(tmp_path: Path) -> 
             "package.json": "{}\n",
             "src/content/posts/2020-01-02-hello.md": "---\ntitle: Hello\n---\n",
             "src/content/pages/about.md": "---\ntitle: About\n---\n",
-            "notes.md": "---\ntitle: A note\n---\n",
+            "notes.md": "---\ntitle: A note\ndate: 2020-01-03\n---\n",
+            "example.md": "---\ntitle: An example input\n---\n",
+            "tests/format/2020-01-04-case.md": "---\ntitle: Case\ndate: 2020-01-04\n---\n",
             "CONTRIBUTING.md": "# How to help\n",
         },
     )
     site = load_site(tmp_path)
     assert site.is_post(tmp_path / "src/content/posts/2020-01-02-hello.md")
-    assert site.is_post(tmp_path / "notes.md")  # front matter in a project: a post
+    assert site.is_post(tmp_path / "notes.md")  # dated, in a project: a post
+    assert not site.is_post(tmp_path / "example.md")  # front matter alone: no post
+    assert not site.is_post(tmp_path / "tests/format/2020-01-04-case.md")  # a test input
+    assert not site.is_published(tmp_path / "tests/format/2020-01-04-case.md")
     assert not site.is_post(tmp_path / "src/content/pages/about.md")
     assert not site.is_post(tmp_path / "CONTRIBUTING.md")
     hello = tmp_path / "src/content/posts/2020-01-02-hello.md"
     assert site.resolve("/2020/01/02/hello/", tmp_path / "notes.md") == hello
+
+
+def test_site_explain_says_why_a_plain_folders_file_is_or_is_not_a_post(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.cli import main
+
+    _write(
+        tmp_path,
+        {
+            "package.json": "{}\n",
+            "tests/case.md": "---\ntitle: Case\n---\n",
+            "notes/2020-01-02-hi.md": "---\ntitle: Hi\n---\n",
+            "example.md": "---\ntitle: Example\n---\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    said = {}
+    for name in ("tests/case.md", "notes/2020-01-02-hi.md", "example.md"):
+        main(["site", "--explain", name, "."])
+        said[name] = next(
+            line for line in capsys.readouterr().out.splitlines() if line.startswith("post:")
+        )
+    assert said["tests/case.md"].startswith("post: no (in 'tests/'")
+    assert said["notes/2020-01-02-hi.md"] == "post: yes (dated (file name or front matter date))"
+    assert said["example.md"].startswith("post: no (in a project, undated")

@@ -31,6 +31,12 @@ POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".mdx")
 SKIPPED_DIRS = frozenset(
     {"node_modules", "_site", "public", "static", "vendor", "site-packages", "__pycache__", "venv"}
 )
+# Folders of another tool's test inputs (prettier's tests/format/**/*.md, mkdocs's
+# fixture sites): documents written to exercise code, not content. A walk skips them;
+# a file in one named on the command line is still linted.
+TEST_INPUT_DIRS = frozenset(
+    {"tests", "__tests__", "fixtures", "__fixtures__", "testdata", "test-fixtures", "__snapshots__"}
+)
 # Document formats a user may expect copydesk to read: counted in a note when skipped,
 # one line per extension, saying why.
 OTHER_FORMATS = {
@@ -145,7 +151,7 @@ def _walk(
         if name[0] == ".":
             continue
         if entry.is_dir(follow_symlinks=False):
-            if name not in SKIPPED_DIRS:
+            if name not in SKIPPED_DIRS and name not in TEST_INPUT_DIRS:
                 path = folder / name
                 if not (config and config.is_excluded(path)):
                     yield from _walk(path, relative / name, root, found, finder)

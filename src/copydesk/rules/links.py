@@ -145,7 +145,10 @@ class MissingLinkTarget(Rule):
     On a Hugo site with a link render hook, a bare word such as `(g)` is the
     hook's keyword, not a path, and is not checked; other targets are looked
     up as the hook's `GetPage` does (any case; a relative path from the
-    content root too).
+    content root too). A URL a host redirect file serves (`_redirects`,
+    `netlify.toml`, `vercel.json`) works. Where the site adds pages in code
+    copydesk cannot read (an Eleventy config with plugins), only links to
+    files (`x.md`, images) are checked: `copydesk site` says so.
     A path to a file whose letter case differs from the file on disk
     (`Report.PDF` for `report.pdf`) is reported with the spelling on disk:
     it works on macOS and Windows and is a 404 on a Linux host. A page URL's
@@ -174,6 +177,8 @@ class MissingLinkTarget(Rule):
             return  # `[term](g)`: a keyword for the site's link render hook
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # relative to the page that includes this file, which we do not know
+        if not site.can_tell(url):
+            return  # a page the site's code may add (`copydesk site` says what is unread)
         found = site.resolve(url, ctx.path)
         if found is None and hooked and _found_by_hook(url, ctx):
             return
@@ -492,6 +497,9 @@ class MissingFragment(Rule):
     `generator`; "github" or "kramdown" choose a heading-id rule alone),
     explicit `{#id}` and `{: #id}` attributes where the generator reads
     them, footnote ids (`#fn:1`), and `id`/`name` attributes in raw HTML.
+    Nothing is checked where the ids come from code copydesk cannot read or
+    a slug rule it does not model (an Eleventy Markdown library set up in
+    its config, Zola): `copydesk site` says so.
     Why is this bad? The page loads but the reader lands at the top, not at
     the section; nothing tells anyone the link broke.
     Example: [install](#instalation)
@@ -528,6 +536,8 @@ class MissingFragment(Rule):
         if not fragment:
             return
         site = project(ctx)
+        if not site.generator.knows_ids():
+            return  # ids from a slug function copydesk does not know
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # the including page's fragments, or relative to it
         if not url.startswith("#"):

@@ -324,7 +324,9 @@ class MissingTitle(Rule):
     """The post has no title, or an empty one.
 
     What it does: reports a post whose front matter has no non-empty
-    `title` (a post with no front matter at all is CD301's finding).
+    `title` (a post with no front matter at all is CD301's finding). Not on
+    a generator that gives pages no title of their own (Eleventy: its
+    layouts decide which data is the title).
     Why is this bad? The title is the one required field of the canonical
     schema: feeds, listings and the page's `<title>` all need it.
     Example:
@@ -350,6 +352,8 @@ class MissingTitle(Rule):
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         if not is_post(ctx) or front_matter(ctx) is None:
             return  # no front matter at all is CD301's one finding, not three
+        if project(ctx).generator.supplies("title"):
+            return  # the generator or the site's layouts give the title
         problem = title_problem(ctx)
         if problem and project(ctx).generator.titles_from_h1 and _has_h1(ctx):
             return  # the generator titles the page from its first H1
@@ -363,6 +367,9 @@ class MissingDate(Rule):
     What it does: reports a post with no `date` in its front matter (raw posts
     may also use `published_at` or `pubDate`) and no `YYYY-MM-DD-` date in
     its file name (a post with no front matter at all is CD301's finding).
+    Not on a generator that dates every page itself (Eleventy: the file's
+    date). Which files are posts is the site model's call (`copydesk site
+    --explain FILE` says why).
     Why is this bad? Without a date the post sorts at random in listings and
     feeds. It is a warning because migration never invents a date: a post
     with no date anywhere is migrated without one and left for a human.
@@ -386,7 +393,7 @@ class MissingDate(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        if not is_post(ctx):
+        if not is_post(ctx) or project(ctx).generator.supplies("date"):
             return
         if ctx.parsed.front_matter_error is not None or path_date(ctx.path):
             return

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from copydesk.discover import TEST_INPUT_DIRS
+
 MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
 # Files that document a repository rather than being posts of a site.
@@ -51,6 +53,14 @@ POST_FOLDERS = frozenset(
 )
 
 
+# Folders of test inputs and vendored code (see `copydesk.discover`): never pages.
+NOT_CONTENT_DIRS = TEST_INPUT_DIRS | {"node_modules", "vendor", "vendors", "third_party"}
+_DATE_NEEDLES = tuple(
+    b"\n" + key + end
+    for key in (b"date", b"published_at", b"pubDate", b"published")
+    for end in (b":", b" =", b"=")
+)
+
 PAGE_FOLDERS = frozenset({"pages", "_pages", "docs", "documentation", "_docs", "wiki"})
 
 
@@ -73,6 +83,23 @@ def has_front_matter(path: Path) -> bool:
         return False
     head = head.removeprefix(b"\xef\xbb\xbf")
     return head.startswith((b"---", b"+++"))
+
+
+def is_dated(path: Path) -> bool:
+    """Whether a file carries a date: a `YYYY-MM-DD-` name, or a date key in its
+    front matter (read from the file's first bytes, not parsed)."""
+    if date_prefix(path.stem):
+        return True
+    if not has_front_matter(path):
+        return False
+    from copydesk.read import front_matter_may_hold
+
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    return front_matter_may_hold(head, _DATE_NEEDLES)
 
 
 def is_repository_doc(path: Path) -> bool:
@@ -194,6 +221,39 @@ class Generator:
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
 
+    def unread(self) -> list[str]:
+        """What decides this site's URLs, ids or metadata but lives where
+        copydesk cannot read it (JavaScript config, plugins, templates), one
+        line each, for `copydesk site`. Rules that depend on it do not guess."""
+        return []
+
+    def knows_page_urls(self) -> bool:
+        """Whether every page URL comes from what copydesk reads (files,
+        front matter, the generator's config file). False when plugins or
+        code add pages (feeds, pagination, computed permalinks): then a
+        page link not found may still work, and CD101 leaves it alone."""
+        return True
+
+    def knows_ids(self) -> bool:
+        """Whether heading ids follow a rule copydesk models (False: a slug
+        function configured in code, or a generator whose rule is not modelled)."""
+        return True
+
+    def supplies(self, key: str) -> bool:
+        """Whether the generator (or the site's code) gives every page this
+        front matter key when the file does not: then its absence is no finding."""
+        return False
+
+    def content_link(self, url: str) -> str | None:
+        """The file an internal link names by its source path (Zola's
+        `@/blog/x.md`), or None for an ordinary URL."""
+        return None
+
+    def link_roots(self) -> list[Path]:
+        """Folders, besides the linking file's own, that a relative link naming
+        a file is looked up from (a plugin that maps input paths to URLs)."""
+        return []
+
     def appended_files(self) -> list[Path]:
         """Files the generator appends to every page as it builds it (MkDocs
         `pymdownx.snippets` `auto_append`): their reference definitions serve
@@ -232,17 +292,44 @@ class Generator:
         return [(self.root, "/")] + [(self.root / name, "/") for name in self.static_dirs]
 
     def is_published(self, path: Path) -> bool:
-        """Whether the generator makes a page of this Markdown file."""
+        """Whether the generator makes a page of this Markdown file. In a plain
+        folder, test inputs and vendored code are no pages."""
+        parts = relative_parts(path, self.root) or ()
+        if any(part in NOT_CONTENT_DIRS for part in parts[:-1]):
+            return False
         return any(relative_parts(path, folder) is not None for folder in self.content_dirs())
+
+    def post_reason(self, path: Path) -> str:
+        """Why `is_post` says what it says, for `copydesk site --explain FILE`
+        (a plain folder's heuristic; a generator's own rules say it in docs)."""
+        if self.name != "plain":
+            return ""
+        parts = [part.lower() for part in (relative_parts(path, self.root) or ())[:-1]]
+        skipped = [part for part in parts if part in NOT_CONTENT_DIRS]
+        if skipped:
+            return f"in '{skipped[0]}/': test inputs or vendored files, not content"
+        if is_repository_doc(path) or self._partial(path):
+            return "a repository document, include or partial"
+        if any(part in POST_FOLDERS for part in parts):
+            return "in a folder of posts"
+        if any(part in PAGE_FOLDERS for part in parts):
+            return "in a folder of pages"
+        if self.loose:
+            return "a loose folder of posts (no project files)"
+        if is_dated(path):
+            return "dated (file name or front matter date)"
+        return "in a project, undated and outside a posts folder: a page"
 
     def is_post(self, path: Path) -> bool:
         """Whether post metadata rules (title, date, slug) apply to this file.
 
-        In a plain folder: a file with front matter, or any file in a folder
-        of posts (`posts/`, `blog/`, ...) or in a loose folder that is no
-        project (a folder of exported posts); not a README or LICENSE, not
-        an include or partial. A project's documentation without front
-        matter is not a post.
+        In a plain folder: any file in a folder of posts (`posts/`, `blog/`,
+        ...) or in a loose folder that is no project (a folder of exported
+        posts); elsewhere in a project only a dated file (a `date` in its
+        front matter, or a `YYYY-MM-DD-` file name): front matter alone
+        makes no post (a docs page, a tool's example input). Never a README
+        or LICENSE, an include or partial, or a file in a folder of test
+        inputs (`tests/`, `fixtures/`, ...) or vendored code.
         """
         if not self.is_published(path) or is_repository_doc(path) or self._partial(path):
             return False
@@ -251,7 +338,7 @@ class Generator:
             return True
         if any(part in PAGE_FOLDERS for part in parts):
             return False  # `src/content/pages/about.md`: a page, front matter or not
-        return self.loose or has_front_matter(path)
+        return self.loose or is_dated(path)
 
     def content_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
         """(parts below the content folder, language) of a content file; only

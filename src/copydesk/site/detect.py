@@ -3,8 +3,9 @@
 The root is the nearest folder at or above the file that holds a generator's
 config (`docusaurus.config.*`, `mkdocs.yml`, Hugo's `hugo.*`, `config.*`
 with `content/`, or `config/_default/`, Jekyll's `_config.yml`, Eleventy's
-`eleventy.config.*`), else the nearest `.git` folder (a plain site), else
-the file's own folder. A Docusaurus site often keeps its config in
+`eleventy.config.*`, Zola's `config.toml` with `base_url`), else the
+nearest `.git` folder (a plain site), else the file's own folder. A
+Docusaurus site often keeps its config in
 `website/` and its docs beside it (`path: "../docs"`): when no config is
 found on the way up, `website/` and `docusaurus/website/` of each folder
 passed are tried, and used if their docs folder holds the file.
@@ -30,7 +31,7 @@ ELEVENTY_MARKERS = (
     "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts",
     ".eleventy.js",
 )  # fmt: skip
-NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "plain")
+NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "plain")
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 # A project's root when no generator is found: a repository, a package.
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
@@ -50,7 +51,9 @@ def generator_at(folder: str) -> str | None:
     if _has(folder, HUGO_MARKERS) or os.path.isdir(os.path.join(folder, "config", "_default")):
         return "hugo"
     if _has(folder, HUGO_OLD_MARKERS) and os.path.isdir(os.path.join(folder, "content")):
-        return "hugo"
+        from copydesk.site.zola import is_zola_config
+
+        return "zola" if is_zola_config(Path(folder, "config.toml")) else "hugo"
     if _has(folder, JEKYLL_MARKERS):
         return "jekyll"
     if _has(folder, ELEVENTY_MARKERS):
@@ -115,4 +118,8 @@ def load_generator(root: Path, name: str) -> Generator:
         from copydesk.site.eleventy import Eleventy
 
         return Eleventy.load(root)
+    if name == "zola":
+        from copydesk.site.zola import Zola
+
+        return Zola.load(root)
     return Generator(root)

@@ -3,12 +3,22 @@
 Read from `eleventy.config.*` / `.eleventy.js` (JavaScript, so only literal
 strings are read): `dir.input` (default `.`), `dir.includes` (`_includes`),
 `dir.data` (`_data`), `pathPrefix`. `x.md` is served at `/x/` and
-`index.md` at its folder; front matter `permalink` wins. Posts are the
-files under a `posts/` or `blog/` folder.
+`index.md` at its folder, and so is a file named like its folder
+(`authors/authors.njk` is `/authors/`); front matter `permalink` wins.
+Posts are the files under a `posts/` or `blog/` folder.
+
+What the config does in code is not read: when it adds plugins,
+collections, templates or a Markdown library of its own, pages may be
+served at URLs no file gives (feeds, pagination, permalinks computed in
+`*.11tydata.js`) and heading ids come from that library's slug function,
+so the model says it does not know them (see `Generator.knows_page_urls`).
+Eleventy dates every page (the file name's date, else the file's own) and
+gives it no title of its own: layouts decide which data is the title.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,6 +31,10 @@ CONFIG_NAMES = (
     ".eleventy.js",
 )  # fmt: skip
 POST_FOLDERS = ("posts", "blog", "post")
+# Config calls that add pages or change how Markdown renders, in code copydesk cannot run.
+_CODE_PAGES = re.compile(r"\.(addPlugin|addCollection|addTemplate|addGlobalData|addExtension)\s*\(")
+_CODE_IDS = re.compile(r"\.(setLibrary|amendLibrary)\s*\(|markdown-it-anchor|markdownPlugin")
+_INPUT_PATHS = "InputPathToUrl"  # the plugin that serves links to input files as their URLs
 
 
 @dataclass
@@ -47,6 +61,9 @@ class Eleventy(Generator):
             "includes": js_string(folders, "includes") or "_includes",
             "data": js_string(folders, "data") or "_data",
             "pathPrefix": js_string(text, "pathPrefix") or "/",
+            "pages added in code": bool(_CODE_PAGES.search(text)),
+            "Markdown library set in code": bool(_CODE_IDS.search(text)),
+            "links to input files": _INPUT_PATHS in text,
         }
         return cls(
             root, config_file, settings, id_styles=("github", "slugify"),
@@ -64,6 +81,29 @@ class Eleventy(Generator):
         hidden = (self.settings["includes"], self.settings["data"], "_site", "node_modules")
         return parts is not None and not any(part in hidden for part in parts[:-1])
 
+    def unread(self) -> list[str]:
+        lines = ["titles: layouts decide which data is a page's title (no CD303)"]
+        if self.settings.get("pages added in code"):
+            lines.append(
+                "page URLs: plugins, collections or templates added in code; "
+                "CD101 checks only links to files"
+            )
+        if self.settings.get("Markdown library set in code"):
+            lines.append("heading ids: the Markdown library is set up in code (no CD107)")
+        return lines
+
+    def knows_page_urls(self) -> bool:
+        return not self.settings.get("pages added in code")
+
+    def knows_ids(self) -> bool:
+        return not self.settings.get("Markdown library set in code")
+
+    def supplies(self, key: str) -> bool:
+        return key in ("date", "title")
+
+    def link_roots(self) -> list[Path]:
+        return self.content_dirs() if self.settings.get("links to input files") else []
+
     def links_bare_urls(self) -> bool:
         return False  # markdown-it as Eleventy sets it up: linkify off
 
@@ -71,6 +111,8 @@ class Eleventy(Generator):
         """`/blog/x/` for `blog/2022-04-22-x.md`: Eleventy's `fileSlug` drops a date prefix."""
         url = super().path_url(path).replace(".11ty", "")  # `x.11ty.js` is the page x
         head, _, last = url.rstrip("/").rpartition("/")
+        if head and last == head.rpartition("/")[2]:
+            return head + "/"  # `authors/authors.njk`: the folder's index page
         prefix = date_prefix(last)
         return f"{head}/{prefix[3]}" if prefix else url
 

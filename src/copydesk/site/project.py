@@ -59,6 +59,7 @@ LABELS = {
     "mkdocs": "MkDocs",
     "docusaurus": "Docusaurus",
     "eleventy": "Eleventy",
+    "zola": "Zola",
     "plain": "plain folder",
 }
 
@@ -390,6 +391,9 @@ class SiteModel:
         tried from the static roots, as themes prefix front matter image
         paths with the base URL.
         """
+        named = self.generator.content_link(url)
+        if named is not None:  # Zola's `@/blog/x.md`: a file below content/
+            return Path(named) if os.path.isfile(named) else None
         relative = not url.startswith("/")
         if not relative and pages:
             localized = self._localized(url, source)
@@ -418,6 +422,17 @@ class SiteModel:
             rule = self.redirect_for(url_path(url))
             found = rule.file if rule is not None else None
         return found
+
+    def can_tell(self, url: str) -> bool:
+        """Whether a link that `resolve` does not find is known to be broken:
+        always, unless the generator adds pages in code copydesk cannot read
+        and the URL may be such a page (not a Markdown file's name, not a
+        static file such as an image)."""
+        if self.generator.knows_page_urls():
+            return True
+        path = url_path(url)
+        suffix = os.path.splitext(path.rstrip("/"))[1].lower()
+        return not _served(path) or suffix in _STATIC_SUFFIXES
 
     @functools.cached_property
     def host_redirects(self) -> list[Redirect]:
@@ -501,6 +516,7 @@ class SiteModel:
                     bases = itertools.chain(bases, self._from_static(path))
             else:
                 near = [os.path.join(folder, path)]
+                near += [os.path.join(root, path) for root in self.generator.link_roots()]
                 bases = itertools.chain(near, () if pages else self._from_static("/" + path))
             self._found[key] = self._existing(bases)
         return self._found[key]
@@ -705,6 +721,10 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 _PARTIAL_FOLDERS = frozenset({"includes", "partials", "snippets"})
+# Files a generator copies as they are: no code makes them at build time.
+_STATIC_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".pdf", ".zip", ".mp4"}
+)
 # Suffixes that name a file as it is served: no Markdown source stands behind them.
 _KNOWN_SUFFIXES = frozenset(
     [

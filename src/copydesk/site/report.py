@@ -52,10 +52,12 @@ def summary(model: SiteModel) -> list[str]:
                if folder.is_dir()]  # fmt: skip
     lines.append("static folders: " + (", ".join(statics) or "none"))
     lines.append("heading ids: " + ", ".join(model.id_styles))
+    for line in generator.unread():
+        lines.append(f"not read (in code): {line}")
     rules = model.host_redirects
     if rules:
-        files = sorted({_short(model, rule.file) for rule in rules})
-        lines.append(f"host redirects: {len(rules)} rules ({', '.join(files)})")
+        names = sorted({_short(model, rule.file) for rule in rules})
+        lines.append(f"host redirects: {len(rules)} rules ({', '.join(names)})")
     files = list(model.markdown_files())
     published = model.posts()
     posts = [path for path in published if model.is_post(path)]
@@ -83,6 +85,9 @@ def explain_file(model: SiteModel, path: Path) -> list[str]:
         f"published: {'yes' if model.is_published(path) else 'no'}",
         f"post: {'yes (post metadata rules apply)' if model.is_post(path) else 'no (a page)'}",
     ]
+    reason = model.generator.post_reason(path)
+    if reason:
+        lines[-1] = f"post: {'yes' if model.is_post(path) else 'no'} ({reason})"
     if model.variant(path):
         lines.append(f"language or version: {model.variant(path)}")
     lines.append(f"own URL: {model.url_of(path) or 'none'}")
