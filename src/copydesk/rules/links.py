@@ -315,9 +315,10 @@ def tracking_parameters(url: str, names: tuple[str, ...], own: str = "") -> list
 
     Medium's `source=` counts only on Medium hosts: elsewhere it is a real
     parameter more often than not. `utm_*` tags the site's owner set on
-    purpose are left alone: a badge, partner or affiliate `utm_medium`, or
-    `utm_*` values that name the site itself (`own`: the first label of its
-    host, e.g. "prettier"); click ids (gclid, fbclid) never are.
+    purpose are left alone: a `utm_*` value with the word badge, partner,
+    affiliate or sponsor in it, or `utm_*` values that name the site itself
+    (`own`: the first label of its host, e.g. "prettier"); click ids (gclid,
+    fbclid) never are.
     """
     parts = split_url(url)
     host = (parts.hostname or "").lower()
@@ -343,8 +344,9 @@ _DELIBERATE_MEDIA = frozenset({"badge", "partner", "affiliate", "sponsor"})
 
 def _deliberate_tags(query: list[tuple[str, str]], own: str) -> bool:
     values = {key.lower(): value.lower() for key, value in query}
-    if values.get("utm_medium") in _DELIBERATE_MEDIA:
-        return True
+    tags = " ".join(value for key, value in values.items() if key.startswith("utm_"))
+    if any(word in _DELIBERATE_MEDIA for word in _WORD.findall(tags)):
+        return True  # utm_medium=partner, utm_campaign=11ty-partner, utm_source=official-sponsor
     if len(own) < 4:
         return False
     named = " ".join(values.get(f"utm_{key}", "") for key in ("source", "medium", "campaign"))
@@ -353,11 +355,12 @@ def _deliberate_tags(query: list[tuple[str, str]], own: str) -> bool:
 
 
 def _own_name(ctx: Context) -> str:
-    """The first label of the host the site is published at ("prettier" for
-    https://prettier.io), "" when the site does not say."""
+    """The host the site is published at without its top-level domain and
+    generic labels ("prettier" for https://prettier.io, "benbalter" for
+    https://ben.balter.com), "" when the site does not say."""
     host = (split_url(project(ctx).generator.site_url).hostname or "").lower()
     labels = [label for label in host.split(".") if label not in ("www", "docs", "blog")]
-    return labels[0] if labels else ""
+    return "".join(labels[:-1]) if len(labels) > 1 else "".join(labels)
 
 
 class TrackingParameters(Rule):
@@ -365,10 +368,12 @@ class TrackingParameters(Rule):
 
     What it does: finds utm_*, fbclid, gclid, mc_cid, mc_eid and Medium's
     `source=` in link and image URLs, including href/src in raw HTML. `utm_*`
-    tags the owner set on purpose are not reported: a `utm_medium` of
-    badge, partner, affiliate or sponsor, or a `utm_source`,
-    `utm_medium` or `utm_campaign` naming the site (the first label of its
-    `url`/`baseURL`, e.g. "jekyll-docs" on jekyllrb.com).
+    tags the owner set on purpose are not reported: a `utm_*` value with the
+    word badge, partner, affiliate or sponsor in it, or a `utm_source`,
+    `utm_medium` or `utm_campaign` naming the site (its host's name, e.g.
+    "jekyll-docs" on jekyllrb.com, "benbalter-resume" on ben.balter.com;
+    without a generator's setting, the site model reads a `CNAME` file,
+    Astro's `site:` or package.json's `homepage`).
     Why is this bad? They tell a third party where your readers came from,
     make URLs long, and were added by the old platform, not by you.
     Example: [Unsplash](https://unsplash.com?utm_source=medium&utm_medium=referral)
@@ -732,6 +737,8 @@ class UndefinedReference(Rule):
     because no `[label]: url` definition exists in the file, in a file the
     generator appends to every page (MkDocs `pymdownx.snippets` `auto_append`)
     or one the page includes (`--8<-- "file.md"`), or in a Liquid loop.
+    Not checked where the site's own code rewrites each page's Markdown
+    (MkDocs `hooks:` with `on_page_markdown`): `copydesk site` says so.
     Why is this bad? The brackets are printed literally and the link is gone.
     Example: see [the guide][guide] (with no `[guide]: ...` line)
     Use instead: see [the guide][guide] and add `[guide]: https://example.com/guide`
@@ -747,6 +754,8 @@ class UndefinedReference(Rule):
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         if "][" not in ctx.parsed.document.text or ctx.parsed.defines_by_template():
             return
+        if project(ctx).generator.rewrites_markdown():
+            return  # the site's hooks may define it (`copydesk site` says so)
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
         defined |= _labels_built_in(ctx)
         if not any(

@@ -244,6 +244,12 @@ class Generator:
         front matter key when the file does not: then its absence is no finding."""
         return False
 
+    def rewrites_markdown(self) -> bool:
+        """Whether the site's own code rewrites each page's Markdown before it
+        renders (MkDocs `hooks:` with `on_page_markdown`): then a reference
+        label with no definition may get one there (CD108 does not guess)."""
+        return False
+
     def content_link(self, url: str) -> str | None:
         """The file an internal link names by its source path (Zola's
         `@/blog/x.md`), or None for an ordinary URL."""

@@ -24,6 +24,21 @@ from copydesk.urls import split_url
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
+def _markdown_hooks(root: Path, hooks: Any) -> list[str]:
+    """The `hooks:` files that rewrite a page's Markdown (`on_page_markdown`)
+    before it renders: Python copydesk does not run, which may add reference
+    definitions and ids (MkDocs Material's `<!-- md:setting x -->`)."""
+    found = []
+    for hook in hooks if isinstance(hooks, list) else []:
+        try:
+            text = (root / str(hook)).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "def on_page_markdown" in text:
+            found.append(str(hook))
+    return found
+
+
 def _plugins(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
     for item in data.get("plugins") or []:
@@ -65,6 +80,7 @@ class MkDocs(Generator):
             "plugins": sorted(plugins),
             "markdown extensions": sorted(extensions),
             "appended to every page": appended,
+            "Markdown rewritten by hooks": _markdown_hooks(root, data.get("hooks")),
         }
         base = split_url(str(data.get("site_url") or "")).path.rstrip("/")
         return cls(
@@ -73,6 +89,21 @@ class MkDocs(Generator):
             static_dirs=(),
             site_url=str(data.get("site_url") or ""),
         )  # fmt: skip
+
+    def unread(self) -> list[str]:
+        hooks = self.settings["Markdown rewritten by hooks"]
+        if not hooks:
+            return []
+        return [
+            f"page Markdown: rewritten by hooks ({', '.join(hooks)}) before it renders; "
+            "their references and ids are unknown (no CD107, CD108)"
+        ]
+
+    def knows_ids(self) -> bool:
+        return not self.settings["Markdown rewritten by hooks"]
+
+    def rewrites_markdown(self) -> bool:
+        return bool(self.settings["Markdown rewritten by hooks"])
 
     @property
     def docs_dir(self) -> Path:

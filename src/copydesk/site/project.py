@@ -783,8 +783,47 @@ def load_site(
         site.static_dirs = tuple(dict.fromkeys((*site.static_dirs, *static_dirs)))
     if permalink:
         site.permalink = permalink
+    if not site.site_url:
+        site.site_url = published_at(root, [folder for folder, _ in site.static_roots()])
     id_style = generator if generator in ("github", "kramdown") else ""
     return SiteModel(root, site.static_dirs, permalink, id_style, site)
+
+
+def published_at(root: Path, static_folders: list[Path]) -> str:
+    """Where a site is published when its generator's config does not say (or
+    says it in code): a `CNAME` file (GitHub Pages) at the root or in a static
+    folder, Astro's literal `site:`, else package.json's `homepage` (the
+    site's or its repository's, when that is no code host's page)."""
+    import json
+
+    for folder in dict.fromkeys([root, *static_folders]):
+        cname = _first_line(folder / "CNAME")
+        if cname and "." in cname and "/" not in cname:
+            return "https://" + cname
+    for name in ("astro.config.mjs", "astro.config.ts", "astro.config.js"):
+        match = re.search(r"""\bsite\s*:\s*['"](https?://[^'"]+)['"]""", _text(root / name))
+        if match:
+            return match.group(1)
+    for folder in (root, root.parent):
+        try:
+            homepage = json.loads(_text(folder / "package.json") or "{}").get("homepage")
+        except (ValueError, AttributeError):
+            continue
+        host = split_url(homepage).hostname if isinstance(homepage, str) else None
+        if host and not host.endswith(("github.com", "gitlab.com", "npmjs.com", "bitbucket.org")):
+            return str(homepage)
+    return ""
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _first_line(path: Path) -> str:
+    return _text(path).strip().split("\n", 1)[0].strip()
 
 
 def generator_name_at(folder: Path) -> str | None:

@@ -44,7 +44,7 @@ def summary(model: SiteModel) -> list[str]:
     if generator.base_path:
         lines.append(f"base URL path: {generator.base_path}")
     for label, value in generator.describe():
-        lines.append(f"  {label}: {value}")
+        lines.append(f"  {label}: {value}".rstrip())
     lines.append(
         "content folders: " + ", ".join(_short(model, f) for f in generator.content_dirs())
     )
