@@ -505,6 +505,8 @@ class MissingFragment(Rule):
     Nothing is checked where the ids come from code copydesk cannot read or
     a slug rule it does not model (an Eleventy Markdown library set up in
     its config, Zola): `copydesk site` says so.
+    A full URL to one of the site's own pages (on the host of its `url`,
+    `baseURL` or `site_url`, under its base path) is checked the same way.
     Why is this bad? The page loads but the reader lands at the top, not at
     the section; nothing tells anyone the link broke.
     Example: [install](#instalation)
@@ -535,18 +537,21 @@ class MissingFragment(Rule):
         kept (`_pending`) and checked in `check_project` against the ids that
         file's own parse collected, so no linked file is parsed again."""
         url = _local_target(node, ctx)
+        own = url is None and _own_site_target(node, ctx)
+        if own:
+            url = own
         if url is None or "#" not in url:
             return
         fragment = unquote(url.split("#", 1)[1])
-        if not fragment:
-            return
+        if not fragment or fragment.startswith(_TEXT_DIRECTIVE):
+            return  # `#:~:text=…` highlights text: a browser feature, not an id
         site = project(ctx)
         if not site.generator.knows_ids():
             return  # ids from a slug function copydesk does not know
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # the including page's fragments, or relative to it
         if not url.startswith("#"):
-            target = site.resolve(url, ctx.path)
+            target = site.resolve(url, ctx.path, localize=not own)
             if target is None or not target.is_file() or not _is_markdown(target):
                 return  # a missing file is CD101's finding; HTML is not ours
             real = os.path.realpath(target)
@@ -566,6 +571,7 @@ class MissingFragment(Rule):
             tuple(_pending(ctx)),
             project(ctx).id_styles,
             ctx.max_size,
+            project(ctx).id_writers,
         )
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
@@ -574,7 +580,7 @@ class MissingFragment(Rule):
             for link in fact.links:
                 anchors = offered.get((link.target, fact.styles))
                 if anchors is None:  # not linted in this run (excluded, another config)
-                    anchors = _ids_of_file(link.target, fact.styles, fact.max_size)
+                    anchors = _ids_of_file(link.target, fact.styles, fact.max_size, fact.writers)
                 if anchors is not None and link.fragment not in anchors:
                     yield path, link.violation(anchors)
 
@@ -613,11 +619,27 @@ class FragmentFacts:
     links: tuple[FragmentLink, ...]
     styles: tuple[str, ...]
     max_size: int | None
+    writers: frozenset[str] = frozenset()  # the site's shortcodes that write ids
 
 
 def _pending(ctx: Context) -> list[FragmentLink]:
     links: list[FragmentLink] = ctx.parsed.memo("cd107-links", list)
     return links
+
+
+_TEXT_DIRECTIVE = ":~:"
+
+
+def _own_site_target(node: Node, ctx: Context) -> str | None:
+    """The site path of a full URL to one of the site's own pages with a
+    `#fragment` (`https://jekyllrb.com/docs/x/#y` on jekyllrb.com), whose
+    fragment is checked like a relative link's; None for any other link."""
+    url = url_of(node).strip()
+    if "#" not in url or not url.lower().startswith(("https://", "http://")):
+        return None
+    if templated(node, ctx):
+        return None
+    return project(ctx).own_url_path(url)
 
 
 def _fragment_link(node: Node, ctx: Context, url: str, fragment: str, target: str) -> FragmentLink:
@@ -635,7 +657,11 @@ def _fragment_link(node: Node, ctx: Context, url: str, fragment: str, target: st
 
 @functools.lru_cache(maxsize=256)
 def _ids_in(
-    path: str, styles: tuple[str, ...], max_size: int | None, stamp: tuple[int, int]
+    path: str,
+    styles: tuple[str, ...],
+    max_size: int | None,
+    stamp: tuple[int, int],
+    writers: frozenset[str] = frozenset(),
 ) -> frozenset[str] | None:
     from copydesk.parse import parse_document
     from copydesk.read import read_document
@@ -645,18 +671,21 @@ def _ids_in(
         parsed = parse_document(read_document(Path(path), max_size))
     except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
         return None
-    ids = anchors_of(parsed, styles)
+    ids = anchors_of(parsed, styles, writers)
     parsed.release()
     return ids
 
 
-def _ids_of_file(path: str, styles: tuple[str, ...], max_size: int | None) -> frozenset[str] | None:
+def _ids_of_file(
+    path: str, styles: tuple[str, ...], max_size: int | None, writers: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
     """The ids of a file no linted file's facts describe, parsed here (once per version)."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    found: frozenset[str] | None = _ids_in(path, styles, max_size, (stat.st_mtime_ns, stat.st_size))
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    found: frozenset[str] | None = _ids_in(path, styles, max_size, stamp, writers)
     return found
 
 

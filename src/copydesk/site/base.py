@@ -346,6 +346,12 @@ class Generator:
             return False  # `src/content/pages/about.md`: a page, front matter or not
         return self.loose or is_dated(path)
 
+    def id_writers(self) -> frozenset[str]:
+        """Names of the site's shortcodes whose templates write `id=` attributes
+        (a heading, an anchor): a page that calls one has ids its source does not
+        show. Only Hugo answers."""
+        return frozenset()
+
     def content_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
         """(parts below the content folder, language) of a content file; only
         Hugo answers (its `ref` lookups are by content path)."""

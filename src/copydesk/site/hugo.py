@@ -45,6 +45,8 @@ from copydesk.urls import split_url
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 OLD_CONFIG_NAMES = ("config.toml", "config.yaml", "config.yml", "config.json")
 POST_SECTIONS = ("post", "posts", "blog", "news", "articles")
+# An `id` or `name` attribute in a template (`<h2 id="{{ . }}">`, `<a name=x>`).
+_WRITES_ID = re.compile(r"""\s(?:id|name)=["'{]""")
 _LANG_SUFFIX = re.compile(r"^(.+)\.([a-z]{2}(?:-[a-zA-Z]{2,4})?)$")
 
 
@@ -214,6 +216,26 @@ class Hugo(Generator):
         default = self.settings["default language"]
         in_subdir = self.settings["default language in subfolder"]
         return "" if lang == default and not in_subdir else "/" + lang
+
+    @functools.cached_property
+    def _id_writers(self) -> frozenset[str]:
+        layouts = [self.root / "layouts"]
+        layouts += [self.root / "themes" / theme / "layouts" for theme in self.settings["themes"]]
+        found: set[str] = set()
+        for folder in layouts:
+            for sub in ("shortcodes", "_shortcodes"):
+                for template in sorted((folder / sub).glob("**/*.html")):
+                    try:
+                        text = template.read_text(encoding="utf-8", errors="replace")
+                    except OSError:
+                        continue
+                    if _WRITES_ID.search(text):
+                        name = template.relative_to(folder / sub).with_suffix("").as_posix()
+                        found.add(name.split(".")[0])  # `clients.en.html` is `clients`
+        return frozenset(found)
+
+    def id_writers(self) -> frozenset[str]:
+        return self._id_writers
 
     def content_place(self, path: Path) -> tuple[tuple[str, ...], str] | None:
         """(parts below the content folder, language suffix removed; language)."""

@@ -52,9 +52,19 @@ class OpenIds(frozenset[str]):
         return True
 
 
-def writes_ids(parsed: ParsedFile) -> bool:
-    """Whether templates or includes in the page may add ids copydesk cannot see."""
+# The name of the shortcode a template span calls: `{{< clients x="y" >}}` → clients.
+_SHORTCODE_NAME = re.compile(r"\{\{[<%]-?\s*([\w./-]+)")
+
+
+def writes_ids(parsed: ParsedFile, writers: frozenset[str] = frozenset()) -> bool:
+    """Whether templates or includes in the page may add ids copydesk cannot see.
+    `writers`: the site's shortcodes whose templates write `id=` attributes."""
     text = parsed.document.text
+    if writers and any(
+        (name := _SHORTCODE_NAME.match(text, start)) and name.group(1) in writers
+        for start, _ in parsed.templating
+    ):
+        return True
     if _SNIPPET_LINE.search(parsed.document.body):
         return True
     # a heading whose text the build writes (`## <!-- md:setting x -->`, a template)
@@ -332,12 +342,15 @@ def footnote_ids(parsed: ParsedFile) -> set[str]:
     return found
 
 
-def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str]:
+def anchors_of(
+    parsed: ParsedFile, styles: str | Iterable[str], writers: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """Every fragment that lands somewhere in this file under any of `styles`:
     heading ids (generated and explicit), definition terms' ids where the
     site gives them, footnote ids, and `id=`/`name=` attributes written in
     raw HTML (a common manual anchor). A page whose templates write ids
-    (`{{% def id="x" %}}`, an include) gets `OpenIds`: no fragment into it
+    (`{{% def id="x" %}}`, an include, a shortcode of the site's in `writers`
+    whose template writes `id=`) gets `OpenIds`: no fragment into it
     is reported, as a wrong finding costs more than a missed one; a heading
     with a template in it matches every id its literal parts allow."""
     styles = (styles,) if isinstance(styles, str) else tuple(styles)
@@ -358,7 +371,7 @@ def anchors_of(parsed: ParsedFile, styles: str | Iterable[str]) -> frozenset[str
     # One type at a time: each comes from the parse's index (two at once walk the tree).
     for node in (*parsed.of_type("inline_html"), *parsed.of_type("block_html")):
         anchors.update(_HTML_ID.findall(str(node.attrs.get("raw", ""))))
-    if writes_ids(parsed):
+    if writes_ids(parsed, writers):
         return OpenIds(anchors)
     patterns = templated_heading_patterns(headings, styles)
     if patterns:

@@ -229,6 +229,11 @@ class SiteModel:
         return (self.heading_ids,) if self.heading_ids else self.generator.id_styles
 
     @functools.cached_property
+    def id_writers(self) -> frozenset[str]:
+        """The site's shortcodes that write ids (see `Generator.id_writers`)."""
+        return self.generator.id_writers()
+
+    @functools.cached_property
     def static_roots(self) -> list[tuple[Path, str]]:
         return self.generator.static_roots()
 
@@ -379,7 +384,28 @@ class SiteModel:
 
     # --- resolving links --------------------------------------------------------------
 
-    def resolve(self, url: str, source: Path, pages: bool = True) -> Path | None:
+    def own_url_path(self, url: str) -> str | None:
+        """`https://jekyllrb.com/docs/x/#y` → `/docs/x/#y` when the URL is on the
+        host the site is published at (its `url`/`baseURL`/`site_url`, `www.`
+        or not, http or https) and under its base path; else None."""
+        home = split_url(self.generator.site_url)
+        host = (home.hostname or "").lower().removeprefix("www.")
+        if not host or home.scheme not in ("http", "https"):
+            return None
+        parts = split_url(url)
+        if parts.scheme.lower() not in ("http", "https") or parts.port != home.port:
+            return None
+        if (parts.hostname or "").lower().removeprefix("www.") != host:
+            return None
+        path = parts.path or "/"
+        base = self.generator.base_path
+        if base and path != base and not path.startswith(base + "/"):
+            return None
+        return path + ("#" + parts.fragment if parts.fragment else "")
+
+    def resolve(
+        self, url: str, source: Path, pages: bool = True, localize: bool = True
+    ) -> Path | None:
         """The file that serves a local URL written in `source`, or None.
 
         Tried in order: the path relative to the file (or, for `/x`, under
@@ -389,13 +415,15 @@ class SiteModel:
         found as a file is also taken relative to the page's served URL.
         Assets (`pages=False`) written without a leading slash are also
         tried from the static roots, as themes prefix front matter image
-        paths with the base URL.
+        paths with the base URL. `localize=False`: a root-relative URL is the
+        page at that path, not its twin in the source's language (a full URL
+        to the site, `https://site/docs/x/`, goes where it says).
         """
         named = self.generator.content_link(url)
         if named is not None:  # Zola's `@/blog/x.md`: a file below content/
             return Path(named) if os.path.isfile(named) else None
         relative = not url.startswith("/")
-        if not relative and pages:
+        if not relative and pages and localize:
             localized = self._localized(url, source)
             if localized is not None:
                 return localized
@@ -641,7 +669,9 @@ class SiteModel:
 
         if parsed is not None:  # several links of one file ask: once per file
             given = parsed
-            return given.memo("site-ids", lambda: anchors_of(given, self.id_styles))
+            return given.memo(
+                "site-ids", lambda: anchors_of(given, self.id_styles, self.id_writers)
+            )
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
         if cache_key in self._unreadable:
@@ -652,7 +682,7 @@ class SiteModel:
             except ReadError as error:
                 self._unreadable[cache_key] = error
                 raise
-            self._anchors[cache_key] = anchors_of(parsed, self.id_styles)
+            self._anchors[cache_key] = anchors_of(parsed, self.id_styles, self.id_writers)
             parsed.release()
         return self._anchors[cache_key]
 
