@@ -335,7 +335,7 @@ def _add_site(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     site.add_argument(
         "--generator",
-        choices=("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "plain"),
+        choices=("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "astro", "plain"),
         help="skip detection",
     )
     site.set_defaults(run=_run_site)

@@ -177,7 +177,7 @@ class MissingLinkTarget(Rule):
             return  # `[term](g)`: a keyword for the site's link render hook
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # relative to the page that includes this file, which we do not know
-        if not site.can_tell(url):
+        if not site.can_tell(url, ctx.path):
             return  # a page the site's code may add (`copydesk site` says what is unread)
         found = site.resolve(url, ctx.path)
         if found is None and hooked and _found_by_hook(url, ctx):

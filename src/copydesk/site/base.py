@@ -308,8 +308,8 @@ class Generator:
     def post_reason(self, path: Path) -> str:
         """Why `is_post` says what it says, for `copydesk site --explain FILE`
         (a plain folder's heuristic; a generator's own rules say it in docs)."""
-        if self.name != "plain":
-            return ""
+        if type(self).is_post is not Generator.is_post:
+            return ""  # a generator with its own rule
         parts = [part.lower() for part in (relative_parts(path, self.root) or ())[:-1]]
         skipped = [part for part in parts if part in NOT_CONTENT_DIRS]
         if skipped:

@@ -3,7 +3,7 @@
 The root is the nearest folder at or above the file that holds a generator's
 config (`docusaurus.config.*`, `mkdocs.yml`, Hugo's `hugo.*`, `config.*`
 with `content/`, or `config/_default/`, Jekyll's `_config.yml`, Eleventy's
-`eleventy.config.*`, Zola's `config.toml` with `base_url`), else the
+`eleventy.config.*`, Zola's `config.toml` with `base_url`, Astro's `astro.config.*`), else the
 nearest `.git` folder (a plain site), else the file's own folder. A
 Docusaurus site often keeps its config in
 `website/` and its docs beside it (`path: "../docs"`): when no config is
@@ -31,7 +31,8 @@ ELEVENTY_MARKERS = (
     "eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts",
     ".eleventy.js",
 )  # fmt: skip
-NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "plain")
+ASTRO_MARKERS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astro.config.mts")
+NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "astro", "plain")
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 # A project's root when no generator is found: a repository, a package.
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
@@ -58,6 +59,8 @@ def generator_at(folder: str) -> str | None:
         return "jekyll"
     if _has(folder, ELEVENTY_MARKERS):
         return "eleventy"
+    if _has(folder, ASTRO_MARKERS):
+        return "astro"
     return None
 
 
@@ -118,6 +121,10 @@ def load_generator(root: Path, name: str) -> Generator:
         from copydesk.site.eleventy import Eleventy
 
         return Eleventy.load(root)
+    if name == "astro":
+        from copydesk.site.astro import Astro
+
+        return Astro.load(root)
     if name == "zola":
         from copydesk.site.zola import Zola
 

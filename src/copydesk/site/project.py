@@ -60,6 +60,7 @@ LABELS = {
     "docusaurus": "Docusaurus",
     "eleventy": "Eleventy",
     "zola": "Zola",
+    "astro": "Astro",
     "plain": "plain folder",
 }
 
@@ -438,6 +439,8 @@ class SiteModel:
             found = self._existing_for(path, folder, pages)
             if found is None and not relative:
                 found = self._served_page(url_key(self._strip_base(path)), pages, path)
+            if found is None and not relative:
+                found = self._bundle_resource(path)
             self._resolved[key] = found
         if found is None and relative:
             path = url_path(url)
@@ -451,12 +454,13 @@ class SiteModel:
             found = rule.file if rule is not None else None
         return found
 
-    def can_tell(self, url: str) -> bool:
+    def can_tell(self, url: str, source: Path) -> bool:
         """Whether a link that `resolve` does not find is known to be broken:
-        always, unless the generator adds pages in code copydesk cannot read
-        and the URL may be such a page (not a Markdown file's name, not a
-        static file such as an image)."""
-        if self.generator.knows_page_urls():
+        always, unless the generator adds pages in code copydesk cannot read,
+        the link is on one of its pages (a README's links are repository
+        paths) and the URL may be such a page (not a Markdown file's name, not
+        a static file such as an image)."""
+        if self.generator.knows_page_urls() or not self.is_published(source):
             return True
         path = url_path(url)
         suffix = os.path.splitext(path.rstrip("/"))[1].lower()
@@ -510,7 +514,20 @@ class SiteModel:
         found = self._existing(self._from_static(absolute))
         if found is None:
             found = self._served_page(url_key(absolute), pages, absolute)
-        return found
+        return found if found is not None else self._bundle_resource(absolute)
+
+    def _bundle_resource(self, path: str) -> Path | None:
+        """A file beside a page bundle's `index.md` is served under the page's
+        URL (Hugo, Zola): `/2024/05/07/post/chart.svg` is `post/chart.svg`
+        when `/2024/05/07/post/` is the bundle `post/index.md`."""
+        parent, _, name = path.rstrip("/").rpartition("/")
+        if not name or not parent or name.endswith(MARKDOWN_SUFFIXES):
+            return None
+        page = self.page(url_key(self._strip_base(parent)))
+        if page is None or page.stem not in ("index", "_index"):
+            return None
+        candidate = page.parent / name
+        return candidate if candidate.is_file() else None
 
     @staticmethod
     def _file_candidates(base: str) -> Iterator[str]:
