@@ -518,6 +518,8 @@ def test_when_no_host_at_all_can_be_reached_links_are_unknown_not_dead(tmp_path:
     assert [f.code for f in second.findings] == ["CD112", "CD112"]
     assert second.links is not None and any("network" in note for note in second.links.notes)
     assert first.links is not None and first.links.counts == {"unknown": 2}
+    message = second.findings[0].message
+    assert f"cannot connect: 127.0.0.1:{port}: " in message and "SSLContext" not in message
 
 
 def test_dead_hosts_left_to_ask_after_the_cache_stay_dead_while_the_network_works(

@@ -233,7 +233,7 @@ class Checker:
         except (TimeoutError, aiohttp.ServerTimeoutError):
             return _Failure("unknown", f"timeout after {self.settings.timeout:g} s")
         except aiohttp.ClientConnectorError as error:
-            return _Failure("dead", f"cannot connect: {_reason(error)}")
+            return _Failure("dead", f"cannot connect: {_connect_reason(error)}")
         except (aiohttp.InvalidURL, ValueError) as error:
             return _Failure("dead", f"invalid URL: {_reason(error)}")
         except aiohttp.ClientError as error:
@@ -417,6 +417,16 @@ def _status_text(code: int) -> str:
 
 def _is_html(content_type: str | None) -> bool:
     return content_type in ("text/html", "application/xhtml+xml")
+
+
+def _connect_reason(error: aiohttp.ClientConnectorError) -> str:
+    """`example.org:443: Name or service not known`, not aiohttp's text, which
+    holds the repr of the TLS context (`ssl:<ssl.SSLContext object at 0x...>`)."""
+    cause = error.os_error
+    why = cause.strerror or str(cause) or type(cause).__name__
+    if isinstance(error, aiohttp.ClientProxyConnectionError):
+        return f"proxy {error.host}:{error.port}: {why}"
+    return f"{error.host}:{error.port}: {why}"
 
 
 def _reason(error: Exception) -> str:
