@@ -325,6 +325,26 @@ def test_internal_scope_reads_the_site_url_from_the_site_model(tmp_path: Path) -
     assert everything.links is not None and everything.links.counts == {"dead": 2}
 
 
+def test_internal_scope_takes_each_files_own_site_below_the_config(tmp_path: Path) -> None:
+    """One config at the top, two sites below it with their own `url`: each
+    post's internal links are those of its own site."""
+    with serve({}) as server:
+        mine, theirs = server.url(""), server.url("").replace("127.0.0.1", "127.0.0.2")
+        for name, url in (("one", mine), ("two", theirs)):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "_config.yml").write_text(f"url: {url}\n", encoding="utf-8")
+        text = f"[a]({mine}/a) [b]({theirs}/b)\n"
+        write(tmp_path, text, name="one/post.md")
+        write(tmp_path, text, name="two/post.md")
+        result = lint(scope="internal")
+        assert [path for _, path in server.requests] == ["/a", "/a"]  # HEAD, GET
+    assert [(f.path, f.code) for f in result.findings] == [
+        ("one/post.md", "CD111"),
+        ("two/post.md", "CD111"),
+    ]
+    assert result.links is not None and result.links.counts == {"dead": 2}
+
+
 def test_every_url_advances_the_progress_once() -> None:
     from copydesk.web.client import Probe, check_urls
     from copydesk.web.settings import LinkSettings

@@ -207,7 +207,7 @@ def run_online(
 
     settings = config.links or LinkSettings()
     summary = LinkSummary()
-    chosen = [(rules, _chosen_uses(files, config, settings, options)) for rules, files in groups]
+    chosen = [(rules, _chosen_uses(files, settings, options)) for rules, files in groups]
     probes: dict[str, bool] = {}
     for rules, uses in chosen:
         for rule in rules:
@@ -263,14 +263,20 @@ def _report(
 
 
 def _chosen_uses(
-    files: Sequence[_Target], config: Config, settings: LinkSettings, options: OnlineOptions
+    files: Sequence[_Target], settings: LinkSettings, options: OnlineOptions
 ) -> list[tuple[_Target, UrlUse]]:
     """The uses this run asks about: on changed lines only with `--changed-lines`,
-    and only to the site's own hosts with scope `internal`."""
+    and only to the hosts of the file's own site with scope `internal`."""
     scope = options.scope or settings.scope
-    own = site_hosts(config, settings) if scope == "internal" else None
+    hosts_by_folder: dict[Path, frozenset[str]] = {}
     chosen: list[tuple[_Target, UrlUse]] = []
     for target in files:
+        own = None
+        if scope == "internal":
+            folder = target.path.parent
+            own = hosts_by_folder.get(folder)
+            if own is None:
+                own = hosts_by_folder[folder] = site_hosts(folder, settings)
         lines: frozenset[int] | None = None
         if options.lines is not None:
             key = target.path.resolve()
@@ -418,10 +424,11 @@ def _host(url: str) -> str:
 # --- the site's own hosts (scope "internal") ------------------------------------
 
 
-def site_hosts(config: Config, settings: LinkSettings) -> frozenset[str]:
-    """Host names of the site itself (with and without `www.`), from `site-url`
-    or the site model (the generator's `url`/`baseURL`); empty when none is known."""
-    url = settings.site_url or _site_url(config.root)
+def site_hosts(folder: Path, settings: LinkSettings) -> frozenset[str]:
+    """Host names of the site holding `folder` (with and without `www.`), from
+    `site-url` or the site model (the generator's `url`/`baseURL`, found at or
+    above the folder); empty when none is known."""
+    url = settings.site_url or _site_url(folder)
     host = _host(url) if url else ""
     if not host:
         return frozenset()
