@@ -97,6 +97,20 @@ def test_at_most_per_host_requests_at_once(tmp_path: Path) -> None:
     assert server.peak <= 3
 
 
+def test_at_most_concurrency_requests_at_once(tmp_path: Path) -> None:
+    # Two host names for the one local server, 2 a host: aiohttp's connector limit
+    # alone let 4 through where 3 were asked (as 20 for 16 on five hosts).
+    routes = {f"/{n}.png": Route(delay=0.1, body=bytes([n]) * 20) for n in range(12)}
+    with serve(routes) as server:
+        urls = [server.url(path) for path in routes]
+        urls = [
+            url.replace("127.0.0.1", "localhost") if n % 2 else url for n, url in enumerate(urls)
+        ]
+        run = download(urls, options(tmp_path, per_host=2, concurrency=3), {})
+    assert not any(item.error for item in run.fetched.values())
+    assert server.peak == 3
+
+
 def wxr_on(server_url: str, folder: Path) -> Path:
     """The WXR fixture with its uploads served by the local server."""
     text = WXR.read_text(encoding="utf-8").replace("https://fieldnotes.example.com", server_url)
