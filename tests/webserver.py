@@ -83,6 +83,7 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 seen = sum(1 for _, p in server.requests if p == path)
                 server.in_flight += 1
                 server.peak = max(server.peak, server.in_flight)
+            answering = False
             try:
                 route = server.routes.get(path.split("?", 1)[0])
                 if route is None:
@@ -91,6 +92,12 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                     route = route.plain
                 if route.delay:
                     time.sleep(route.delay)
+                # No longer in flight once the answer starts: the client may read it and
+                # send its next request before this thread gets the CPU back, which
+                # counted one too many on a loaded machine.
+                with server.lock:
+                    server.in_flight -= 1
+                answering = True
                 status = route.status
                 if route.sequence and seen <= len(route.sequence):
                     status = route.sequence[seen - 1]
@@ -106,8 +113,9 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 if body:
                     self.wfile.write(route.body)
             finally:
-                with server.lock:
-                    server.in_flight -= 1
+                if not answering:
+                    with server.lock:
+                        server.in_flight -= 1
 
     return Handler
 
