@@ -63,7 +63,7 @@ def test_the_fix_of_a_fragment_into_another_file_is_its_one_slug_match(site: Pat
     assert fix is not None and fix.applicability == "unsafe"
     (edit,) = fix.edits
     assert (edit.line, edit.column, edit.text) == (4, 18, "#set-up-steps")
-    assert fix.removes == "set_up_steps"
+    assert fix.replaces == "set_up_steps"  # a rewrite: accounted, not a removal
     assert fixes["heading '#tuning' does not exist in 'b.md'"] is None  # no id is near it
 
 

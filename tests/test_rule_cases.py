@@ -112,17 +112,26 @@ def test_rule_case(
     assert found == expected
     for key, flags in (("fixed", ["--fix"]), ("unsafe-fixed", ["--fix", "--unsafe-fixes"])):
         if key in case:
-            write_files(case, tmp_path)
-            check_fix(code, case, case[key], flags, tmp_path)
+            with web(case, tmp_path, monkeypatch) as address:
+                write_files(case, tmp_path, address)
+                online = ["--online", "--no-cache"] if address else []
+                check_fix(code, case, case[key], [*flags, *online], tmp_path, address)
 
 
 def check_fix(
-    code: str, case: dict[str, Any], expected: dict[str, str], flags: list[str], folder: Path
+    code: str,
+    case: dict[str, Any],
+    expected: dict[str, str],
+    flags: list[str],
+    folder: Path,
+    address: str = "",
 ) -> None:
     """`lint --fix` leaves each file as expected, and a second run changes nothing."""
     argv = ["lint", "--quiet", "--select", code, *flags, *case.get("paths", ["."])]
     main(argv)
     for relative, text in expected.items():
+        text = text.replace("{server}", address)
+        text = text.replace("{secure}", address.replace("http:", "https:", 1))
         assert (folder / relative).read_text(encoding="utf-8") == text, relative
     before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     main(argv)

@@ -74,6 +74,33 @@ def fix_findings(
     return _without_refused(result, refused), outcome
 
 
+def trust_known_https(result: LintResult, answers: Callable[[Path, str], bool]) -> LintResult:
+    """CD106's `http:` -> `https:` fix becomes safe where `answers(file, url)` says
+    an earlier online run saw the `https:` twin answer the same (copydesk.web.known)."""
+    from dataclasses import replace
+
+    findings = []
+    for finding in result.findings:
+        fix = finding.fix
+        path = result.paths.get(finding.path)
+        if _http_fix(finding.code, fix) and path is not None:
+            assert fix is not None
+            url = "http://" + fix.edits[0].text[len("https://") :]
+            if answers(path, url):
+                finding = replace(finding, fix=replace(fix, applicability="safe"))
+        findings.append(finding)
+    return replace(result, findings=findings)
+
+
+def _http_fix(code: str, fix: Fix | None) -> bool:
+    return (
+        code == "CD106"
+        and fix is not None
+        and fix.applicability == "unsafe"
+        and len(fix.edits) == 1
+    )
+
+
 def _without_refused(result: LintResult, refused: set[tuple[str, str, str]]) -> LintResult:
     """Findings whose fix was refused stay, no longer marked fixable."""
     from dataclasses import replace
@@ -265,15 +292,15 @@ def _refusal(
             inside = start < mask_end and mask_start < end if end > start else False
             if inside or mask_start < start < mask_end:
                 return f"the edit lies inside {kind}"
-    lost = _lost_words(text, edits, fix.removes)
+    lost = _lost_words(text, edits, f"{fix.removes} {fix.replaces}")
     if lost:
         return f"it would lose {', '.join(repr(word) for word in lost[:5])}"
     return ""
 
 
-def _lost_words(text: str, edits: list[tuple[int, int, str]], removes: str) -> list[str]:
+def _lost_words(text: str, edits: list[tuple[int, int, str]], accounted: str) -> list[str]:
     """Words of the lines the edits touch that the edited lines no longer hold and
-    `removes` does not account for (words never span lines, so the rest is equal)."""
+    `accounted` does not hold (words never span lines, so the rest is equal)."""
     from copydesk.preserve import words
 
     first = text.rfind("\n", 0, edits[0][0]) + 1
@@ -281,7 +308,7 @@ def _lost_words(text: str, edits: list[tuple[int, int, str]], removes: str) -> l
     last = len(text) if last < 0 else last
     before = text[first:last]
     after = _apply(before, [(s - first, e - first, new) for s, e, new in edits])
-    missing = words(before) - words(after) - words(removes)
+    missing = words(before) - words(after) - words(accounted)
     return sorted(missing.elements())
 
 

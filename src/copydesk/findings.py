@@ -33,15 +33,19 @@ class Fix:
     """What `lint --fix` may do about a finding: edits of the original file, applied together.
 
     `removes`: the text the fix means to take out (a tracking parameter, an
-    unused definition, `http`). The loss check accounts for exactly these
-    words and refuses a fix that loses any other; the run records what was
-    removed. Empty for a fix that only rewrites (an autolink).
+    unused definition, a boilerplate paragraph); the run records it.
+    `replaces`: words a rewrite swaps for others without taking anything out
+    (a URL's `http`, the markup of an `<img>`, a misspelt fragment); not
+    recorded, the diff shows them. The loss check accounts for exactly the
+    words of both and refuses a fix that loses any other. Both are empty for
+    a fix that only adds (an autolink).
     """
 
     edits: tuple[Replacement, ...]
     applicability: Applicability = "safe"
     removes: str = ""
     description: str = ""
+    replaces: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

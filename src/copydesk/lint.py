@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from copydesk.findings import Finding
     from copydesk.progress import Progress
     from copydesk.registry import Registry
+    from copydesk.web.known import KnownHttps
     from copydesk.web.options import OnlineOptions
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -64,9 +65,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(note, file=sys.stderr)
+    known = _known_https(args)
+    result = _trust_link_cache(result, known)
     outcome = None
     if args.fix or args.diff:
-        result, outcome = _fix(args, result)
+        result, outcome = _fix(args, result, known)
     for problem in result.errors:
         print(problem, file=sys.stderr)
     _report_links(args, result, registry)
@@ -130,7 +133,9 @@ def _stdin(args: argparse.Namespace) -> bytes | None:
     return sys.stdin.buffer.read()
 
 
-def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outcome]:
+def _fix(
+    args: argparse.Namespace, result: LintResult, known: KnownHttps
+) -> tuple[LintResult, Outcome]:
     """`--fix`/`--diff`: fix in memory over re-lint passes, then write (not with --diff)."""
     from copydesk.autofix import fix_findings, write_fixed
     from copydesk.engine import relint
@@ -138,7 +143,7 @@ def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outc
     first = result
 
     def again(paths: Sequence[Path], overlay: Mapping[Path, bytes]) -> LintResult:
-        return relint(first, paths, overlay)
+        return _trust_link_cache(relint(first, paths, overlay), known)
 
     assert first.session is not None
     sources = first.session.plan.stdin  # a post from stdin is not read from disk
@@ -150,6 +155,22 @@ def _fix(args: argparse.Namespace, result: LintResult) -> tuple[LintResult, Outc
         for problem in write_fixed(outcome, [Path(p) for p in args.paths], shown):
             print(problem, file=sys.stderr)
     return result, outcome
+
+
+def _known_https(args: argparse.Namespace) -> KnownHttps:
+    from copydesk.config import ConfigFinder
+    from copydesk.web.known import KnownHttps
+
+    return KnownHttps(ConfigFinder(Path(args.config) if args.config else None))
+
+
+def _trust_link_cache(result: LintResult, known: KnownHttps) -> LintResult:
+    """CD106's fix is safe where an earlier `--online` run saw the https twin answer."""
+    if not any(f.code == "CD106" and f.fix is not None for f in result.findings):
+        return result
+    from copydesk.autofix import trust_known_https
+
+    return trust_known_https(result, known.answers)
 
 
 def _show_diff(

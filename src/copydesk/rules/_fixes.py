@@ -40,6 +40,7 @@ def replace_in(
     new: str,
     applicability: Applicability = "safe",
     removes: str = "",
+    replaces: str = "",
 ) -> Fix | None:
     """Replace the last `old` in the node's source (a link's destination comes
     after its text) with `new`; None when `old` is not written there as is."""
@@ -48,7 +49,8 @@ def replace_in(
     if index < 0:
         return None
     at = start + index
-    return Fix((edit_at(ctx.parsed, at, at + len(old), new),), applicability, removes)
+    edit = edit_at(ctx.parsed, at, at + len(old), new)
+    return Fix((edit,), applicability, removes, replaces=replaces)
 
 
 def remove_lines(parsed: ParsedFile, first: int, last: int) -> Fix:

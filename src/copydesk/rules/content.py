@@ -76,7 +76,7 @@ class Mojibake(Rule):
                 fix = None
                 if repaired is not None:
                     edit = Replacement(number, column, number, match.end() + 1, repaired)
-                    fix = Fix((edit,), removes=_with_word(text, match.start(), match.end()))
+                    fix = Fix((edit,), replaces=_with_word(text, match.start(), match.end()))
                 yield Violation(number, column, _mojibake_message(found, repaired), fix=fix)
 
 

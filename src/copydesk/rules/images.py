@@ -450,7 +450,7 @@ def _markdown_image(node: Node, ctx: Context) -> Fix | None:
     names = [name for name, _, _ in _ATTR.findall(match.group(1))]
     entities = re.findall(r"&(#?\w+);", stripped)  # `&amp;` is `&` in Markdown: its name goes
     markup = " ".join(["img", *names, *entities])
-    return Fix((edit_at(ctx.parsed, at, at + len(stripped), image),), removes=markup)
+    return Fix((edit_at(ctx.parsed, at, at + len(stripped), image),), replaces=markup)
 
 
 class MissingCoverImage(Rule):

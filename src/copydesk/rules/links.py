@@ -456,7 +456,8 @@ class InsecureLink(Rule):
     Example: [docs](http://example.com/docs)
     Use instead: [docs](https://example.com/docs)
     Fix: `http:` becomes `https:`; unsafe because offline nobody
-    knows that the host answers on https.
+    knows that the host answers on https, safe where the link cache of an
+    earlier `lint --online` run saw the https twin answer (docs/fixes.md).
     """
 
     code: ClassVar[str] = "CD106"
@@ -475,7 +476,9 @@ class InsecureLink(Rule):
         if http_allowed(url, ctx.settings.get("http-allowed", False)):
             return
         written = url[: len("http://")]
-        fix = replace_in(node, ctx, url, "https://" + url[len(written) :], "unsafe", removes="http")
+        fix = replace_in(
+            node, ctx, url, "https://" + url[len(written) :], "unsafe", replaces="http"
+        )
         yield self.at(node, f"link '{url}' uses http:", fix=fix)
 
 
@@ -603,7 +606,7 @@ class FragmentLink:
         fix = None
         if self.edit is not None and len(matches) == 1:
             edit = replace(self.edit, text="#" + matches[0])
-            fix = Fix((edit,), "unsafe", self.written)
+            fix = Fix((edit,), "unsafe", replaces=self.written)
         line, column, end_line, end_column = self.span
         return Violation(line, column, self.message, end_line, end_column, fix=fix)
 
@@ -644,7 +647,7 @@ def _own_site_target(node: Node, ctx: Context) -> str | None:
 
 def _fragment_link(node: Node, ctx: Context, url: str, fragment: str, target: str) -> FragmentLink:
     written = url.split("#", 1)[1]
-    template = replace_in(node, ctx, "#" + written, "", "unsafe", removes=written)
+    template = replace_in(node, ctx, "#" + written, "", "unsafe", replaces=written)
     return FragmentLink(
         target,
         fragment,
@@ -698,7 +701,7 @@ def _fragment_fix(
     matches = _slug_matches(fragment, anchors)
     if len(matches) != 1:
         return None
-    return replace_in(node, ctx, "#" + written, "#" + matches[0], "unsafe", removes=written)
+    return replace_in(node, ctx, "#" + written, "#" + matches[0], "unsafe", replaces=written)
 
 
 def _slug_matches(fragment: str, anchors: frozenset[str]) -> list[str]:

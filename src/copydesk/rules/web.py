@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from copydesk.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
-    from copydesk.findings import Severity
+    from copydesk.findings import Applicability, Severity
     from copydesk.online import UrlUse, WebReport
     from copydesk.web.outcome import Outcome
 
@@ -54,17 +54,35 @@ class WebRule(Rule):
         return iter(())
 
     def at_use(
-        self, use: UrlUse, message: str, severity: Severity | None = None, new_url: str = ""
+        self,
+        use: UrlUse,
+        message: str,
+        severity: Severity | None = None,
+        new_url: str = "",
+        fix: Applicability | None = None,
     ) -> Violation:
-        """A violation at the link; with `new_url`, the suggested replacement of its URL."""
+        """A violation at the link; with `new_url`, the suggested replacement of its
+        URL, which `lint --fix` applies when `fix` says how (safe or unsafe)."""
         replacement = None
         if new_url and use.span is not None:
             from copydesk.findings import Replacement
 
             line, column, end = use.span
             replacement = Replacement(line, column, line, end, new_url)
+        edits = None
+        if replacement is not None and fix is not None:
+            from copydesk.findings import Fix
+
+            edits = Fix((replacement,), fix, replaces=use.url)
         return Violation(
-            use.line, use.column, message, use.end_line, use.end_column, severity, replacement
+            use.line,
+            use.column,
+            message,
+            use.end_line,
+            use.end_column,
+            severity,
+            replacement,
+            edits,
         )
 
 
@@ -141,12 +159,15 @@ class PermanentRedirect(WebRule):
     address may stop redirecting one day.
     Example: [guide](https://docs.example.org/old/guide)
     Use instead: [guide](https://docs.example.org/v2/guide)
+    Fix: the URL becomes where it leads (unsafe: the page there may not be
+    the one the author linked, only where the old address now sends readers).
     """
 
     code: ClassVar[str] = "CD114"
     name: ClassVar[str] = "permanent-redirect"
     summary: ClassVar[str] = "remote link moved permanently: use the new URL (--online)"
     severity: ClassVar[Severity] = "warning"
+    fixable: ClassVar[bool | str] = "unsafe"
 
     def check_use(self, use: UrlUse, outcome: Outcome, web: WebReport) -> Iterator[Violation]:
         moved = moved_elsewhere(use, outcome)
@@ -154,7 +175,8 @@ class PermanentRedirect(WebRule):
             return
         fragment = use.url[len(use.page) :]
         target = moved if "#" in moved else moved + fragment
-        yield self.at_use(use, f"'{use.url}' moved permanently to '{target}'", new_url=target)
+        message = f"'{use.url}' moved permanently to '{target}'"
+        yield self.at_use(use, message, new_url=target, fix="unsafe")
 
 
 class HttpsAvailable(WebRule):
@@ -168,12 +190,14 @@ class HttpsAvailable(WebRule):
     way, browsers warn, and the reader pays for a redirect.
     Example: [docs](http://docs.example.org/guide)
     Use instead: [docs](https://docs.example.org/guide)
+    Fix: `http:` becomes `https:` (safe: the server answered both).
     """
 
     code: ClassVar[str] = "CD113"
     name: ClassVar[str] = "https-available"
     summary: ClassVar[str] = "http: link also works over https: (--online)"
     severity: ClassVar[Severity] = "warning"
+    fixable: ClassVar[bool | str] = "safe"
     kinds: ClassVar[tuple[str, ...]] = ("link", "image")
 
     def probes(self, use: UrlUse) -> Iterator[tuple[str, bool]]:
@@ -190,9 +214,8 @@ class HttpsAvailable(WebRule):
         if moved_elsewhere(use, outcome) is not None:
             return  # CD114 names where it went: https there too, and one finding per link
         target = "https:" + use.url[len("http:") :]
-        yield self.at_use(
-            use, f"'{use.url}' also answers over https: use '{target}'", new_url=target
-        )
+        message = f"'{use.url}' also answers over https: use '{target}'"
+        yield self.at_use(use, message, new_url=target, fix="safe")
 
 
 class MissingRemoteFragment(WebRule):

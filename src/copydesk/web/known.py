@@ -1,0 +1,56 @@
+"""What an earlier `lint --online` run learnt about `http:` links, for `lint --fix`.
+
+Offline, `http:` -> `https:` (CD106) is an unsafe fix: nobody knows that the
+host answers on https. The link cache (`links.json`, see copydesk.web.cache)
+may know: when it holds fresh answers from both the `http:` URL and its
+`https:` twin, and the `http:` one did not move permanently elsewhere (then
+the new home is CD114's fix), the twin answers the same, as CD113 judges
+online, and the fix is safe. Only the cache is read; nothing is asked.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from copydesk.config import Config, ConfigFinder
+    from copydesk.web.cache import LinkCache
+
+
+class KnownHttps:
+    """Answers "does this http URL's https twin answer?" from each config's link cache."""
+
+    def __init__(self, finder: ConfigFinder) -> None:
+        self.finder = finder
+        self.caches: dict[Path, LinkCache | None] = {}
+        self.now = time.time()
+
+    def answers(self, source: Path, url: str) -> bool:
+        from copydesk.online import UrlUse
+        from copydesk.rules.web import https_twin, moved_elsewhere
+
+        page = url.split("#", 1)[0]
+        twin = https_twin(page)
+        cache = self._cache(self.finder.for_file(source), source)
+        if twin is None or cache is None:
+            return False
+        plain = cache.fresh(page, False, self.now)
+        secure = cache.fresh(twin, False, self.now, twin=True)
+        if plain is None or secure is None or not plain.answered or not secure.answered:
+            return False
+        return moved_elsewhere(UrlUse(url, "link", 0, 0), plain) is None
+
+    def _cache(self, config: Config, source: Path) -> LinkCache | None:
+        """The config's link cache, read once; None when there is none (or it is unreadable)."""
+        from copydesk.online import cache_root
+        from copydesk.web.cache import CACHE_FILE, LinkCache
+        from copydesk.web.settings import LinkSettings
+
+        settings = config.links or LinkSettings()
+        path = cache_root(config, [source]) / settings.cache_dir / CACHE_FILE
+        if path not in self.caches:
+            cache = LinkCache(path, settings.ok_days) if path.is_file() else None
+            self.caches[path] = cache if cache is not None and not cache.problem else None
+        return self.caches[path]

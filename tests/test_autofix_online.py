@@ -1,0 +1,50 @@
+"""`lint --fix` and what the web said: CD106's `http:` -> `https:` is unsafe offline,
+and safe once an earlier `--online` run saw the `https:` twin answer (the link cache)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copydesk.cli import main
+from webserver import Route, serve, tls_context
+
+CONFIG = (
+    "http-allowed = []\n"  # the test server is 127.0.0.1, allowed by default
+    "[links]\ntimeout = 2\nconnect-timeout = 2\nretry-delay = 0.01\nskip-hosts = []\n"
+)
+
+
+def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["lint", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cd106_fix_is_safe_where_the_link_cache_saw_the_https_twin_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    tls, authority = tls_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    (tmp_path / ".copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    post = tmp_path / "post.md"
+    with serve({"/page": Route()}, tls) as server:
+        secure = server.url("/page").replace("http:", "https:", 1)
+        # /moved leads elsewhere over both schemes: its new home is CD114's fix, not https.
+        server.routes["/moved"] = Route(301, headers={"Location": secure})
+        page, moved = server.url("/page"), server.url("/moved")
+        text = f"[a]({page}#top)\n\n[b]({moved})\n\n[c]({page.replace('/page', '/other')})\n"
+        post.write_text(text, encoding="utf-8")
+        assert lint(capsys, "--select", "CD106", "--fix", ".")[2].strip() == ""
+        assert post.read_text(encoding="utf-8") == text  # offline and no cache: unsafe only
+        lint(capsys, "--online", "--select", "CD113,CD114", ".")  # fills the link cache
+    assert (tmp_path / ".copydesk_cache" / "links.json").is_file()
+    _, out, _ = lint(capsys, "--select", "CD106", ".")
+    marked = [line for line in out.splitlines() if "CD106" in line]
+    assert [("[*]" in line) for line in marked] == [True, False, False]
+    code, out, _ = lint(capsys, "--select", "CD106", "--fix", ".")
+    assert post.read_text(encoding="utf-8") == text.replace(f"({page}#top)", f"({secure}#top)")
+    assert out.splitlines()[-1] == "1 fixed, 2 remaining (2 fixable with --unsafe-fixes)."
+    assert code == 0  # CD106 is a warning
