@@ -450,7 +450,9 @@ class InsecureLink(Rule):
 
     What it does: finds links whose scheme is `http:`. The option
     `http-allowed` lists hosts that only speak http (a host also covers its
-    subdomains); `["*"]` allows every host.
+    subdomains); `["*"]` allows every host. A licence or code of conduct
+    (LICENSE, CODE_OF_CONDUCT, a font's OFL.txt) is quoted verbatim and left
+    alone.
     Why is this bad? The reader's browser warns or silently upgrades, and
     the page they reach can be altered on the way.
     Example: [docs](http://example.com/docs)
@@ -475,11 +477,19 @@ class InsecureLink(Rule):
             return
         if http_allowed(url, ctx.settings.get("http-allowed", False)):
             return
+        if _verbatim(ctx.path):
+            return  # a licence or code of conduct is quoted as its authors wrote it
         written = url[: len("http://")]
         fix = replace_in(
             node, ctx, url, "https://" + url[len(written) :], "unsafe", replaces="http"
         )
         yield self.at(node, f"link '{url}' uses http:", fix=fix)
+
+
+def _verbatim(path: Path) -> bool:
+    from copydesk.site.base import is_verbatim
+
+    return is_verbatim(path)
 
 
 def http_allowed(url: str, allowed: Any) -> bool:
@@ -507,7 +517,8 @@ class MissingFragment(Rule):
     them, footnote ids (`#fn:1`), and `id`/`name` attributes in raw HTML.
     Nothing is checked where the ids come from code copydesk cannot read or
     a slug rule it does not model (an Eleventy Markdown library set up in
-    its config, Zola): `copydesk site` says so.
+    its config, Zola): `copydesk site` says so. In a plain folder, read on
+    GitHub, a fragment matches in any letter case, as GitHub's page finds it.
     A full URL to one of the site's own pages (on the host of its `url`,
     `baseURL` or `site_url`, under its base path) is checked the same way.
     Why is this bad? The page loads but the reader lands at the top, not at
@@ -562,7 +573,7 @@ class MissingFragment(Rule):
                 _pending(ctx).append(_fragment_link(node, ctx, url, fragment, real))
                 return
         anchors = site.ids(ctx.path, ctx.parsed)
-        if fragment not in anchors:
+        if _missing(fragment, anchors, site.generator.fragments_any_case()):
             fix = _fragment_fix(node, ctx, url.split("#", 1)[1], fragment, anchors)
             yield self.at(node, f"heading '#{fragment}' does not exist", fix=fix)
 
@@ -584,7 +595,7 @@ class MissingFragment(Rule):
                 anchors = offered.get((link.target, fact.styles))
                 if anchors is None:  # not linted in this run (excluded, another config)
                     anchors = _ids_of_file(link.target, fact.styles, fact.max_size, fact.writers)
-                if anchors is not None and link.fragment not in anchors:
+                if anchors is not None and _missing(link.fragment, anchors, link.any_case):
                     yield path, link.violation(anchors)
 
 
@@ -600,6 +611,7 @@ class FragmentLink:
     message: str
     span: tuple[int, int, int | None, int | None]
     edit: Replacement | None
+    any_case: bool = False  # the site finds an id in any letter case (GitHub)
 
     def violation(self, anchors: frozenset[str]) -> Violation:
         matches = _slug_matches(self.fragment, anchors)
@@ -655,7 +667,16 @@ def _fragment_link(node: Node, ctx: Context, url: str, fragment: str, target: st
         f"heading '#{fragment}' does not exist in '{url.split('#', 1)[0]}'",
         (node.line, node.column, node.end_line, node.end_column),
         template.edits[0] if template is not None else None,
+        project(ctx).generator.fragments_any_case(),
     )
+
+
+def _missing(fragment: str, anchors: frozenset[str], any_case: bool) -> bool:
+    """Whether no id answers the fragment (in any letter case, where the site
+    looks it up so: GitHub's page script tries the fragment lower-cased)."""
+    if fragment in anchors:
+        return False
+    return not (any_case and fragment.lower() in {anchor.lower() for anchor in anchors})
 
 
 @functools.lru_cache(maxsize=256)

@@ -677,8 +677,9 @@ class FileNameDateMismatch(Rule):
 class TitleHeading(Rule):
     """The body starts over with an H1 that repeats the title.
 
-    What it does: reports a level-1 heading whose text equals the front
-    matter title (ignoring case, spacing and HTML entities), except where
+    What it does: reports a level-1 heading, the body's first heading,
+    whose text equals the front matter title (ignoring case, spacing and
+    HTML entities), except where
     the generator shows a body H1 as the page title instead of adding one
     (MkDocs, Docusaurus, jekyll-titles-from-headings).
     Why is this bad? Themes already render the title as the page's H1: the
@@ -712,6 +713,8 @@ class TitleHeading(Rule):
             return
         if project(ctx).generator.titles_from_h1:
             return  # MkDocs, Docusaurus: a body H1 is the page title, shown once
+        if ctx.parsed.of_type("heading")[0] is not node:
+            return  # a section further down that shares the title's words
         title = (front_matter(ctx) or {}).get("title")
         if isinstance(title, str) and squash(plain_text(node)) == squash(title):
             fix = _heading_removal(node, ctx)

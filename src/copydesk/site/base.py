@@ -102,6 +102,19 @@ def is_dated(path: Path) -> bool:
     return front_matter_may_hold(head, _DATE_NEEDLES)
 
 
+# Texts quoted verbatim from their authors (licences, codes of conduct): an
+# owner does not edit their URLs.
+VERBATIM_DOCS = frozenset(
+    {"license", "licence", "copying", "code_of_conduct", "code-of-conduct", "ofl", "notice"}
+)
+
+
+def is_verbatim(path: Path) -> bool:
+    """LICENSE.md, content/about/license.md, fonts/OFL.txt, CODE_OF_CONDUCT.md."""
+    stem = path.stem.lower()
+    return stem in VERBATIM_DOCS or stem.split("-")[0].split(".")[0] in VERBATIM_DOCS
+
+
 def is_repository_doc(path: Path) -> bool:
     """README, LICENSE, CHANGELOG-2.x, ...: a repository's own documents."""
     stem = path.stem.lower()
@@ -243,6 +256,12 @@ class Generator:
         """Whether the generator (or the site's code) gives every page this
         front matter key when the file does not: then its absence is no finding."""
         return False
+
+    def fragments_any_case(self) -> bool:
+        """Whether a `#fragment` finds its id in any letter case. A plain folder
+        is read on GitHub, whose page script also tries the fragment in lower
+        case (`#Install` reaches `## Install`); generators' sites do not."""
+        return self.name == "plain"
 
     def rewrites_markdown(self) -> bool:
         """Whether the site's own code rewrites each page's Markdown before it
