@@ -1065,6 +1065,8 @@ def _posts_folders(root: Path) -> tuple[Path, ...]:
 # `{{< ref "x" >}}`, `{{% relref path="x" lang="fr" %}}`; not the `{{</* ref */>}}` comment form.
 _HUGO_REF = re.compile(r"\{\{([<%])-?\s*(ref|relref)\s+([^{}]*?)\s*-?[>%]\}\}")
 _REF_PATH = re.compile(r"""(?:^|\s)path\s*=\s*(?:"([^"]*)"|`([^`]*)`)""")
+# A fragment written after the shortcode, inside the link destination.
+_AFTER_REF = re.compile(r"#[^\s)\"'<>\]]+")
 _FIRST_QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|`([^`]*)`)""")
 
 
@@ -1085,8 +1087,9 @@ class MissingHugoRefTarget(Rule):
     does: relative to the page's folder, then from the content root, then
     as a page's base name (`ref "about"`), in lower case and without the
     file's extension, in every language; a section or taxonomy page counts.
-    A `#fragment` is checked against the target page's heading ids (or the
-    page's own for `ref "#id"`). A ref in a file Hugo does not publish (an
+    A `#fragment` (in the path, or written right after the shortcode) is
+    checked against the target page's heading ids (or the page's own for
+    `ref "#id"`). A ref in a file Hugo does not publish (an
     included partial) is checked only from the content root and by name.
     Why is this bad? Hugo stops the build with REF_NOT_FOUND; a missing
     heading builds, and the reader lands at the top of the page.
@@ -1111,6 +1114,9 @@ class MissingHugoRefTarget(Rule):
             target = hugo_ref_target(match.group(3))
             if target is None:
                 continue
+            after = _AFTER_REF.match(text, match.end())
+            if after and "#" not in target:  # `({{< relref "x" >}}#part)`
+                target += after.group(0)
             problem = _ref_problem(target, ctx)
             if problem:
                 message = f"{match.group(2)} target '{target}' {problem}"

@@ -52,6 +52,10 @@ class OpenIds(frozenset[str]):
         return True
 
 
+# A template span that is a code block: `{% highlight %}…`, `{% raw %}…`, `{{< highlight >}}…`.
+_CODE_BLOCK = re.compile(
+    r"\{%-?\s*(?:raw|comment|highlight|codeblock)\b|\{\{[<%]\s*(?:highlight|code-toggle|code)\b"
+)
 # The name of the shortcode a template span calls: `{{< clients x="y" >}}` → clients.
 _SHORTCODE_NAME = re.compile(r"\{\{[<%]-?\s*([\w./-]+)")
 
@@ -70,7 +74,11 @@ def writes_ids(parsed: ParsedFile, writers: frozenset[str] = frozenset()) -> boo
     # a heading whose text the build writes (`## <!-- md:setting x -->`, a template)
     if any("<!--" in str(node.attrs.get("raw", "")) for node in parsed.of_type("heading")):
         return True
-    return any(_WRITES_IDS.search(text[start:end]) for start, end in parsed.templating)
+    return any(
+        _WRITES_IDS.search(text[start:end])
+        for start, end in parsed.templating
+        if not _CODE_BLOCK.match(text, start)  # `id:` in highlighted code writes no id
+    )
 
 
 def _github_char_kept(char: str) -> bool:
@@ -221,7 +229,7 @@ def heading_text(node: Node, generator: str, template: str = "") -> str:
         elif child.type == "codespan":
             parts.append(str(child.attrs.get("code", "")))
         elif child.type in _TEMPLATES:
-            parts.append(template)
+            parts.append(_template_stand_in(child, generator, template))
         elif child.type == "inline_html":
             continue
         elif child.type != "image" or generator == "hugo":
@@ -230,14 +238,26 @@ def heading_text(node: Node, generator: str, template: str = "") -> str:
 
 
 _TEMPLATES = ("liquid", "shortcode")
-# Stands for a template's output in a heading: letters only, so that every slug rule keeps it.
+# Stand for a template's output in a heading: letters only, so that every slug rule keeps them.
 _PLACEHOLDER = "qqtemplateqq"
+_HUGO_PLACEHOLDER = "qqhugoshortcodeqq"
+# Hugo renders a `{{< >}}` shortcode after goldmark made the heading's id, so the id
+# holds Hugo's placeholder for it: `finding-the-active-hahahugoshortcodes20hbhb`
+# (`hahahugoshortcode-s20-hbhb` in older versions); `{{% %}}` output is Markdown, read first.
+_HUGO_PLACEHOLDER_ID = r"hahahugoshortcode[\w-]*hbhb"
+
+
+def _template_stand_in(child: Node, generator: str, template: str) -> str:
+    if template and generator == "hugo" and str(child.attrs.get("raw", "")).startswith("{{<"):
+        return _HUGO_PLACEHOLDER
+    return template
 
 
 class TemplatedIds(frozenset[str]):
     """The ids of a page with templates in its headings: the known ids, and
     any id a templated heading may get (`finding-the-active-.*` for
-    "Finding the Active {{< param name >}}")."""
+    "Finding the Active {{% param name %}}" or `{{ site.name }}`; Hugo's
+    placeholder id for a `{{< param name >}}`, see `_HUGO_PLACEHOLDER_ID`)."""
 
     patterns: tuple[re.Pattern[str], ...] = ()
 
@@ -259,6 +279,7 @@ def templated_heading_patterns(headings: list[Node], styles: tuple[str, ...]) ->
             text = heading_text(node, _text_style(style), _PLACEHOLDER).strip()
             for slug in style_ids([text], style):
                 pattern = re.escape(slug).replace(_PLACEHOLDER, ".*")
+                pattern = pattern.replace(_HUGO_PLACEHOLDER, _HUGO_PLACEHOLDER_ID)
                 patterns.append(pattern + r"(?:[-_]\d+)?")
     return patterns
 
