@@ -51,6 +51,31 @@ def test_entries_become_rules(tmp_path: Path) -> None:
         ),
         ("- {id: H1, name: a, message: m, pattern: '(unclosed'}\n", "H1: bad pattern"),
         ("title: not a list\n", "a rule pack must be a YAML list of rules"),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], replacement: y, remove: paragraph}\n",
+            "H1: give at most one of 'replacement' or 'remove'",
+        ),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], remove: sentence}\n",
+            "H1: remove must be one of paragraph",
+        ),
+        ("- {id: H1, name: a, message: m, phrases: [x], fix: safe}\n", "H1: 'fix' needs a"),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], replacement: y, fix: maybe}\n",
+            "H1: fix must be safe or unsafe",
+        ),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], replacement: {z: y}}\n",
+            "H1: replacement: 'z' is not one of the phrases",
+        ),
+        (
+            "- {id: H1, name: a, message: m, pattern: '(a)b', replacement: '\\\\2'}\n",
+            "H1: replacement names a group the pattern lacks",
+        ),
+        (
+            "- {id: H1, name: a, message: m, phrases: [x], replacement: [y]}\n",
+            "H1: replacement must be a string or a mapping",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, text: str, reason: str) -> None:
@@ -76,3 +101,33 @@ def test_phrase_rules_find_what_a_full_scan_finds(tmp_path: Path, text: str) -> 
     assert spec.starts == ("bad",)
     found = [m.span() for m in rule()._matches(text, text.lower(), 0, len(text))]  # type: ignore[attr-defined]
     assert found == [m.span() for m in spec.regex.finditer(text)]
+
+
+def test_a_pack_replacement_is_a_fix_in_the_body_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A phrase rule with one `replacement` for all its phrases and `fix: safe`:
+    `lint --fix` applies it (in the match's case), never in code or the title."""
+    from copydesk.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    pack(
+        tmp_path,
+        "- {id: HOUSE010, name: in-order-to, message: wordy, scope: [title, body],\n"
+        "   phrases: [in order to, so as to], replacement: to, fix: safe}\n",
+    )
+    (tmp_path / ".copydesk.toml").write_text('packs = ["house.yml"]\n', encoding="utf-8")
+    post = tmp_path / "a.md"
+    post.write_text(
+        "---\ntitle: In order to fix\n---\nIn order to go, we\nran so as to `in order to`.\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["lint", "--select", "HOUSE010", "."]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "HOUSE010" in line]
+    assert [("[*]" in line) for line in lines] == [False, True, True]  # the title has no fix
+    main(["lint", "--select", "HOUSE010", "--fix", "."])
+    assert capsys.readouterr().out.splitlines()[-1] == "2 fixed, 1 remaining."
+    assert post.read_text(encoding="utf-8") == (
+        "---\ntitle: In order to fix\n---\nTo go, we\nran to `in order to`.\n"
+    )

@@ -8,6 +8,12 @@ documented exactly like built-in rules. The format is in docs/rule-packs.md.
 
 Matches inside code (fenced, indented, inline) and templating (Liquid, Hugo
 shortcodes) never count: a post that discusses a phrase may quote it.
+
+An entry may also say how `lint --fix` repairs a match in the body:
+`replacement` (a phrase's better wording, or a pattern's template) or
+`remove: paragraph` (boilerplate: the paragraph goes when each of its
+sentences holds a match, and what it said is recorded); `fix` says whether
+that is safe or unsafe (the default).
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from copydesk.literals import Needles, lowered_for, required_literals
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
-    from copydesk.parse import ParsedFile
+    from copydesk.findings import Applicability, Fix
+    from copydesk.parse import Node, ParsedFile
     from copydesk.registry import RuleInfo
 
 SCOPES = ("title", "body", "front_matter")
@@ -42,6 +49,20 @@ _OPTIONAL = (
     "example",
     "use_instead",
     "default",
+    "replacement",
+    "remove",
+    "fix",
+)
+APPLICABILITIES = ("safe", "unsafe")
+REMOVALS = ("paragraph",)
+# A sentence ends at . ! or ? followed by a space; a wrong split only makes
+# `remove: paragraph` decline more often (a piece without a match keeps the block).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[*_)\]]*\s+")
+_GROUP_REF = re.compile(r"\\(\d+)|\\g<(\w+)>")
+_CODE_NEEDS = ("block_code", "codespan")
+# Blocks a `remove: paragraph` fix reads: the block a match is in, and its list.
+_REMOVE_NEEDS = frozenset(
+    ("paragraph", "heading", "block_text", "list_item", "list", "block_quote")
 )
 
 
@@ -70,6 +91,11 @@ class PackSpec:
     # Phrase rules: every match starts with one of these lowercase words, so the
     # regex is tried only where one occurs instead of at every position.
     starts: tuple[str, ...] = ()
+    # `lint --fix`: a template for `match.expand` (pattern) or the same text for
+    # every phrase, or a wording per phrase (keys lowercased, spaces single).
+    replacement: str | Mapping[str, str] | None = None
+    remove: str = ""  # "paragraph": the boilerplate block a match is in goes
+    fix: str = "unsafe"
 
 
 def shipped_packs() -> list[Path]:
@@ -132,6 +158,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
     default = entry.get("default", True)
     if not isinstance(default, bool):
         raise PackError(path, f"{code}: default must be true or false")
+    replacement, remove, fix = _fix_keys(path, code, entry, regex)
     return PackSpec(
         code=code,
         name=name,
@@ -147,7 +174,56 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         needles=required_literals(regex),
         default=default,
         starts=_first_words(entry.get("phrases")),
+        replacement=replacement,
+        remove=remove,
+        fix=fix,
     )
+
+
+def _fix_keys(
+    path: Path, code: str, entry: Mapping[str, Any], regex: re.Pattern[str]
+) -> tuple[str | Mapping[str, str] | None, str, str]:
+    """`replacement`, `remove` and `fix`, checked: a typo is an error, not a fix that
+    never happens."""
+    replacement, remove, fix = entry.get("replacement"), entry.get("remove", ""), entry.get("fix")
+    if replacement is not None and remove:
+        raise PackError(path, f"{code}: give at most one of 'replacement' or 'remove'")
+    if remove and remove not in REMOVALS:
+        raise PackError(path, f"{code}: remove must be one of {', '.join(REMOVALS)}")
+    if fix is not None and fix not in APPLICABILITIES:
+        raise PackError(path, f"{code}: fix must be safe or unsafe")
+    if fix is not None and replacement is None and not remove:
+        raise PackError(path, f"{code}: 'fix' needs a 'replacement' or 'remove'")
+    if isinstance(replacement, Mapping):
+        return _wordings(path, code, entry, replacement), remove, fix or "unsafe"
+    if replacement is not None and not isinstance(replacement, str):
+        raise PackError(path, f"{code}: replacement must be a string or a mapping")
+    if replacement is not None and "pattern" in entry:
+        for number, name in _GROUP_REF.findall(replacement):
+            if (number and int(number) > regex.groups) or (name and name not in regex.groupindex):
+                raise PackError(path, f"{code}: replacement names a group the pattern lacks")
+    return replacement, remove, fix or "unsafe"
+
+
+def _wordings(
+    path: Path, code: str, entry: Mapping[str, Any], table: Mapping[Any, Any]
+) -> dict[str, str]:
+    """A phrase rule's replacement per phrase; each key must be one of its phrases."""
+    phrases = {_phrase_key(p) for p in entry.get("phrases") or () if isinstance(p, str)}
+    if not phrases:
+        raise PackError(path, f"{code}: a replacement per phrase needs 'phrases'")
+    wordings = {}
+    for key, value in table.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise PackError(path, f"{code}: replacement: phrases and wordings are strings")
+        if _phrase_key(key) not in phrases:
+            raise PackError(path, f"{code}: replacement: '{key}' is not one of the phrases")
+        wordings[_phrase_key(key)] = value
+    return wordings
+
+
+def _phrase_key(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _scopes(path: Path, code: str, scope: Any) -> tuple[str, ...]:
@@ -199,6 +275,7 @@ def _rule_class(spec: PackSpec) -> type[Rule]:
         "severity": spec.severity,
         "spec": spec,
         "default": spec.default,
+        "fixable": spec.fix if spec.replacement is not None or spec.remove else False,
     }
     return type(f"PackRule_{spec.code}", (PackRule,), attrs)
 
@@ -211,7 +288,22 @@ def _docstring(spec: PackSpec) -> str:
         f"Why is this bad? {spec.why}\n"
         f"Example:\n{spec.example or '(none given)'}\n"
         f"Use instead:\n{spec.use_instead or '(none given)'}\n"
+        f"{_fix_doc(spec)}"
     )
+
+
+def _fix_doc(spec: PackSpec) -> str:
+    if spec.remove:
+        return (
+            f"Fix: The paragraph (or list item) a match is in goes when each of its "
+            f"sentences holds a match; what it said is recorded ({spec.fix}).\n"
+        )
+    if isinstance(spec.replacement, Mapping):
+        pairs = ", ".join(f"“{k}” → “{v}”" for k, v in spec.replacement.items())
+        return f"Fix: In the body, {pairs} ({spec.fix}).\n"
+    if spec.replacement is not None:
+        return f"Fix: In the body, a match becomes “{spec.replacement}” ({spec.fix}).\n"
+    return ""
 
 
 class PackRule(Rule):
@@ -219,7 +311,7 @@ class PackRule(Rule):
 
     spec: ClassVar[PackSpec]
     # Code blocks and spans are skipped (found through the parse); the rest is read as text.
-    needs: ClassVar[tuple[str, ...] | None] = ("block_code", "codespan")
+    needs: ClassVar[tuple[str, ...] | None] = _CODE_NEEDS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         spec = self.spec
@@ -251,11 +343,54 @@ class PackRule(Rule):
         if needles is not None and not needles.may_match(text, lowered_text(parsed)):
             return
         start, end = scope_span(parsed, scope)
+        found = []
         for match in self._matches(text, lowered_text(parsed), start, end):
             line, column = parsed.position(match.start())
             if scope == "body" and _in_code_or_templating(parsed, line, column):
                 continue
-            yield Violation(line, column, self._message(match))
+            found.append((match, line, column))
+        for match, line, column in found:
+            fix = None
+            if scope == "body":
+                fix = self._fix(parsed, match, [m.span() for m, _, _ in found])
+            yield Violation(line, column, self._message(match), fix=fix)
+
+    def _fix(
+        self, parsed: ParsedFile, match: re.Match[str], spans: list[tuple[int, int]]
+    ) -> Fix | None:
+        from copydesk.findings import Fix
+        from copydesk.rules._fixes import edit_at, remove_lines
+
+        spec = self.spec
+        applicability: Applicability = "unsafe" if spec.fix == "unsafe" else "safe"
+        if spec.remove:
+            lines = boilerplate_lines(parsed, match.start(), spans)
+            if lines is None:
+                return None
+            removal = remove_lines(parsed, *lines)
+            return Fix(removal.edits, applicability, removal.removes)
+        new = self._wording(match)
+        if new is None:
+            return None
+        edit = edit_at(parsed, match.start(), match.end(), new)
+        if not new.strip():
+            return Fix((edit,), applicability, removes=match.group(0))
+        return Fix((edit,), applicability, replaces=match.group(0))
+
+    def _wording(self, match: re.Match[str]) -> str | None:
+        """The replacement for this match, in the match's own letter case."""
+        replacement = self.spec.replacement
+        if isinstance(replacement, Mapping):
+            new = replacement.get(_phrase_key(match.group(0)))
+        elif replacement is not None and self.spec.starts:
+            new = replacement  # a phrase: the text as given
+        elif replacement is not None:
+            new = match.expand(replacement)
+        else:
+            return None
+        if new is None:
+            return None
+        return _same_case(match.group(0), new)
 
     def _matches(
         self, text: str, lowered: str | None, start: int, end: int
@@ -276,6 +411,75 @@ class PackRule(Rule):
             if match:
                 taken = match.end()
                 yield match
+
+
+def _same_case(old: str, new: str) -> str:
+    """`Utilize` -> `Use`, `UTILIZE` -> `USE`; anything else as written."""
+    if len(old) > 1 and old.isupper() and new.lower() == new:
+        return new.upper()
+    if old[:1].isupper() and new[:1].islower():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def boilerplate_lines(
+    parsed: ParsedFile, offset: int, spans: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first and last line of the boilerplate block holding `offset`: the
+    paragraph or heading, or its list item when that is all the item holds (the
+    list, when the item is all it holds). None when a sentence of the block
+    holds none of the rule's matches (`spans`): the author's own words are
+    there too, or the block is not one a line removal can take out whole."""
+    block = _block_at(parsed, offset)
+    if block is None or not _all_sentences_match(parsed, block, spans):
+        return None
+    unit, parent = block, block.parent
+    if parent is not None and parent.type == "list_item":
+        if len(parent.children) != 1:
+            return None  # the item says more (a nested list, another paragraph)
+        unit, parent = parent, parent.parent
+        if parent is not None and parent.type == "list":
+            if len(parent.children) == 1:
+                unit = parent  # the list's only item: the list goes
+            parent = parent.parent
+    if parent is not None:
+        return None  # in a quote or deeper: its markers would be left half
+    return unit.line, _last_line(unit)
+
+
+def _block_at(parsed: ParsedFile, offset: int) -> Node | None:
+    """The paragraph, heading or list item text holding `offset`. The lint's own
+    parse builds only what rules read; blocks come from a second parse, made
+    only for a file that has boilerplate in it."""
+    from copydesk.parse import parse_document
+
+    blocks = parsed.memo("pack-blocks", lambda: parse_document(parsed.document, _REMOVE_NEEDS))
+    for node in blocks.of_type("paragraph", "heading", "block_text"):
+        start = parsed.offset(node.line, node.column)
+        if start <= offset < parsed.offset(node.end_line, node.end_column):
+            return node
+    return None
+
+
+def _last_line(node: Node) -> int:
+    """A block's end is often the start of the line after it."""
+    if node.end_column == 1 and node.end_line > node.line:
+        return node.end_line - 1
+    return node.end_line
+
+
+def _all_sentences_match(parsed: ParsedFile, block: Node, spans: list[tuple[int, int]]) -> bool:
+    start = parsed.offset(block.line, block.column)
+    text = parsed.document.text[start : parsed.offset(block.end_line, block.end_column)]
+    at = 0
+    for piece in [*_SENTENCE_END.split(text)]:
+        first = text.find(piece, at)
+        at = first + len(piece)
+        if not re.search(r"\w", piece):
+            continue  # markup alone ("*", "---")
+        if not any(s < start + at and start + first < e for s, e in spans):
+            return False
+    return True
 
 
 def _occurrences(text: str, word: str, start: int, end: int) -> Iterator[int]:
