@@ -16,7 +16,9 @@ from copydesk.model import Post
 from copydesk.normalize import Context
 from copydesk.normalize.body import REMOVED, Edit, clean_common, note_for_review, note_template_tags
 from copydesk.normalize.captions import (
+    Caption,
     ImageRef,
+    caption_of,
     caption_paragraph,
     figure_html,
     markdown_image,
@@ -27,14 +29,12 @@ from copydesk.normalize.keys import map_front_matter
 from copydesk.normalize.links import URL_RE, clean_url
 from copydesk.read import Document
 
-_IMAGE_THEN_CAPTION = re.compile(
-    r"^(?P<image>[ \t]*(?P<open>\[)?!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)"
-    r"(?:[ \t]+\"[^\"\n]*\")?\)(?(open)\]\((?P<href>[^)\s]+)\))[ \t]*)"
-    r"(?P<gap>\n(?:[ \t]*\n)*)"
-    r"(?P<caption>[ \t]*<figcaption\b[^>]*>(?P<inner>.*?)</figcaption>[ \t]*)$",
-    re.MULTILINE | re.DOTALL,
+# A Markdown image (linked or not) alone on its line: what an earlier converter left
+# before Medium's <figcaption>. Markdown, not HTML; the caption is found by the parsers.
+_IMAGE_LINE = re.compile(
+    r"[ \t]*(?P<open>\[)?!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)"
+    r"(?:[ \t]+\"[^\"\n]*\")?\)(?(open)\]\((?P<href>[^)\s]+)\))[ \t]*"
 )
-_LONE_CAPTION = re.compile(r"<figcaption\b[^>]*>(?P<inner>.*?)</figcaption>", re.DOTALL)
 
 
 def normalize(document: Document, front_matter: dict[str, Any], context: Context) -> Post:
@@ -51,51 +51,122 @@ def normalize(document: Document, front_matter: dict[str, Any], context: Context
 
 
 def convert_figcaptions(edit: Edit) -> None:
-    """Image + `<figcaption>` pairs first, then any caption left without an image."""
-    source = edit.text
-    edit.text = _IMAGE_THEN_CAPTION.sub(lambda match: _with_image(edit, source, match), source)
-    source = edit.text
-    edit.text = _LONE_CAPTION.sub(lambda match: _lone(edit, source, match), source)
+    """A `<figcaption>` after an image captions it, any other becomes a caption paragraph.
+
+    The Markdown parser finds the captions: an HTML block that is one `<figcaption>`
+    (after an image line and blank lines, or not), or a `<figcaption>` ... `</figcaption>`
+    pair of inline tags; selectolax reads each. A `<figcaption>` inside a larger block
+    of HTML (a whole `<figure>`) is HTML and stays so.
+    """
+    text = edit.text
+    if "<figcaption" not in text.lower():
+        return
+    starts = _line_starts(text)
+    found: list[tuple[int, int, str]] = []  # (start, end, replacement), in order
+    nodes = _html_nodes(text)
+    for index, node in enumerate(nodes):
+        raw = str(node.attrs.get("raw") or "")
+        start = starts[node.line - 1] + node.column - 1
+        if not text.startswith(raw, start) or (found and start < found[-1][1]):
+            continue
+        if node.type == "block_html":
+            caption = _block_caption(raw)
+            if caption is not None:
+                end = start + len(raw.rstrip())
+                while end < len(text) and text[end] in " \t":
+                    end += 1
+                found.append(_captioned(edit, text, start, end, caption))
+        elif _tag_name(raw) == "figcaption":
+            close = next(
+                (
+                    after
+                    for after in nodes[index + 1 :]
+                    if after.type == "inline_html"
+                    and str(after.attrs.get("raw") or "").lower().startswith("</figcaption")
+                ),
+                None,
+            )
+            if close is None:
+                continue
+            end = starts[close.end_line - 1] + close.end_column - 1
+            found.append(_lone(edit, text, start, end, parse_caption(text[start:end])))
+    for start, end, new in reversed(found):
+        text = text[:start] + new + text[end:]
+    edit.text = text
 
 
-def _with_image(edit: Edit, source: str, match: re.Match[str]) -> str:
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for row in text.split("\n"):
+        starts.append(starts[-1] + len(row) + 1)
+    return starts
+
+
+def _tag_name(raw: str) -> str:
+    """`figcaption` for `<figcaption class="x">`: the name a start tag opens with."""
+    name = raw[1:].split(">", 1)[0].split("/", 1)[0].split(None, 1)
+    return name[0].lower() if raw.startswith("<") and name else ""
+
+
+def _block_caption(raw: str) -> Caption | None:
+    """The caption of an HTML block that is one `<figcaption>` and nothing else."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    if _tag_name(raw.lstrip()) != "figcaption":
+        return None
+    first = LexborHTMLParser(raw, is_fragment=True).root  # iter(): it and its siblings
+    top = list(first.iter(include_text=True)) if first is not None else []
+    elements = [node for node in top if not (node.tag or "-").startswith("-")]
+    outside = "".join(node.text_content or "" for node in top if node.tag == "-text")
+    if len(elements) != 1 or elements[0].tag != "figcaption" or outside.strip():
+        return None
+    return caption_of(elements[0])
+
+
+def _captioned(
+    edit: Edit, text: str, start: int, end: int, caption: Caption
+) -> tuple[int, int, str]:
+    """The image line before the caption (only blank lines between) with its caption."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[:line_start]
+    gap_start = len(before.rstrip(" \t\n"))
+    gap_start = text.find("\n", gap_start) if gap_start else -1
+    image_start = text.rfind("\n", 0, gap_start) + 1 if gap_start >= 0 else -1
+    match = _IMAGE_LINE.fullmatch(text, image_start, gap_start) if gap_start >= 0 else None
+    if match is None or text[line_start:start].strip():
+        return _lone(edit, text, start, end, caption)
     image = ImageRef(src=match["src"], alt=match["alt"], href=match["href"] or "")
-    caption = parse_caption(match["inner"])
     edit.captions[image.src] = caption
     mode = edit.context.options.captions
-    line = edit.line_at(source, match.start("caption"))
     if mode == "title" and caption.text:
         new_image, new_caption = markdown_image(image, caption.text), REMOVED
     elif mode == "figure" and caption.text:
         # Masked, so the <figcaption> written here is not taken for a Medium one.
         new_image, new_caption = edit.masked.token(figure_html(image, caption)), REMOVED
     else:
-        new_image, new_caption = (
-            match["image"],
-            caption_paragraph(caption) if caption.text else REMOVED,
-        )
+        new_image = match[0]
+        new_caption = caption_paragraph(caption) if caption.text else REMOVED
     edit.record(
         "figcaption",
         f"Medium <figcaption> written as {mode}",
-        line=line,
-        before=match["caption"],
+        line=edit.line_at(text, line_start),
+        before=text[line_start:end],
         after=new_caption if new_caption != REMOVED else new_image,
         review=mode == "title" and caption.has_links,
     )
-    return f"{new_image}{match['gap']}{new_caption}"
+    return image_start, end, f"{new_image}{text[gap_start:line_start]}{new_caption}"
 
 
-def _lone(edit: Edit, source: str, match: re.Match[str]) -> str:
-    caption = parse_caption(match["inner"])
+def _lone(edit: Edit, text: str, start: int, end: int, caption: Caption) -> tuple[int, int, str]:
     new = caption_paragraph(caption) if caption.text else ""
     edit.record(
         "figcaption",
         "<figcaption> without an image before it written as a paragraph",
-        line=edit.line_at(source, match.start()),
-        before=match[0],
+        line=edit.line_at(text, start),
+        before=text[start:end],
         after=new,
     )
-    return new
+    return start, end, new
 
 
 def strip_medium_attributes(edit: Edit) -> None:
@@ -111,9 +182,7 @@ def strip_medium_attributes(edit: Edit) -> None:
     text = edit.text
     if "<" not in text or ("data-" not in text and "--" not in text):
         return
-    starts = [0]
-    for row in text.split("\n"):
-        starts.append(starts[-1] + len(row) + 1)
+    starts = _line_starts(text)
     edits: list[tuple[int, int, str, str, int]] = []
     for node in _html_nodes(text):
         raw = str(node.attrs.get("raw") or "")
