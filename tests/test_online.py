@@ -645,3 +645,41 @@ def test_a_run_whose_links_are_all_fresh_in_the_cache_starts_no_client(tmp_path:
     assert "CD114" in done.stdout  # the moved link is still reported, from the cache
     assert "2 cached, 0 requests" in done.stderr
     assert (tmp_path / ".copydesk_cache" / "links.json").stat().st_mtime_ns == before
+
+
+def test_an_unchanged_file_is_reported_as_its_links_answer_on_each_run(tmp_path: Path) -> None:
+    """The same post, three runs: the link's answer, not the file, decides what
+    is reported (a per-file lint cache must not replay web findings): fine,
+    then dead (once: a warning), then fine again, and never a finding twice."""
+    config = FAST + "ok-days = 0\n"  # every run asks again
+    with serve({"/page": Route(sequence=[200, 404, 404])}) as server:
+        write(tmp_path, f"# T\n\n[page]({server.url('/page')})\n", config)
+        first, second, third = lint(), lint(), lint()
+        assert server.requests == [
+            ("HEAD", "/page"),
+            ("HEAD", "/page"),  # 404: HEAD may lie, so GET
+            ("GET", "/page"),
+            ("HEAD", "/page"),
+        ]
+    assert found(first) == []
+    assert found(second) == [(3, 1, "CD111", "warning")]
+    assert "dead in 1 run" in second.findings[0].message
+    assert found(third) == []
+
+
+def test_an_https_twin_that_leads_elsewhere_is_no_cd113(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/x answers over http, but its https twin redirects to the home page: not the
+    same page, so no suggestion; /y's twin redirects to https /y/ as http /y goes to /y/."""
+    from webserver import tls_context
+
+    tls, authority = tls_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    with serve({"/": Route(), "/y/": Route()}, tls) as server:
+        home = server.url("/").replace("http:", "https:", 1)
+        server.routes["/x"] = Route(302, headers={"Location": home}, plain=Route())
+        server.routes["/y"] = Route(302, headers={"Location": "/y/"})
+        write(tmp_path, f"[x]({server.url('/x')})\n\n[y]({server.url('/y')})\n")
+        result = lint(cache=False)
+    assert found(result) == [(3, 1, "CD113", "warning")]

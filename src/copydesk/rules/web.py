@@ -183,8 +183,10 @@ class HttpsAvailable(WebRule):
     """An `http:` link whose `https:` twin answers the same.
 
     What it does: for each `http:` link, asks the same URL over `https:`;
-    when both answer (or the `http:` one redirects permanently to its twin),
-    the `https:` URL is the replacement. An `http:` link that moved
+    when both answer and end on the same page (or the `http:` one redirects
+    permanently to its twin), the `https:` URL is the replacement. A twin
+    that redirects elsewhere (a site sending every https request to its home
+    page) is not reported. An `http:` link that moved
     permanently anywhere else is CD114's alone, with its new home.
     Why is this bad? Over `http:` the page can be read and altered on the
     way, browsers warn, and the reader pays for a redirect.
@@ -213,6 +215,9 @@ class HttpsAvailable(WebRule):
             return
         if moved_elsewhere(use, outcome) is not None:
             return  # CD114 names where it went: https there too, and one finding per link
+        ends = _secure(outcome.final_url or use.page)
+        if not _same_page(ends, _secure(secure.final_url or twin)):
+            return  # the twin leads elsewhere (often the home page): not the same page
         target = "https:" + use.url[len("http:") :]
         message = f"'{use.url}' also answers over https: use '{target}'"
         yield self.at_use(use, message, new_url=target, fix="safe")
@@ -312,6 +317,10 @@ def _same_page(first: str, second: str) -> bool:
         return (scheme, (parts.hostname or "").lower(), port, parts.path or "/", parts.query)
 
     return key(first) == key(second)
+
+
+def _secure(url: str) -> str:
+    return https_twin(url) or url
 
 
 def https_twin(url: str) -> str | None:
