@@ -48,3 +48,25 @@ def test_cd106_fix_is_safe_where_the_link_cache_saw_the_https_twin_answer(
     assert post.read_text(encoding="utf-8") == text.replace(f"({page}#top)", f"({secure}#top)")
     assert out.splitlines()[-1] == "1 fixed, 2 remaining (2 fixable with --unsafe-fixes)."
     assert code == 0  # CD106 is a warning
+
+
+def test_cd106_fix_stays_unsafe_where_the_https_twin_leads_to_another_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/page answers over http, but its https twin redirects to the home page (a
+    common misconfiguration): the cache saw both answer, yet https is not the same page."""
+    monkeypatch.chdir(tmp_path)
+    tls, authority = tls_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    (tmp_path / ".copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    post = tmp_path / "post.md"
+    with serve({"/": Route()}, tls) as server:
+        home = server.url("/").replace("http:", "https:", 1)
+        server.routes["/page"] = Route(302, headers={"Location": home}, plain=Route())
+        text = f"[a]({server.url('/page')})\n"
+        post.write_text(text, encoding="utf-8")
+        _, out, _ = lint(capsys, "--online", "--select", "CD113", ".")  # fills the link cache
+        assert "CD113" not in out
+    _, out, _ = lint(capsys, "--select", "CD106", "--fix", ".")
+    assert post.read_text(encoding="utf-8") == text
+    assert out.splitlines()[-1] == "0 fixed, 1 remaining (1 fixable with --unsafe-fixes)."

@@ -211,13 +211,8 @@ class HttpsAvailable(WebRule):
     def check_use(self, use: UrlUse, outcome: Outcome, web: WebReport) -> Iterator[Violation]:
         twin = https_twin(use.page)
         secure = web.get(twin) if twin is not None else None
-        if twin is None or secure is None or not secure.answered or not outcome.answered:
+        if secure is None or not https_answers_same(use, outcome, secure):
             return
-        if moved_elsewhere(use, outcome) is not None:
-            return  # CD114 names where it went: https there too, and one finding per link
-        ends = _secure(outcome.final_url or use.page)
-        if not _same_page(ends, _secure(secure.final_url or twin)):
-            return  # the twin leads elsewhere (often the home page): not the same page
         target = "https:" + use.url[len("http:") :]
         message = f"'{use.url}' also answers over https: use '{target}'"
         yield self.at_use(use, message, new_url=target, fix="safe")
@@ -286,6 +281,20 @@ class RemoteImageNotImage(WebRule):
         if not outcome.answered or not kind or kind.startswith("image/") or kind in _OPAQUE_TYPES:
             return
         yield self.at_use(use, f"image '{use.url}' is served as '{kind}', not an image")
+
+
+def https_answers_same(use: UrlUse, outcome: Outcome, secure: Outcome) -> bool:
+    """CD113's judgement (and CD106's safe fix's, from the cache): the `http:`
+    link and its `https:` twin (`secure`) both answer and end on the same page,
+    and the link did not move permanently elsewhere (that is CD114's)."""
+    twin = https_twin(use.page)
+    if twin is None or not secure.answered or not outcome.answered:
+        return False
+    if moved_elsewhere(use, outcome) is not None:
+        return False  # CD114 names where it went: https there too, and one finding per link
+    # A twin that leads elsewhere (often the home page) is not the same page.
+    ends = _secure(outcome.final_url or use.page)
+    return _same_page(ends, _secure(secure.final_url or twin))
 
 
 def moved_elsewhere(use: UrlUse, outcome: Outcome) -> str | None:

@@ -4,8 +4,9 @@ Offline, `http:` -> `https:` (CD106) is an unsafe fix: nobody knows that the
 host answers on https. The link cache (`links.json`, see copydesk.web.cache)
 may know: when it holds fresh answers from both the `http:` URL and its
 `https:` twin, and the `http:` one did not move permanently elsewhere (then
-the new home is CD114's fix), the twin answers the same, as CD113 judges
-online, and the fix is safe. Only the cache is read; nothing is asked.
+the new home is CD114's fix) and both end on the same page, the twin answers
+the same, as CD113 judges online (`https_answers_same`), and the fix is safe.
+Only the cache is read; nothing is asked.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class KnownHttps:
 
     def answers(self, source: Path, url: str) -> bool:
         from copydesk.online import UrlUse
-        from copydesk.rules.web import https_twin, moved_elsewhere
+        from copydesk.rules.web import https_answers_same, https_twin
 
         page = url.split("#", 1)[0]
         twin = https_twin(page)
@@ -38,9 +39,9 @@ class KnownHttps:
             return False
         plain = cache.fresh(page, False, self.now)
         secure = cache.fresh(twin, False, self.now, twin=True)
-        if plain is None or secure is None or not plain.answered or not secure.answered:
+        if plain is None or secure is None:
             return False
-        return moved_elsewhere(UrlUse(url, "link", 0, 0), plain) is None
+        return https_answers_same(UrlUse(url, "link", 0, 0), plain, secure)
 
     def _cache(self, config: Config, source: Path) -> LinkCache | None:
         """The config's link cache, read once; None when there is none (or it is unreadable)."""
