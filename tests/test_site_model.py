@@ -253,3 +253,17 @@ def test_site_explain_says_why_a_plain_folders_file_is_or_is_not_a_post(
     assert said["tests/case.md"].startswith("post: no (in 'tests/'")
     assert said["notes/2020-01-02-hi.md"] == "post: yes (dated (file name or front matter date))"
     assert said["example.md"].startswith("post: no (in a project, undated")
+
+
+def test_an_eleventy_sites_address_comes_from_its_global_data(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "eleventy.config.js": 'export const config = { dir: { input: "src" } };\n',
+            "src/_data/config.js": 'export default { origin: "https://www.11ty.dev" };\n',
+            "src/index.md": "# Home\n",
+        },
+    )
+    assert load_site(tmp_path).generator.site_url == "https://www.11ty.dev"
+    (tmp_path / "src/_data/config.js").write_text("export default { x: computed() };\n")
+    assert load_site(tmp_path).generator.site_url == ""

@@ -13,7 +13,9 @@ served at URLs no file gives (feeds, pagination, permalinks computed in
 `*.11tydata.js`) and heading ids come from that library's slug function,
 so the model says it does not know them (see `Generator.knows_page_urls`).
 Eleventy dates every page (the file name's date, else the file's own) and
-gives it no title of its own: layouts decide which data is the title.
+gives it no title of its own: layouts decide which data is the title. The
+site's address is read from a global data file that names it (`_data/`
+`metadata`, `site` or `config` with a literal `url` or `origin`).
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ class Eleventy(Generator):
             "Markdown library set in code": bool(_CODE_IDS.search(text)),
             "links to input files": _INPUT_PATHS in text,
         }
+        data_dir = root / settings["input"] / settings["data"]
         return cls(
             root, config_file, settings, id_styles=("github", "slugify"),
             base_path=settings["pathPrefix"].rstrip("/"), static_dirs=(),
+            site_url=_address_in_data(data_dir),
         )  # fmt: skip
 
     def content_dirs(self) -> list[Path]:
@@ -80,6 +84,9 @@ class Eleventy(Generator):
         parts = relative_parts(path, self.content_dirs()[0])
         hidden = (self.settings["includes"], self.settings["data"], "_site", "node_modules")
         return parts is not None and not any(part in hidden for part in parts[:-1])
+
+    def describe(self) -> list[tuple[str, str]]:
+        return [*super().describe(), ("site address (global data)", self.site_url or "none")]
 
     def unread(self) -> list[str]:
         lines = ["titles: layouts decide which data is a page's title (no CD303)"]
@@ -119,3 +126,26 @@ class Eleventy(Generator):
     def is_post(self, path: Path) -> bool:
         parts = relative_parts(path, self.content_dirs()[0]) or ()
         return self.is_published(path) and any(part in POST_FOLDERS for part in parts[:-1])
+
+
+# Global data files where Eleventy sites (and the eleventy-base-blog starter's
+# `metadata.js`) keep the site's own address, and the keys they use for it.
+_SITE_DATA = ("metadata", "site", "config", "meta")
+_ADDRESS = re.compile(
+    r"""\b(?:url|origin|baseUrl|siteUrl)["']?\s*[:=]\s*["'](https?://[^"'\s]+)["']"""
+)
+
+
+def _address_in_data(data_dir: Path) -> str:
+    """The site's address from a global data file (`_data/metadata.js` `url:`,
+    `_data/config.js` `origin:`), literal strings only; "" when none says."""
+    for stem in _SITE_DATA:
+        for suffix in (".js", ".mjs", ".cjs", ".json"):
+            try:
+                text = (data_dir / (stem + suffix)).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            match = _ADDRESS.search(text)
+            if match:
+                return match.group(1)
+    return ""

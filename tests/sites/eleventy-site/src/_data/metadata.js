@@ -1,0 +1,4 @@
+export default {
+	title: "Sitename",
+	url: "https://www.sitename.dev",
+};
