@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
 
-import groundtruth  # noqa: E402
+import groundtruth
 
 
 def write(root: Path, files: dict[str, str]) -> None:
