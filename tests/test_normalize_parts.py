@@ -266,3 +266,33 @@ def test_mojibake_repair_is_recorded_and_skips_code() -> None:
     assert [(c.kind, c.line, c.before) for c in context.changes] == [
         ("mojibake", 5, "Itâ€™s here.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "spacer"),
+    [
+        ("<p>&nbsp;</p>", True),
+        ("  <P>&#160; </P> ", True),
+        ('<p class="wp">&nbsp;</p>', True),
+        ("&nbsp;", True),
+        ("<p>x</p>", False),
+        ("<p><!-- a note --></p>", False),  # a comment is not nothing
+        ("<p>", False),  # a paragraph that goes on below
+        ("<p>&nbsp;</p><p>x</p>", False),
+    ],
+)
+def test_a_spacer_line_is_read_as_html(line: str, spacer: bool) -> None:
+    from copydesk.normalize.body import is_spacer
+
+    assert is_spacer(line) is spacer
+
+
+def test_html_images_without_alt_are_read_as_html() -> None:
+    from copydesk.normalize.body import _html_images_without_alt
+
+    line = '<img src="x.png"> <img src=y alt="Y"> <IMG SRC=z ALT="" /> <img alt=" " src=w>'
+    assert _html_images_without_alt(line) == [
+        '<img src="x.png">',
+        '<img src="z" alt="">',
+        '<img alt=" " src="w">',
+    ]

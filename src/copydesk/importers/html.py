@@ -614,15 +614,19 @@ def to_markdown(html: str, source: object = "<html>", captions: Captions = "para
     return Converter(source, captions).convert(html)
 
 
-def fragment_elements(html: str) -> Iterator[Node]:
-    """The top-level elements of an HTML fragment, parsed in a `<div>` as the standard says
-    (a lone start tag is an element; text and comments are skipped)."""
+def fragment_nodes(html: str) -> Iterator[Node]:
+    """The top-level nodes (elements, text, comments) of an HTML fragment, parsed in a
+    `<div>` as the standard says (a lone start tag is an element)."""
     from selectolax.lexbor import LexborHTMLParser
 
     first = LexborHTMLParser(html, is_fragment=True).root  # the first top-level node
     if first is not None:
-        top = first.iter(include_text=True)  # it and its siblings
-        yield from (node for node in top if not (node.tag or "-").startswith("-"))
+        yield from first.iter(include_text=True)  # it and its siblings
+
+
+def fragment_elements(html: str) -> Iterator[Node]:
+    """The top-level elements of an HTML fragment (text and comments skipped)."""
+    yield from (node for node in fragment_nodes(html) if not (node.tag or "-").startswith("-"))
 
 
 def start_tag(tag: str, attributes: list[tuple[str, str | None]], self_closing: bool) -> str:

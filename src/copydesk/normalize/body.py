@@ -30,9 +30,6 @@ _TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
 # Decoding these would create Markdown or HTML syntax the author did not write.
 _KEEP_ENCODED = frozenset("<>*_[]`\\#|~")
 _ENTITY_AFTER_AMP = re.compile(r"(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-_SPACER = re.compile(
-    r"^[ \t]*(?:<p>(?:\s|&nbsp;|&#160;|&#xa0;|\u00a0)*</p>|&nbsp;)[ \t]*$", re.IGNORECASE
-)
 _WP_CAPTION = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\]", re.DOTALL)
 _ATTR = re.compile(r"([A-Za-z_:][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 # What an earlier converter left inside a [caption]: a Markdown image, linked or not.
@@ -140,11 +137,29 @@ def _decode_line(line: str) -> str:
     return _ENTITY.sub(decode, line)
 
 
+def is_spacer(line: str) -> bool:
+    """A line that shows nothing: `<p>&nbsp;</p>` (read by the HTML5 parser: one `<p>`
+    holding only white space, no comment or element) or a lone `&nbsp;`."""
+    from copydesk.importers.html import fragment_nodes
+
+    stripped = line.strip(" \t")
+    if stripped.lower() == "&nbsp;":
+        return True
+    if not (stripped[:2].lower() == "<p" and stripped[-4:].lower() == "</p>"):
+        return False
+    nodes = list(fragment_nodes(stripped))
+    if len(nodes) != 1 or nodes[0].tag != "p":
+        return False
+    inside = list(nodes[0].iter(include_text=True))
+    text = "".join(node.text_content or "" for node in inside)
+    return all(node.tag == "-text" for node in inside) and not text.replace("\xa0", " ").strip()
+
+
 def remove_spacers(edit: Edit) -> None:
     """WordPress `<p>&nbsp;</p>` spacer lines carry no text: remove them (recorded)."""
     lines = edit.text.split("\n")
     for index, line in enumerate(lines):
-        if _SPACER.match(line):
+        if is_spacer(line):
             edit.record(
                 "spacer",
                 "empty WordPress spacer paragraph removed",
@@ -351,14 +366,18 @@ def note_lost_links(edit: Edit) -> None:
 
 
 _NO_ALT_MD = re.compile(r"!\[\s*\]\((?P<src>[^)\s]*)")
-_NO_ALT_HTML = re.compile(r"<img\b(?![^>]*\balt\s*=\s*[\"']?[^\s\"'>])[^>]*>", re.IGNORECASE)
 
 
 def note_missing_alt(edit: Edit) -> None:
-    """An image without alt text needs a human to describe it; migration cannot invent one."""
+    """An image without alt text needs a human to describe it; migration cannot invent one.
+
+    Markdown images are matched as Markdown; an `<img>` is read by the HTML5 parser."""
     for index, line in enumerate(edit.text.split("\n")):
-        for match in (*_NO_ALT_MD.finditer(line), *_NO_ALT_HTML.finditer(line)):
-            image = edit.masked.unmask(match[0])
+        images = [match[0] for match in _NO_ALT_MD.finditer(line)]
+        if "<img" in line.lower():
+            images += _html_images_without_alt(line)
+        for found in images:
+            image = edit.masked.unmask(found)
             edit.record(
                 "missing-alt",
                 f"image has no alt text: {image}",
@@ -367,6 +386,19 @@ def note_missing_alt(edit: Edit) -> None:
                 after=image,
                 review=True,
             )
+
+
+def _html_images_without_alt(line: str) -> list[str]:
+    """Each `<img>` on the line with no alt text, written back as its start tag."""
+    from copydesk.importers.html import fragment_nodes, start_tag
+
+    found = []
+    for node in fragment_nodes(line):
+        for image in node.css("img") if not (node.tag or "-").startswith("-") else []:
+            if not (image.attributes.get("alt") or "").strip():
+                attributes = list(image.attributes.items())
+                found.append(start_tag("img", attributes, self_closing=False))
+    return found
 
 
 def note_for_review(edit: Edit) -> None:

@@ -41,7 +41,7 @@ _URL = re.compile(r"^https?://\S+$")
 FLOATING = "floating-datetime"  # the kind of change for a datetime kept without an offset
 _TITLE_SPACE = re.compile(r"[ \t\r\n]+")
 _NOT_RELATIVE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/|\.\.?/|#)")
-_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc=[\"']([^\"']+)")
+_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")  # Markdown; `<img>`s are parsed
 
 
 @dataclass
@@ -327,7 +327,9 @@ def _slash_like_body(mapper: Mapper, src: str) -> str:
     """`images/a.jpg` becomes `/images/a.jpg` when the body shows it as `/images/a.jpg`."""
     if _NOT_RELATIVE.match(src):
         return src
-    body_paths = {a or b for a, b in _BODY_IMAGE.findall(mapper.document.body)}
+    body_paths = set(_BODY_IMAGE.findall(mapper.document.body)) | _html_image_paths(
+        mapper.document.body
+    )
     if "/" + src not in body_paths:
         return src
     mapper.record(
@@ -337,6 +339,16 @@ def _slash_like_body(mapper: Mapper, src: str) -> str:
         after="/" + src,
     )
     return "/" + src
+
+
+def _html_image_paths(body: str) -> set[str]:
+    """The `src` of every `<img>` in the body, read by the HTML5 parser."""
+    if "<img" not in body.lower():
+        return set()
+    from selectolax.lexbor import LexborHTMLParser
+
+    images = LexborHTMLParser(body, is_fragment=True).css("img")
+    return {src for image in images if (src := image.attributes.get("src"))}
 
 
 def _authors(mapper: Mapper) -> None:
