@@ -528,18 +528,22 @@ def test_web_rules_named_offline_say_they_need_online(
     assert "check the web" not in capsys.readouterr().err
 
 
-def test_when_no_host_at_all_can_be_reached_links_are_unknown_not_dead(tmp_path: Path) -> None:
+def test_when_no_host_at_all_can_be_reached_links_are_skipped_with_one_note(
+    tmp_path: Path,
+) -> None:
     with serve({}) as server:
         port = server.port
     # The server is gone: nothing listens on either address.
     text = f"[a](http://127.0.0.1:{port}/a) [b](http://127.0.0.2:{port}/b)\n"
     write(tmp_path, text)
     first, second = lint(), lint()
-    assert [f.code for f in second.findings] == ["CD112", "CD112"]
-    assert second.links is not None and any("network" in note for note in second.links.notes)
-    assert first.links is not None and first.links.counts == {"unknown": 2}
-    message = second.findings[0].message
-    assert f"cannot connect: 127.0.0.1:{port}: " in message and "SSLContext" not in message
+    assert first.findings == second.findings == []  # no warning per link, no dead link
+    assert first.links is not None and first.links.counts == {"skipped": 2}
+    assert second.links is not None and second.links.cached == 0  # nothing was remembered
+    assert second.links.requests == first.links.requests > 0
+    [note] = second.links.notes
+    assert "no host could be reached (2 tried; cannot connect: 127.0.0.1:" in note
+    assert "is the network down?" in note and "SSLContext" not in note
 
 
 def test_dead_hosts_left_to_ask_after_the_cache_stay_dead_while_the_network_works(

@@ -339,7 +339,8 @@ def _offline_guard(
     summary: LinkSummary,
 ) -> dict[str, Outcome]:
     """When not one of several hosts could be reached, the network is down, not
-    every link dead: those links are unknown (and the quarantine is untouched).
+    every link dead: those links are skipped, the run says why in one note (not a
+    warning per link), and the quarantine is untouched.
 
     The cache can leave only the dead links to ask (the rest answered lately):
     then one of those that answered is asked again, and if it still answers,
@@ -360,9 +361,14 @@ def _offline_guard(
         summary.requests += stats.requests
         if any(outcome.status != "dead" for outcome in again.values()):
             return answers
-    summary.notes.append(f"no host could be reached ({len(hosts)} tried): is the network down?")
+    example = next(iter(answers.values())).reason
+    summary.notes.append(
+        f"no host could be reached ({len(hosts)} tried; {example}): is the network down? "
+        "Their links were not checked"
+    )
+    # Skipped, not unknown: one warning per link would say nothing about any link.
     return {
-        url: replace(outcome, status="unknown", reason=f"{outcome.reason} (no host answered)")
+        url: replace(outcome, status="skipped", reason=f"not checked: {outcome.reason}")
         for url, outcome in answers.items()
     }
 

@@ -4,7 +4,8 @@ Five kinds, because the user acts differently on each: `ok` (nothing to do),
 `redirected` (a permanent redirect: update the link), `dead` (4xx, 5xx after
 retries, or no server: fix or remove it), `unknown` (the server would not
 say — rate limited, a bot wall, a timeout: look yourself, or wait) and
-`skipped` (not asked: a host the config skips). Only `dead` can fail a run.
+`skipped` (not asked: a host the config skips; or not one host could be
+reached, the network is down). Only `dead` can fail a run.
 """
 
 from __future__ import annotations
