@@ -134,6 +134,16 @@ SCHEMA: tuple[Key, ...] = (
         "online = true",
     ),
     Key(
+        "cache-dir",
+        "string (folder)",
+        '".copydesk_cache"',
+        "Where `lint` keeps its cache (`lint.json`: each file's results, reused while the "
+        "file, its rules and its site are unchanged), relative to the config's folder; "
+        "`--cache-dir` wins, `--no-cache` neither reads nor writes it. See "
+        "[ci.md](ci.md#caching-between-runs).",
+        'cache-dir = ".cache/copydesk"',
+    ),
+    Key(
         "links",
         "table",
         "{}",
@@ -181,6 +191,8 @@ class Config:
     # Check links on the web (`lint --online`); off by default: a pre-commit
     # hook must never wait for the network.
     online: bool = False
+    # The lint cache's folder, relative to the config's folder (`lint --cache-dir` wins).
+    cache_dir: str = ".copydesk_cache"
     # The `[links]` table: cache, limits, quarantine, per-host settings (None: defaults).
     links: LinkSettings | None = None
 
@@ -256,6 +268,7 @@ def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
         baseline=_baseline(path, table.get("baseline")),
         max_file_size=_max_file_size(path, table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
         online=_bool(path, "online", table.get("online", False)),
+        cache_dir=_cache_dir(path, table.get("cache-dir", ".copydesk_cache")),
         links=_links(path, table["links"]) if "links" in table else None,
     )
 
@@ -282,6 +295,12 @@ def _max_file_size(path: Path, value: Any) -> int:
 def _bool(path: Path, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(path, f"'{key}' must be true or false")
+    return value
+
+
+def _cache_dir(path: Path, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(path, "'cache-dir' must be a folder name")
     return value
 
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from copydesk.findings import Finding, Severity
+    from copydesk.lintcache import CachedRun
     from copydesk.online import Group, LinkSummary, UrlUse
     from copydesk.parse import Node, ParsedFile
     from copydesk.progress import Progress
@@ -480,6 +481,8 @@ def lint_paths(
     stdin: bytes | None = None,
     progress: Callable[[int], Progress] | None = None,
     reusable: bool = False,
+    cache: bool = False,
+    cache_dir: str | None = None,
 ) -> LintResult:
     """Lint files and folders; user mistakes raise `CopydeskError`, bugs become errors.
 
@@ -493,6 +496,8 @@ def lint_paths(
     `online` turns the web rules on or off (None: the configuration decides).
     `reusable`: the result keeps the run's plan and per-file results, so that
     `relint` can lint some files again (`lint --fix`) without a new discovery.
+    `cache`: read and write the lint cache (see copydesk.lintcache) in
+    `cache_dir`, or each configuration's `cache-dir`.
     """
     overrides = Overrides(
         tuple(select) if select is not None else None,
@@ -509,11 +514,20 @@ def lint_paths(
     else:
         plan = plan_run([Path(p) for p in paths], finder, registry, overrides, only, web)
     bar = progress(len(plan.tasks)) if progress is not None else None
+    cached = _cached_run(plan, paths, cache_dir) if cache else None
+    workers = jobs or os.cpu_count() or 1
     try:
-        results = _execute(plan, jobs or os.cpu_count() or 1, bar)
+        if cached is not None:
+            advance = bar.advance if bar is not None else _no_progress
+            results = cached.run(plan, lambda part: _execute(part, workers, bar), advance)
+        else:
+            results = _execute(plan, workers, bar)
     finally:
         if bar is not None:
             bar.close()
+    if cached is not None:
+        plan.notes.extend(cached.notes())
+        plan.notes.extend(cached.save())
     session = Session(plan, results, online, registry, jobs or os.cpu_count() or 1)
     errors = _project_checks(plan, results)
     return _report(session, plan, results, errors, session if reusable else None)
@@ -581,6 +595,15 @@ def _report(
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
     return LintResult(findings, errors, files, rules, links, plan.notes, by_display, keep)
+
+
+def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) -> CachedRun | None:
+    """The lint cache for this run; None for a run too small to gain from it."""
+    from copydesk.lintcache import MIN_FILES, CachedRun
+
+    if len(plan.tasks) < MIN_FILES:
+        return None
+    return CachedRun(plan, [Path(path) for path in paths], cache_dir)
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:

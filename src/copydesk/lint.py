@@ -62,6 +62,8 @@ def _run(args: argparse.Namespace) -> int:
         stdin=stdin,
         progress=_progress(args),
         reusable=bool(args.fix or args.diff),
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
     )
     for note in result.notes:
         print(note, file=sys.stderr)

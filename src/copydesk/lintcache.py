@@ -1,0 +1,544 @@
+"""The lint cache: what linting each file gave, kept between runs, so that an
+unchanged file costs a read and a hash instead of a parse and every rule.
+
+One JSON file, `lint.json`, in the cache folder (`cache-dir`, default
+`.copydesk_cache/`, beside the link cache's `links.json`). Per file (by its
+path relative to the cache's root) it keeps what a worker sends back for it:
+the rules' hits, its suppression comments, the facts of cross-file rules and
+its remote URLs. Findings are not kept: severities, per-file-ignores,
+suppressions and the project stage (CD107's fragments into other files,
+CD311's collisions) are applied again on every run, from the cached facts of
+unchanged files and the fresh ones of changed files. So renaming a heading
+re-reports the links into it from files that did not change, without
+parsing them.
+
+An entry holds while its key holds. The key is a hash of:
+
+- the file's bytes;
+- the run's tool: copydesk's version and its modules (size and mtime, so an
+  edited checkout counts as another version), Python's, mistune's and PyYAML's;
+- the file's rule set: each selected rule's code, options and the file its
+  class comes from (a plugin's version is its code), the node types parsed,
+  the size limit, and whether web rules want its URLs;
+- the file's site, for rule sets that read one: the name of every file under
+  the site root (hidden and dependency folders aside), the front matter of
+  every page there and the bytes of the generator's config files. That is
+  what the site model reads of other files (which exist, where they are
+  served, which are posts), so adding, removing or renaming a file, or
+  editing any front matter or the site's config, makes every entry of that
+  site miss; editing a page's body leaves the others' entries valid.
+
+Files that the site does not contain (a link out of the site root) are not
+looked at. A file whose lint reported an error, or whose facts are of a type
+the codec does not know (a plugin's own class), is not cached. Runs of fewer
+than `MIN_FILES` files neither read nor write the cache: reading it would
+cost a one-file hook run more than it saves.
+
+A cache that cannot be read, is not JSON, is of another format or was
+written by another copydesk is ignored and rebuilt; an entry that does not
+decode is a miss. Writes are atomic and never go through a symbolic link
+(write.py's `Writer`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import importlib
+import json
+import os
+import stat
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from copydesk.engine import FileResult, Plan, RuleSet
+    from copydesk.online import UrlUse
+    from copydesk.rules.base import Violation
+
+CACHE_FILE = "lint.json"
+FORMAT = "copydesk-lint"
+VERSION = 1
+# Below this many files a run neither reads nor writes the cache.
+MIN_FILES = 24
+# Pages whose front matter the site model may read; the head of an HTML page is enough.
+_PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
+_HTML_SUFFIXES = (".html", ".htm")
+_HEAD = 4096
+# Generator config files at the site root (and in Hugo's config/ folder).
+_CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".js", ".mjs", ".cjs", ".ts")
+_SKIPPED_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__", "site-packages"})
+
+
+class Uncacheable(Exception):
+    """A value the codec cannot write: the file's result is not cached."""
+
+
+# --- the codec: JSON with tags for the few types results hold ------------------------
+
+# Classes a cache entry may hold, by tag; nothing else is ever built from the cache.
+_CLASSES = {
+    "Violation": "copydesk.rules.base",
+    "Fix": "copydesk.findings",
+    "Replacement": "copydesk.findings",
+    "Directive": "copydesk.suppress",
+    "Span": "copydesk.suppress",
+    "Suppressions": "copydesk.suppress",
+    "UrlUse": "copydesk.online",
+    "FragmentFacts": "copydesk.rules.links",
+    "FragmentLink": "copydesk.rules.links",
+}
+
+
+def encode(value: Any) -> Any:
+    """`value` as JSON data; tuples, sets, paths and known dataclasses are tagged."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, tuple):
+        return {"t": [encode(item) for item in value]}
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise Uncacheable("a mapping with keys that are not strings")
+        return {"d": {key: encode(item) for key, item in value.items()}}
+    if isinstance(value, (set, frozenset)):
+        from copydesk.site.ids import OpenIds
+
+        tag = "o" if isinstance(value, OpenIds) else "f" if isinstance(value, frozenset) else "s"
+        return {tag: sorted((encode(item) for item in value), key=repr)}
+    if isinstance(value, Path):
+        return {"p": str(value)}
+    name = type(value).__name__
+    if dataclasses.is_dataclass(value) and _CLASSES.get(name) == type(value).__module__:
+        return {"c": name, "v": [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+    raise Uncacheable(f"a {type(value).__qualname__}")
+
+
+def decode(data: Any) -> Any:
+    """The inverse of `encode`; raises (KeyError, TypeError, ...) on anything it did not write."""
+    if isinstance(data, list):
+        return [decode(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    if "c" in data:
+        return _class(data["c"])(*(decode(item) for item in data["v"]))
+    ((tag, inner),) = data.items()
+    if tag == "t":
+        return tuple(decode(item) for item in inner)
+    if tag == "d":
+        return {key: decode(item) for key, item in inner.items()}
+    if tag in ("f", "o", "s"):
+        plain = all(type(item) is str for item in inner)  # ids, names: the common case
+        items = inner if plain else [decode(item) for item in inner]
+        if tag == "o":
+            from copydesk.site.ids import OpenIds
+
+            return OpenIds(items)
+        return frozenset(items) if tag == "f" else set(items)
+    if tag == "p":
+        return Path(inner)
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+@functools.cache
+def _class(name: str) -> Any:
+    return getattr(importlib.import_module(_CLASSES[name]), name)
+
+
+# --- keys --------------------------------------------------------------------------
+
+
+def _digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode() if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def tool_key() -> str:
+    """copydesk's version and modules, and the versions of what parses for it
+    (from their metadata: importing them would cost a warm run ~35 ms)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import copydesk
+
+    package = Path(copydesk.__file__).parent
+    stamps = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".yml", ".yaml", ".toml")):
+                info = os.stat(os.path.join(folder, name))
+                where = os.path.relpath(os.path.join(folder, name), package)
+                stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
+    versions = [copydesk.__version__, sys.version]
+    for name in ("mistune", "PyYAML", "python-frontmatter"):
+        try:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name} none")
+    return _digest(*versions, *stamps)
+
+
+def ruleset_key(ruleset: RuleSet) -> str:
+    """What the rules of one configuration are and how they are set."""
+    rules = []
+    for rule, settings in zip(ruleset.rules, ruleset.settings, strict=True):
+        module = sys.modules.get(type(rule).__module__)
+        source = getattr(module, "__file__", None) or ""
+        stamp = ""
+        if source and os.path.isfile(source):
+            info = os.stat(source)
+            stamp = f"{info.st_size}:{info.st_mtime_ns}"
+        # a pack's rule is its spec (what the pack file says), not its module
+        spec = repr(getattr(type(rule), "spec", ""))
+        rules.append([rule.code, type(rule).__qualname__, source, stamp, spec, _plain(settings)])
+    shape = [
+        rules,
+        sorted(ruleset.want) if ruleset.want is not None else None,
+        ruleset.max_size,
+        bool(ruleset.online_rules),
+    ]
+    return _digest(json.dumps(shape, sort_keys=True, default=repr))
+
+
+def _plain(value: Any) -> Any:
+    """Settings as JSON data whose text does not depend on set order."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(item) for item in value), key=repr)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+class SiteState:
+    """The digest of what the site model reads of a site's files, and the
+    bytes' digests of the pages found on the way (each file is read once)."""
+
+    def __init__(self) -> None:
+        self.file_digests: dict[str, str] = {}  # absolute path -> digest of its bytes
+        self._sites: dict[str, str] = {}
+
+    def key(self, root: Path) -> str:
+        name = os.path.realpath(root)
+        if name not in self._sites:
+            self._sites[name] = self._walk(name)
+        return self._sites[name]
+
+    def _walk(self, root: str) -> str:
+        hasher = hashlib.sha256()
+        config_dir = os.path.join(root, "config")
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+            relative = os.path.relpath(folder, root)
+            configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                hasher.update(f"{relative}/{name}\0".encode())
+                suffix = os.path.splitext(name)[1].lower()
+                if suffix in _PAGE_SUFFIXES:
+                    hasher.update(self._page(path))
+                elif suffix in _HTML_SUFFIXES:
+                    hasher.update(_front_matter(_marked(_read(path, _HEAD))))
+                elif configs and suffix in _CONFIG_SUFFIXES:
+                    hasher.update(_marked(_read(path)))
+                hasher.update(b"\0")
+        return hasher.hexdigest()
+
+    def _page(self, path: str) -> bytes:
+        data = _read(path)
+        if data is None:
+            return b"\0unread"
+        self.file_digests[path] = _digest(data)
+        return _front_matter(data)
+
+    def file_digest(self, path: Path, data: bytes | None) -> str | None:
+        """The digest of a file's bytes (`data` when given, as from stdin), or
+        None when it cannot be read (the lint says why)."""
+        if data is not None:
+            return _digest(data)
+        name = os.path.abspath(path)
+        if name not in self.file_digests:
+            data = _read(name)
+            if data is None:
+                return None  # linted, and refused with its reason
+            self.file_digests[name] = _digest(data)
+        return self.file_digests[name]
+
+
+def _read(path: str, size: int = -1) -> bytes | None:
+    """A regular file's bytes (`size` at most), or None: a FIFO, a device or a
+    socket is never opened (a FIFO would block), and a file may be unreadable."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as file:
+            return file.read(size)
+    except OSError:
+        return None
+
+
+def _marked(data: bytes | None) -> bytes:
+    """What the site's digest takes of a file it could not read: that it could not."""
+    return b"\0unread" if data is None else data
+
+
+def _front_matter(data: bytes) -> bytes:
+    """The front matter block at the start of a page (YAML, TOML or a JSON
+    object's first lines), or b"" when it has none."""
+    text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    fence = text[:3]
+    if fence in (b"---", b"+++"):
+        end = text.find(b"\n" + fence, 3)
+        return text[: end + 4] if end >= 0 else text[:_HEAD]
+    if text[:1] == b"{":
+        return text[:_HEAD]
+    return b""
+
+
+# --- the cache ---------------------------------------------------------------------
+
+
+class LintCache:
+    """Entries by path relative to `root`; `problem` says why a file found was ignored."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = root
+        self.problem: str | None = None
+        self.tool = tool_key()
+        self.entries: dict[str, list[Any]] = {}
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            text = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            self.problem = error.strerror or str(error)
+            return
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError):
+            self.problem = "not JSON"
+            return
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            self.problem = "not a copydesk lint cache"
+            return
+        if data.get("version") != VERSION or data.get("tool") != self.tool:
+            self.changed = True  # another copydesk: rebuilt quietly, as after an upgrade
+            return
+        entries = data.get("entries")
+        if not isinstance(entries, dict):
+            self.problem = "no entries"
+            return
+        self.entries = entries
+
+    def relative(self, path: Path) -> str:
+        return os.path.relpath(os.path.abspath(path), self.root)
+
+    def get(self, path: Path, key: str) -> dict[str, Any] | None:
+        entry = self.entries.get(self.relative(path))
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != key:
+            return None
+        payload = entry[1]
+        return payload if isinstance(payload, dict) else None
+
+    def put(self, path: Path, key: str, result: FileResult) -> None:
+        """Keep a result (before the project stage adds its hits); not one with errors."""
+        if result.errors:
+            return
+        try:
+            payload = {
+                "hits": [_hit(code, violation) for code, violation in result.hits],
+                "facts": encode(result.facts),
+            }
+            suppressions = result.suppressions
+            if suppressions.directives or suppressions.spans or suppressions.used:
+                payload["suppressions"] = encode(suppressions)
+            if result.urls:
+                payload["urls"] = [_url(use) for use in result.urls]
+        except Uncacheable:
+            return
+        self.entries[self.relative(path)] = [key, payload]
+        self.changed = True
+
+    def save(self) -> str | None:
+        """Write atomically when anything changed, dropping entries of files
+        that are gone; the reason when it could not be written (the run goes on)."""
+        from copydesk.write import WriteRefused, write_atomic
+
+        gone = [rel for rel in self.entries if not os.path.exists(os.path.join(self.root, rel))]
+        for rel in gone:
+            del self.entries[rel]
+        if not (self.changed or gone):
+            return None
+        folder = self.path.parent
+        try:
+            if folder.is_symlink():
+                return f"{folder}: not writing the lint cache through a symbolic link"
+            if not folder.is_dir():
+                folder.mkdir(parents=True)
+                write_atomic(folder / ".gitignore", "*\n")
+            data = {
+                "format": FORMAT,
+                "version": VERSION,
+                "tool": self.tool,
+                "entries": self.entries,
+            }
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")))
+        except (OSError, WriteRefused) as error:
+            return f"{self.path}: lint cache not written: {error}"
+        return None
+
+
+def _hit(code: str, v: Violation) -> list[Any]:
+    """A hit as a flat list (most files have many, and most have no fix)."""
+    extra = [encode(v.replacement), encode(v.fix)] if v.replacement or v.fix else []
+    return [code, v.line, v.column, v.message, v.end_line, v.end_column, v.severity, *extra]
+
+
+def _url(use: UrlUse) -> list[Any]:
+    return [use.url, use.kind, use.line, use.column, use.end_line, use.end_column, encode(use.span)]
+
+
+def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileResult | None:
+    """A cached payload as the worker's result for `path`; None when it does not decode."""
+    from copydesk.engine import FileResult
+    from copydesk.rules.base import Violation
+    from copydesk.suppress import Suppressions
+
+    try:
+        hits = []
+        for code, line, column, message, end_line, end_column, severity, *extra in payload["hits"]:
+            replacement, fix = (decode(extra[0]), decode(extra[1])) if extra else (None, None)
+            violation = Violation(
+                line, column, message, end_line, end_column, severity, replacement, fix
+            )
+            hits.append((code, violation))
+        urls = []
+        if "urls" in payload:  # web rules selected: copydesk.online is loaded anyway
+            from copydesk.online import UrlUse
+
+            urls = [
+                UrlUse(url, kind, line, column, end_line, end_column, decode(span))
+                for url, kind, line, column, end_line, end_column, span in payload["urls"]
+            ]
+        suppressions = payload.get("suppressions")
+        return FileResult(
+            path,
+            ruleset,
+            hits=hits,
+            suppressions=decode(suppressions) if suppressions is not None else Suppressions(),
+            facts=decode(payload["facts"]),
+            urls=urls,
+        )
+    except Exception:  # a damaged or foreign entry is a miss, never trusted
+        return None
+
+
+@functools.cache
+def _git_root(folder: str) -> str | None:
+    for candidate in (folder, *map(str, Path(folder).parents)):
+        if os.path.exists(os.path.join(candidate, ".git")):
+            return candidate
+    return None
+
+
+def _repository(paths: Sequence[Path]) -> Path:
+    """Where the cache lives without a config: the repository holding the
+    linted files (as the link cache: online.cache_root, without running git),
+    else their common folder."""
+    common = os.path.commonpath([os.path.abspath(path) for path in paths] or [os.getcwd()])
+    start = common if os.path.isdir(common) else os.path.dirname(common)
+    return Path(_git_root(start) or start)
+
+
+class CachedRun:
+    """One run's use of the cache: which tasks it answers, which it must lint,
+    and what to keep of those. `cache_dir` (from `--cache-dir`) wins over each
+    configuration's `cache-dir`."""
+
+    def __init__(self, plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> None:
+        self.state = SiteState()
+        self.rulesets = [ruleset_key(ruleset) for ruleset in plan.rulesets]
+        self.caches: dict[Path, LintCache] = {}
+        self._by_ruleset: list[LintCache] = []
+        for ruleset in plan.rulesets:
+            config = ruleset.resolved.config
+            root = config.root if config.path is not None else _repository(paths)
+            folder = root / (cache_dir or config.cache_dir)
+            if folder not in self.caches:
+                self.caches[folder] = LintCache(folder / CACHE_FILE, root)
+            self._by_ruleset.append(self.caches[folder])
+        self._keys: dict[int, str] = {}
+        self._sites: dict[tuple[str, int], str] = {}
+
+    def notes(self) -> list[str]:
+        return [
+            f"copydesk: {cache.path}: lint cache ignored ({cache.problem}); rebuilt"
+            for cache in self.caches.values()
+            if cache.problem
+        ]
+
+    def _site(self, plan: Plan, path: Path, index: int) -> str:
+        """The key of the file's site (once per folder and rule set: the same for all its files)."""
+        folder = (os.path.dirname(os.path.abspath(path)), index)
+        if folder not in self._sites:
+            from copydesk.site import site_root
+
+            ruleset = plan.rulesets[index]
+            settings = next((s for s in ruleset.settings if "generator" in s), None)
+            root = site_root(settings, ruleset.resolved.config.root, path) if settings else None
+            self._sites[folder] = self.state.key(root) if root is not None else ""
+        return self._sites[folder]
+
+    def run(
+        self,
+        plan: Plan,
+        execute: Callable[[Plan], list[FileResult]],
+        advance: Callable[[int], None],
+    ) -> list[FileResult]:
+        """Every task's result, in task order: cached where the key holds, else linted."""
+        found: dict[int, FileResult] = {}
+        missing: list[int] = []
+        for number, (path, index) in enumerate(plan.tasks):
+            digest = self.state.file_digest(path, plan.stdin.get(path))
+            if digest is None:
+                missing.append(number)
+                continue
+            key = _digest(self.rulesets[index], self._site(plan, path, index), digest)
+            self._keys[number] = key
+            payload = self._by_ruleset[index].get(path, key)
+            result = result_from(payload, path, index) if payload is not None else None
+            if result is None:
+                missing.append(number)
+            else:
+                found[number] = result
+        advance(len(found))
+        if missing:
+            linted = execute(dataclasses.replace(plan, tasks=[plan.tasks[i] for i in missing]))
+            for number, result in zip(missing, linted, strict=True):
+                found[number] = result
+                path, index = plan.tasks[number]
+                # Context files are read for facts only, and an overlay's bytes
+                # (lint --fix in memory, stdin) may never be on disk: neither is kept.
+                keep = path not in plan.context and path not in plan.stdin
+                if keep and number in self._keys:
+                    self._by_ruleset[index].put(path, self._keys[number], result)
+        return [found[number] for number in range(len(plan.tasks))]
+
+    def save(self) -> list[str]:
+        problems = (cache.save() for cache in self.caches.values())
+        return [f"copydesk: {problem}" for problem in problems if problem]

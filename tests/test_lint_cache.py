@@ -1,0 +1,288 @@
+"""The lint cache: a warm run gives what a cold run gives, parses only what
+changed, and every input of an entry's key invalidates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import copydesk
+from copydesk import lintcache, parse
+from copydesk.cli import main
+from copydesk.engine import lint_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = Path(__file__).parent / "data" / "cached_site"
+DEMO = ROOT / "fixtures" / "demo"
+CACHE = Path(".copydesk_cache") / "lint.json"
+
+
+def rendered(result: Any) -> list[str]:
+    """Every finding with everything a reporter shows, fixes included."""
+    return [json.dumps(f.as_dict(), sort_keys=True) for f in result.findings]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files parsed, in order (what a cache hit must not do)."""
+    seen: list[str] = []
+    real = parse.parse_document
+
+    def counting(document: Any, want: Any = None) -> parse.ParsedFile:
+        seen.append(document.path.name)
+        return real(document, want)
+
+    monkeypatch.setattr(parse, "parse_document", counting)
+    return seen
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The three-file site in a folder of its own, as the current folder; the
+    cache is used from one file on (a run of fewer than 24 skips it)."""
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+    return folder
+
+
+def run(**options: Any) -> Any:
+    return lint_paths(["."], select=["ALL"], jobs=1, cache=True, **options)
+
+
+def cold() -> list[str]:
+    return rendered(lint_paths(["."], select=["ALL"], jobs=1))
+
+
+def test_a_warm_run_equals_a_cold_one_and_parses_nothing(site: Path, parses: list[str]) -> None:
+    expected = cold()
+    parses.clear()
+
+    filled = run()
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    parses.clear()
+    warm = run()
+
+    assert rendered(filled) == rendered(warm) == expected
+    assert parses == []
+    assert (site / CACHE).is_file()
+    assert (site / ".copydesk_cache" / ".gitignore").read_text() == "*\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_warm_equals_cold_on_the_demo_fixtures_and_a_generated_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    corpus.build_corpus(tmp_path / "corpus", 60)
+    shutil.copytree(DEMO, tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+    for folder in ("corpus", "demo"):
+        monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+        expected = rendered(lint_paths([folder], select=["ALL"], jobs=jobs))
+        filled = lint_paths([folder], select=["ALL"], jobs=jobs, cache=True)
+        warm = lint_paths([folder], select=["ALL"], jobs=jobs, cache=True)
+        assert expected, folder
+        assert rendered(filled) == rendered(warm) == expected, folder
+
+
+def test_a_changed_file_alone_is_parsed_again(site: Path, parses: list[str]) -> None:
+    run()
+    with (site / "c.md").open("a", encoding="utf-8") as file:
+        file.write("\nMore at [the tracker](https://example.com/?utm_medium=y).\n")
+    parses.clear()
+
+    warm = run()
+
+    assert parses == ["c.md"]
+    assert rendered(warm) == cold()
+    assert any(f.path == "c.md" and f.code == "CD105" for f in warm.findings)
+
+
+def test_a_renamed_heading_re_reports_links_into_it_without_parsing_them(
+    site: Path, parses: list[str]
+) -> None:
+    run()
+    text = (site / "b.md").read_text(encoding="utf-8")
+    (site / "b.md").write_text(text.replace("## Setup", "## Installation"), encoding="utf-8")
+    parses.clear()
+
+    warm = run()
+
+    assert parses == ["b.md"]
+    messages = [(f.path, f.message) for f in warm.findings if f.code == "CD107"]
+    assert messages == [("a.md", "heading '#setup' does not exist in 'b.md'")]
+    assert rendered(warm) == cold()
+
+
+def test_a_deleted_target_is_reported_by_the_files_linking_to_it(
+    site: Path, parses: list[str]
+) -> None:
+    run()
+    (site / "c.md").unlink()
+
+    warm = run()
+
+    broken = [(f.path, f.code) for f in warm.findings if f.code == "CD101"]
+    assert broken == [("a.md", "CD101")]
+    assert rendered(warm) == cold()
+    assert "c.md" not in json.loads((site / CACHE).read_text())["entries"]
+
+
+def test_the_selection_the_config_and_the_version_each_invalidate(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run()
+    parses.clear()
+    narrower = lint_paths(["."], select=["CD105"], jobs=1, cache=True)
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert [f.code for f in narrower.findings] == ["CD105"]
+
+    run()
+    parses.clear()
+    (site / ".copydesk.toml").write_text('[rules.CD105]\nparameters = ["ref"]\n')
+    configured = run()
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert rendered(configured) == cold()
+    assert "CD105" not in [f.code for f in configured.findings]
+
+    parses.clear()
+    monkeypatch.setattr(copydesk, "__version__", "99.0")
+    run()
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+
+
+def test_a_rule_module_that_changed_invalidates(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's version is its code: the file its rule class comes from."""
+    run()
+    parses.clear()
+    real = lintcache.os.stat
+
+    def newer(path: Any, *args: Any, **kwargs: Any) -> Any:
+        found = real(path, *args, **kwargs)
+        if str(path).endswith("rules/links.py"):
+            values = list(found)
+            values[8] += 1  # st_mtime
+            return type(found)(values, {"st_mtime_ns": found.st_mtime_ns + 1})
+        return found
+
+    monkeypatch.setattr(lintcache.os, "stat", newer)
+    run()
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+
+
+@pytest.mark.parametrize(
+    ("content", "note"),
+    [
+        (b"\x00garbage{", "not JSON"),
+        (b'{"format": "someone-else", "entries": {}}', "not a copydesk lint cache"),
+        (b"[1, 2]", "not a copydesk lint cache"),
+    ],
+)
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
+    site: Path, parses: list[str], content: bytes, note: str
+) -> None:
+    expected = cold()
+    (site / CACHE).parent.mkdir()
+    (site / CACHE).write_bytes(content)
+    parses.clear()
+
+    result = run()
+
+    assert rendered(result) == expected
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert any(note in line and "lint cache ignored" in line for line in result.notes)
+    assert json.loads((site / CACHE).read_text())["format"] == "copydesk-lint"
+    parses.clear()
+    run()
+    assert parses == []
+
+
+def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) -> None:
+    run()
+    data = json.loads((site / CACHE).read_text())
+    key, payload = data["entries"]["a.md"]
+    payload["hits"] = [["CD105", "one", None]]
+    data["entries"]["a.md"] = [key, payload]
+    (site / CACHE).write_text(json.dumps(data))
+    parses.clear()
+
+    assert rendered(run()) == cold()
+    assert parses[:1] == ["a.md"]
+
+
+def test_a_front_matter_edit_anywhere_invalidates_the_whole_site(
+    site: Path, parses: list[str]
+) -> None:
+    """Other files' front matter decides URLs and which files are posts."""
+    run()
+    text = (site / "c.md").read_text(encoding="utf-8")
+    (site / "c.md").write_text(text.replace("title: Notes", "title: Notes\nslug: x"))
+    parses.clear()
+
+    run()
+
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+
+
+def test_a_small_run_and_no_cache_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SITE, tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    lint_paths(["."], jobs=1, cache=True)  # 3 files: under MIN_FILES
+    assert not Path(".copydesk_cache").exists()
+    monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+    assert main(["lint", ".", "-q", "--no-cache"]) == 0
+    assert not Path(".copydesk_cache").exists()
+
+
+def test_cache_dir_from_the_config_and_the_command_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".copydesk.toml").write_text('cache-dir = "build/lint-cache"\n')
+    assert main(["lint", ".", "-q"]) == 0
+    assert (site / "build" / "lint-cache" / "lint.json").is_file()
+    assert main(["lint", ".", "-q", "--cache-dir", str(site / "elsewhere")]) == 0
+    assert (site / "elsewhere" / "lint.json").is_file()
+    capsys.readouterr()
+
+
+def test_lint_fix_with_a_warm_cache_fixes_as_without(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--fix lints again over its in-memory edits; cached results must not
+    stand in for the edited bytes."""
+    main(["lint", ".", "-q", "--select", "CD105"])
+    assert "CD105" in capsys.readouterr().out
+    main(["lint", ".", "-q", "--select", "CD105", "--fix"])
+    capsys.readouterr()
+    assert "utm_source" not in (site / "a.md").read_text(encoding="utf-8")
+    main(["lint", ".", "-q", "--select", "CD105"])
+    assert capsys.readouterr().out == ""
+
+
+def test_a_fifo_in_the_site_is_listed_never_opened(site: Path) -> None:
+    """Opening a FIFO blocks until someone writes to it: the site's digest and
+    the file keys look at regular files only (the lint names the FIFO)."""
+    os.mkfifo(site / "pipe.md")
+    (site / "sub").mkdir()
+    os.mkfifo(site / "sub" / "page.html")
+
+    result = run()
+
+    assert rendered(result) == rendered(run()) == cold()
+    assert result.findings
