@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_images.py
 	$(BIN)/python bench/bench_links.py
+	$(BIN)/python bench/bench_fix.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache build dist

@@ -34,6 +34,12 @@ FIXABLE = (
     "\n<!-- copydesk-disable-next-line CD101 -->\nFine.\n",
     "\n{% link https://example.com/?utm_source=liquid %} and https://example.com/b\n",
     "\n```\nhttps://example.com/in-code?utm_source=x\n```\n",
+    "\nLeave a Reply\n",
+    "\nYour email address will not be published. Required fields are marked *\n",
+    "\n> Your email address will not be published.\n",
+    "\nYour email address will not be published {{ site.note }}.\n",
+    "\n- Give it a clap 👏\n",
+    "\nWe met at the the conference and utilize `the the` it.\n",
 )
 
 
