@@ -214,7 +214,7 @@ def test_fix_is_idempotent_on_every_fixture(
     import shutil
 
     shutil.copytree(FIXTURES / folder, tmp_path / folder, symlinks=True)
-    code, _, err = lint(capsys, "--select", "ALL", "--fix", "--unsafe-fixes", folder)
+    _, _, err = lint(capsys, "--select", "ALL", "--fix", "--unsafe-fixes", folder)
     assert "internal error" not in err and "crashed" not in err, err
     first = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
     lint(capsys, "--select", "ALL", "--fix", "--unsafe-fixes", folder)
