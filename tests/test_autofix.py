@@ -216,10 +216,40 @@ def test_fix_is_idempotent_on_every_fixture(
     shutil.copytree(FIXTURES / folder, tmp_path / folder, symlinks=True)
     _, _, err = lint(capsys, "--select", "ALL", "--fix", "--unsafe-fixes", folder)
     assert "internal error" not in err and "crashed" not in err, err
-    first = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    first = _tree_bytes(tmp_path)
     lint(capsys, "--select", "ALL", "--fix", "--unsafe-fixes", folder)
-    again = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
-    assert again == first
+    assert _tree_bytes(tmp_path) == first
+
+
+def _tree_bytes(folder: Path) -> dict[Path, bytes]:
+    """Every regular file's bytes, the lint cache's own aside."""
+    return {
+        p: p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and ".copydesk_cache" not in p.parts
+    }
+
+
+def test_a_fixed_file_is_never_served_the_findings_cached_for_its_old_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the lint cache warm (it needs a few dozen files), `--fix` sees each
+    file's bytes as they are, and the run after it sees the fixed ones."""
+    for number in range(30):
+        post = tmp_path / f"p{number:02}.md"
+        post.write_text(f"[x](https://example.com/{number}?utm_source=feed)\n", encoding="utf-8")
+    _, out, _ = lint(capsys, "--select", "CD105", ".")
+    assert out.splitlines()[-2] == "Found 30 findings (30 warnings) in 30 files."
+    assert (tmp_path / ".copydesk_cache" / "lint.json").is_file()
+    _, out, _ = lint(capsys, "--select", "CD105", "--fix", ".")
+    assert out.splitlines()[-1] == "30 fixed, 0 remaining."
+    assert (tmp_path / "p07.md").read_text(encoding="utf-8") == "[x](https://example.com/7)\n"
+    (tmp_path / "p08.md").write_text("[x](https://example.com/8?utm_medium=a)\n", encoding="utf-8")
+    _, out, _ = lint(capsys, "--select", "CD105", ".")
+    assert [line for line in out.splitlines() if "CD105" in line] == [
+        "p08.md:1:1: warning CD105 [*] tracking parameter 'utm_medium' in "
+        "'https://example.com/8?utm_medium=a' [tracking-parameters]"
+    ]
 
 
 def test_what_a_fix_removes_is_recorded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
