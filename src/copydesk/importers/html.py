@@ -28,7 +28,7 @@ from copydesk.normalize.captions import (
     figure_html,
     markdown_image,
 )
-from copydesk.normalize.links import clean_url
+from copydesk.normalize.links import URL_RE, clean_url
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode as Node
@@ -117,6 +117,7 @@ class Converter:
         # WordPress classic content is stored before wpautop: a blank line is a
         # paragraph break and a single newline a line break.
         self.autop = False
+        self.in_link = 0  # inside a link's text, where a URL is not made a link again
 
     # ------------------------------------------------------------ entry points
 
@@ -134,6 +135,33 @@ class Converter:
         check_depth(root, self.source)
         body = "\n\n".join(self.blocks(root)).strip("\n")
         return body + "\n" if body else ""
+
+    def text(self, text: str) -> str:
+        """A run of text as Markdown. A bare URL in it (an embed's address, a pasted
+        link) becomes an autolink `<url>`, tracking parameters removed (recorded):
+        escaped like prose, `n_/` would turn into `n\\_/` and change the URL for
+        renderers that link bare URLs. Inside a link's text it stays text."""
+        if self.in_link or "://" not in text:
+            return escape_text(text)
+        parts, last = [], 0
+        for match in URL_RE.finditer(text):
+            url = match[0].rstrip(".,;:!?")  # a sentence's end is not the URL's
+            if not url.endswith("://"):
+                parts.append(escape_text(text[last : match.start()]))
+                cleaned = clean_url(url)
+                if cleaned != url:
+                    self.changes.append(
+                        Change(
+                            kind="tracking",
+                            before=url,
+                            after=cleaned,
+                            reason="tracking parameters removed from a link",
+                        )
+                    )
+                parts.append(f"<{cleaned}>")
+                last = match.start() + len(url)
+        parts.append(escape_text(text[last:]))
+        return "".join(parts)
 
     def record(self, kind: str, reason: str, *, before: str = "", after: str = "") -> None:
         """A change that needs a human (an embed, an unknown construct)."""
@@ -170,9 +198,9 @@ class Converter:
                         out.extend(paragraph(run))
                         run = []
                     lines = piece.strip("\n").split("\n")
-                    run.append(_HARD_BREAK.join(escape_text(_SPACE.sub(" ", x)) for x in lines))
+                    run.append(_HARD_BREAK.join(self.text(_SPACE.sub(" ", x)) for x in lines))
             elif tag == "-text":
-                run.append(escape_text(_SPACE.sub(" ", child.text_content or "")))
+                run.append(self.text(_SPACE.sub(" ", child.text_content or "")))
             elif tag == "-comment":
                 hooked = self.comment_hook(child)
                 if hooked:
@@ -251,7 +279,7 @@ class Converter:
                 items.append(
                     self.blocks(child)
                     if child.tag != "-text"
-                    else paragraph([escape_text(_SPACE.sub(" ", child.text_content or ""))])
+                    else paragraph([self.text(_SPACE.sub(" ", child.text_content or ""))])
                 )
         loose = any(sum(not _is_list(block) for block in item) > 1 for item in items)
         rendered = []
@@ -336,7 +364,7 @@ class Converter:
         for child in _children(node):
             tag = child.tag
             if tag == "-text":
-                yield escape_text(_SPACE.sub(" ", child.text_content or ""))
+                yield self.text(_SPACE.sub(" ", child.text_content or ""))
             elif tag in ("-comment", "-doctype") or tag in _DROPPED_TAGS:
                 continue
             elif tag in _BLOCK_TAGS:
@@ -367,7 +395,11 @@ class Converter:
     def link(self, node: Node) -> str:
         """`[text](href "title")`; a space at the edge of the text stays outside the brackets
         (`to<a> embed</a>` is `to [embed](…)`, not `to[embed](…)`)."""
-        inner = "".join(self.inline_children(node))
+        self.in_link += 1
+        try:
+            inner = "".join(self.inline_children(node))
+        finally:
+            self.in_link -= 1
         text = inner.strip()
         lead = " " if inner[:1] == " " else ""
         trail = " " if inner[-1:] == " " else ""

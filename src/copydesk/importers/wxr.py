@@ -393,6 +393,8 @@ def convert_content(
     converter = WordPressConverter(origin, options.captions, shortcodes, post_id, site)
     converter.autop = "<!-- wp:" not in content and "\n" in content
     body = converter.convert(marked)
+    if converter.autop:
+        converter.changes.extend(_auto_embeds(content))
     if converter.block_comments:
         converter.changes.append(
             Change(
@@ -410,6 +412,30 @@ def convert_content(
         else:
             words.append(shortcode.open + " " + shortcode.close)
     return body, "\n".join(words), converter.changes
+
+
+def _auto_embeds(content: str) -> list[Change]:
+    """Classic content shows a URL alone in its paragraph as an embed (oEmbed: a tweet, a
+    video); it is written as a link, and a human should look at it."""
+    lines = content.replace("\r\n", "\n").split("\n")
+    found = []
+    for index, line in enumerate(lines):
+        url = line.strip()
+        alone = (index == 0 or not lines[index - 1].strip()) and (
+            index + 1 == len(lines) or not lines[index + 1].strip()
+        )
+        if alone and re.fullmatch(r"https?://\S+", url):
+            found.append(
+                Change(
+                    kind="embed",
+                    before=url,
+                    after=f"<{url}>",
+                    reason="a URL alone in its paragraph (WordPress shows an embed) "
+                    "written as a link",
+                    review=True,
+                )
+            )
+    return found
 
 
 def code_text(inner: str) -> str:
@@ -450,6 +476,8 @@ class WordPressConverter(Converter):
     def block_hook(self, node: Node) -> list[str] | None:
         shortcode = self._shortcode(node)
         if shortcode is None:
+            if node.tag == "figure" and "wp-block-embed" in (node.attributes.get("class") or ""):
+                return self._block_embed(node)
             return None
         if shortcode.name in ("caption", "wp_caption"):
             return self._caption(node, shortcode)
@@ -543,6 +571,15 @@ class WordPressConverter(Converter):
             )
         )
         return [markdown]
+
+    def _block_embed(self, node: Node) -> list[str]:
+        """A block editor embed (`<figure class="wp-block-embed">` around the bare URL):
+        the URL as a link and the caption as a paragraph, marked for review like `[embed]`."""
+        blocks = self.blocks(node)
+        wrapper = node.css_first(".wp-block-embed__wrapper")
+        url = " ".join((wrapper.text(deep=True) if wrapper is not None else "").split())
+        self.record("embed", "block editor embed written as a link", before=url, after=url)
+        return blocks
 
     def _embed(self, shortcode: Shortcode) -> list[str]:
         url = (shortcode.inner or shortcode.attrs.get("src", "")).strip()
