@@ -159,6 +159,13 @@ def map_failure(
     if tail:
         needles += [tail, os.path.splitext(tail)[0]]
     lines = source.read_text(encoding="utf-8", errors="replace").split("\n")
+    if parts.fragment and tail:  # `guide.md#setup` or `guide/#setup`: both on one line
+        stem = os.path.splitext(tail)[0]
+        both = [
+            n for n, text in enumerate(lines, 1) if stem in text and "#" + parts.fragment in text
+        ]
+        if both:
+            return str(source), _use_of(lines, both[min(nth, len(both) - 1)])
     for needle in needles:
         if not needle:
             continue
@@ -166,8 +173,24 @@ def map_failure(
         in_links = [number for number in hits if _in_link_syntax(lines[number - 1], needle)]
         ordered = in_links or hits
         if ordered:
-            return str(source), ordered[min(nth, len(ordered) - 1)]
+            return str(source), _use_of(lines, ordered[min(nth, len(ordered) - 1)])
     return str(source), 0
+
+
+_DEFINITION = re.compile(r"\s*\[([^\]]+)\]:\s")
+
+
+def _use_of(lines: list[str], number: int) -> int:
+    """A reference definition's line → the first line that uses its label
+    (where copydesk reports the link); any other line stays."""
+    definition = _DEFINITION.match(lines[number - 1])
+    if definition is None:
+        return number
+    label = "[" + definition.group(1).lower() + "]"
+    for other, text in enumerate(lines, 1):
+        if label in text.lower() and not _DEFINITION.match(text):
+            return other
+    return number
 
 
 def _in_link_syntax(line: str, needle: str) -> bool:

@@ -28,7 +28,8 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
         {
             "_config.yml": "url: https://example.org\n",
             "index.md": "---\ntitle: Home\n---\n[a](gone.html) and [b](about.html#hi)\n\n"
-            "[c](about.html#nope) [d](https://example.org/about.html#nada) [e](https://x.org/#y)\n",
+            "[c](about.html#nope) [d](https://example.org/about.html#nada) [e](https://x.org/#y)\n"
+            "\nSee [the part][part].\n\n[part]: about.html#part\n",
             "about.md": "---\ntitle: About\n---\n## Hi\n",
         },
     )
@@ -37,7 +38,8 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
         {
             "index.html": '<p><a href="gone.html">a</a> <a href="about.html#hi">b</a></p>\n'
             '<p><a href="about.html#nope">c</a> <a href="https://example.org/about.html#nada">d</a>'
-            ' <a href="https://x.org/#y">e</a> <a href="#top">top</a></p>\n',
+            ' <a href="https://x.org/#y">e</a> <a href="#top">top</a></p>\n'
+            '<p>See <a href="about.html#part">the part</a>.</p>\n',
             "about.html": '<h2 id="hi">Hi</h2>\n<img src="/img/logo.png">\n',
         },
     )
@@ -53,6 +55,7 @@ def test_failures_of_the_built_html(site: tuple[Path, Path]) -> None:
         ("index.html", 1, "gone.html", "no file"),
         ("index.html", 2, "about.html#nope", "no id"),
         ("index.html", 2, "https://example.org/about.html#nada", "no id"),
+        ("index.html", 3, "about.html#part", "no id"),
     ]
 
 
@@ -63,14 +66,16 @@ def test_recall_and_precision_against_copydesk(site: tuple[Path, Path]) -> None:
     index = str((source / "index.md").resolve())
     assert mapped["gone.html"] == (index, 4)
     assert mapped["about.html#nope"] == (index, 6)
+    assert mapped["about.html#part"] == (index, 8)  # where the reference is used
     assert mapped["/img/logo.png"] == (str((source / "about.md").resolve()), 0)  # a layout's
     assert sorted(f.href for f in result["found"]) == [
         "about.html#nope",
+        "about.html#part",
         "gone.html",
         "https://example.org/about.html#nada",
     ]
     assert result["missed"] == []
     assert result["unmatched in published pages"] == []
     text = groundtruth.report(result, source)
-    assert "recall: 3 / 3 content failures found" in text
-    assert "precision against the build: 3 / 3 findings" in text
+    assert "recall: 4 / 4 content failures found" in text
+    assert "precision against the build: 4 / 4 findings" in text
