@@ -33,8 +33,13 @@ _COUNT_ROW = re.compile(r"^\| (CD\d+) \| (\d+) \|$")
 
 
 def lint(site: Path, extra: list[str]) -> list[dict[str, Any]]:
-    """Findings of `copydesk lint --format json --jobs 1 .` run inside the site."""
-    command = [sys.executable, "-m", "copydesk", "lint", "--format", "json", "--jobs", "1"]
+    """Findings of `copydesk lint --format json --jobs 1 --no-cache .` run inside
+    the site: the checkout is read-only material, so no lint cache is written
+    into it (nor read from it: every run lints afresh)."""
+    command = [
+        *(sys.executable, "-m", "copydesk", "lint"),
+        *("--format", "json", "--jobs", "1", "--no-cache"),
+    ]
     result = subprocess.run(
         [*command, *extra, "."], cwd=site, capture_output=True, text=True, check=False
     )
