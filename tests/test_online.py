@@ -687,3 +687,36 @@ def test_an_https_twin_that_leads_elsewhere_is_no_cd113(
         write(tmp_path, f"[x]({server.url('/x')})\n\n[y]({server.url('/y')})\n")
         result = lint(cache=False)
     assert found(result) == [(3, 1, "CD113", "warning")]
+
+
+def test_with_the_lint_cache_a_cached_file_still_reports_what_its_link_answers_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enough posts for the per-file lint cache (copydesk.lintcache) to be used:
+    on the second and third runs no post is parsed again, yet the link cache
+    decides what is reported: fine, then dead (a warning), then fine again."""
+    import copydesk.engine as engine
+    from copydesk.lintcache import MIN_FILES
+
+    linted: list[int] = []
+    execute = engine._execute
+
+    def counting(plan: engine.Plan, *args: object, **kwargs: object) -> object:
+        linted.append(len(plan.tasks))
+        return execute(plan, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_execute", counting)
+    with serve({"/page": Route(sequence=[200, 404, 404])}) as server:
+        write(tmp_path, f"# T\n\n[page]({server.url('/page')})\n", FAST + "ok-days = 0\n")
+        for number in range(MIN_FILES):
+            (tmp_path / f"other-{number}.md").write_text(f"# Other {number}\n", encoding="utf-8")
+        argv = ["lint", "--online", "--select", "CD111", "--format", "json", "--jobs", "1", "."]
+        runs = []
+        for _ in range(3):
+            main(argv)
+            runs.append(
+                [(f["path"], f["code"], f["severity"]) for f in json.loads(capsys.readouterr().out)]
+            )
+    assert (tmp_path / ".copydesk_cache" / "lint.json").is_file()
+    assert linted == [MIN_FILES + 1]  # later runs took every post from the lint cache
+    assert runs == [[], [("post.md", "CD111", "warning")], []]
