@@ -28,6 +28,7 @@ REVIEW = {
     "gallery-missing-images": ["[gallery] whose images are not in this export kept as written"],
     "more-and-nextpage": ["page break of a paginated post kept"],
     "password-protected": ["password-protected on WordPress"],
+    "synced-pattern-missing": ["synced pattern 404 is not in this export"],
     "unknown-shortcode": ["unknown shortcode [contact-form-7] kept as written"],
 }
 

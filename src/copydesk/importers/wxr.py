@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -87,7 +87,10 @@ class WordPressExport:
             comments += len(item.findall("{*}comment"))
             if not _wanted(kind, options):
                 if kind in BUILTIN_TYPES:
-                    hint = "--include pages adds them" if kind == "page" else ""
+                    hint = {
+                        "page": "--include pages adds them",
+                        "wp_block": "synced patterns: written where a post uses them",
+                    }.get(kind, "")
                     log.skip(f"{kind} items", hint)
                 else:
                     custom[kind] += 1
@@ -163,6 +166,8 @@ class Site:
     # The site's UTC offset when every item with both times shows the same one (no
     # daylight saving in between); WXR does not carry the site's timezone itself.
     offset: dt.timedelta | None = None
+    # Synced patterns (reusable blocks): `wp_block` items a post names by id.
+    patterns: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, channel: Element, options: ImportOptions) -> Site:
@@ -185,7 +190,12 @@ class Site:
             offset for item in channel.findall("item") if (offset := _offset(item)) is not None
         }
         offset = offsets.pop() if len(offsets) == 1 else None
-        return cls(base, authors, attachments, options.timezone, offset)
+        patterns = {
+            _text(item, "{*}post_id"): _encoded(item, "content")
+            for item in channel.findall("item")
+            if _text(item, "{*}post_type") == "wp_block"
+        }
+        return cls(base, authors, attachments, options.timezone, offset, patterns)
 
 
 # ---------------------------------------------------------------- one item
@@ -456,12 +466,14 @@ class WordPressConverter(Converter):
         shortcodes: list[Shortcode],
         post_id: str,
         site: Site,
+        expanding: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(source, captions)
         self.shortcodes = shortcodes
         self.post_id = post_id
         self.site = site
         self.block_comments = 0
+        self.expanding = expanding  # synced patterns being written out (a loop guard)
 
     def _shortcode(self, node: Node) -> Shortcode | None:
         if node.tag != "wp-shortcode":
@@ -523,7 +535,45 @@ class WordPressConverter(Converter):
             return ["<!--nextpage-->"]
         if text.startswith(("wp:", "/wp:")):
             self.block_comments += 1
+        if text.startswith("wp:block ") and text.endswith("/"):
+            return self._pattern(text)
         return None
+
+    def _pattern(self, comment: str) -> list[str]:
+        """`<!-- wp:block {"ref":12} /-->`: a synced pattern, whose content is another item
+        (`wp_block`) of the export. Written out in place; one that is not in the export
+        (or that contains itself) is named for review, never dropped without a word."""
+        import json
+
+        try:
+            ref = str(json.loads(comment[len("wp:block ") : -1]).get("ref", ""))
+        except (ValueError, AttributeError):
+            ref = ""
+        content = self.site.patterns.get(ref)
+        if content is None or ref in self.expanding:
+            why = "contains itself" if content is not None else "is not in this export"
+            self.record(
+                "wp-pattern",
+                f"synced pattern {ref or '?'} {why}: its content is missing here",
+                before=f"<!-- {comment}-->",
+            )
+            return []
+        marked, shortcodes = mark(content)
+        inner = WordPressConverter(
+            self.source, self.captions, shortcodes, self.post_id, self.site, self.expanding | {ref}
+        )
+        inner.autop = "<!-- wp:" not in content and "\n" in content
+        body = inner.convert(marked).strip("\n")
+        self.changes.extend(inner.changes)
+        self.changes.append(
+            Change(
+                kind="wp-pattern",
+                before=f"<!-- {comment}-->",
+                after=body,
+                reason=f"synced pattern {ref} written in place",
+            )
+        )
+        return [body] if body else []
 
     def _caption(self, node: Node, shortcode: Shortcode) -> list[str]:
         """`[caption]<img> text[/caption]`, `[caption caption="text"]`, and a linked `<img>`."""
