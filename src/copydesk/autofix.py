@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from copydesk.read import Document
 
 MAX_PASSES = 10
+# Node types the masks are made of (templating spans come with every parse).
+_MASKED = frozenset(("block_code", "codespan"))
 # Re-lint changed files, linting `overlay`'s bytes instead of the disk's.
 Relint = Callable[[Sequence[Path], Mapping[Path, bytes]], "LintResult"]
 
@@ -216,7 +218,7 @@ def fix_bytes(
         notes.append(f"{shown}: not fixed: {error.reason}")
         refused.update((f.path, f.code, f.message) for f in findings)
         return data, 0
-    parsed = parse_document(document)
+    parsed = parse_document(document, _MASKED)  # only what the masks read: faster
     masks = _masks(parsed)
     starts = _line_starts(document.text)
     taken: list[tuple[int, int, str]] = []
