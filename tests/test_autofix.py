@@ -317,3 +317,33 @@ def test_relint_lints_the_changed_bytes_not_the_disk_and_reuses_the_run(tmp_path
     assert [(f.path, f.column) for f in relint(again, [a], {a: b"SHOUT\n"}).findings] == []
     plain = lint_paths(["."], select=["XT100"], jobs=1, registry=registry)
     assert plain.session is None  # kept only when asked
+
+
+def test_no_fix_edits_what_a_template_tag_pair_encloses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nunjucks `{% set %}…{% endset %}` captures code, a Hugo `{{< x >}}` gets its
+    inner text raw: no fix goes in there. `{{% x %}}` (Markdown inside) and an
+    inline `{% set x = 1 %}` enclose nothing."""
+    post = tmp_path / "a.md"
+    text = (
+        "{% set code %}\nlet shout = 1;\n{% endset %}\n\n"
+        "{{< tab >}}\nshout\n{{< /tab >}}\n\n"
+        "{% if site.loud %}shout{% endif %}\n\n"
+        "{{% note %}}\nshout\n{{% /note %}}\n\n"
+        "{% set x = 1 %} We shout. {{< figure src=a.png />}} shout\n"
+    )
+    post.write_text(text, encoding="utf-8")
+    _, out, err = lint(capsys, "--select", "XT100", "--fix", "a.md")
+    assert post.read_text(encoding="utf-8") == text.replace(
+        "\nshout\n{{% /note", "\nSHOUT\n{{% /note"
+    ).replace(
+        "We shout. {{< figure src=a.png />}} shout", "We SHOUT. {{< figure src=a.png />}} SHOUT"
+    )
+    assert (
+        "a.md:2:5: XT100 not fixed: the edit lies inside what a template tag pair encloses" in err
+    )
+    assert (
+        "a.md:6:1: XT100 not fixed: the edit lies inside what a template tag pair encloses" in err
+    )
+    assert out.splitlines()[-1] == "3 fixed, 3 remaining."

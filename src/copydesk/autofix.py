@@ -17,6 +17,7 @@ loss check). What a fix removes is recorded, so no text goes unseen.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,15 +273,53 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _masks(parsed: ParsedFile) -> list[tuple[int, int, str]]:
-    """Offsets [start, end) of what a fix must never touch: code and templating."""
+    """Offsets [start, end) of what a fix must never touch: code and templating,
+    and what a paired template tag encloses."""
     starts = _line_starts(parsed.document.text)
     size = len(parsed.document.text)
     spans = [(start, end, "Liquid or a shortcode") for start, end in parsed.templating]
+    spans += _enclosed(parsed.document.text, parsed.templating)
     for node in parsed.of_type("block_code", "codespan"):
         start = _offset(starts, node.line, node.column, size)
         end = _offset(starts, node.end_line, node.end_column, size)
         spans.append((start, end, "code"))
     return sorted(spans)
+
+
+_OPENING = re.compile(r"\{%-?\s*(\w+)([^%]*)|\{\{<\s*(/?)\s*([\w/.-]+)([^>]*?)(/?)\s*>\}\}")
+
+
+def _enclosed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """What `{% x %}…{% endx %}` and `{{< x >}}…{{< /x >}}` enclose. Their content is
+    not always Markdown: Nunjucks' `{% set %}` and Eleventy's `{% renderTemplate %}`
+    capture code, a Hugo `{{< x >}}` gets its inner text raw. Which tag renders its
+    content as prose is the site's business, so no fix edits any of it (a missed
+    fix costs less than a code sample with `<https://…>` in it). `{{% x %}}`, whose
+    content Hugo renders as Markdown, is not a pair here."""
+    found: list[tuple[int, int, str]] = []
+    stack: list[tuple[str, int]] = []
+    for start, end in spans:
+        match = _OPENING.match(text, start, end)
+        if match is None:
+            continue
+        if match.group(1):  # Liquid/Nunjucks
+            name, rest = match.group(1).lower(), match.group(2)
+            closing = name[3:] if name.startswith("end") else ""
+            if not closing and not (name == "set" and "=" in rest):
+                stack.append((name, start))
+        else:  # a Hugo shortcode
+            name, closing = match.group(4).lower(), ""
+            if match.group(3):
+                closing, name = name, "/" + name
+            elif not match.group(6):
+                stack.append((name, start))
+        if closing:
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index][0] == closing:
+                    found.append((stack[index][1], end, "what a template tag pair encloses"))
+                    del stack[index:]
+                    break
+    return found
 
 
 def _refusal(
