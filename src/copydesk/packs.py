@@ -346,7 +346,9 @@ class PackRule(Rule):
         found = []
         for match in self._matches(text, lowered_text(parsed), start, end):
             line, column = parsed.position(match.start())
-            if scope == "body" and _in_code_or_templating(parsed, line, column):
+            if scope == "body" and (
+                _in_code_or_templating(parsed, line, column) or _in_comment(parsed, match.start())
+            ):
                 continue
             found.append((match, line, column))
         for match, line, column in found:
@@ -493,6 +495,18 @@ def _in_code_or_templating(parsed: ParsedFile, line: int, column: int) -> bool:
     from copydesk.rules._nodes import code_map
 
     return code_map(parsed).covers(line, column) or parsed.in_templating(line, column)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _in_comment(parsed: ParsedFile, offset: int) -> bool:
+    """Inside an HTML comment: nobody reads it (`<!-- vale Vale.Repetition = NO -->`
+    is a directive, not a doubled word)."""
+    spans: list[tuple[int, int]] = parsed.memo(
+        "html-comments", lambda: [m.span() for m in _COMMENT.finditer(parsed.document.text)]
+    )
+    return any(start <= offset < end for start, end in spans)
 
 
 def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
