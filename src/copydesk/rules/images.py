@@ -260,7 +260,9 @@ class MissingImageFile(Rule):
     of raw HTML `<img>` tags) relative to the post, the site root and its
     static folders (option `static-dirs`). A path whose letter case differs
     from the file on disk (`Chart.PNG` for `chart.png`) is reported with the
-    spelling on disk: it loads on macOS and Windows, not on a Linux host.
+    spelling on disk: it loads on macOS and Windows, not on a Linux host
+    (unless a Hugo image render hook looks the page's own image up, which
+    ignores case).
     Why is this bad? The reader sees a broken-image icon.
     Example: ![Chart](/images/chrat.png), ![Chart](/images/Chart.png) (the file is chart.png)
     Use instead: ![Chart](/images/chart.png)
@@ -298,6 +300,8 @@ class MissingImageFile(Rule):
         if found is None or site.folds_case:
             twin = site.case_twin(url, ctx.path, pages=False)
             if twin is not None:
+                if not url.startswith("/") and site.generator.finds_images_in_any_case():
+                    return None  # the site's image hook finds the page's image in any case
                 return case_message("image file", url, twin, ctx)
         if found is not None:
             return None

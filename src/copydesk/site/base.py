@@ -291,6 +291,11 @@ class Generator:
         hook turns into a URL, not a file."""
         return False
 
+    def finds_images_in_any_case(self) -> bool:
+        """Whether the site's code looks up a page's relative images ignoring
+        letter case (a Hugo image render hook's `Resources.Get`)."""
+        return False
+
     def links_bare_urls(self) -> bool | None:
         """Whether the generator's Markdown makes a link of a bare `https://…`
         (GFM's autolink literals); None: unknown (a plain folder)."""

@@ -82,11 +82,11 @@ def _merge(into: dict[str, Any], table: Mapping[str, Any]) -> None:
             into[key] = dict(value) if isinstance(value, Mapping) else value
 
 
-def _link_hook(root: Path, themes: list[str]) -> str:
-    """The site's (or a theme's) link render hook, relative to `root`, or ""."""
+def _link_hook(root: Path, themes: list[str], kind: str = "link") -> str:
+    """The site's (or a theme's) link or image render hook, relative to `root`, or ""."""
     for layouts in [root / "layouts", *(root / "themes" / theme / "layouts" for theme in themes)]:
         for folder in ("_markup", "_default/_markup"):
-            hook = layouts / folder / "render-link.html"
+            hook = layouts / folder / f"render-{kind}.html"
             if hook.is_file():
                 return os.path.relpath(hook, root)
     return ""
@@ -199,6 +199,12 @@ class Hugo(Generator):
 
     def rewrites_links(self) -> bool:
         return bool(self.settings["link render hook"])
+
+    def finds_images_in_any_case(self) -> bool:
+        # An image hook looks a page's images up with `Resources.Get`, which
+        # ignores case; the embedded one is on for multilingual sites.
+        multilingual = len(self.settings["content folders"]) > 1
+        return multilingual or bool(_link_hook(self.root, self.settings["themes"], "image"))
 
     def content_dirs(self) -> list[Path]:
         return list(dict.fromkeys(folder for folder, _ in self._content()))
