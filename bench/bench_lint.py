@@ -25,6 +25,7 @@ exits 0 and says PASS or FAIL next to each target.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import filecmp
 import os
 import re
@@ -83,8 +84,11 @@ class Bench:
         text = os.path.relpath(path, ROOT)
         return str(path) if text.startswith("..") else text
 
-    def lint(self, tool: str, extra: Sequence[str]) -> Row:
-        command = [str(BIN / "copydesk"), "lint", self.rel(self.corpus), "-q", *extra]
+    def lint(self, tool: str, extra: Sequence[str], folder: Path | None = None) -> Row:
+        """`copydesk lint` on the corpus (cold: `--no-cache`), or on `folder` as given."""
+        target = self.rel(folder) if folder is not None else self.rel(self.corpus)
+        cold = ["--no-cache"] if folder is None else []
+        command = [str(BIN / "copydesk"), "lint", target, "-q", *cold, *extra]
         name = re.sub(r"\W+", "_", tool)
         result = measure.run(
             command, cwd=ROOT, stdout=self.out / f"{name}.out", stderr=self.out / f"{name}.err"
@@ -119,6 +123,29 @@ def copydesk_rows(bench: Bench) -> list[Row]:
     rows.append(
         bench.lint("copydesk lint -j1 --select CD105", ["--jobs", "1", "--select", "CD105"])
     )
+    return rows
+
+
+def cache_rows(bench: Bench, round_number: int) -> dict[str, Row]:
+    """The lint cache on a copy of the files (the tree itself is never written):
+    filled by a first run, then a run with nothing changed and a run after one
+    file's body changed (a line appended to the middle file, taken back after)."""
+    work, cache = bench.out / "work", bench.out / "cache"
+    if not work.exists():
+        shutil.copytree(bench.corpus, work, symlinks=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    options = ["--jobs", "1", "--cache-dir", str(cache)]
+    rows = {"fill": bench.lint("lint -j1, cache filled", options, work)}
+    rows["warm"] = bench.lint("lint -j1, cache warm, no change", options, work)
+    changed = work / bench.files[len(bench.files) // 2].relative_to(bench.corpus)
+    original = changed.read_bytes()
+    changed.write_bytes(original + f"\nOne more line, round {round_number}.\n".encode())
+    try:
+        rows["one"] = bench.lint("lint -j1, cache warm, 1 file changed", options, work)
+    finally:
+        changed.write_bytes(original)
+    size = sum(path.stat().st_size for path in cache.rglob("*") if path.is_file())
+    rows["fill"] = dataclasses.replace(rows["fill"], note=f"cache {size / 1024:.0f} KiB")
     return rows
 
 
@@ -238,7 +265,10 @@ def check(label: str, ok: bool, value: str) -> tuple[str, bool]:
 
 
 def print_checks(
-    rows: dict[str, Row], rounds: list[dict[str, Row]], startup: list[tuple[str, float]]
+    bench: Bench,
+    rows: dict[str, Row],
+    rounds: list[dict[str, Row]],
+    startup: list[tuple[str, float]],
 ) -> list[tuple[str, bool]]:
     one, every = rows["jobs1"], rows["default"]
     floor_ratio = paired(rounds, "jobs1", "floor")
@@ -288,6 +318,35 @@ def print_checks(
         results.append(
             check("lint --jobs 1 at least 10x faster than pymarkdown", ratio >= 10, f"{ratio:.1f}x")
         )
+    warm, changed = paired(rounds, "warm", "jobs1"), paired(rounds, "one", "jobs1")
+    warm_cpu, changed_cpu = (
+        paired(rounds, "warm", "jobs1", cpu=True),
+        paired(rounds, "one", "jobs1", cpu=True),
+    )
+    results.append(
+        check(
+            "warm cache, nothing changed, at most 10% of cold --jobs 1",
+            warm.median <= 0.1,
+            f"{warm} wall, {warm_cpu} cpu",
+        )
+    )
+    results.append(
+        check(
+            "warm cache, one file changed, at most 15% of cold --jobs 1",
+            changed.median <= 0.15,
+            f"{changed} wall, {changed_cpu} cpu",
+        )
+    )
+    markdown = sum(path.stat().st_size for path in bench.files)
+    cache_size = rows["fill"].note.removeprefix("cache ").removesuffix(" KiB")
+    share = float(cache_size) * 1024 / markdown
+    results.append(
+        check(
+            "cache on disk under 2x the Markdown",
+            share < 2,
+            f"{share:.2f}x of {markdown / 1024:.0f} KiB",
+        )
+    )
     peak = max(one.result.max_rss_mib, every.result.tree_pss_mib or every.result.max_rss_mib)
     results.append(
         check(
@@ -361,6 +420,7 @@ def run_rounds(bench: Bench, rounds: int) -> list[dict[str, Row]]:
         if CORES >= 2:
             this["floor2"] = floor_row(bench, processes=2)
         this["select"] = lint_rows[-1]
+        this.update(cache_rows(bench, len(found)))
         found.append(this)
     return found
 
@@ -492,7 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, seconds in startup:
             print(f"{name:<60} {seconds:6.3f} s wall (median of 5)")
         print("\ntargets:")
-        results = print_checks(rows, rounds, startup)
+        results = print_checks(bench, rows, rounds, startup)
         missed = [label for label, ok in results if not ok]
         print(f"\n{len(results) - len(missed)} of {len(results)} targets met.")
         if args.profile:

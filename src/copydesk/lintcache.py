@@ -377,13 +377,13 @@ class LintCache:
     def save(self) -> str | None:
         """Write atomically when anything changed, dropping entries of files
         that are gone; the reason when it could not be written (the run goes on)."""
-        from copydesk.write import WriteRefused, write_atomic
-
         gone = [rel for rel in self.entries if not os.path.exists(os.path.join(self.root, rel))]
         for rel in gone:
             del self.entries[rel]
         if not (self.changed or gone):
             return None
+        from copydesk.write import WriteRefused, write_atomic
+
         folder = self.path.parent
         try:
             if folder.is_symlink():
