@@ -241,3 +241,31 @@ def test_a_relative_served_url_starts_from_the_post_url(tmp_path: Path) -> None:
     one = tmp_path / "_posts" / "2020-01-02-one.md"
     assert site.url_of(one) == "/blog/one"
     assert site.resolve("../two/", one) == tmp_path / "_posts" / "2020-01-03-two.md"
+
+
+def test_ascii_slugs_take_the_regex_path_with_the_per_character_rule_s_result() -> None:
+    """github_slug and hugo_slug slug ASCII text with one regex (speed); every
+    ASCII character, and strings of them, slug as the per-character rule does."""
+    import random
+    import unicodedata
+
+    from copydesk.site import ids
+
+    def github(text: str) -> str:
+        return "".join(c for c in text.lower() if ids._github_char_kept(c)).replace(" ", "-")
+
+    def hugo(text: str) -> str:
+        kept = [
+            "-" if c in "- " else c.lower()
+            for c in text.strip()
+            if c in "- _" or c.isalpha() or unicodedata.category(c) == "Nd"
+        ]
+        return "".join(kept) or "heading"
+
+    rng = random.Random(7)
+    ascii_chars = [chr(i) for i in range(128)]
+    texts = [*ascii_chars, "Hello, World!", "  a_b -- c  ", "C++ & `code` (v2.0)"]
+    texts += ["".join(rng.choices(ascii_chars, k=rng.randint(0, 16))) for _ in range(5000)]
+    for text in texts:
+        assert ids.github_slug(text) == github(text), repr(text)
+        assert ids.hugo_slug(text) == hugo(text), repr(text)

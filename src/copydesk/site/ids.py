@@ -90,8 +90,14 @@ def _github_char_kept(char: str) -> bool:
     return category[0] in "LMN" or category == "Pc"
 
 
+# In ASCII the kept characters are letters, digits, "_" (the one Pc), "-" and the space.
+_ASCII_DROPPED = re.compile(r"[^a-z0-9_ -]+")
+
+
 def github_slug(text: str) -> str:
     """github-slugger: lowercase, drop punctuation, one '-' per space."""
+    if text.isascii():  # nearly every heading: one regex instead of a lookup per character
+        return _ASCII_DROPPED.sub("", text.lower()).replace(" ", "-")
     kept = "".join(char for char in text.lower() if _github_char_kept(char))
     return kept.replace(" ", "-")
 
@@ -111,6 +117,8 @@ def kramdown_slug(text: str) -> str:
 def hugo_slug(text: str) -> str:
     """Hugo goldmark autoHeadingIDType "github": trim, '-' or ' ' → '-',
     keep '_', Unicode letters and decimal digits (lowercased), drop the rest."""
+    if text.isascii():  # the same rule, as one regex: ASCII letters, digits, "_", "-", " "
+        return _ASCII_DROPPED.sub("", text.strip().lower()).replace(" ", "-") or "heading"
     out: list[str] = []
     for char in text.strip():
         if char in "- ":
