@@ -163,9 +163,8 @@ def _digest(*parts: str | bytes) -> str:
 def tool_key() -> str:
     """copydesk's version and modules, and the versions of what parses for it
     (from their metadata: importing them would cost a warm run ~35 ms)."""
-    from importlib.metadata import PackageNotFoundError, version
-
     import copydesk
+    from copydesk.plugins import version
 
     package = Path(copydesk.__file__).parent
     stamps = []
@@ -178,10 +177,7 @@ def tool_key() -> str:
                 stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
     versions = [copydesk.__version__, sys.version]
     for name in ("mistune", "PyYAML", "python-frontmatter"):
-        try:
-            versions.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name} none")
+        versions.append(f"{name} {version(name) or 'none'}")
     return _digest(*versions, *stamps)
 
 

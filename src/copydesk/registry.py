@@ -95,9 +95,9 @@ def load_registry(with_plugins: bool = True) -> Registry:
 
 
 def entry_point_rules() -> Iterator[RuleInfo]:
-    from importlib.metadata import entry_points
+    from copydesk.plugins import entry_points
 
-    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.value):
+    for point in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda ep: ep.value):
         source = f"entry point '{point.name} = {point.value}'"
         try:
             loaded = point.load()

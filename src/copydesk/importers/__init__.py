@@ -102,10 +102,10 @@ class Importer(Protocol):
 
 def importers() -> dict[str, Importer]:
     """Every registered importer by name (built-ins come through the same entry points)."""
-    from importlib.metadata import entry_points
+    from copydesk.plugins import entry_points
 
     found: dict[str, Importer] = {}
-    for entry in sorted(entry_points(group=GROUP), key=lambda entry: entry.name):
+    for entry in sorted(entry_points(GROUP), key=lambda entry: entry.name):
         try:
             importer = entry.load()()
         except Exception as error:
