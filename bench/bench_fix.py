@@ -42,8 +42,9 @@ _SUMMARY = re.compile(r"^(\d+) fixed, (\d+) remaining", re.MULTILINE)
 
 
 def lint(folder: Path, out: Path, name: str, *extra: str) -> tuple[measure.Measurement, str]:
-    """One `copydesk lint --jobs 1` run in its own process; its wall/CPU and stdout."""
-    command = [str(BIN / "copydesk"), "lint", str(folder), "--jobs", "1", *extra]
+    """One `copydesk lint --jobs 1 --no-cache` run in its own process; its wall/CPU and
+    stdout. Without the lint cache: a warm one would time its reads, not the linting."""
+    command = [str(BIN / "copydesk"), "lint", str(folder), "--jobs", "1", "--no-cache", *extra]
     stdout, stderr = out / f"{name}.out", out / f"{name}.err"
     result = measure.run(command, cwd=folder, stdout=stdout, stderr=stderr)
     if result.returncode not in (0, 1):
@@ -60,6 +61,8 @@ def same_tree(first: Path, second: Path) -> bool:
     """Byte-for-byte the same files (filecmp compares contents, not stat)."""
     names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     others = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    names = [n for n in names if ".copydesk_cache" not in n.parts]
+    others = [n for n in others if ".copydesk_cache" not in n.parts]
     if names != others:
         return False
     _, mismatch, errors = filecmp.cmpfiles(first, second, [str(n) for n in names], shallow=False)
