@@ -39,6 +39,7 @@ docs: $(STAMP)
 # Three reports (they always exit 0 and print PASS/FAIL against the targets themselves).
 bench: $(STAMP)
 	$(BIN)/python bench/bench_lint.py
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_migrate.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_images.py
