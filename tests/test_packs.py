@@ -131,3 +131,22 @@ def test_a_pack_replacement_is_a_fix_in_the_body_only(
     assert post.read_text(encoding="utf-8") == (
         "---\ntitle: In order to fix\n---\nTo go, we\nran to `in order to`.\n"
     )
+
+
+def test_a_pattern_replacement_is_a_template_of_its_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copydesk.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    pack(
+        tmp_path,
+        "- {id: HOUSE011, name: doubled, message: doubled, fix: safe,\n"
+        "   pattern: '(?i)\\b([a-z]+)[ \\t]+\\1\\b', replacement: '\\1'}\n",
+    )
+    (tmp_path / ".copydesk.toml").write_text('packs = ["house.yml"]\n', encoding="utf-8")
+    post = tmp_path / "a.md"
+    post.write_text("The the end of the the story.\n", encoding="utf-8")
+    main(["lint", "--select", "HOUSE011", "--fix", "."])
+    assert capsys.readouterr().out.splitlines()[-1] == "2 fixed, 0 remaining."
+    assert post.read_text(encoding="utf-8") == "The end of the story.\n"
