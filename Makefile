@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 docs: $(STAMP)
+	$(BIN)/python -m copydesk.packs
 	$(BIN)/copydesk rules --markdown > docs/rules.md
 	$(BIN)/python -m copydesk.configdocs > docs/configuration.md
 

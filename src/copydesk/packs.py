@@ -122,20 +122,85 @@ def load_pack(path: Path) -> list[RuleInfo]:
 
 
 def _read_yaml(path: Path) -> list[Any]:
-    import yaml
-
+    """The pack's entries: from its compiled twin when that was made from these very
+    bytes, else parsed (importing PyYAML costs a run ~12 ms; a run whose files all
+    come from the lint cache needs YAML for nothing else)."""
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 10x faster
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PackError(path, f"cannot read rule pack: {error.strerror or error}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise PackError(path, f"rule pack is not valid YAML: {error}") from None
+    compiled = _compiled(path, text)
+    if compiled is not None:
+        return compiled
+    data = _parse_yaml(path, text)
     if data is None:
         return []
     if not isinstance(data, list):
         raise PackError(path, "a rule pack must be a YAML list of rules")
     return data
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    import yaml
+
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is 10x faster
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as error:
+        raise PackError(path, f"rule pack is not valid YAML: {error}") from None
+
+
+def compiled_path(path: Path) -> Path:
+    """`house-style.yml` -> `house-style.yml.json`, beside it (shipped in the wheel)."""
+    return path.with_name(path.name + ".json")
+
+
+def _compiled(path: Path, text: str) -> list[Any] | None:
+    """The entries stored in the twin, only if it holds exactly this text (else None:
+    a stale, missing or damaged twin is never trusted, the YAML is read instead)."""
+    import json
+
+    try:
+        twin = json.loads(compiled_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(twin, dict) or twin.get("source") != text:
+        return None
+    entries = twin.get("entries")
+    return entries if isinstance(entries, list) else None
+
+
+def write_compiled(path: Path) -> bool:
+    """Write the pack's twin: its text and its entries as JSON. Only when JSON holds
+    the entries exactly (a YAML date or a number key would not survive); False then."""
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    data = _parse_yaml(path, text)
+    if not isinstance(data, list):
+        return False
+    try:
+        entries = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False
+    if json.loads(entries) != data or _types(json.loads(entries)) != _types(data):
+        return False
+    from copydesk.write import write_atomic
+
+    twin = json.dumps({"source": text, "entries": data}, ensure_ascii=False, indent=1)
+    write_atomic(compiled_path(path), twin + "\n")
+    return True
+
+
+def _types(value: Any) -> Any:
+    """The shape of a value with each leaf's type (1 == 1.0 == True to `==`)."""
+    if isinstance(value, dict):
+        return {key: _types(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_types(item) for item in value]
+    return type(value).__name__
 
 
 def _spec(path: Path, index: int, entry: Any) -> PackSpec:
@@ -549,3 +614,14 @@ def scope_span(parsed: ParsedFile, scope: str) -> tuple[int, int]:
 def lowered_text(parsed: ParsedFile) -> str | None:
     """The file's text lowered once and shared by every pack rule."""
     return parsed.memo("lowered", lambda: lowered_for(parsed.document.text))
+
+
+def main() -> None:
+    """`python -m copydesk.packs`: write the shipped packs' twins (run by `make docs`)."""
+    for path in shipped_packs():
+        written = write_compiled(path)
+        print(f"{compiled_path(path)}: {'written' if written else 'not written (not plain JSON)'}")
+
+
+if __name__ == "__main__":
+    main()
