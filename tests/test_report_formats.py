@@ -329,3 +329,41 @@ def test_text_comparisons_do_not_depend_on_the_callers_colour_environment(variab
         timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_json_bytes_equal_the_stdlib_encoding_of_asdict() -> None:
+    """The hand-written encoder and `as_dict` write what `json.dumps(indent=2,
+    ensure_ascii=False)` of `dataclasses.asdict` always wrote: awkward strings,
+    a replacement, a fix with several edits and one with none."""
+    from dataclasses import asdict
+
+    from copydesk.findings import Fix, Replacement
+    from copydesk.report import json as json_report
+
+    edit = Replacement(3, 1, 4, 1, "")
+    findings = [
+        Finding("b/é.md", 2, 7, "CD101", 'say "hi"\\ \t\x00\x1f\u2028 café 😀', "warning", "x-y"),
+        Finding(
+            "a.md",
+            3,
+            1,
+            "CD451",
+            "boilerplate",
+            "info",
+            "n",
+            3,
+            9,
+            replacement=Replacement(3, 1, 3, 9, "new\ntext"),
+            fix=Fix((edit, Replacement(5, 2, 5, 3, "ö")), "unsafe", removes="Leave a reply"),
+        ),
+        Finding("a.md", 1, 1, "CD102", "", fix=Fix((), description="d", replaces="http")),
+    ]
+    expected = []
+    for finding in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code)):
+        data = asdict(finding)
+        for key in ("replacement", "fix"):
+            if data[key] is None:
+                del data[key]
+        expected.append(data)
+    assert json_report.render(findings) == json.dumps(expected, indent=2, ensure_ascii=False)
+    assert json_report.render([]) == "[]"
