@@ -378,25 +378,10 @@ class LintCache:
             del self.entries[rel]
         if not (self.changed or gone):
             return None
-        from copydesk.write import WriteRefused, write_atomic
+        from copydesk.write import write_cache
 
-        folder = self.path.parent
-        try:
-            if folder.is_symlink():
-                return f"{folder}: not writing the lint cache through a symbolic link"
-            if not folder.is_dir():
-                folder.mkdir(parents=True)
-                write_atomic(folder / ".gitignore", "*\n")
-            data = {
-                "format": FORMAT,
-                "version": VERSION,
-                "tool": self.tool,
-                "entries": self.entries,
-            }
-            write_atomic(self.path, json.dumps(data, separators=(",", ":")))
-        except (OSError, WriteRefused) as error:
-            return f"{self.path}: lint cache not written: {error}"
-        return None
+        data = {"format": FORMAT, "version": VERSION, "tool": self.tool, "entries": self.entries}
+        return write_cache(self.path, json.dumps(data, separators=(",", ":")), "lint cache")
 
 
 def _hit(code: str, v: Violation) -> list[Any]:

@@ -119,6 +119,26 @@ def write_atomic(path: Path, text: str | bytes, *, root: Path | str | None = Non
     return Writer().write(path, text, root=path.parent if root is None else root)
 
 
+def write_cache(path: Path, text: str, what: str) -> str | None:
+    """Write a cache file (the lint cache, the link cache) atomically, never
+    through a link. Its folder is made with a `.gitignore` of `*`, as pytest's
+    cache is: nobody means to commit it. Returns the reason when it could not be
+    written: a cache that is not written costs the next run time, so the run goes on."""
+    folder = path.parent
+    try:
+        if folder.is_symlink():
+            return f"{folder}: not writing the {what} through a symbolic link"
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            write_atomic(folder / ".gitignore", "*\n")
+        write_atomic(path, text)
+    except WriteRefused as error:
+        return f"{path}: cannot write the {what}: {error.reason}"
+    except OSError as error:
+        return f"{path}: cannot write the {what}: {error.strerror or error}"
+    return None
+
+
 def _folder_inside(path: Path, root: str) -> str:
     """The real folder of `path`, created if missing; refused when a link leads out of `root`."""
     folder = os.path.realpath(path.parent)

@@ -119,34 +119,23 @@ class LinkCache:
     def save(self, now: float) -> str | None:
         """Write atomically, never through a link (write.py's `Writer`); the reason
         when it could not be written (the run goes on)."""
-        from copydesk.write import WriteRefused, write_atomic
+        from copydesk.write import write_cache
 
         if self.path is None or not (self.changed or self.problem):
             return None  # every answer came from the file: it is already what we would write
-        folder = self.path.parent
-        try:
-            if folder.is_symlink():
-                return f"{folder}: not writing the link cache through a symbolic link"
-            if not folder.is_dir():
-                folder.mkdir(parents=True)
-                # Like pytest's cache: nobody means to commit it.
-                write_atomic(folder / ".gitignore", "*\n")
-            data = {
-                "format": FORMAT,
-                "version": VERSION,
-                "entries": {
-                    url: _entry_json(entry)
-                    for url, entry in sorted(self.entries.items())
-                    if now - entry.outcome.checked < FORGET_AFTER_DAYS * DAY
-                },
-            }
-            # dumps without indent: the C encoder, ~10x faster than json.dump's
-            write_atomic(self.path, json.dumps(data, sort_keys=True, separators=(",", ":")))
-        except WriteRefused as error:
-            return f"{self.path}: cannot write the link cache: {error.reason}"
-        except OSError as error:
-            return f"{self.path}: cannot write the link cache: {error.strerror or error}"
-        return None
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "entries": {
+                url: _entry_json(entry)
+                for url, entry in sorted(self.entries.items())
+                if now - entry.outcome.checked < FORGET_AFTER_DAYS * DAY
+            },
+        }
+        # dumps without indent: the C encoder, ~10x faster than json.dump's
+        return write_cache(
+            self.path, json.dumps(data, sort_keys=True, separators=(",", ":")), "link cache"
+        )
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
