@@ -64,25 +64,32 @@ _DATE_NEEDLES = tuple(
 PAGE_FOLDERS = frozenset({"pages", "_pages", "docs", "documentation", "_docs", "wiki"})
 
 
-def starts_with_html(path: Path) -> bool:
-    """Whether the file's first non-blank character opens an HTML tag."""
+def read_head(path: Path, size: int) -> bytes | None:
+    """The file's first `size` bytes; None when it cannot be read. The site
+    model asks many files one question each (front matter? HTML? a date?), and
+    the answer is in the first bytes: reading whole files would cost a hook run."""
     try:
         with open(path, "rb") as file:
-            head = file.read(256)
+            return file.read(size)
     except OSError:
-        return False
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+        return None
+
+
+def starts_with_html(path: Path) -> bool:
+    """Whether the file's first non-blank character opens an HTML tag."""
+    head = read_head(path, 256)
+    return head is not None and head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _opens_front_matter(head: bytes) -> bool:
+    """Whether `head` starts with a `---` or `+++` fence (a BOM allowed)."""
+    return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
 
 
 def has_front_matter(path: Path) -> bool:
     """Whether the file starts with a `---` or `+++` fence (a BOM allowed)."""
-    try:
-        with open(path, "rb") as file:
-            head = file.read(8)
-    except OSError:
-        return False
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    return head.startswith((b"---", b"+++"))
+    head = read_head(path, 8)
+    return head is not None and _opens_front_matter(head)
 
 
 def is_dated(path: Path) -> bool:
@@ -90,15 +97,11 @@ def is_dated(path: Path) -> bool:
     front matter (read from the file's first bytes, not parsed)."""
     if date_prefix(path.stem):
         return True
-    if not has_front_matter(path):
+    head = read_head(path, 4096)  # one read answers both: a fence, then a date key
+    if head is None or not _opens_front_matter(head):
         return False
     from copydesk.read import front_matter_may_hold
 
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4096)
-    except OSError:
-        return False
     return front_matter_may_hold(head, _DATE_NEEDLES)
 
 
