@@ -63,6 +63,7 @@ def test_unreadable_dates_are_refused(value: object) -> None:
         ("https://unsplash.com?utm_source=medium&amp;utm_medium=referral", "https://unsplash.com"),
         ("https://example.com/?id=1&amp;utm_source=x&amp;b=2", "https://example.com/?id=1&amp;b=2"),
         ("https://a.test/?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&q=ok#top", "https://a.test/?q=ok#top"),
+        ("https://a.test/p?gbraid=0AAA&x=1&wbraid=Cj0K", "https://a.test/p?x=1"),
         ("https://medium.com/p/1?source=post_page-----", "https://medium.com/p/1"),
         ("https://example.com/?source=rss", "https://example.com/?source=rss"),
     ],

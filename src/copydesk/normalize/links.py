@@ -11,7 +11,18 @@ import re
 from copydesk.normalize.protect import PRIVATE
 
 _TRACKING = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi"}
+    {
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+    }
 )
 URL_RE = re.compile(rf"https?://[^\s<>\"'()\[\]{PRIVATE}]+")
 

@@ -52,6 +52,8 @@ TRACKING_PARAMETERS: tuple[str, ...] = (
     "utm_id",
     "fbclid",
     "gclid",
+    "gbraid",
+    "wbraid",
     "dclid",
     "msclkid",
     "mc_cid",
@@ -366,8 +368,9 @@ def _own_name(ctx: Context) -> str:
 class TrackingParameters(Rule):
     """Link carries tracking parameters.
 
-    What it does: finds utm_*, fbclid, gclid, mc_cid, mc_eid and Medium's
-    `source=` in link and image URLs, including href/src in raw HTML. `utm_*`
+    What it does: finds utm_*, fbclid, gclid (and gbraid/wbraid, its iOS
+    twins), mc_cid, mc_eid and Medium's `source=` in link and image URLs,
+    including href/src in raw HTML. `utm_*`
     tags the owner set on purpose are not reported: a `utm_*` value with the
     word badge, partner, affiliate or sponsor in it, or a `utm_source`,
     `utm_medium` or `utm_campaign` naming the site (its host's name, e.g.
