@@ -259,7 +259,7 @@ def test_what_a_fix_removes_is_recorded(tmp_path: Path, capsys: pytest.CaptureFi
     assert "a.md:3:1: CD109 would remove '[old]: https://example.com/old'" in err
     _, out, err = lint(capsys, "--select", "CD109", "--fix", "a.md")
     assert "a.md:3:1: CD109 removed '[old]: https://example.com/old'" in err
-    assert post.read_text(encoding="utf-8") == "Text.\n\n"
+    assert post.read_text(encoding="utf-8") == "Text.\n"  # one newline at the end, as before
     assert out.splitlines()[-1] == "1 fixed, 0 remaining."
 
 

@@ -56,7 +56,9 @@ def replace_in(
 def remove_lines(parsed: ParsedFile, first: int, last: int) -> Fix:
     """Remove whole lines `first`..`last` (1-based), and one blank line after them
     when a blank line (or the start of the body) is before them, so that no
-    double gap is left. The removed text is what the fix declares it removes."""
+    double gap is left. Lines that end the file take the blank lines before
+    them along, so the file still ends as it did (one newline, or none) rather
+    than with a blank line. The removed text is what the fix declares it removes."""
     text = parsed.document.text
     start = parsed.offset(first, 1)
     end = text.find("\n", parsed.offset(last, 1))
@@ -64,5 +66,17 @@ def remove_lines(parsed: ParsedFile, first: int, last: int) -> Fix:
     blank_before = first == 1 or not parsed.line_text(first - 1).strip()
     if blank_before and not parsed.line_text(last + 1).strip() and last + 1 <= text.count("\n"):
         end = text.find("\n", end) + 1 or len(text)
+    if blank_before and first > 1 and not text[end:].strip():
+        start = _after_last_words(text, start)
     removed = text[start:end]
     return Fix((edit_at(parsed, start, end, ""),), "safe", removes=removed)
+
+
+def _after_last_words(text: str, start: int) -> int:
+    """Where the blank lines before `start` begin: just after the newline that
+    ends the last line with words (kept, as the file's last newline)."""
+    words = text[:start].rstrip()
+    if not words:
+        return start  # only blank lines before: the body's start stays as it is
+    newline = text.find("\n", len(words))
+    return newline + 1 if text.endswith("\n") else newline
