@@ -138,7 +138,8 @@ SCHEMA: tuple[Key, ...] = (
         "string (folder)",
         '".copydesk_cache"',
         "Where `lint` keeps its cache (`lint.json`: each file's results, reused while the "
-        "file, its rules and its site are unchanged), relative to the config's folder; "
+        "file, its rules and its site are unchanged; `urls.json`: each site's URL index, "
+        "reused per page while its size and times are unchanged), relative to the config's folder; "
         "`--cache-dir` wins, `--no-cache` neither reads nor writes it. See "
         "[ci.md](ci.md#caching-between-runs).",
         'cache-dir = ".cache/copydesk"',

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -517,11 +518,13 @@ def lint_paths(
     cached = _cached_run(plan, paths, cache_dir) if cache else None
     workers = jobs or os.cpu_count() or 1
     try:
-        if cached is not None:
-            advance = bar.advance if bar is not None else _no_progress
-            results = cached.run(plan, lambda part: _execute(part, workers, bar), advance)
-        else:
-            results = _execute(plan, workers, bar)
+        with _url_indexes(plan, paths, cache_dir) if cache else nullcontext([]) as problems:
+            if cached is not None:
+                advance = bar.advance if bar is not None else _no_progress
+                results = cached.run(plan, lambda part: _execute(part, workers, bar), advance)
+            else:
+                results = _execute(plan, workers, bar)
+        plan.notes.extend(problems)
     finally:
         if bar is not None:
             bar.close()
@@ -604,6 +607,15 @@ def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) 
     if len(plan.tasks) < MIN_FILES:
         return None
     return CachedRun(plan, [Path(path) for path in paths], cache_dir)
+
+
+def _url_indexes(
+    plan: Plan, paths: Sequence[Path | str], cache_dir: str | None
+) -> AbstractContextManager[list[str]]:
+    """Sites' URL indexes kept in the cache folder for this run (see copydesk.site.urlcache)."""
+    from copydesk.site.urlcache import folders, kept
+
+    return kept(folders(plan, [Path(path) for path in paths], cache_dir))
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:

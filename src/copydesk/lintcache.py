@@ -54,6 +54,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copydesk.cachedir import cache_root, plain, tool_key
+from copydesk.cachedir import digest as _digest
+
 if TYPE_CHECKING:
     from copydesk.engine import FileResult, Plan, RuleSet
     from copydesk.online import UrlUse
@@ -152,35 +155,6 @@ def _class(name: str) -> Any:
 # --- keys --------------------------------------------------------------------------
 
 
-def _digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part.encode() if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.hexdigest()
-
-
-def tool_key() -> str:
-    """copydesk's version and modules, and the versions of what parses for it
-    (from their metadata: importing them would cost a warm run ~35 ms)."""
-    import copydesk
-    from copydesk.plugins import version
-
-    package = Path(copydesk.__file__).parent
-    stamps = []
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".py", ".yml", ".yaml", ".toml")):
-                info = os.stat(os.path.join(folder, name))
-                where = os.path.relpath(os.path.join(folder, name), package)
-                stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
-    versions = [copydesk.__version__, sys.version]
-    for name in ("mistune", "PyYAML", "python-frontmatter"):
-        versions.append(f"{name} {version(name) or 'none'}")
-    return _digest(*versions, *stamps)
-
-
 def ruleset_key(ruleset: RuleSet) -> str:
     """What the rules of one configuration are and how they are set."""
     rules = []
@@ -193,7 +167,7 @@ def ruleset_key(ruleset: RuleSet) -> str:
             stamp = f"{info.st_size}:{info.st_mtime_ns}"
         # a pack's rule is its spec (what the pack file says), not its module
         spec = repr(getattr(type(rule), "spec", ""))
-        rules.append([rule.code, type(rule).__qualname__, source, stamp, spec, _plain(settings)])
+        rules.append([rule.code, type(rule).__qualname__, source, stamp, spec, plain(settings)])
     shape = [
         rules,
         sorted(ruleset.want) if ruleset.want is not None else None,
@@ -201,19 +175,6 @@ def ruleset_key(ruleset: RuleSet) -> str:
         bool(ruleset.online_rules),
     ]
     return _digest(json.dumps(shape, sort_keys=True, default=repr))
-
-
-def _plain(value: Any) -> Any:
-    """Settings as JSON data whose text does not depend on set order."""
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain(item) for item in value), key=repr)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return repr(value)
 
 
 class SiteState:
@@ -429,23 +390,6 @@ def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileRes
         return None
 
 
-@functools.cache
-def _git_root(folder: str) -> str | None:
-    for candidate in (folder, *map(str, Path(folder).parents)):
-        if os.path.exists(os.path.join(candidate, ".git")):
-            return candidate
-    return None
-
-
-def _repository(paths: Sequence[Path]) -> Path:
-    """Where the cache lives without a config: the repository holding the
-    linted files (as the link cache: online.cache_root, without running git),
-    else their common folder."""
-    common = os.path.commonpath([os.path.abspath(path) for path in paths] or [os.getcwd()])
-    start = common if os.path.isdir(common) else os.path.dirname(common)
-    return Path(_git_root(start) or start)
-
-
 class CachedRun:
     """One run's use of the cache: which tasks it answers, which it must lint,
     and what to keep of those. `cache_dir` (from `--cache-dir`) wins over each
@@ -458,7 +402,7 @@ class CachedRun:
         self._by_ruleset: list[LintCache] = []
         for ruleset in plan.rulesets:
             config = ruleset.resolved.config
-            root = config.root if config.path is not None else _repository(paths)
+            root = cache_root(config, paths)
             folder = root / (cache_dir or config.cache_dir)
             if folder not in self.caches:
                 self.caches[folder] = LintCache(folder / CACHE_FILE, root)

@@ -345,19 +345,31 @@ class SiteModel:
     def url_index(self) -> dict[str, Path]:
         """Served URL key → file, built on first use from front matter."""
         if self._url_index is None:
+            from copydesk.site.urlcache import note, store_for
+
             generator = self.generator
+            store = store_for(self.root, generator)  # kept between runs (lint's cache)
             index: dict[str, Path] = {}
             own: dict[Path, str] = {}
             for path in self.posts():
-                front_matter = _read_front_matter(path, generator.front_matter_keys())
-                for number, url in enumerate(generator.urls(path, front_matter)):
+                found = functools.partial(self._served_at, path)
+                urls = store.urls(path, found) if store is not None else found()
+                for number, url in enumerate(urls):
                     key = url_key(url)
                     index.setdefault(key, path)
                     if number == 0:
                         own[path] = key
             self._own_urls = own
             self._url_index = index
+            if store is not None:
+                note(store.save())
         return self._url_index
+
+    def _served_at(self, path: Path) -> list[str]:
+        """The URLs serving a page, from its front matter (read only when it
+        may hold a key that moves the URL)."""
+        generator = self.generator
+        return generator.urls(path, _read_front_matter(path, generator.front_matter_keys()))
 
     def own_url(self, source: Path, front_matter: Mapping[str, Any]) -> str | None:
         """`url_of` for a file being linted, from its own front matter: one file in

@@ -1,0 +1,94 @@
+"""Where copydesk's caches live, and which copydesk wrote them.
+
+The lint cache (`lint.json`) and the site's URL index (`urls.json`) share a
+folder: `cache-dir` (default `.copydesk_cache/`) relative to the config's
+folder, or without a config to the repository holding the linted files. Each
+is valid only for the copydesk that wrote it (`tool_key`). This module is
+small and imports nothing heavy: a one-file hook run uses it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from copydesk.config import Config
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each ended by a NUL (so ("ab", "c") != ("a", "bc"))."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode() if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def plain(value: Any) -> Any:
+    """Settings as JSON data whose text does not depend on set order."""
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in value), key=repr)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+def tool_key() -> str:
+    """copydesk's version and modules (size and mtime: an edited checkout is
+    another version), and the versions of what parses for it (from their
+    metadata: importing them would cost a warm run ~35 ms)."""
+    import copydesk
+    from copydesk.plugins import version
+
+    package = Path(copydesk.__file__).parent
+    stamps = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".yml", ".yaml", ".toml")):
+                info = os.stat(os.path.join(folder, name))
+                where = os.path.relpath(os.path.join(folder, name), package)
+                stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
+    versions = [copydesk.__version__, sys.version]
+    for name in ("mistune", "PyYAML", "python-frontmatter"):
+        versions.append(f"{name} {version(name) or 'none'}")
+    return digest(*versions, *stamps)
+
+
+def cache_root(config: Config, paths: Sequence[Path]) -> Path:
+    """What `cache-dir` is relative to for files under `config`: the config's
+    folder, else the repository of the linted `paths`."""
+    return config.root if config.path is not None else _repository(paths)
+
+
+def cache_folder(config: Config, paths: Sequence[Path], cache_dir: str | None) -> Path:
+    """The cache folder for files under `config`; `cache_dir` (`--cache-dir`)
+    wins over the config's `cache-dir`."""
+    return cache_root(config, paths) / (cache_dir or config.cache_dir)
+
+
+@functools.cache
+def _git_root(folder: str) -> str | None:
+    for candidate in (folder, *map(str, Path(folder).parents)):
+        if os.path.exists(os.path.join(candidate, ".git")):
+            return candidate
+    return None
+
+
+def _repository(paths: Sequence[Path]) -> Path:
+    """Where the cache lives without a config: the repository holding the
+    linted files (as the link cache: online.cache_root, without running git),
+    else their common folder."""
+    common = os.path.commonpath([os.path.abspath(path) for path in paths] or [os.getcwd()])
+    start = common if os.path.isdir(common) else os.path.dirname(common)
+    return Path(_git_root(start) or start)

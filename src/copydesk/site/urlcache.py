@@ -1,0 +1,186 @@
+"""The site's URL index kept between runs, so that one file linted in a hook
+does not read every other page's front matter to check one link.
+
+A link to a served URL (`/2021/05/10/Rust-1.52.1/`) is found through the URL
+index, which needs the front matter of every page whose front matter may move
+its URL; on a Zola blog where every post sets `path =`, that is all 755 of
+them, read and parsed for one link (0.12 s of a 0.35 s run). `urls.json` in
+the cache folder (beside the lint cache's `lint.json`) keeps, per site root,
+the URLs each page was found to be served at, with the page's size, mtime and
+ctime: a page whose stat still says the same is not read again, and any other
+is (added pages are read, deleted ones dropped). The whole site's entry holds
+only under the same key: copydesk's modules and version (`tool_key`), the
+generator with its settings, and its config file's bytes.
+
+A page modified in the last `SETTLE_SECONDS` is not kept: a second edit in
+the same clock tick of a coarse file system could leave its size and times as
+they were (git's index treats "racily clean" files so). A file that cannot
+be read, is not JSON, or is of another format is ignored and rewritten; an
+entry of the wrong shape is a miss: never trusted.
+
+Only `lint` with its cache on (not `--no-cache`) uses it: the engine names the
+cache folder of each site root for the run (`kept`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+if TYPE_CHECKING:
+    from copydesk.engine import Plan
+    from copydesk.site.base import Generator
+
+FILE = "urls.json"
+FORMAT = "copydesk-urls"
+VERSION = 1
+SETTLE_SECONDS = 2
+
+# The cache folder of each site root, for the run under way (see `kept`).
+_FOLDERS: dict[Path, Path] = {}
+# Why an index could not be written, for the run's notes.
+_PROBLEMS: list[str] = []
+
+
+@contextlib.contextmanager
+def kept(folders: Mapping[Path, Path]) -> Iterator[list[str]]:
+    """Keep the URL index of each site root in its cache folder while the
+    block runs; yields the list that receives the reasons a write failed."""
+    saved = dict(_FOLDERS)
+    _FOLDERS.update(folders)
+    start = len(_PROBLEMS)
+    problems: list[str] = []
+    try:
+        yield problems
+    finally:
+        problems.extend(_PROBLEMS[start:])
+        del _PROBLEMS[start:]
+        _FOLDERS.clear()
+        _FOLDERS.update(saved)
+
+
+def store_for(root: Path, generator: Generator) -> UrlStore | None:
+    """The store of the site at `root` when this run keeps one, else None."""
+    folder = _FOLDERS.get(root)
+    return UrlStore(folder / FILE, root, site_key(generator)) if folder is not None else None
+
+
+def site_key(generator: Generator) -> str:
+    """What a page's URLs depend on besides its own file: copydesk, the
+    generator's class and settings, and its config file's bytes."""
+    from copydesk.cachedir import digest, plain, tool_key
+
+    kind = type(generator)
+    fields = {f.name: getattr(generator, f.name) for f in dataclasses.fields(generator)}
+    config = b""
+    if generator.config_file is not None:
+        try:
+            config = generator.config_file.read_bytes()
+        except OSError:
+            config = b"\0unread"
+    shape = json.dumps(plain(fields), sort_keys=True)
+    return digest(tool_key(), f"{kind.__module__}.{kind.__qualname__}", shape, config)
+
+
+class UrlStore:
+    """The stored URLs of one site's pages, checked against each page's stat."""
+
+    def __init__(self, path: Path, root: Path, key: str) -> None:
+        self.path = path
+        self.root = str(root)
+        self.prefix = self.root.rstrip(os.sep) + os.sep
+        self.key = key
+        self.data: dict[str, Any] = {}  # the whole file: other sites' entries are kept
+        self.old: dict[str, Any] = self._load()
+        self.new: dict[str, list[Any]] = {}
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        if data.get("version") != VERSION or not isinstance(data.get("sites"), dict):
+            return {}
+        self.data = data
+        site = data["sites"].get(self.root)
+        if not isinstance(site, dict) or site.get("key") != self.key:
+            return {}
+        pages = site.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def urls(self, path: Path, find: Callable[[], list[str]]) -> list[str]:
+        """The URLs serving `path`: stored while its stat holds, else `find()`."""
+        name = str(path)
+        if name.startswith(self.prefix):
+            name = name[len(self.prefix) :]  # relative to the root: a shorter file
+        try:
+            info = os.stat(path)
+        except OSError:
+            return find()  # the index reads it as unreadable: nothing to keep
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        entry = self.old.get(name)
+        if _valid(entry) and entry[:3] == stamp:
+            self.new[name] = entry
+            return list(entry[3])
+        found = find()  # after the stat: an edit meanwhile changes the stamp next time
+        settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
+        if info.st_mtime_ns < settled:
+            self.new[name] = [*stamp, found]
+        return found
+
+    def save(self) -> str | None:
+        """Write the file when the site's pages changed; the reason when it could not be."""
+        if self.new == self.old:
+            return None
+        from copydesk.write import write_cache
+
+        sites = self.data.get("sites", {}) if self.data else {}
+        sites[self.root] = {"key": self.key, "pages": self.new}
+        data = {"format": FORMAT, "version": VERSION, "sites": sites}
+        return write_cache(self.path, json.dumps(data, separators=(",", ":")), "URL index")
+
+
+def _valid(entry: Any) -> TypeGuard[list[Any]]:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 4
+        and isinstance(entry[3], list)
+        and all(type(url) is str for url in entry[3])
+    )
+
+
+def note(problem: str | None) -> None:
+    """Keep the reason an index was not written, for the run's notes."""
+    if problem:
+        _PROBLEMS.append(f"copydesk: {problem}")
+
+
+def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Path, Path]:
+    """The cache folder of each site root the run's files belong to (the lint
+    cache's folder for their configuration), for rule sets that read a site."""
+    from copydesk.cachedir import cache_folder
+    from copydesk.site.project import site_root
+
+    found: dict[Path, Path] = {}
+    seen: set[tuple[str, int]] = set()
+    for path, index in plan.tasks:
+        place = (os.path.dirname(os.path.abspath(path)), index)
+        if place in seen:
+            continue
+        seen.add(place)
+        ruleset = plan.rulesets[index]
+        settings = next((s for s in ruleset.settings if "generator" in s), None)
+        if settings is None:
+            continue
+        config = ruleset.resolved.config
+        root = site_root(settings, config.root, path)
+        found.setdefault(root, cache_folder(config, paths, cache_dir))
+    return found

@@ -1,0 +1,181 @@
+"""The URL index kept in the cache folder (copydesk.site.urlcache): a one-file
+lint reads no other page's front matter when nothing changed, and every change
+that moves a URL (a `path =`, an added or deleted post, the site's config,
+copydesk itself) is seen; a corrupt or foreign index is ignored and rewritten."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import copydesk
+from copydesk.engine import lint_paths
+from copydesk.site import project, urlcache
+
+SITE = Path(__file__).parent / "data" / "zola_urls"
+INDEX = Path(".copydesk_cache") / urlcache.FILE
+LINKER = "content/blog/linker.md"
+AN_HOUR_AGO = time.time() - 3600
+ALL_PAGES = ["_index.md", "first.md", "linker.md", "second.md"]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture site as the current folder, a repository (the cache lives at
+    its root), its files an hour old (settled: their URLs are kept)."""
+    folder = tmp_path / "blog"
+    shutil.copytree(SITE, folder)
+    (folder / ".git").mkdir()
+    for path in folder.rglob("*.md"):
+        os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the pages whose front matter the URL index read."""
+    seen: list[str] = []
+    real = project._read_front_matter
+
+    def counting(path: Path, only: Any = None) -> Any:
+        seen.append(path.name)
+        return real(path, only)
+
+    monkeypatch.setattr(project, "_read_front_matter", counting)
+    return seen
+
+
+def lint(*paths: str, cache: bool = True) -> list[str]:
+    """A new process's lint (no site model kept from an earlier run): its findings."""
+    project._cached_site.cache_clear()
+    result = lint_paths(list(paths or [LINKER]), select=["CD101"], jobs=1, cache=cache)
+    assert not result.errors
+    return [f"{f.path}:{f.line} {f.code} {f.message}" for f in result.findings]
+
+
+def write(path: Path, text: str) -> None:
+    """Replace a page's text; its times an hour ago, but not those it had."""
+    path.write_text(text)
+    os.utime(path, (AN_HOUR_AGO + 60, AN_HOUR_AGO + 60))
+
+
+def test_a_warm_one_file_lint_reads_no_front_matter_and_finds_the_same(
+    site: Path, reads: list[str]
+) -> None:
+    cold = lint(cache=False)
+    assert sorted(reads) == ALL_PAGES
+    assert not (site / INDEX).exists()  # --no-cache: nothing written
+    reads.clear()
+    assert lint() == cold == []
+    assert sorted(reads) == ALL_PAGES
+    stored = json.loads((site / INDEX).read_text())
+    pages = stored["sites"][str(site.resolve())]["pages"]
+    assert pages["content/blog/second.md"][3] == [
+        "/2021/02/02/second/",
+        "/blog/second/",
+        "/releases/2",
+    ]
+    reads.clear()
+    assert lint() == cold
+    assert reads == []
+
+
+def test_a_changed_path_moves_the_url(site: Path, reads: list[str]) -> None:
+    lint()
+    first = site / "content/blog/first.md"
+    write(first, first.read_text().replace("2021/01/01/first", "2021/01/01/renamed"))
+    reads.clear()
+    found = lint()
+    assert reads == ["first.md"]  # only the changed page is read again
+    assert len(found) == 1 and "/2021/01/01/first/" in found[0]
+    assert lint() == found
+
+
+def test_an_added_post_is_found_and_a_deleted_one_is_not(site: Path, reads: list[str]) -> None:
+    linker = site / LINKER
+    write(linker, linker.read_text() + "\nAnd [the third](/2021/04/04/third/).\n")
+    broken = lint()
+    assert len(broken) == 1 and "/2021/04/04/third/" in broken[0]
+    third = site / "content/blog/third.md"
+    write(third, '+++\ntitle = "Third"\ndate = 2021-04-04\npath = "2021/04/04/third"\n+++\n')
+    reads.clear()
+    assert lint() == []
+    assert reads == ["third.md"]
+    (site / "content/blog/second.md").unlink()
+    gone = lint()
+    assert len(gone) == 1 and "/releases/2" in gone[0]
+    pages = json.loads((site / INDEX).read_text())["sites"][str(site.resolve())]["pages"]
+    assert "content/blog/second.md" not in pages
+
+
+def test_a_page_edited_just_now_is_read_every_time(site: Path, reads: list[str]) -> None:
+    """Its size and times could stay the same over a second edit in the same tick."""
+    lint()
+    first = site / "content/blog/first.md"
+    first.write_text(first.read_text() + "\nEdited.\n")
+    for _ in range(2):
+        reads.clear()
+        assert lint() == []
+        assert reads == ["first.md"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00garbage{",
+        b"[1, 2]",
+        b'{"format": "someone-else", "version": 1, "sites": {}}',
+        b'{"format": "copydesk-urls", "version": 1, "sites": []}',
+    ],
+)
+def test_a_corrupt_or_foreign_index_is_ignored_and_rewritten(
+    site: Path, reads: list[str], content: bytes
+) -> None:
+    (site / INDEX).parent.mkdir()
+    (site / INDEX).write_bytes(content)
+    assert lint() == []
+    assert sorted(reads) == ALL_PAGES
+    assert json.loads((site / INDEX).read_text())["format"] == urlcache.FORMAT
+
+
+def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, reads: list[str]) -> None:
+    lint()
+    data = json.loads((site / INDEX).read_text())
+    pages = data["sites"][str(site.resolve())]["pages"]
+    stamp = pages["content/blog/first.md"][:3]
+    pages["content/blog/first.md"] = [*stamp, [7]]  # not a list of URLs
+    pages["content/blog/second.md"][0] += 1  # another size: a stale entry
+    (site / INDEX).write_text(json.dumps(data))
+    reads.clear()
+    assert lint() == []
+    assert sorted(reads) == ["first.md", "second.md"]
+
+
+def test_the_config_and_the_version_each_invalidate(
+    site: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lint()
+    config = site / "config.toml"
+    config.write_text(config.read_text().replace("blog.example.org", "example.com/blog"))
+    reads.clear()
+    lint()
+    assert sorted(reads) == ALL_PAGES
+    monkeypatch.setattr(copydesk, "__version__", "99.0")
+    reads.clear()
+    lint()
+    assert sorted(reads) == ALL_PAGES
+
+
+def test_a_write_that_fails_is_a_note_and_the_run_goes_on(site: Path) -> None:
+    (site / ".copydesk_cache").write_text("a file where the folder goes")
+    project._cached_site.cache_clear()
+    result = lint_paths([LINKER], select=["CD101"], jobs=1, cache=True)
+    assert result.findings == [] and not result.errors
+    assert any("cannot write the URL index" in note for note in result.notes)
