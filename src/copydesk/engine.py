@@ -615,7 +615,7 @@ def _url_indexes(
     """Sites' URL indexes kept in the cache folder for this run (see copydesk.site.urlcache)."""
     from copydesk.site.urlcache import folders, kept
 
-    return kept(folders(plan, [Path(path) for path in paths], cache_dir))
+    return kept(lambda: folders(plan, [Path(path) for path in paths], cache_dir))
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:

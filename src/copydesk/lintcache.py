@@ -218,12 +218,11 @@ class SiteState:
         self.file_digests[path] = _digest(data)
         return _front_matter(data)
 
-    def file_digest(self, path: Path, data: bytes | None) -> str | None:
-        """The digest of a file's bytes (`data` when given, as from stdin), or
-        None when it cannot be read (the lint says why)."""
+    def file_digest(self, name: str, data: bytes | None) -> str | None:
+        """The digest of a file's bytes (`name`: its absolute path; `data` when
+        given, as from stdin), or None when it cannot be read (the lint says why)."""
         if data is not None:
             return _digest(data)
-        name = os.path.abspath(path)
         if name not in self.file_digests:
             data = _read(name)
             if data is None:
@@ -271,6 +270,7 @@ class LintCache:
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
         self.root = root
+        self._prefix = os.path.join(os.path.abspath(root), "")
         self.problem: str | None = None
         self.tool = tool_key()
         self.entries: dict[str, list[Any]] = {}
@@ -302,11 +302,16 @@ class LintCache:
             return
         self.entries = entries
 
-    def relative(self, path: Path) -> str:
-        return os.path.relpath(os.path.abspath(path), self.root)
+    def relative(self, path: Path, absolute: str | None = None) -> str:
+        """The entry's name: `path` relative to the root (`absolute`: its absolute
+        path, when known; string work, not `relpath`, for a file under the root)."""
+        absolute = absolute or os.path.abspath(path)
+        if absolute.startswith(self._prefix):
+            return absolute[len(self._prefix) :]
+        return os.path.relpath(absolute, self.root)
 
-    def get(self, path: Path, key: str) -> dict[str, Any] | None:
-        entry = self.entries.get(self.relative(path))
+    def get(self, path: Path, key: str, absolute: str | None = None) -> dict[str, Any] | None:
+        entry = self.entries.get(self.relative(path, absolute))
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != key:
             return None
         payload = entry[1]
@@ -417,9 +422,9 @@ class CachedRun:
             if cache.problem
         ]
 
-    def _site(self, plan: Plan, path: Path, index: int) -> str:
+    def _site(self, plan: Plan, path: Path, index: int, absolute: str) -> str:
         """The key of the file's site (once per folder and rule set: the same for all its files)."""
-        folder = (os.path.dirname(os.path.abspath(path)), index)
+        folder = (os.path.dirname(absolute), index)
         if folder not in self._sites:
             from copydesk.site import site_root
 
@@ -438,14 +443,16 @@ class CachedRun:
         """Every task's result, in task order: cached where the key holds, else linted."""
         found: dict[int, FileResult] = {}
         missing: list[int] = []
+        cwd = os.getcwd()  # once: abspath would ask for it for every file, three times
         for number, (path, index) in enumerate(plan.tasks):
-            digest = self.state.file_digest(path, plan.stdin.get(path))
+            absolute = os.path.normpath(os.path.join(cwd, path))
+            digest = self.state.file_digest(absolute, plan.stdin.get(path))
             if digest is None:
                 missing.append(number)
                 continue
-            key = _digest(self.rulesets[index], self._site(plan, path, index), digest)
+            key = _digest(self.rulesets[index], self._site(plan, path, index, absolute), digest)
             self._keys[number] = key
-            payload = self._by_ruleset[index].get(path, key)
+            payload = self._by_ruleset[index].get(path, key, absolute)
             result = result_from(payload, path, index) if payload is not None else None
             if result is None:
                 missing.append(number)

@@ -38,28 +38,49 @@ SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
 
 
-def _has(folder: str, names: tuple[str, ...]) -> bool:
-    return any(os.path.isfile(os.path.join(folder, name)) for name in names)
+def _listing(folder: str) -> frozenset[str] | None:
+    """The folder's names in lower case: one listing answers the 30 marker
+    questions a folder is asked (a warm run asks them of every folder).
+    None when it cannot be listed (a folder may be searchable, not readable)."""
+    try:
+        return frozenset(name.lower() for name in os.listdir(folder))
+    except OSError:
+        return None
+
+
+def _has(folder: str, names: tuple[str, ...], listing: frozenset[str] | None) -> bool:
+    """Whether one of `names` is a file in `folder` (the listing rules out the
+    others; `isfile` confirms, as a case-insensitive file system would answer)."""
+    return any(
+        (listing is None or name.lower() in listing) and os.path.isfile(os.path.join(folder, name))
+        for name in names
+    )
+
+
+def _has_dir(folder: str, name: str, listing: frozenset[str] | None, *inner: str) -> bool:
+    present = listing is None or name.lower() in listing
+    return present and os.path.isdir(os.path.join(folder, name, *inner))
 
 
 @functools.lru_cache(maxsize=4096)
 def generator_at(folder: str) -> str | None:
     """The generator whose config is in `folder`, or None."""
-    if _has(folder, DOCUSAURUS_MARKERS):
+    names = _listing(folder)
+    if _has(folder, DOCUSAURUS_MARKERS, names):
         return "docusaurus"
-    if _has(folder, MKDOCS_MARKERS):
+    if _has(folder, MKDOCS_MARKERS, names):
         return "mkdocs"
-    if _has(folder, HUGO_MARKERS) or os.path.isdir(os.path.join(folder, "config", "_default")):
+    if _has(folder, HUGO_MARKERS, names) or _has_dir(folder, "config", names, "_default"):
         return "hugo"
-    if _has(folder, HUGO_OLD_MARKERS) and os.path.isdir(os.path.join(folder, "content")):
+    if _has(folder, HUGO_OLD_MARKERS, names) and _has_dir(folder, "content", names):
         from copydesk.site.zola import is_zola_config
 
         return "zola" if is_zola_config(Path(folder, "config.toml")) else "hugo"
-    if _has(folder, JEKYLL_MARKERS):
+    if _has(folder, JEKYLL_MARKERS, names):
         return "jekyll"
-    if _has(folder, ELEVENTY_MARKERS):
+    if _has(folder, ELEVENTY_MARKERS, names):
         return "eleventy"
-    if _has(folder, ASTRO_MARKERS):
+    if _has(folder, ASTRO_MARKERS, names):
         return "astro"
     return None
 

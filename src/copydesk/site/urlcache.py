@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import time
@@ -42,18 +43,20 @@ FORMAT = "copydesk-urls"
 VERSION = 1
 SETTLE_SECONDS = 2
 
-# The cache folder of each site root, for the run under way (see `kept`).
-_FOLDERS: dict[Path, Path] = {}
+# Where the run under way keeps URL indexes: a function giving the cache
+# folder of each site root, called when an index is first built (see `kept`).
+_RUN: list[Callable[[], Mapping[Path, Path]]] = []
 # Why an index could not be written, for the run's notes.
 _PROBLEMS: list[str] = []
 
 
 @contextlib.contextmanager
-def kept(folders: Mapping[Path, Path]) -> Iterator[list[str]]:
-    """Keep the URL index of each site root in its cache folder while the
-    block runs; yields the list that receives the reasons a write failed."""
-    saved = dict(_FOLDERS)
-    _FOLDERS.update(folders)
+def kept(folders: Callable[[], Mapping[Path, Path]]) -> Iterator[list[str]]:
+    """Keep the URL index of each site root in the cache folder `folders()`
+    names for it while the block runs (asked only if an index is built: a
+    run whose files all come from the lint cache builds none); yields the
+    list that receives the reasons a write failed."""
+    _RUN.append(functools.cache(folders))
     start = len(_PROBLEMS)
     problems: list[str] = []
     try:
@@ -61,13 +64,12 @@ def kept(folders: Mapping[Path, Path]) -> Iterator[list[str]]:
     finally:
         problems.extend(_PROBLEMS[start:])
         del _PROBLEMS[start:]
-        _FOLDERS.clear()
-        _FOLDERS.update(saved)
+        _RUN.pop()
 
 
 def store_for(root: Path, generator: Generator) -> UrlStore | None:
     """The store of the site at `root` when this run keeps one, else None."""
-    folder = _FOLDERS.get(root)
+    folder = _RUN[-1]().get(root) if _RUN else None
     return UrlStore(folder / FILE, root, site_key(generator)) if folder is not None else None
 
 
