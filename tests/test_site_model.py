@@ -267,3 +267,56 @@ def test_an_eleventy_sites_address_comes_from_its_global_data(tmp_path: Path) ->
     assert load_site(tmp_path).generator.site_url == "https://www.11ty.dev"
     (tmp_path / "src/_data/config.js").write_text("export default { x: computed() };\n")
     assert load_site(tmp_path).generator.site_url == ""
+
+
+def _lint_out(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    from copydesk.cli import main
+
+    main(["lint", "--no-cache", "--jobs", "1", *argv])
+    return capsys.readouterr().out
+
+
+def test_plain_text_in_a_generators_site_is_no_post_but_a_blosxom_folders_is(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A font's OFL.txt in an Eleventy site is a file the site copies: a folder
+    lint leaves it (CD110 would offer to rewrite a licence); named, it is read."""
+    monkeypatch.chdir(Path(__file__).parent / "sites" / "eleventy-site")
+    assert "OFL.txt" not in _lint_out(capsys, "--select", "CD110", ".")
+    named = _lint_out(capsys, "--select", "CD110", "src/css/fonts/OFL.txt")
+    assert "src/css/fonts/OFL.txt:4:42: warning CD110" in named
+
+
+def test_jekyll_reads_plain_text_only_when_markdown_ext_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = "---\ntitle: Hi\ndate: 2020-01-02\n---\nSee http://example.com/x.\n"
+    _write(
+        tmp_path,
+        {
+            "blog/_config.yml": "title: Blog\nmarkdown_ext: 'md, TXT'\n",
+            "blog/_posts/2020-01-02-hi.txt": post,
+            "blog/words.text": post,
+            "docs/_config.yml": "title: Docs\n",
+            "docs/_posts/2020-01-02-hi.txt": post,
+            "notes/2020-01-02-hi.txt": post,  # a plain folder: Blosxom's .txt posts
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    out = _lint_out(capsys, "--select", "CD110", ".")
+    linted = sorted(line.split(":", 1)[0] for line in out.splitlines() if "CD110" in line)
+    assert linted == ["blog/_posts/2020-01-02-hi.txt", "notes/2020-01-02-hi.txt"]
+
+
+def test_site_explain_says_why_plain_text_is_not_content(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.cli import main
+
+    monkeypatch.chdir(Path(__file__).parent / "sites" / "eleventy-site")
+    main(["site", "--explain", "src/css/fonts/OFL.txt", "."])
+    post = [line for line in capsys.readouterr().out.splitlines() if line.startswith("post:")]
+    assert post == [
+        "post: no, not content (Eleventy makes no page of a .txt file): "
+        "a folder lint skips it; named on the command line, it is linted"
+    ]

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # The formats copydesk reads as posts, for every command (the one place to add one).
 # `.text` is Blosxom's and the original Markdown's extension; `.mdx` is Markdown with JSX.
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".mdx")
+# Plain text (Blosxom's `.txt`, the original Markdown's `.text`): a post only where
+# it is content for the site's generator (see `_text_is_content`).
+TEXT_SUFFIXES = (".txt", ".text")
 # Folders of generated or third-party files, never posts (hidden folders are skipped too).
 SKIPPED_DIRS = frozenset(
     {"node_modules", "_site", "public", "static", "vendor", "site-packages", "__pycache__", "venv"}
@@ -156,6 +159,8 @@ def _walk(
                 if not (config and config.is_excluded(path)):
                     yield from _walk(path, relative / name, root, found, finder)
         elif name.lower().endswith(POST_SUFFIXES):
+            if name.lower().endswith(TEXT_SUFFIXES) and not _text_is_content(real, name):
+                continue
             yield from _entry(entry, folder / name, relative / name, root, found, config)
         elif entry.is_symlink() and os.path.isdir(entry.path):
             skipped = folder_link(folder / name, root)
@@ -165,6 +170,17 @@ def _walk(
             suffix = os.path.splitext(name)[1].lower()
             if suffix in OTHER_FORMATS:
                 found.other_formats[suffix] += 1
+
+
+def _text_is_content(folder: str, name: str) -> bool:
+    """A `.txt` or `.text` file a walk finds is taken only where the site model
+    says its generator renders plain text (a plain folder; Jekyll when its
+    `markdown_ext` names it): in a Hugo, MkDocs or Eleventy site a `.txt` is a
+    file copied as it is, a licence or a word list. Named on the command line,
+    it is read all the same. `copydesk site --explain FILE` says which."""
+    from copydesk.site.detect import renders_text
+
+    return renders_text(folder, os.path.splitext(name)[1].lower())
 
 
 def _entry(

@@ -332,6 +332,13 @@ class Generator:
             return False
         return any(relative_parts(path, folder) is not None for folder in self.content_dirs())
 
+    def renders_text(self, suffix: str) -> bool:
+        """Whether the generator makes a page of a plain-text file (`suffix`
+        `.txt` or `.text`). A plain folder may be a Blosxom-style blog of
+        `.txt` posts; a generator renders only its Markdown extensions and
+        copies a `.txt` as it is (a font's OFL.txt, robots.txt, a word list)."""
+        return self.name == "plain"
+
     def post_reason(self, path: Path) -> str:
         """Why `is_post` says what it says, for `copydesk site --explain FILE`
         (a plain folder's heuristic; a generator's own rules say it in docs)."""

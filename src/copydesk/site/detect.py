@@ -151,3 +151,16 @@ def load_generator(root: Path, name: str) -> Generator:
 
         return Zola.load(root)
     return Generator(root)
+
+
+def renders_text(folder: str, suffix: str) -> bool:
+    """Whether a plain-text file (`.txt`, `.text`) in `folder` (absolute) is
+    content for its site: in a plain folder yes, in a generator's site only
+    where the generator renders it (Jekyll's `markdown_ext`)."""
+    root, name = find_site(folder)
+    return name == "plain" or _generator(root, name).renders_text(suffix)
+
+
+@functools.lru_cache(maxsize=64)
+def _generator(root: Path, name: str) -> Generator:
+    return load_generator(root, name)

@@ -31,6 +31,8 @@ from copydesk.site.base import (
 )
 from copydesk.site.configfile import first_existing, nested, read_mapping
 
+# Jekyll's default `markdown_ext`.
+MARKDOWN_EXT = ("markdown", "mkdown", "mkdn", "mkd", "md")
 CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -59,6 +61,8 @@ class Jekyll(Generator):
     url_keys: ClassVar[tuple[str, ...]] = (
         "permalink", "date", "categories", "category", "slug", "redirect_from",
     )  # fmt: skip
+    # `markdown_ext`: the extensions Jekyll converts as Markdown.
+    markdown_ext: tuple[str, ...] = MARKDOWN_EXT
     # Every rule asks about the same few thousand paths: each is matched once.
     _excluded_memo: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
@@ -90,7 +94,13 @@ class Jekyll(Generator):
             site_url=str(data.get("url") or ""),
             static_dirs=(),
             titles_from_h1="jekyll-titles-from-headings" in settings["plugins"],
+            markdown_ext=_markdown_ext(data),
         )
+
+    def renders_text(self, suffix: str) -> bool:
+        """Only when `markdown_ext` names it: Jekyll copies any other `.txt`
+        (or renders its Liquid, when it has front matter, as plain text)."""
+        return suffix.lower().lstrip(".") in self.markdown_ext
 
     # --- what is published ----------------------------------------------------
 
@@ -206,3 +216,11 @@ def _posts_index(parts: tuple[str, ...]) -> int:
         if part in ("_posts", "_drafts"):
             return index
     return 0
+
+
+def _markdown_ext(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """`markdown_ext: "md,txt"` from `_config.yml`; Jekyll's default list when
+    the config does not set it."""
+    value = data.get("markdown_ext")
+    names = (part.strip().lower() for part in str(value or "").split(","))
+    return tuple(name for name in names if name) or MARKDOWN_EXT

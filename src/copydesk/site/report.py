@@ -88,6 +88,9 @@ def explain_file(model: SiteModel, path: Path) -> list[str]:
     reason = model.generator.post_reason(path)
     if reason:
         lines[-1] = f"post: {'yes' if model.is_post(path) else 'no'} ({reason})"
+    text = _text_verdict(model, path)
+    if text:
+        lines[2:4] = [text]
     if model.variant(path):
         lines.append(f"language or version: {model.variant(path)}")
     lines.append(f"own URL: {model.url_of(path) or 'none'}")
@@ -95,6 +98,20 @@ def explain_file(model: SiteModel, path: Path) -> list[str]:
         lines.append("also served at: " + ", ".join(u for u in urls if u != model.url_of(path)))
     lines.append("ids: " + " ".join(sorted(model.ids(path))))
     return lines
+
+
+def _text_verdict(model: SiteModel, path: Path) -> str:
+    """For a `.txt` or `.text` file in a generator's site that does not render
+    plain text: why a folder lint leaves it out ("" otherwise)."""
+    from copydesk.discover import TEXT_SUFFIXES
+
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES or model.generator.renders_text(suffix):
+        return ""
+    return (
+        f"post: no, not content ({model.label()} makes no page of a {suffix} file): "
+        "a folder lint skips it; named on the command line, it is linted"
+    )
 
 
 def _count_static(model: SiteModel) -> int:
