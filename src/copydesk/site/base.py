@@ -411,6 +411,11 @@ class Generator:
         the default one."""
         return ""
 
+    def theme_files(self) -> frozenset[str]:
+        """Paths below the site's root of files its theme ships and the build
+        copies there (MkDocs's built-in themes): none for a plain folder."""
+        return frozenset()
+
     def virtual(self, url_key: str) -> bool:
         """A URL the generator serves without a source file (taxonomy lists, ...)."""
         return False

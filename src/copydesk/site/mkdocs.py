@@ -24,6 +24,54 @@ from copydesk.urls import split_url
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# What MkDocs's built-in themes (MkDocs 1.6) copy to the site's root besides
+# their templates: a page may link them (`img/favicon.ico`) though no file of
+# the repository is there.
+BUILTIN_THEME_FILES: dict[str, frozenset[str]] = {
+    "mkdocs": _names(
+        """
+        css/base.css css/bootstrap.min.css css/bootstrap.min.css.map css/brands.min.css
+        css/fontawesome.min.css css/solid.min.css css/v4-font-face.min.css
+        img/favicon.ico img/grid.png
+        js/base.js js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map js/darkmode.js
+        webfonts/fa-brands-400.ttf webfonts/fa-brands-400.woff2
+        webfonts/fa-regular-400.ttf webfonts/fa-regular-400.woff2
+        webfonts/fa-solid-900.ttf webfonts/fa-solid-900.woff2
+        webfonts/fa-v4compatibility.ttf webfonts/fa-v4compatibility.woff2
+        """
+    ),
+    "readthedocs": _names(
+        """
+        css/theme.css css/theme_extra.css img/favicon.ico
+        js/html5shiv.min.js js/jquery-3.6.0.min.js js/theme.js js/theme_extra.js
+        css/fonts/Roboto-Slab-Bold.woff css/fonts/Roboto-Slab-Bold.woff2
+        css/fonts/Roboto-Slab-Regular.woff css/fonts/Roboto-Slab-Regular.woff2
+        css/fonts/lato-bold-italic.woff css/fonts/lato-bold-italic.woff2
+        css/fonts/lato-bold.woff css/fonts/lato-bold.woff2
+        css/fonts/lato-normal-italic.woff css/fonts/lato-normal-italic.woff2
+        css/fonts/lato-normal.woff css/fonts/lato-normal.woff2
+        css/fonts/fontawesome-webfont.eot css/fonts/fontawesome-webfont.svg
+        css/fonts/fontawesome-webfont.ttf css/fonts/fontawesome-webfont.woff
+        css/fonts/fontawesome-webfont.woff2
+        """
+    ),
+}
+
+
+def _theme_name(theme: Any) -> str:
+    """`theme: readthedocs` or `theme: {name: mkdocs, ...}`; MkDocs's own
+    theme when the config names none."""
+    if theme is None:
+        return "mkdocs"
+    if isinstance(theme, Mapping):
+        return str(theme.get("name") or "")
+    return str(theme)
+
+
 def _markdown_hooks(root: Path, hooks: Any) -> list[str]:
     """The `hooks:` files that rewrite a page's Markdown (`on_page_markdown`)
     before it renders: Python copydesk does not run, which may add reference
@@ -55,6 +103,7 @@ class MkDocs(Generator):
     name: ClassVar[str] = "mkdocs"
     templating: ClassVar[str | None] = ""
     url_keys: ClassVar[tuple[str, ...]] = ("slug", "date")
+    theme: str = "mkdocs"  # the theme's name (`theme:` or its `name:`)
 
     @classmethod
     def load(cls, root: Path) -> MkDocs:
@@ -88,7 +137,11 @@ class MkDocs(Generator):
             titles_from_h1=True,
             static_dirs=(),
             site_url=str(data.get("site_url") or ""),
+            theme=_theme_name(data.get("theme")),
         )  # fmt: skip
+
+    def theme_files(self) -> frozenset[str]:
+        return BUILTIN_THEME_FILES.get(self.theme, frozenset())
 
     def unread(self) -> list[str]:
         hooks = self.settings["Markdown rewritten by hooks"]

@@ -464,7 +464,26 @@ class SiteModel:
         if found is None and not relative:
             rule = self.redirect_for(url_path(url))
             found = rule.file if rule is not None else None
+        if found is None and self.generator.theme_files():
+            found = self._theme_file(url_path(url), source, relative)
         return found
+
+    def _theme_file(self, path: str, source: Path, relative: bool) -> Path | None:
+        """The root (as for a page made without a file) when the URL is a file
+        the site's theme ships (MkDocs's built-in `img/favicon.ico`): it is
+        there once the site is built, though not in the repository."""
+        if not relative:
+            served = self._strip_base(path)
+        else:
+            folder = os.path.dirname(self._absolute(source))
+            target = os.path.normpath(os.path.join(folder, path))
+            folders = [(str(folder), prefix) for folder, prefix in self.static_roots]
+            inside = [(f, p) for f, p in folders if target.startswith(f.rstrip(os.sep) + os.sep)]
+            if not inside:
+                return None
+            folder, prefix = inside[0]
+            served = prefix + os.path.relpath(target, folder).replace(os.sep, "/")
+        return self.root if served.lstrip("/") in self.generator.theme_files() else None
 
     def can_tell(self, url: str, source: Path) -> bool:
         """Whether a link that `resolve` does not find is known to be broken:
