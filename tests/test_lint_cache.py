@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,75 @@ def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) 
 
     assert rendered(run()) == cold()
     assert parses[:1] == ["a.md"]
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the lint cache opened to digest them."""
+    seen: list[str] = []
+
+    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(os.path.basename(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(lintcache, "open", counting, raising=False)
+    return seen
+
+
+def settle(*paths: Path) -> None:
+    """Times an hour ago: files the lint cache may trust by their stat."""
+    for path in paths:
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+
+def test_files_whose_stat_holds_are_not_read_again(site: Path, opened: list[str]) -> None:
+    settle(*site.glob("*.md"))
+    expected = cold()
+    run()
+    assert sorted(opened) == ["a.md", "b.md", "c.md"]
+    opened.clear()
+    assert rendered(run()) == expected
+    assert opened == []
+
+
+def test_a_file_edited_just_now_is_read_every_run(site: Path, opened: list[str]) -> None:
+    """A second edit within the same clock tick could keep its size and times."""
+    settle(*site.glob("*.md"))
+    run()
+    with (site / "c.md").open("a", encoding="utf-8") as file:
+        file.write("\nOne more line.\n")
+    for _ in range(2):
+        opened.clear()
+        assert rendered(run()) == cold()
+        assert opened == ["c.md"]
+
+
+def test_same_size_same_mtime_other_bytes_is_read_again(site: Path, parses: list[str]) -> None:
+    """The ctime in the stamp: a tool that restores the mtime cannot hide an edit."""
+    settle(*site.glob("*.md"))
+    run()
+    path = site / "c.md"
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"Notes", b"Nodes"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    parses.clear()
+    assert rendered(run()) == cold()
+    assert "c.md" in parses
+
+
+def test_damaged_stamps_are_ignored(site: Path, opened: list[str]) -> None:
+    settle(*site.glob("*.md"))
+    run()
+    data = json.loads((site / CACHE).read_text())
+    stamps = data["stamps"]
+    first, second = sorted(stamps)[:2]
+    stamps[first] = [*stamps[first][:3], 7, None]  # not digests
+    stamps[second][0] += 1  # another size
+    (site / CACHE).write_text(json.dumps(data))
+    opened.clear()
+    assert rendered(run()) == cold()
+    assert sorted(opened) == sorted(os.path.basename(name) for name in (first, second))
 
 
 def test_a_front_matter_edit_anywhere_invalidates_the_whole_site(

@@ -28,6 +28,10 @@ An entry holds while its key holds. The key is a hash of:
   editing any front matter or the site's config, makes every entry of that
   site miss; editing a page's body leaves the others' entries valid.
 
+The bytes' digests are not recomputed for a file whose size, mtime and ctime
+are those the last run recorded (`stamps` in lint.json, see `SiteState`): a
+warm run then stats the site's pages instead of reading and hashing them.
+
 Files that the site does not contain (a link out of the site root) are not
 looked at. A file whose lint reported an error, or whose facts are of a type
 the codec does not know (a plugin's own class), is not cached. Runs of fewer
@@ -50,9 +54,10 @@ import json
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from copydesk.cachedir import cache_root, plain, tool_key
 from copydesk.cachedir import digest as _digest
@@ -64,7 +69,9 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 1
+VERSION = 2
+# A file modified this recently is read again by the next run, whatever its stat says.
+SETTLE_SECONDS = 2
 # Below this many files a run neither reads nor writes the cache.
 MIN_FILES = 24
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
@@ -179,10 +186,23 @@ def ruleset_key(ruleset: RuleSet) -> str:
 
 class SiteState:
     """The digest of what the site model reads of a site's files, and the
-    bytes' digests of the pages found on the way (each file is read once)."""
+    bytes' digests of the pages found on the way (each file is read once).
 
-    def __init__(self) -> None:
+    A page whose size, mtime and ctime are those recorded by the last run
+    (`known`: absolute path -> [size, mtime_ns, ctime_ns, digest of its bytes,
+    digest of its front matter]) is not read again: its digests are the
+    recorded ones, as git's index trusts a file's stat. A file modified in the
+    last `SETTLE_SECONDS` is not recorded (a second edit within the same clock
+    tick could keep its size and times). `stamps` is what this run saw, for
+    the next one; keys stay content hashes, so a fresh checkout (new times)
+    reads every file and still reuses entries restored from another run.
+    """
+
+    def __init__(self, known: Mapping[str, Any] | None = None) -> None:
         self.file_digests: dict[str, str] = {}  # absolute path -> digest of its bytes
+        self.known = known or {}
+        self.stamps: dict[str, list[Any]] = {}
+        self._settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
         self._sites: dict[str, str] = {}
 
     def key(self, root: Path) -> str:
@@ -203,7 +223,8 @@ class SiteState:
                 hasher.update(f"{relative}/{name}\0".encode())
                 suffix = os.path.splitext(name)[1].lower()
                 if suffix in _PAGE_SUFFIXES:
-                    hasher.update(self._page(path))
+                    digests = self._digests(path)
+                    hasher.update(digests[1].encode() if digests else b"\0unread")
                 elif suffix in _HTML_SUFFIXES:
                     hasher.update(_front_matter(_marked(_read(path, _HEAD))))
                 elif configs and suffix in _CONFIG_SUFFIXES:
@@ -211,24 +232,50 @@ class SiteState:
                 hasher.update(b"\0")
         return hasher.hexdigest()
 
-    def _page(self, path: str) -> bytes:
-        data = _read(path)
-        if data is None:
-            return b"\0unread"
-        self.file_digests[path] = _digest(data)
-        return _front_matter(data)
+    def _digests(self, path: str) -> tuple[str, str] | None:
+        """(digest of the file's bytes, digest of its front matter), from the
+        last run's record while the file's stat holds; None when it cannot be
+        read (a FIFO, a device or a socket is never opened: a FIFO would block)."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        known = self.known.get(path)
+        if _is_stamp(known) and known[:3] == stamp:
+            self.stamps[path] = known
+            digests: tuple[str, str] = (known[3], known[4])
+        else:
+            try:
+                with open(path, "rb") as file:  # after the stat: an edit meanwhile shows next run
+                    data = file.read()
+            except OSError:
+                return None
+            digests = (_digest(data), _digest(_front_matter(data)))
+            if info.st_mtime_ns < self._settled:
+                self.stamps[path] = [*stamp, *digests]
+        self.file_digests[path] = digests[0]
+        return digests
 
     def file_digest(self, name: str, data: bytes | None) -> str | None:
         """The digest of a file's bytes (`name`: its absolute path; `data` when
         given, as from stdin), or None when it cannot be read (the lint says why)."""
         if data is not None:
             return _digest(data)
-        if name not in self.file_digests:
-            data = _read(name)
-            if data is None:
-                return None  # linted, and refused with its reason
-            self.file_digests[name] = _digest(data)
+        if name not in self.file_digests and self._digests(name) is None:
+            return None  # linted, and refused with its reason
         return self.file_digests[name]
+
+
+def _is_stamp(entry: Any) -> TypeGuard[list[Any]]:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 5
+        and isinstance(entry[3], str)
+        and isinstance(entry[4], str)
+    )
 
 
 def _read(path: str, size: int = -1) -> bytes | None:
@@ -274,6 +321,7 @@ class LintCache:
         self.problem: str | None = None
         self.tool = tool_key()
         self.entries: dict[str, list[Any]] = {}
+        self.stamps: dict[str, Any] = {}  # see SiteState: what the last run saw of each file
         self.changed = False
         self._load()
 
@@ -301,6 +349,8 @@ class LintCache:
             self.problem = "no entries"
             return
         self.entries = entries
+        stamps = data.get("stamps")
+        self.stamps = stamps if isinstance(stamps, dict) else {}
 
     def relative(self, path: Path, absolute: str | None = None) -> str:
         """The entry's name: `path` relative to the root (`absolute`: its absolute
@@ -336,17 +386,24 @@ class LintCache:
         self.entries[self.relative(path)] = [key, payload]
         self.changed = True
 
-    def save(self) -> str | None:
-        """Write atomically when anything changed, dropping entries of files
-        that are gone; the reason when it could not be written (the run goes on)."""
+    def save(self, stamps: dict[str, list[Any]]) -> str | None:
+        """Write atomically when anything changed (the entries, or the `stamps`
+        this run saw), dropping entries of files that are gone; the reason when
+        it could not be written (the run goes on)."""
         gone = [rel for rel in self.entries if not os.path.exists(os.path.join(self.root, rel))]
         for rel in gone:
             del self.entries[rel]
-        if not (self.changed or gone):
+        if not (self.changed or gone or stamps != self.stamps):
             return None
         from copydesk.write import write_cache
 
-        data = {"format": FORMAT, "version": VERSION, "tool": self.tool, "entries": self.entries}
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "tool": self.tool,
+            "entries": self.entries,
+            "stamps": stamps,
+        }
         return write_cache(self.path, json.dumps(data, separators=(",", ":")), "lint cache")
 
 
@@ -401,7 +458,6 @@ class CachedRun:
     configuration's `cache-dir`."""
 
     def __init__(self, plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> None:
-        self.state = SiteState()
         self.rulesets = [ruleset_key(ruleset) for ruleset in plan.rulesets]
         self.caches: dict[Path, LintCache] = {}
         self._by_ruleset: list[LintCache] = []
@@ -412,6 +468,10 @@ class CachedRun:
             if folder not in self.caches:
                 self.caches[folder] = LintCache(folder / CACHE_FILE, root)
             self._by_ruleset.append(self.caches[folder])
+        known: dict[str, Any] = {}
+        for cache in self.caches.values():
+            known.update(cache.stamps)
+        self.state = SiteState(known)
         self._keys: dict[int, str] = {}
         self._sites: dict[tuple[str, int], str] = {}
 
@@ -446,11 +506,12 @@ class CachedRun:
         cwd = os.getcwd()  # once: abspath would ask for it for every file, three times
         for number, (path, index) in enumerate(plan.tasks):
             absolute = os.path.normpath(os.path.join(cwd, path))
+            site = self._site(plan, path, index, absolute)  # first: its walk digests the pages
             digest = self.state.file_digest(absolute, plan.stdin.get(path))
             if digest is None:
                 missing.append(number)
                 continue
-            key = _digest(self.rulesets[index], self._site(plan, path, index, absolute), digest)
+            key = _digest(self.rulesets[index], site, digest)
             self._keys[number] = key
             payload = self._by_ruleset[index].get(path, key, absolute)
             result = result_from(payload, path, index) if payload is not None else None
@@ -472,5 +533,5 @@ class CachedRun:
         return [found[number] for number in range(len(plan.tasks))]
 
     def save(self) -> list[str]:
-        problems = (cache.save() for cache in self.caches.values())
+        problems = (cache.save(self.state.stamps) for cache in self.caches.values())
         return [f"copydesk: {problem}" for problem in problems if problem]
