@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import copydesk
-from copydesk import lintcache, parse
+from copydesk import engine, lintcache, parse
 from copydesk.cli import main
 from copydesk.engine import lint_paths
 
@@ -50,7 +50,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "site"
     shutil.copytree(SITE, folder)
     monkeypatch.chdir(folder)
-    monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
     return folder
 
 
@@ -90,7 +90,7 @@ def test_warm_equals_cold_on_the_demo_fixtures_and_a_generated_corpus(
     shutil.copytree(DEMO, tmp_path / "demo")
     monkeypatch.chdir(tmp_path)
     for folder in ("corpus", "demo"):
-        monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+        monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
         expected = rendered(lint_paths([folder], select=["ALL"], jobs=jobs))
         filled = lint_paths([folder], select=["ALL"], jobs=jobs, cache=True)
         warm = lint_paths([folder], select=["ALL"], jobs=jobs, cache=True)
@@ -313,9 +313,9 @@ def test_a_small_run_and_no_cache_write_nothing(
 ) -> None:
     shutil.copytree(SITE, tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site")
-    lint_paths(["."], jobs=1, cache=True)  # 3 files: under MIN_FILES
+    lint_paths(["."], jobs=1, cache=True)  # 3 files: under CACHE_MIN_FILES
     assert not Path(".copydesk_cache").exists()
-    monkeypatch.setattr(lintcache, "MIN_FILES", 1)
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
     assert main(["lint", ".", "-q", "--no-cache"]) == 0
     assert not Path(".copydesk_cache").exists()
 

@@ -696,7 +696,7 @@ def test_with_the_lint_cache_a_cached_file_still_reports_what_its_link_answers_n
     on the second and third runs no post is parsed again, yet the link cache
     decides what is reported: fine, then dead (a warning), then fine again."""
     import copydesk.engine as engine
-    from copydesk.lintcache import MIN_FILES
+    from copydesk.engine import CACHE_MIN_FILES as MIN_FILES
 
     linted: list[int] = []
     execute = engine._execute

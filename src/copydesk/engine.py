@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
+# Below this many files a run neither reads nor writes the lint cache: reading it
+# would cost a one-file hook run more than it saves. Here, not in copydesk.lintcache,
+# so that a small run does not import that module only to learn it is not needed.
+CACHE_MIN_FILES = 24
 # Small chunks, so that workers finish together: the last chunk of one worker
 # is all the other may wait for. A chunk costs a task list and its results
 # through a pipe; at 64 per job it holds ~16 of 2,000 posts (~50 ms of work).
@@ -602,10 +606,10 @@ def _report(
 
 def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) -> CachedRun | None:
     """The lint cache for this run; None for a run too small to gain from it."""
-    from copydesk.lintcache import MIN_FILES, CachedRun
-
-    if len(plan.tasks) < MIN_FILES:
+    if len(plan.tasks) < CACHE_MIN_FILES:
         return None
+    from copydesk.lintcache import CachedRun
+
     return CachedRun(plan, [Path(path) for path in paths], cache_dir)
 
 

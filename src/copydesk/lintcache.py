@@ -35,7 +35,7 @@ warm run then stats the site's pages instead of reading and hashing them.
 Files that the site does not contain (a link out of the site root) are not
 looked at. A file whose lint reported an error, or whose facts are of a type
 the codec does not know (a plugin's own class), is not cached. Runs of fewer
-than `MIN_FILES` files neither read nor write the cache: reading it would
+than `engine.CACHE_MIN_FILES` files neither read nor write the cache: reading it would
 cost a one-file hook run more than it saves.
 
 A cache that cannot be read, is not JSON, is of another format or was
@@ -72,8 +72,6 @@ FORMAT = "copydesk-lint"
 VERSION = 2
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
-# Below this many files a run neither reads nor writes the cache.
-MIN_FILES = 24
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
 _PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 _HTML_SUFFIXES = (".html", ".htm")

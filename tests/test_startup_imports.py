@@ -1,0 +1,35 @@
+"""What a small lint imports: start-up is most of a pre-commit run, so modules a
+run does not need must not be imported (each costs milliseconds on every run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POST = ROOT / "fixtures" / "demo" / "jekyll" / "2021-04-10-moving-the-blog.md"
+
+
+def imported_after(argv: list[str], cwd: Path) -> set[str]:
+    """The copydesk modules in sys.modules after `copydesk ARGV` ran in a fresh process."""
+    code = (
+        "import sys\n"
+        "from copydesk.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('copydesk'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    return set(done.stdout.splitlines()[-1].split())
+
+
+def test_a_run_too_small_for_the_lint_cache_does_not_import_it(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text("# A post\n\nText.\n", encoding="utf-8")
+    small = imported_after(["lint", "-q", "post.md"], tmp_path)
+    assert "copydesk.engine" in small  # it did lint
+    assert "copydesk.lintcache" not in small
+    for number in range(30):
+        (tmp_path / f"post-{number}.md").write_text(f"# Post {number}\n", encoding="utf-8")
+    assert "copydesk.lintcache" in imported_after(["lint", "-q", "."], tmp_path)
