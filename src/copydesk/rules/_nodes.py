@@ -71,8 +71,41 @@ def raw_of(node: Node) -> str:
 
 
 def templated(node: Node, ctx: Context) -> bool:
-    """Inside Liquid/shortcodes, or a URL built by a template: not ours to judge."""
-    return bool(ctx.parsed.in_templating(node.line, node.column))
+    """Inside Liquid/shortcodes, or a URL built by a template: not ours to judge.
+    So is what a capture tag pair holds (`{% set x %}…{% endset %}`, `{% capture
+    x %}…{% endcapture %}`): a template's variable, not the page's text (an
+    Eleventy page keeps its code samples in them for an include to show)."""
+    parsed = ctx.parsed
+    if not parsed.templating:
+        return False
+    if parsed.in_templating(node.line, node.column):
+        return True
+    captures = parsed.memo("captures", lambda: _captures(parsed))
+    if not captures:
+        return False
+    offset = parsed.offset(node.line, node.column)
+    return any(start <= offset < end for start, end in captures)
+
+
+_CAPTURE_TAG = re.compile(r"\{%-?\s*(end)?(set|capture)\b([^%]*)")
+
+
+def _captures(parsed: ParsedFile) -> list[tuple[int, int]]:
+    """Offsets [start, end) of each capture pair, tags included; `{% set x = 1 %}`
+    assigns and encloses nothing."""
+    text = parsed.document.text
+    found: list[tuple[int, int]] = []
+    open_at: dict[str, list[int]] = {"set": [], "capture": []}
+    for start, end in parsed.templating:
+        match = _CAPTURE_TAG.match(text, start, end)
+        if match is None:
+            continue
+        ending, name = bool(match.group(1)), match.group(2)
+        if not ending and not (name == "set" and "=" in match.group(3)):
+            open_at[name].append(start)
+        elif ending and open_at[name]:
+            found.append((open_at[name].pop(), end))
+    return found
 
 
 def has_template(value: str) -> bool:
