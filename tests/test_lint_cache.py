@@ -331,6 +331,16 @@ def test_cache_dir_from_the_config_and_the_command_line(
     capsys.readouterr()
 
 
+def test_the_link_caches_former_key_moves_the_one_cache_folder(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / ".copydesk.toml").write_text('[links]\ncache-dir = "build/caches"\n')
+    assert main(["lint", ".", "-q"]) == 0
+    assert (site / "build" / "caches" / "lint.json").is_file()
+    assert not (site / ".copydesk_cache").exists()
+    assert "[links] cache-dir is deprecated" in capsys.readouterr().err
+
+
 def test_lint_fix_with_a_warm_cache_fixes_as_without(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -720,3 +720,34 @@ def test_with_the_lint_cache_a_cached_file_still_reports_what_its_link_answers_n
     assert (tmp_path / ".copydesk_cache" / "lint.json").is_file()
     assert linted == [MIN_FILES + 1]  # later runs took every post from the lint cache
     assert runs == [[], [("post.md", "CD111", "warning")], []]
+
+
+def test_one_cache_folder_for_every_cache_and_the_old_links_key_still_moves_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cache-dir` holds links.json as it holds lint.json; `[links] cache-dir` alone
+    still works (with one note), loses to `cache-dir`, and `--cache-dir` moves it."""
+    old, both, flag = tmp_path / "old", tmp_path / "both", tmp_path / "flag"
+    with serve({"/ok": Route(200)}) as server:
+        post = f"[ok]({server.url('/ok')})\n"
+        old.mkdir()
+        write(old, post, "online = true\n" + FAST + 'cache-dir = "build/c"\n')
+        both.mkdir()
+        write(both, post, 'online = true\ncache-dir = "top"\n' + FAST + 'cache-dir = "nested"\n')
+        flag.mkdir()
+        write(flag, post, "online = true\n" + FAST)
+        for folder in (old, both):
+            assert main(["lint", "-q", "--select", "CD112", str(folder)]) == 0
+        assert main(["lint", "-q", "--select", "CD112", "--cache-dir", "x", str(flag)]) == 0
+    assert (old / "build" / "c" / "links.json").is_file()
+    assert (both / "top" / "links.json").is_file()
+    assert not (both / "nested").exists()
+    assert (flag / "x" / "links.json").is_file()
+    assert not (flag / ".copydesk_cache").exists()
+    notes = [line for line in capsys.readouterr().err.splitlines() if "deprecated" in line]
+    assert notes == [
+        f"copydesk: {old / '.copydesk.toml'}: [links] cache-dir is deprecated, use the "
+        "top-level cache-dir (one folder holds every cache)",
+        f"copydesk: {both / '.copydesk.toml'}: [links] cache-dir is deprecated, use the "
+        "top-level cache-dir (one folder holds every cache); ignored: cache-dir is set",
+    ]

@@ -264,13 +264,13 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     lint.add_argument(
         "--no-cache",
         action="store_true",
-        help="neither read nor write the lint cache (config: cache-dir) nor, with --online, "
-        "the link cache (config: links.cache-dir)",
+        help="neither read nor write the caches (lint results, URL index and, with "
+        "--online, links; config: cache-dir)",
     )
     lint.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="keep the lint cache in DIR (default: config key cache-dir, .copydesk_cache)",
+        help="keep every cache in DIR (default: config key cache-dir, .copydesk_cache)",
     )
     lint.add_argument(
         "--fix", action="store_true", help="apply the safe fixes of fixable findings [*]"

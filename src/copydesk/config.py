@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,11 +138,13 @@ SCHEMA: tuple[Key, ...] = (
         "cache-dir",
         "string (folder)",
         '".copydesk_cache"',
-        "Where `lint` keeps its cache (`lint.json`: each file's results, reused while the "
-        "file, its rules and its site are unchanged; `urls.json`: each site's URL index, "
-        "reused per page while its size and times are unchanged), relative to the config's folder; "
-        "`--cache-dir` wins, `--no-cache` neither reads nor writes it. See "
-        "[ci.md](ci.md#caching-between-runs).",
+        "The one folder of copydesk's caches (`lint.json`: each file's results, reused while "
+        "the file, its rules and its site are unchanged; `urls.json`: each site's URL index, "
+        "reused per page while its size and times are unchanged; `links.json`: what "
+        "`--online` learnt about each link), relative to the config's folder; "
+        "`--cache-dir` wins, `--no-cache` neither reads nor writes it. `[links] cache-dir`, "
+        "the link cache's former key, still works when this one is not set, with a "
+        "deprecation note. See [ci.md](ci.md#caching-between-runs).",
         'cache-dir = ".cache/copydesk"',
     ),
     Key(
@@ -192,7 +195,7 @@ class Config:
     # Check links on the web (`lint --online`); off by default: a pre-commit
     # hook must never wait for the network.
     online: bool = False
-    # The lint cache's folder, relative to the config's folder (`lint --cache-dir` wins).
+    # The folder of every cache, relative to the config's folder (`lint --cache-dir` wins).
     cache_dir: str = ".copydesk_cache"
     # The `[links]` table: cache, limits, quarantine, per-host settings (None: defaults).
     links: LinkSettings | None = None
@@ -269,7 +272,7 @@ def config_from_table(path: Path, table: Mapping[str, Any]) -> Config:
         baseline=_baseline(path, table.get("baseline")),
         max_file_size=_max_file_size(path, table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
         online=_bool(path, "online", table.get("online", False)),
-        cache_dir=_cache_dir(path, table.get("cache-dir", ".copydesk_cache")),
+        cache_dir=_cache_dir(path, table),
         links=_links(path, table["links"]) if "links" in table else None,
     )
 
@@ -299,10 +302,35 @@ def _bool(path: Path, key: str, value: Any) -> bool:
     return value
 
 
-def _cache_dir(path: Path, value: Any) -> str:
+def _cache_dir(path: Path, table: Mapping[str, Any]) -> str:
+    """`cache-dir`: the one folder of every cache (lint, URL index, links).
+    `[links] cache-dir`, its former key for the link cache alone, still sets
+    it when `cache-dir` does not, with a one-line note."""
+    value = table.get("cache-dir")
+    links = table.get("links")
+    old = links.get("cache-dir") if isinstance(links, dict) else None
+    if old is not None:
+        ignored = "; ignored: cache-dir is set" if value is not None else ""
+        _note_once(
+            f"copydesk: {path}: [links] cache-dir is deprecated, use the top-level "
+            f"cache-dir (one folder holds every cache){ignored}"
+        )
+        value = old if value is None else value
+    if value is None:
+        return ".copydesk_cache"
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(path, "'cache-dir' must be a folder name")
     return value
+
+
+_NOTED: set[str] = set()
+
+
+def _note_once(note: str) -> None:
+    """A deprecation note on stderr, once per run however often the config is read."""
+    if note not in _NOTED:
+        _NOTED.add(note)
+        print(note, file=sys.stderr)
 
 
 def _links(path: Path, value: Any) -> LinkSettings:

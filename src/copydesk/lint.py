@@ -163,7 +163,8 @@ def _known_https(args: argparse.Namespace) -> KnownHttps:
     from copydesk.config import ConfigFinder
     from copydesk.web.known import KnownHttps
 
-    return KnownHttps(ConfigFinder(Path(args.config) if args.config else None))
+    finder = ConfigFinder(Path(args.config) if args.config else None)
+    return KnownHttps(finder, getattr(args, "cache_dir", None))
 
 
 def _trust_link_cache(result: LintResult, known: KnownHttps) -> LintResult:
@@ -239,6 +240,7 @@ def _online(args: argparse.Namespace, changes: ChangeSet | None) -> OnlineOption
         scope=args.online_scope,
         lines=lines,
         progress=wanted(args.quiet),
+        cache_dir=args.cache_dir,
     )
 
 

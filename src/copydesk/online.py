@@ -384,7 +384,7 @@ def _open_cache(
 
     if not options.cache:
         return LinkCache(None, settings.ok_days)
-    folder = cache_root(config, paths) / settings.cache_dir
+    folder = cache_root(config, paths) / (options.cache_dir or config.cache_dir)
     cache = LinkCache(folder / CACHE_FILE, settings.ok_days)
     if cache.problem:
         summary.notes.append(f"{folder / CACHE_FILE}: link cache ignored: {cache.problem}")

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 class KnownHttps:
     """Answers "does this http URL's https twin answer?" from each config's link cache."""
 
-    def __init__(self, finder: ConfigFinder) -> None:
+    def __init__(self, finder: ConfigFinder, cache_dir: str | None = None) -> None:
         self.finder = finder
+        self.cache_dir = cache_dir  # `--cache-dir`; None: each config's `cache-dir`
         self.caches: dict[Path, LinkCache | None] = {}
         self.now = time.time()
 
@@ -50,7 +51,7 @@ class KnownHttps:
         from copydesk.web.settings import LinkSettings
 
         settings = config.links or LinkSettings()
-        path = cache_root(config, [source]) / settings.cache_dir / CACHE_FILE
+        path = cache_root(config, [source]) / (self.cache_dir or config.cache_dir) / CACHE_FILE
         if path not in self.caches:
             cache = LinkCache(path, settings.ok_days) if path.is_file() else None
             self.caches[path] = cache if cache is not None and not cache.problem else None

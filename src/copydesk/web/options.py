@@ -26,3 +26,5 @@ class OnlineOptions:
     # A progress bar on stderr while links are asked, for runs over a second
     # (copydesk.progress; lint sets it only on a terminal, never with --quiet).
     progress: bool = False
+    # `--cache-dir`: the folder of every cache, the link cache's too (None: the config's).
+    cache_dir: str | None = None

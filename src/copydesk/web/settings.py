@@ -26,7 +26,8 @@ class LinkSettingsError(CopydeskError):
 OPTIONS: Mapping[str, tuple[Any, str]] = {
     "cache-dir": (
         ".copydesk_cache",
-        "folder for the link cache (links.json), relative to the config's folder",
+        "deprecated: the top-level `cache-dir` holds every cache; this one is read "
+        "only when that is not set",
     ),
     "timeout": (10.0, "seconds to wait for an answer before the link is 'unknown'"),
     "connect-timeout": (5.0, "seconds to wait for a connection"),
@@ -78,7 +79,6 @@ class HostSettings:
 class LinkSettings:
     """The `[links]` table, checked; the defaults when there is none."""
 
-    cache_dir: str = ".copydesk_cache"
     timeout: float = 10.0
     connect_timeout: float = 5.0
     concurrency: int = 64
@@ -121,7 +121,9 @@ def link_settings(path: Path, table: Any) -> LinkSettings:
             continue
         if key not in OPTIONS:
             raise LinkSettingsError(path, f"links: unknown key '{key}'")
-        values[key.replace("-", "_")] = _checked(path, f"links.{key}", OPTIONS[key][0], value)
+        checked = _checked(path, f"links.{key}", OPTIONS[key][0], value)
+        if key != "cache-dir":  # deprecated: `Config.cache_dir` takes it
+            values[key.replace("-", "_")] = checked
     if values.get("scope", "all") not in SCOPES:
         raise LinkSettingsError(
             path, f"links.scope: '{values['scope']}' is not 'all' or 'internal'"
