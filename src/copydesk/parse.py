@@ -528,6 +528,14 @@ class _Frame:
     last_cursor: int = 0
 
 
+def _shift(parent_line: str, line: str) -> int:
+    """Columns a child line starts right of its parent line, aligned on the right:
+    only a prefix was removed, though trailing space may have been trimmed."""
+    body = line.rstrip()
+    delta = len(parent_line.rstrip()) - len(body) if body else len(parent_line) - len(line)
+    return max(delta, 0)
+
+
 class _PosState(BlockState):
     """A block state that knows, per line of its source, the file row and column."""
 
@@ -586,21 +594,20 @@ class _PosState(BlockState):
 
     def map_from(self, parent: _PosState, first: int) -> None:
         """Align each line of this child source with its parent line, on the right."""
-        self.lines = self.src.split("\n")
-        self.starts = _line_starts(self.lines)
-        last = len(parent.lines) - 1
-        rows: list[int] = []
-        cols: list[int] = []
-        for k, line in enumerate(self.lines):
-            j = min(first + k, last)
-            parent_line = parent.lines[j]
-            body = line.rstrip()
-            # right-align: only a prefix was removed (trailing space may be trimmed)
-            delta = len(parent_line.rstrip()) - len(body) if body else len(parent_line) - len(line)
-            rows.append(parent.rows[j])
-            cols.append(parent.cols[j] + max(delta, 0))
-        self.rows = rows
-        self.cols = cols
+        lines = self.lines = self.src.split("\n")
+        self.starts = _line_starts(lines)
+        plines, pcols = parent.lines, parent.cols
+        last = len(plines) - 1
+        index = [*range(first, min(first + len(lines), last + 1))]
+        index += [last] * (len(lines) - len(index))  # lines past the parent's end: its last
+        self.rows = [parent.rows[j] for j in index]
+        # a comprehension, not a loop of appends: this runs for every line of every list item
+        self.cols = [
+            col + (len(above) - len(line) if above.endswith(line) else _shift(above, line))
+            for col, above, line in zip(
+                map(pcols.__getitem__, index), map(plines.__getitem__, index), lines, strict=True
+            )
+        ]
 
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
@@ -637,6 +644,8 @@ class _PosBlockParser(BlockParser):
         assert isinstance(state, _PosState)
         kind, start, count = m.lastgroup, m.start(), len(state.tokens)
         assert kind is not None
+        if kind == "blank_line":  # left untagged: the builder skips blank lines
+            return self._methods[kind](m, state)
         frame = None
         if kind in _CHILD_PARENTS:  # only these spawn child states that need a frame
             frame = _Frame(kind, start)
@@ -711,6 +720,33 @@ def _mark_list_items(token: dict[str, Any], frame: _Frame, state: _PosState) -> 
             )
 
 
+class _InlineParser(InlineParser):
+    """mistune's inline parser, minus a sort per text run.
+
+    mistune 3.4 looks for the next character that may start an inline token
+    with a regex it rebuilds the key of (`tuple(sorted(chars))`) on every call:
+    once per text run, so a few hundred thousand times on a large tree. The
+    characters only change when a rule is registered, so the regex is taken
+    once, the first time text is scanned (all plugins registered by then).
+    """
+
+    def _find_fast_text_end(self, src: str, pos: int) -> int | None:
+        trigger = self._trigger
+        if trigger is None:
+            return None
+        m = trigger.search(src, pos)
+        if m is None:
+            return len(src)
+        if m.group(0) == "\n":
+            return self._find_linebreak_start(src, pos, m.start())
+        return m.start()
+
+    @cached_property
+    def _trigger(self) -> re.Pattern[str] | None:
+        chars = self._get_fast_trigger_chars()
+        return None if chars is None else self._get_fast_trigger_re(chars)
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> mistune.Markdown:
     plugins = [import_plugin(name) for name in _PLUGINS]
@@ -718,7 +754,7 @@ def _markdown() -> mistune.Markdown:
     block.register("admonition", _ADMONITION, _parse_admonition, before="fenced_code")
     for rules in (block.block_quote_rules, block.list_rules):
         block.insert_rule(rules, "admonition", before="fenced_code")
-    return mistune.Markdown(renderer=None, block=block, inline=InlineParser(), plugins=plugins)
+    return mistune.Markdown(renderer=None, block=block, inline=_InlineParser(), plugins=plugins)
 
 
 # --- tree building -------------------------------------------------------------------------
@@ -842,7 +878,9 @@ class _Builder:
     def _block(self, token: dict[str, Any], parent: Node) -> Node | None:
         """Build a block into `parent`; an unwanted block's nodes go to `parent` itself."""
         kind = token["type"]
-        if kind == "blank_line" or "_st" not in token:
+        if kind == "blank_line":  # most tokens of a file: no text, no children
+            return None
+        if "_st" not in token:
             self._render_unbuilt(token)
             return None
         node = parent
@@ -1024,8 +1062,9 @@ class _Builder:
         if span_start in self.emitted:
             return None
         self.emitted.add(span_start)
-        begin = (self._row_of(span_start), span_start - self.line_starts[self._row_of(span_start)])
-        finish = (self._row_of(span_end), span_end - self.line_starts[self._row_of(span_end)])
+        row, end_row = self._row_of(span_start), self._row_of(span_end)
+        begin = (row, span_start - self.line_starts[row])
+        finish = (end_row, span_end - self.line_starts[end_row])
         return self._node(self.kinds[span_start], begin, finish, {}, parent)
 
     def _place_unclaimed_templating(self, blocks: list[Node]) -> None:
@@ -1033,9 +1072,8 @@ class _Builder:
         for start, _ in self.spans:
             if start in self.emitted:
                 continue
-            siblings, parent = _innermost(
-                blocks, self._row_of(start) + 1, start - self.line_starts[self._row_of(start)] + 1
-            )
+            row = self._row_of(start)
+            siblings, parent = _innermost(blocks, row + 1, start - self.line_starts[row] + 1)
             node = self.templating_node(start, parent)
             if node is not None:
                 where = bisect_right(siblings, (node.line, node.column), key=_start)
@@ -1099,19 +1137,28 @@ def _cell_spans(line: str, piped: bool) -> list[tuple[int, int]]:
     if piped:
         start = _indent(line) + 1 if line.lstrip(" \t").startswith("|") else 0
         text_end -= 1
+    if start > text_end:
+        return []
     spans: list[tuple[int, int]] = []
     cell = start
-    pos = start
-    while pos <= text_end:
-        if pos == text_end or (line[pos] == "|" and not _escaped(line, pos)):
-            piece = line[cell:pos]
-            lead = len(piece) - len(piece.lstrip())
-            spans.append(
-                (cell + lead, cell + len(piece.rstrip())) if piece.strip() else (cell, cell)
-            )
+    pos = line.find("|", start, text_end)  # from pipe to pipe, not character by character
+    while pos >= 0:
+        if not _escaped(line, pos):
+            spans.append(_cell_span(line, cell, pos))
             cell = pos + 1
-        pos += 1
+        pos = line.find("|", pos + 1, text_end)
+    spans.append(_cell_span(line, cell, text_end))
     return spans
+
+
+def _cell_span(line: str, cell: int, stop: int) -> tuple[int, int]:
+    """line[cell:stop] without its surrounding space; an empty cell is (cell, cell)."""
+    piece = line[cell:stop]
+    body = piece.strip()
+    if not body:
+        return cell, cell
+    lead = len(piece) - len(piece.lstrip())
+    return cell + lead, cell + lead + len(body)
 
 
 def _escaped(text: str, pos: int) -> bool:
@@ -1198,8 +1245,20 @@ class _Inline:
         return Node(kind, row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
 
     def run(self, tokens: list[dict[str, Any]], parent: Node) -> None:
-        for token in tokens:
-            self.token(token, parent)
+        if self.all or "text" in self.want:  # type: ignore[operator]
+            for token in tokens:
+                self.token(token, parent)
+            return
+        src = self.src
+        for token in tokens:  # text unwanted: its tokens only move the cursor (most tokens)
+            if token["type"] != "text":
+                self.token(token, parent)
+                continue
+            raw, start = token["raw"], self.pos
+            if src.startswith(raw, start):
+                self.pos = start + len(raw)
+            else:
+                self.pos = _match_escaped(src, raw, start)
 
     def token(self, token: dict[str, Any], parent: Node) -> None:
         kind = token["type"]
