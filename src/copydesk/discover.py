@@ -58,10 +58,16 @@ class Found:
     """One file to work on."""
 
     path: Path  # as the user names it: the argument, or the argument folder / relative
-    relative: Path  # inside the argument folder; a file argument: its name
+    place: str  # inside the argument folder; a file argument: its name
     real: str  # the file itself (a link inside the tree is followed)
     root: Root  # the tree a writer may touch
     explicit: bool  # named on the command line
+
+    @property
+    def relative(self) -> Path:
+        """`place` as a path (made when asked: lint never asks, and a walk
+        of a thousand files would spend milliseconds making them)."""
+        return Path(self.place)
 
 
 @dataclass
@@ -96,7 +102,7 @@ def discover(paths: Sequence[Path], finder: ConfigFinder | None = None) -> Disco
     for path in paths:
         if path.is_dir():
             before = len(found.files)
-            _add_all(found, seen, _walk(path, Path(), folder_root(path), found, finder))
+            _add_all(found, seen, _walk(path, "", folder_root(path), found, finder))
             if len(found.files) == before:
                 found.empty.append(path)
         elif os.path.lexists(path):
@@ -127,12 +133,12 @@ def _named(
     elif finder is not None and finder.for_file(path).is_excluded(path):
         found.excluded.append(path)
     else:
-        yield Found(path, Path(path.name), real, root, explicit=True)
+        yield Found(path, path.name, real, root, explicit=True)
 
 
 def _walk(
     folder: Path,
-    relative: Path,
+    relative: str,
     root: Root,
     found: Discovery,
     finder: ConfigFinder | None,
@@ -140,14 +146,15 @@ def _walk(
     """Sorted, depth first, one listing per folder (scandir gives types without a stat).
 
     No folder link is descended into, so a folder's real path is its root's real
-    path joined with its relative one: no `realpath` per folder.
+    path joined with its relative one: no `realpath` per folder. `relative` is
+    a string ("" for the argument itself): one Path per file found, not three.
     """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
         found.skipped.append(Skipped(folder, f"cannot list: {error.strerror or error}"))
         return
-    real = os.path.join(root.real, relative) if relative.parts else root.real
+    real = os.path.join(root.real, relative) if relative else root.real
     config = finder.for_dir(Path(real)) if finder else None
     for entry in entries:
         name = entry.name
@@ -157,11 +164,12 @@ def _walk(
             if name not in SKIPPED_DIRS and name not in TEST_INPUT_DIRS:
                 path = folder / name
                 if not (config and config.is_excluded(path)):
-                    yield from _walk(path, relative / name, root, found, finder)
+                    yield from _walk(path, os.path.join(relative, name), root, found, finder)
         elif name.lower().endswith(POST_SUFFIXES):
             if name.lower().endswith(TEXT_SUFFIXES) and not _text_is_content(real, name):
                 continue
-            yield from _entry(entry, folder / name, relative / name, root, found, config)
+            place = os.path.join(relative, name)
+            yield from _entry(entry, folder / name, place, root, found, config)
         elif entry.is_symlink() and os.path.isdir(entry.path):
             skipped = folder_link(folder / name, root)
             if skipped is not None:
@@ -186,7 +194,7 @@ def _text_is_content(folder: str, name: str) -> bool:
 def _entry(
     entry: os.DirEntry[str],
     path: Path,
-    relative: Path,
+    relative: str,
     root: Root,
     found: Discovery,
     config: Config | None,
@@ -197,6 +205,6 @@ def _entry(
             found.skipped.append(real)
             return
     else:  # a plain file in a folder reached without links: its path is real already
-        real = os.path.join(root.real, str(relative))
+        real = os.path.join(root.real, relative)
     if config is None or not config.is_excluded(path):
         yield Found(path, relative, real, root, explicit=False)

@@ -126,19 +126,26 @@ def encode(value: Any) -> Any:
     raise Uncacheable(f"a {type(value).__qualname__}")
 
 
+# JSON values that decode to themselves: most leaves, checked before a call.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def decode(data: Any) -> Any:
-    """The inverse of `encode`; raises (KeyError, TypeError, ...) on anything it did not write."""
-    if isinstance(data, list):
-        return [decode(item) for item in data]
-    if not isinstance(data, dict):
+    """The inverse of `encode`; raises (KeyError, TypeError, ...) on anything it did not write.
+    A warm run decodes every file's facts: leaves are taken as they are, without a call."""
+    kind = type(data)
+    if kind is list:
+        return [item if type(item) in _PLAIN else decode(item) for item in data]
+    if kind is not dict:
         return data
     if "c" in data:
-        return _class(data["c"])(*(decode(item) for item in data["v"]))
+        values = [item if type(item) in _PLAIN else decode(item) for item in data["v"]]
+        return _class(data["c"])(*values)
     ((tag, inner),) = data.items()
     if tag == "t":
-        return tuple(decode(item) for item in inner)
+        return tuple([item if type(item) in _PLAIN else decode(item) for item in inner])
     if tag == "d":
-        return {key: decode(item) for key, item in inner.items()}
+        return {key: item if type(item) in _PLAIN else decode(item) for key, item in inner.items()}
     if tag in ("f", "o", "s"):
         plain = all(type(item) is str for item in inner)  # ids, names: the common case
         items = inner if plain else [decode(item) for item in inner]
@@ -484,7 +491,7 @@ class CachedRun:
         """The key of the file's site (once per folder and rule set: the same for all its files)."""
         folder = (os.path.dirname(absolute), index)
         if folder not in self._sites:
-            from copydesk.site import site_root
+            from copydesk.site.detect import site_root
 
             ruleset = plan.rulesets[index]
             settings = next((s for s in ruleset.settings if "generator" in s), None)

@@ -43,8 +43,8 @@ SITE_OPTIONS: Mapping[str, Any] = {
 def site_choices() -> dict[str, tuple[str, ...]]:
     """Values the shared site options accept; the config checks them for every
     rule that takes them, before any file is read."""
+    from copydesk.site.detect import GENERATORS  # not the site model: a warm run needs none
     from copydesk.site.ids import GENERATORS as ID_STYLES
-    from copydesk.site.project import GENERATORS
 
     return {"generator": tuple(dict.fromkeys((*GENERATORS, *ID_STYLES)))}
 

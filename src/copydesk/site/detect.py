@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from copydesk.site.base import Generator, relative_parts
+if TYPE_CHECKING:  # imported where used: a warm lint cache run only finds roots
+    from copydesk.site.base import Generator
 
 JEKYLL_MARKERS = ("_config.yml", "_config.yaml", "_config.toml")
 HUGO_MARKERS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
@@ -33,6 +36,9 @@ ELEVENTY_MARKERS = (
 )  # fmt: skip
 ASTRO_MARKERS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astro.config.mts")
 NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "astro", "plain")
+# Values of the `generator` option: a generator, "auto" (detect it), or a
+# heading-id style alone ("github", "kramdown": the option's older meaning).
+GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 # A project's root when no generator is found: a repository, a package.
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
@@ -114,7 +120,18 @@ def find_site(folder: str) -> tuple[Path, str]:
     return start, "plain"
 
 
+def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
+    """`site-root` when configured (relative to the config's folder), else the
+    nearest ancestor of the file that holds a generator's config or `.git`."""
+    configured = settings.get("site-root")
+    if configured:
+        return (config_root / str(configured)).resolve()
+    return find_site(os.path.dirname(os.path.abspath(source)))[0]
+
+
 def _holds(site: Path, folder: Path) -> bool:
+    from copydesk.site.base import relative_parts
+
     generator = load_generator(site, "docusaurus")
     marker = folder / "x.md"
     return any(relative_parts(marker, content) is not None for content in generator.content_dirs())
@@ -150,6 +167,8 @@ def load_generator(root: Path, name: str) -> Generator:
         from copydesk.site.zola import Zola
 
         return Zola.load(root)
+    from copydesk.site.base import Generator
+
     return Generator(root)
 
 

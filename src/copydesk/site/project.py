@@ -36,7 +36,15 @@ from urllib.parse import unquote, urljoin
 
 from copydesk.errors import ReadError
 from copydesk.site.base import DEFAULT_STATIC_DIRS, MARKDOWN_SUFFIXES, Generator, post_values
-from copydesk.site.detect import NAMES, PROJECT_MARKERS, find_site, is_site_root, load_generator
+from copydesk.site.detect import (
+    GENERATORS,
+    NAMES,
+    PROJECT_MARKERS,
+    find_site,
+    is_site_root,
+    load_generator,
+    site_root,
+)
 from copydesk.site.ids import GENERATORS as ID_STYLES
 from copydesk.site.ids import anchors_of
 from copydesk.urls import split_url
@@ -46,9 +54,6 @@ if TYPE_CHECKING:
     from copydesk.site.redirects import Redirect
     from copydesk.site.refs import RefIndex
 
-# Values of the `generator` option: a generator, "auto" (detect it), or a
-# heading-id style alone ("github", "kramdown": the option's older meaning).
-GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
 # Folders a generator never serves from (build output, dependencies, tooling).
 SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "__pycache__"})
 # Hugo's generated `resources/` holds `_gen/`; a content section may be called resources too.
@@ -921,15 +926,6 @@ def _tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(item) for item in value or ())
-
-
-def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
-    """`site-root` when configured (relative to the config's folder), else the
-    nearest ancestor of the file that holds a generator's config or `.git`."""
-    configured = settings.get("site-root")
-    if configured:
-        return (config_root / str(configured)).resolve()
-    return find_site(os.path.dirname(os.path.abspath(source)))[0]
 
 
 def project_for(

@@ -169,7 +169,7 @@ def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Pa
     """The cache folder of each site root the run's files belong to (the lint
     cache's folder for their configuration), for rule sets that read a site."""
     from copydesk.cachedir import cache_folder
-    from copydesk.site.project import site_root
+    from copydesk.site.detect import site_root
 
     found: dict[Path, Path] = {}
     seen: set[tuple[str, int]] = set()
