@@ -220,6 +220,8 @@ class SiteModel:
     _resolved: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
     # folder -> its entries by lower-cased name, for `case_twin`.
     _listings: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    # path as a rule gives it -> its absolute path (asked by several rules per file).
+    _absolutes: dict[tuple[str, Path], Path] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -246,10 +248,17 @@ class SiteModel:
     # --- files ------------------------------------------------------------------------
 
     def _absolute(self, path: Path) -> Path:
-        absolute = Path(os.path.abspath(path))
-        if str(absolute).startswith(str(self.root)):
-            return absolute
-        return absolute.resolve()
+        """Each rule asks about the file it lints (published? a post? a
+        partial?): the path is made absolute once per file, not per question
+        (relative to the working folder of the moment: a process may move)."""
+        key = ("" if os.path.isabs(path) else os.getcwd(), path)
+        absolute = self._absolutes.get(key)
+        if absolute is None:
+            absolute = Path(os.path.abspath(path))
+            if not str(absolute).startswith(str(self.root)):
+                absolute = absolute.resolve()
+            self._absolutes[key] = absolute
+        return absolute
 
     def is_published(self, path: Path) -> bool:
         return self._published(self._absolute(path))
