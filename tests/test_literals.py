@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from copydesk.literals import lowered_for, required_literals
+from copydesk.literals import lowered_for, required_literals, start_literals
 from copydesk.registry import load_registry
 
 PATTERNS = [
@@ -64,3 +64,40 @@ def test_every_text_that_matches_passes_the_prefilter(pattern: str) -> None:
     for text in matched:
         assert needles is None or needles.may_match(text, lowered_for(text)), text
     assert matched or pattern not in PATTERNS  # the examples exercise each pattern
+
+
+def test_start_literals_are_what_every_match_begins_with() -> None:
+    clap = re.compile(r"(?i:\bclap(?:s|ping)?\b.{0,9}\bpost\b|\bgive (?:it|me) claps|👏 if you)")
+    assert start_literals(clap) == (("clap", True), ("give ", True), ("👏 if you", True))
+    assert start_literals(re.compile(r"(?<!\w)(?=Case)CaseSensitive")) == (
+        ("CaseSensitive", False),
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\b([a-z]+)\s+\1\b", r"(?i)(?:very )?unique", r"x*y", r"(?i)[Tt]he", r"^\s*#"],
+)
+def test_a_match_that_may_start_anywhere_has_no_start_literals(pattern: str) -> None:
+    assert start_literals(re.compile(pattern)) is None
+
+
+@pytest.mark.parametrize("pattern", _all_patterns())
+def test_trying_only_at_start_literals_finds_every_match(pattern: str) -> None:
+    """What `PackRule._matches` does with them equals `finditer`, on every example text."""
+    regex = re.compile(pattern, re.MULTILINE)
+    starts = start_literals(regex)
+    for text in TEXTS:
+        lowered = lowered_for(text)
+        if starts is None or (lowered is None and any(folded for _, folded in starts)):
+            continue
+        found, taken = [], 0
+        for at in sorted(
+            {m.start() for word, folded in starts
+             for m in re.finditer(re.escape(word), lowered if folded else text)}
+        ):  # fmt: skip
+            match = regex.match(text, at) if at >= taken else None
+            if match:
+                found.append(match.span())
+                taken = match.end()
+        assert found == [m.span() for m in regex.finditer(text)], text

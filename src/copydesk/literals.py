@@ -170,3 +170,72 @@ class _Walker:
 def _foldable(code: int) -> bool:
     """Characters safe to compare lowered: ASCII (the exceptions are checked per text)."""
     return code < 128
+
+
+def start_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | None:
+    """Literals one of which every match of `pattern` starts with, as
+    (text, folded) needles; None when some match may start otherwise.
+
+    Why: `finditer` tries the pattern at every position of a post, and a
+    pattern behind `\\b` or `(?i)` has no prefix `re` can skip to. When each
+    match begins with a known word (`clap`, `give `, `if you`), the pattern
+    need only be tried where one of them occurs, found by `str.find`.
+    Zero-width items before it (`\\b`, `^`, lookarounds) do not move the start.
+    """
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        tree = parser.parse(pattern.pattern, pattern.flags)
+        walker = _Starts(importlib.import_module("re._constants"))
+        found = walker.sequence(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    except Exception:  # a future `re` that moved its internals: just scan
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+class _Starts:
+    """What a match's first consumed characters are, over `re._parser` items."""
+
+    def __init__(self, constants: Any) -> None:
+        self.c = constants
+        self.zero_width = (constants.AT, constants.ASSERT, constants.ASSERT_NOT)
+
+    def sequence(self, items: list[tuple[Any, Any]], fold: bool) -> set[tuple[str, bool]] | None:
+        for at, (op, av) in enumerate(items):
+            if op in self.zero_width:
+                continue
+            if op is self.c.LITERAL:
+                run = []
+                for next_op, code in items[at:]:
+                    if next_op is not self.c.LITERAL or (fold and not _caseless_safe(code)):
+                        break
+                    run.append(chr(code).lower() if fold else chr(code))
+                return {("".join(run), fold)} if run else None
+            return self.item(op, av, fold)
+        return None  # nothing consumed: an empty match
+
+    def item(self, op: Any, av: Any, fold: bool) -> set[tuple[str, bool]] | None:
+        c = self.c
+        if op is c.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            inner = (fold or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+            return self.sequence(list(sub), inner)
+        if op is c.BRANCH:
+            union: set[tuple[str, bool]] = set()
+            for branch in av[1]:
+                starts = self.sequence(list(branch), fold)
+                if not starts:
+                    return None
+                union |= starts
+            return union
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return self.sequence(list(av[2]), fold)
+        if op is c.ATOMIC_GROUP:
+            return self.sequence(list(av), fold)
+        return None  # a class, a group that may be empty, a back reference: anything may start
+
+
+def _caseless_safe(code: int) -> bool:
+    """A character found in the lowered text for every spelling `re.IGNORECASE`
+    matches: ASCII (the exceptions are checked per text), or one without case
+    (an emoji, CJK)."""
+    return code < 128 or chr(code).lower() == chr(code) == chr(code).upper()

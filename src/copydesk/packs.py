@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.errors import CopydeskError
-from copydesk.literals import Needles, lowered_for, required_literals
+from copydesk.literals import Needles, lowered_for, required_literals, start_literals
 from copydesk.rules.base import Context, Rule, Violation
 
 if TYPE_CHECKING:
@@ -93,6 +93,10 @@ class PackSpec:
     # Phrase rules: every match starts with one of these lowercase words, so the
     # regex is tried only where one occurs instead of at every position.
     starts: tuple[str, ...] = ()
+    # Every match starts with one of these (text, folded) needles (a phrase's
+    # first word, or a pattern's leading literals): `_matches` tries the regex
+    # only where one occurs. Empty: at every position.
+    heads: tuple[tuple[str, bool], ...] = ()
     # `lint --fix`: a template for `match.expand` (pattern) or the same text for
     # every phrase, or a wording per phrase (keys lowercased, spaces single).
     replacement: str | Mapping[str, str] | None = None
@@ -226,6 +230,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
     if not isinstance(default, bool):
         raise PackError(path, f"{code}: default must be true or false")
     replacement, remove, fix = _fix_keys(path, code, entry, regex)
+    starts = _first_words(entry.get("phrases"))
     return PackSpec(
         code=code,
         name=name,
@@ -240,7 +245,8 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         what=what,
         needles=required_literals(regex),
         default=default,
-        starts=_first_words(entry.get("phrases")),
+        starts=starts,
+        heads=tuple((word, True) for word in starts) or start_literals(regex) or (),
         replacement=replacement,
         remove=remove,
         fix=fix,
@@ -468,13 +474,18 @@ class PackRule(Rule):
     def _matches(
         self, text: str, lowered: str | None, start: int, end: int
     ) -> Iterator[re.Match[str]]:
-        """`finditer`, but for a phrase rule tried only where a phrase's first word is."""
-        regex, starts = self.spec.regex, self.spec.starts
-        if not starts or lowered is None:
+        """`finditer`, but tried only where a match may start (see `PackSpec.heads`)."""
+        regex, heads = self.spec.regex, self.spec.heads
+        if not heads or (lowered is None and any(folded for _, folded in heads)):
             yield from regex.finditer(text, start, end)
             return
+        folds = lowered if lowered is not None else text  # None: no folded head
         candidates = sorted(
-            {at for word in starts for at in _occurrences(lowered, word, start, end)}
+            {
+                at
+                for word, folded in heads
+                for at in _occurrences(folds if folded else text, word, start, end)
+            }
         )
         taken = start
         for at in candidates:
