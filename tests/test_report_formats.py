@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -35,7 +37,8 @@ def validate(log: object) -> None:
         pytest.skip("SARIF schema not available")
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator(schema).validate(log)
+    # With the format checker: every `uri`/`uri-reference` must be a URI (RFC 3986).
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
 
 
 @pytest.fixture
@@ -177,6 +180,67 @@ def test_sarif_valid_for_awkward_messages_and_unknown_codes(tmp_path: Path) -> N
     result = log["runs"][0]["results"][0]
     assert log["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "XX1"
     assert result["message"]["text"] == 'quote " back \\ new\nline 100%'
+
+
+def _uris(log: dict[str, Any]) -> list[str]:
+    return [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    ]
+
+
+def test_sarif_uris_are_percent_encoded_and_messages_keep_their_accents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spaces, accents, `%`, `#` and `?` in folder and file names: each URI is an
+    RFC 3986 reference that decodes back to the path."""
+    root = tmp_path / "dé jà"
+    name = "x y/café 100%#?.md"
+    (root / "x y").mkdir(parents=True)
+    (root / name).write_text("---\ntitle: Été\ndate: 2020-01-02\n---\n\n[là](où.md)\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root)
+    log = json.loads(run(capsys, "--no-cache", "--format", "sarif", ".")[1])
+    validate(log)
+    assert _uris(log) == ["x%20y/caf%C3%A9%20100%25%23%3F.md"]
+    assert unquote(_uris(log)[0]) == name
+    base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base.endswith("/d%C3%A9%20j%C3%A0/")
+
+
+def test_sarif_of_a_file_name_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its URI keeps the byte on disk (%E9); the log stays valid UTF-8 JSON."""
+    try:
+        (tmp_path / os.fsdecode(b"caf\xe9.md")).write_text(
+            "---\ndate: 2020-01-02\n---\n\n[x](no.md)\n"
+        )
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    monkeypatch.chdir(tmp_path)
+    text = run(capsys, "--no-cache", "--format", "sarif", ".")[1]
+    text.encode("utf-8")  # no lone surrogate: the log can be written as UTF-8
+    log = json.loads(text)
+    validate(log)
+    assert set(_uris(log)) == {"caf%E9.md"}
+
+
+def test_sarif_on_a_terminal_that_is_not_utf8_is_written_in_utf8(blog: Path) -> None:
+    """JSON is UTF-8 (RFC 8259): the rules' texts ("…", accents) must not crash an
+    ASCII terminal's stdout, and the bytes are those of a UTF-8 terminal."""
+    argv = [sys.executable, "-m", "copydesk", "lint", "--no-cache", "--format", "sarif", "b.md"]
+    outputs = []
+    for encoding in ("ascii", "utf-8"):
+        env = {**os.environ, "PYTHONIOENCODING": encoding}
+        done = subprocess.run(argv, capture_output=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    text = outputs[0].decode("utf-8")
+    assert "…" in text
+    validate(json.loads(text))
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not available")

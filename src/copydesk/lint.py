@@ -402,5 +402,23 @@ def _emit(args: argparse.Namespace, text: str, stream: TextIO | None = None) -> 
             raise UsageError(args.output, error.reason) from None
         except OSError as error:
             raise UsageError(args.output, f"cannot write: {error.strerror or error}") from None
+    elif args.format in _UTF8_FORMATS:
+        _print_utf8(text, stream or sys.stdout)
     else:
         print(text, file=stream or sys.stdout)
+
+
+# Formats for programs: JSON (SARIF is JSON) and XML files are UTF-8 whatever the
+# terminal's encoding (RFC 8259), and a message in another script must not crash them.
+_UTF8_FORMATS = ("json", "sarif", "junit")
+
+
+def _print_utf8(text: str, stream: TextIO) -> None:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    buffer = getattr(stream, "buffer", None)
+    if encoding == "utf8" or buffer is None:
+        print(text, file=stream)
+        return
+    stream.flush()
+    buffer.write((text + "\n").encode("utf-8", "surrogateescape"))
+    buffer.flush()

@@ -9,6 +9,8 @@ explain a rule from the log alone; `ruleIndex` points into that list.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +30,23 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(findings: Iterable[Finding], rules: Mapping[str, RuleInfo], root: Path) -> str:
-    """The SARIF log as JSON text; `root` is the repository root (git toplevel)."""
-    return json.dumps(sarif_log(findings, rules, root), indent=2, ensure_ascii=False)
+    """The SARIF log as JSON text; `root` is the repository root (git toplevel).
+
+    A file name that is not UTF-8 reaches messages as lone surrogates (Python's
+    `surrogateescape`), which no UTF-8 file can hold: they become U+FFFD in the
+    text (its URI keeps the real bytes, percent-encoded)."""
+    text = json.dumps(sarif_log(findings, rules, root), indent=2, ensure_ascii=False)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def file_uri(path: str, root: Path) -> str:
+    """A finding's path as a URI reference relative to `root` (RFC 3986): each
+    byte of the name as on disk percent-encoded unless unreserved, so spaces,
+    accents, `%`, `#` and `?` (and names that are not UTF-8) stay one path."""
+    return quote(os.fsencode(repo_relative(path, root)))
 
 
 def sarif_log(
@@ -132,7 +149,7 @@ def fix(finding: Finding, root: Path) -> dict[str, Any]:
         assert finding.replacement is not None
         edits = (finding.replacement,)
         text = f"use '{finding.replacement.text}'"
-    artifact = {"uri": quote(repo_relative(finding.path, root)), "uriBaseId": "%SRCROOT%"}
+    artifact = {"uri": file_uri(finding.path, root), "uriBaseId": "%SRCROOT%"}
     replacements = [
         {
             "deletedRegion": {
@@ -152,7 +169,7 @@ def fix(finding: Finding, root: Path) -> dict[str, Any]:
 
 
 def physical_location(finding: Finding, root: Path) -> dict[str, Any]:
-    artifact = {"uri": quote(repo_relative(finding.path, root)), "uriBaseId": "%SRCROOT%"}
+    artifact = {"uri": file_uri(finding.path, root), "uriBaseId": "%SRCROOT%"}
     region: dict[str, int] = {"startLine": finding.line, "startColumn": finding.column}
     if finding.end_line is not None:
         region["endLine"] = finding.end_line
