@@ -496,8 +496,11 @@ def _unmask(derived: str, masked: str, original: str) -> str:
     done = 0
     runs = _FILL_RUN.finditer(masked)
     for run in _FILL_RUN.finditer(derived):
-        source = next((m for m in runs if len(m.group(0)) == len(run.group(0))), None)
-        if source is None:
+        width = run.end() - run.start()
+        for source in runs:  # the next masked run of the same width
+            if source.end() - source.start() == width:
+                break
+        else:
             return original
         out.append(derived[done : run.start()])
         out.append(original[source.start() : source.end()])
@@ -846,7 +849,8 @@ class _Builder:
         attrs: dict[str, Any],
         parent: Node | None,
     ) -> Node:
-        attrs["raw"] = self.text[self._offset(*start) : self._offset(*end)]
+        starts = self.line_starts
+        attrs["raw"] = self.text[starts[start[0]] + start[1] : starts[end[0]] + end[1]]
         return Node(kind, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1, attrs, [], parent)
 
     def _node_offsets(self, node: Node) -> tuple[int, int]:
@@ -1265,6 +1269,9 @@ class _Inline:
         if kind == "text":
             self.text(token["raw"], parent)
             return
+        if kind == "softbreak" or kind == "linebreak":  # never a node, and frequent
+            self.line_break()
+            return
         start = self.pos
         attrs = dict(token.get("attrs") or {})
         node: Node | None
@@ -1278,6 +1285,17 @@ class _Inline:
             parent.children.append(node)
         elif self.pos == start:
             self.pos += 1
+
+    def line_break(self) -> None:
+        """Past a soft or hard line break: trailing spaces or backslash, the
+        newline, and the next line's leading space."""
+        src, pos = self.src, self.pos
+        while pos < len(src) and src[pos] in " \\":
+            pos += 1
+        pos += 1
+        while pos < len(src) and src[pos] in " \t":
+            pos += 1
+        self.pos = pos
 
     def wanted(self, kind: str) -> bool:
         return self.all or kind in self.want  # type: ignore[operator]
@@ -1378,13 +1396,6 @@ class _Inline:
                 return None
             self.pos = src.find("]", start) + 1
             attrs["key"] = token["raw"]
-        elif kind in ("softbreak", "linebreak"):
-            while start < len(src) and src[start] in " \\":
-                start += 1
-            self.pos = start + 1
-            while self.pos < len(src) and src[self.pos] in " \t":
-                self.pos += 1
-            return None
         else:
             self.run(token.get("children", []), parent)
             return None
