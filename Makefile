@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m copydesk.packs
+	$(BIN)/python -m copydesk.ruletable
 	$(BIN)/copydesk rules --markdown > docs/rules.md
 	$(BIN)/python -m copydesk.configdocs > docs/configuration.md
 

@@ -33,3 +33,13 @@ def test_a_run_too_small_for_the_lint_cache_does_not_import_it(tmp_path: Path) -
     for number in range(30):
         (tmp_path / f"post-{number}.md").write_text(f"# Post {number}\n", encoding="utf-8")
     assert "copydesk.lintcache" in imported_after(["lint", "-q", "."], tmp_path)
+
+
+def test_a_run_of_selected_rules_imports_only_their_modules(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text("# A post\n\n![](a.png)\n", encoding="utf-8")
+    selected = imported_after(["lint", "-q", "--select", "CD201", "post.md"], tmp_path)
+    assert "copydesk.rules.images" in selected
+    others = {"copydesk.rules.links", "copydesk.rules.content", "copydesk.rules.metadata"}
+    assert not others & selected
+    assert "copydesk.packs" not in selected
+    assert others <= imported_after(["lint", "-q", "post.md"], tmp_path)  # the default set

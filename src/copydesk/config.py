@@ -466,10 +466,11 @@ class Resolved:
 
 def resolve(config: Config, registry: Registry, overrides: Overrides) -> Resolved:
     """Validate a config against the known rules and pick the active ones."""
-    from copydesk.packs import load_pack
+    if config.packs:  # copydesk.packs compiles patterns: imported only when needed
+        from copydesk.packs import load_pack
 
-    for pack in config.packs:
-        registry = registry.extended(load_pack(pack))
+        for pack in config.packs:
+            registry = registry.extended(load_pack(pack))
     where = config.source
     selected = _selection(config, registry, overrides)
     severity = {
@@ -482,7 +483,7 @@ def resolve(config: Config, registry: Registry, overrides: Overrides) -> Resolve
     )
     options = _options(config, registry)
     active = tuple(
-        ActiveRule(info, options[info.code], severity.get(info.code, info.cls.severity))
+        ActiveRule(info, options[info.code], severity.get(info.code, info.severity))
         for info in registry.sorted()
         if info.code in selected
     )
@@ -496,7 +497,7 @@ def _selection(config: Config, registry: Registry, overrides: Overrides) -> set[
     elif config.select is not None:
         chosen = expand(where, "select", config.select, registry)
     else:
-        chosen = {code for code, info in registry.rules.items() if info.cls.default}
+        chosen = {code for code, info in registry.rules.items() if info.default}
     chosen |= expand(where, "extend-select", config.extend_select, registry)
     chosen |= expand("command line", "--extend-select", overrides.extend_select, registry)
     chosen -= expand(where, "ignore", config.ignore, registry)
@@ -557,7 +558,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
     """Per rule: declared defaults <- shared top-level settings <- its own table."""
-    declared = {name for info in registry.rules.values() for name in info.cls.options}
+    declared = {name for info in registry.rules.values() for name in info.options}
     for key in config.settings:
         if key not in declared:
             hint = did_you_mean(key, [*ENGINE_KEYS, *declared])
@@ -574,7 +575,7 @@ def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
             _bad_choice(config.source, key, value, shared_choices[key])
     merged: dict[str, dict[str, Any]] = {}
     for code, info in registry.rules.items():
-        defaults = info.cls.options
+        defaults = info.options
         values = dict(defaults)
         values.update({k: v for k, v in config.settings.items() if k in defaults})
         for key, value in own.get(code, {}).items():
@@ -582,7 +583,7 @@ def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
                 hint = did_you_mean(key, defaults)
                 raise ConfigError(config.source, f"rules.{code}: unknown option '{key}'{hint}")
             values[key] = value
-        choices = {**shared_choices, **info.cls.option_choices}
+        choices = {**shared_choices, **info.option_choices}
         for key in values:
             _check_type(config.source, code, key, defaults[key], values[key])
             if key in choices and values[key] not in choices[key]:

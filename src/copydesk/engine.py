@@ -145,7 +145,7 @@ def build_ruleset(
     None: the rule set's own configuration decides (`online = true`)."""
     if online is None:
         online = resolved.config.online
-    chosen = [active for active in resolved.active if online or not active.info.cls.online]
+    chosen = [active for active in resolved.active if online or not active.info.online]
     rules = [active.info.cls() for active in chosen]
     limit = resolved.config.max_file_size if max_file_size is None else max_file_size
     dispatch: dict[str, list[int]] = {}
@@ -162,7 +162,7 @@ def build_ruleset(
         known=frozenset(resolved.registry.rules),
         # Web rules' suppressions are never judged unused: whether their finding
         # shows depends on the network (a flaky host answers today) and the scope.
-        active=frozenset(active.info.code for active in chosen if not active.info.cls.online),
+        active=frozenset(active.info.code for active in chosen if not active.info.online),
         want=parse_wants(rules),
         max_size=limit or None,
         online_rules=[i for i, rule in enumerate(rules) if rule.online],

@@ -223,7 +223,7 @@ def _report_links(args: argparse.Namespace, result: LintResult, registry: Regist
 
     named = (*(selectors(args.select) or ()), *(selectors(args.extend_select) or ()))
     infos = [registry.lookup(selector) for selector in named]
-    web = sorted({info.code for info in infos if info is not None and info.cls.online})
+    web = sorted({info.code for info in infos if info is not None and info.online})
     if web and args.online is not False:
         print(f"copydesk: {', '.join(web)} check the web: add --online", file=sys.stderr)
 
@@ -276,7 +276,7 @@ def _on_changed_lines(
 
     def scope_of(code: str) -> str:
         info = result.rules.get(code)
-        return info.cls.scope if info is not None else "line"
+        return info.scope if info is not None else "line"
 
     return on_changed_lines(findings, changes, scope_of)
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from copydesk.errors import CopydeskError
 from copydesk.literals import Needles, lowered_for, required_literals, start_literals
 from copydesk.rules.base import Context, Rule, Violation
+from copydesk.ruletable import shipped_packs as shipped_packs  # where the packs are
 
 if TYPE_CHECKING:
     from copydesk.findings import Applicability, Fix
@@ -102,15 +103,6 @@ class PackSpec:
     replacement: str | Mapping[str, str] | None = None
     remove: str = ""  # "paragraph": the boilerplate block a match is in goes
     fix: str = "unsafe"
-
-
-def shipped_packs() -> list[Path]:
-    """Packs in the wheel (copydesk/_packs), else the repository's rules/ folder."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "_packs", here.parent.parent / "rules"):
-        if folder.is_dir():
-            return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
-    return []
 
 
 def load_pack(path: Path) -> list[RuleInfo]:
