@@ -169,3 +169,49 @@ def test_write_baseline_refuses_changed_since(
     code, _, err = lint(capsys, "--write-baseline", "x.json", "--changed-since", "main", ".")
     assert code == 2 and "--changed-since" in err
     assert not (blog / "x.json").exists()
+
+
+def two_blogs(root: Path) -> None:
+    """Two blogs under ROOT, each with its own config naming its own baseline."""
+    for name in ("one", "two"):
+        (root / name).mkdir()
+        (root / name / "a.md").write_text(FRONT + OLD_BODY, encoding="utf-8")
+        (root / name / ".copydesk.toml").write_text(f'baseline = "{name}.json"\n', "utf-8")
+
+
+def test_each_file_is_held_against_its_own_configs_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_blogs(tmp_path)
+    monkeypatch.chdir(tmp_path / "one")
+    lint(capsys, "--write-baseline", "one.json", ".")
+    monkeypatch.chdir(tmp_path)  # no config here: the baselines come from the blogs' configs
+    code, _, err = lint(capsys, "one", "two")
+    # two's config names a baseline that does not exist yet: an error, not ignored
+    assert code == 2
+    assert "two.json: baseline not found" in err and "one.json" not in err
+    monkeypatch.chdir(tmp_path / "two")
+    lint(capsys, "--write-baseline", "two.json", ".")
+    edit(tmp_path / "two" / "a.md", FRONT + OLD_BODY + "\nNew [](https://example.com/z).\n")
+    edit(tmp_path / "one" / "a.md", FRONT + "Intro.\n\nSee [](https://example.com/x).\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = lint(capsys, "one", "two")
+    assert code == 1
+    assert [line.split(":")[0] for line in out if line.startswith("two")] == ["two/a.md"]
+    assert not [line for line in out if line.startswith("one")]
+    assert "1 baseline finding is fixed" in err  # one's y link; two's entries all still match
+
+
+def test_the_folder_copydesk_runs_in_lends_no_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "blog").mkdir()
+    (tmp_path / "blog" / "a.md").write_text(FRONT + OLD_BODY, encoding="utf-8")
+    (tmp_path / "blog" / ".copydesk.toml").write_text("", encoding="utf-8")
+    (tmp_path / "tools").mkdir()
+    monkeypatch.chdir(tmp_path / "tools")
+    lint(capsys, "--write-baseline", "base.json", "../blog")
+    (tmp_path / "tools" / ".copydesk.toml").write_text('baseline = "base.json"\n', "utf-8")
+    code, out, _ = lint(capsys, "../blog")  # blog's own config has no baseline
+    assert code == 1 and len(out) == 2  # its two findings (--quiet: no summary)
+    assert lint(capsys, "--baseline", "base.json", "../blog")[:2] == (0, [])

@@ -41,8 +41,10 @@ there is one (`unknown key 'selct'; did you mean 'select'?`).
   `--ignore` and `--extend-select` add to `ignore` and `extend-select`;
   `--max-file-size`, `--baseline` and `--online`/`--no-online` replace their key.
 - With no file at all, every rule that is on by default runs with its defaults.
-- Settings of the whole run (`baseline`, `online`, `links`) come from the file
-  that applies to the folder copydesk runs in.
+- Every key comes from the file that applies to each linted file, `baseline`,
+  `online` and `links` included: a run over two blogs holds each blog's posts
+  against that blog's own baseline and link settings. The folder copydesk runs
+  in does not matter (`--baseline FILE` applies one baseline to every file).
 
 In `.copydesk.toml`, write the keys at the top level: a `[tool.copydesk]` header
 there is refused with a hint to drop it.

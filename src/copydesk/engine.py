@@ -88,6 +88,8 @@ class LintResult:
     notes: list[str] = field(default_factory=list)  # what discovery skipped, and why
     # Each linted file by its display path (`lint --fix` writes through these).
     paths: dict[str, Path] = field(default_factory=dict)
+    # Each linted file's configuration by its display path (`lint` takes its baseline).
+    configs: dict[str, Config] = field(default_factory=dict)
     # `lint_paths(reusable=True)`: what `relint` needs to lint some files again.
     session: Session | None = field(default=None, repr=False)
 
@@ -589,11 +591,13 @@ def _report(
     findings: list[Finding] = []
     files: list[str] = []
     by_display: dict[str, Path] = {}
+    configs: dict[str, Config] = {}
     for result in results:
         if result.path in plan.context:
             continue
         files.append(display(result.path))
         by_display[files[-1]] = result.path
+        configs[files[-1]] = plan.rulesets[result.ruleset].resolved.config
         findings.extend(_finalize(result, plan.rulesets[result.ruleset]))
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
@@ -601,7 +605,9 @@ def _report(
     rules = dict(session.registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(findings, errors, files, rules, links, plan.notes, by_display, keep)
+    return LintResult(
+        findings, errors, files, rules, links, plan.notes, by_display, configs, keep
+    )
 
 
 def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) -> CachedRun | None:

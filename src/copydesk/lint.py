@@ -292,34 +292,52 @@ def _write_baseline(path: Path, findings: list[Finding], result: LintResult) -> 
     return 2 if result.failed else 0
 
 
-def _baseline_path(args: argparse.Namespace) -> Path | None:
+def _baselines(args: argparse.Namespace, result: LintResult) -> dict[Path, list[str] | None]:
+    """Each baseline that applies, with the linted files it covers (None: every
+    finding). `--baseline FILE` covers the whole run; else each file is held
+    against its own configuration's `baseline`, as every other setting is its
+    own configuration's: a run over two blogs uses each blog's baseline, and
+    the folder copydesk runs in does not matter."""
     if args.baseline:
-        return Path(args.baseline)
-    from copydesk.config import ConfigFinder
-
-    finder = ConfigFinder(Path(args.config) if args.config else None)
-    return finder.for_dir(Path.cwd().resolve()).baseline
+        return {Path(args.baseline): None}
+    covered: dict[Path, list[str] | None] = {}
+    for file in result.files:
+        config = result.configs.get(file)
+        if config is not None and config.baseline is not None:
+            files = covered.setdefault(config.baseline, [])
+            assert files is not None
+            files.append(file)
+    return covered
 
 
 def _apply_baseline(
     args: argparse.Namespace, findings: list[Finding], result: LintResult
 ) -> list[Finding]:
-    path = _baseline_path(args)
-    if path is None:
+    groups = _baselines(args, result)
+    if not groups:
         return findings
     from copydesk import baseline
 
-    if not path.is_file():
-        raise baseline.BaselineError(path, "baseline not found (create it with --write-baseline)")
-    comparison = baseline.compare(findings, path, result.files)
-    fixed = len(comparison.fixed)
+    known: set[int] = set()  # id() of the findings a baseline records
+    fixed = 0
+    for path, files in groups.items():
+        if not path.is_file():
+            raise baseline.BaselineError(
+                path, "baseline not found (create it with --write-baseline)"
+            )
+        wanted = None if files is None else set(files)
+        mine = findings if wanted is None else [f for f in findings if f.path in wanted]
+        comparison = baseline.compare(mine, path, result.files if files is None else files)
+        new = {id(finding) for finding in comparison.new}
+        known.update(id(finding) for finding in mine if id(finding) not in new)
+        fixed += len(comparison.fixed)
     if fixed:
         noun = "finding is" if fixed == 1 else "findings are"
         print(
             f"copydesk: {fixed} baseline {noun} fixed; run --write-baseline to shrink it",
             file=sys.stderr,
         )
-    return comparison.new
+    return [finding for finding in findings if id(finding) not in known]
 
 
 # --- output -------------------------------------------------------------------
