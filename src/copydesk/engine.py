@@ -605,9 +605,7 @@ def _report(
     rules = dict(session.registry.rules)
     for ruleset in plan.rulesets:
         rules.update(ruleset.resolved.registry.rules)
-    return LintResult(
-        findings, errors, files, rules, links, plan.notes, by_display, configs, keep
-    )
+    return LintResult(findings, errors, files, rules, links, plan.notes, by_display, configs, keep)
 
 
 def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) -> CachedRun | None:
