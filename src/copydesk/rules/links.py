@@ -407,9 +407,11 @@ class TrackingParameters(Rule):
                     node, self._message(found, url), fix=_untracked(node, ctx, url, found)
                 )
             return
-        if templated(node, ctx):
-            return
+        if "?" not in raw_of(node) or templated(node, ctx):
+            return  # no query in any of its URLs (most HTML: a tag, a comment)
         for offset, url in html_urls(node):
+            if "?" not in url:
+                continue
             found = tracking_parameters(url, self._names(ctx), _own_name(ctx))
             if found:
                 violation = violation_in(node, ctx, offset, self._message(found, url))

@@ -416,6 +416,8 @@ def definition_term_ids(parsed: ParsedFile, taken: set[str]) -> set[str]:
     earlier term has gets `-1`, `-2`, ... (both forms are kept: the order of
     headings and terms is not tracked)."""
     found: set[str] = set()
+    if "\n: " not in parsed.document.text:
+        return found  # no definition line: most pages (the loop below is per line)
     used = set(taken)
     code: set[int] = set()
     for node in parsed.of_type("block_code"):
