@@ -327,6 +327,7 @@ class LintCache:
         self.tool = tool_key()
         self.entries: dict[str, list[Any]] = {}
         self.stamps: dict[str, Any] = {}  # see SiteState: what the last run saw of each file
+        self.seen: set[str] = set()  # entries this run looked up: their files exist
         self.changed = False
         self._load()
 
@@ -366,7 +367,9 @@ class LintCache:
         return os.path.relpath(absolute, self.root)
 
     def get(self, path: Path, key: str, absolute: str | None = None) -> dict[str, Any] | None:
-        entry = self.entries.get(self.relative(path, absolute))
+        name = self.relative(path, absolute)
+        self.seen.add(name)
+        entry = self.entries.get(name)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != key:
             return None
         payload = entry[1]
@@ -395,7 +398,11 @@ class LintCache:
         """Write atomically when anything changed (the entries, or the `stamps`
         this run saw), dropping entries of files that are gone; the reason when
         it could not be written (the run goes on)."""
-        gone = [rel for rel in self.entries if not os.path.exists(os.path.join(self.root, rel))]
+        gone = [
+            rel
+            for rel in self.entries
+            if rel not in self.seen and not os.path.exists(os.path.join(self.root, rel))
+        ]
         for rel in gone:
             del self.entries[rel]
         if not (self.changed or gone or stamps != self.stamps):
