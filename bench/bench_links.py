@@ -16,7 +16,9 @@ Each round is a cold run then a cached run; the ratios are the medians over
 `--rounds` (the range is printed), since one run on a shared machine can be
 off by half. `--src DIR` times another copy of copydesk's sources (DIR/src,
 e.g. `git archive` of an older commit) with the same servers and posts, so a
-change can be measured against its baseline in one run.
+change can be measured against its baseline in one run: the trees take turns
+within each round, and the cached run's CPU time (user+sys, steadier than wall
+time on a loaded machine) is compared with this tree's of the same round.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -108,8 +111,13 @@ def main() -> int:
                     """),
                 encoding="utf-8",
             )
-            for root in [ROOT, *args.src]:
-                report(folder, args, root)
+            trees = [ROOT, *args.src]
+            runs: dict[Path, Runs] = {root: Runs() for root in trees}
+            for _ in range(args.rounds):  # interleaved: each round runs every tree
+                for root in trees:
+                    one_round(folder, root, runs[root])
+            for root in trees:
+                report(folder, args, root, runs[root], runs[ROOT])
     finally:
         servers.kill()
         servers.wait()
@@ -125,7 +133,20 @@ def compile_sources(roots: list[Path]) -> None:
         compileall.compile_dir(root / "src", quiet=1)
 
 
-def report(folder: Path, args: argparse.Namespace, root: Path) -> None:
+@dataclass
+class Runs:
+    """One tree's measurements, a value per round."""
+
+    colds: list[float] = field(default_factory=list)
+    warms: list[float] = field(default_factory=list)
+    warm_cpus: list[float] = field(default_factory=list)
+    webs: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    summaries: tuple[str, str] = ("", "")
+
+
+def one_round(folder: Path, root: Path, runs: Runs) -> None:
+    """A cold run (empty cache), then a cached one, of the sources under ROOT."""
     # CD113 would also ask each http: URL's https twin: that is a second request
     # per URL to a server that cannot answer it, not what this row measures.
     command = [str(BIN / "copydesk"), "lint", "--online", "--jobs", "1"]
@@ -133,28 +154,34 @@ def report(folder: Path, args: argparse.Namespace, root: Path) -> None:
     env = dict(os.environ)
     if root != ROOT:
         env["PYTHONPATH"] = str(root / "src")
+    shutil.rmtree(folder / ".copydesk_cache", ignore_errors=True)
+    cold = measure.run(command, cwd=folder, stderr=folder / "cold.err", env=env)
+    warm = measure.run(command, cwd=folder, stderr=folder / "warm.err", env=env)
+    runs.colds.append(cold.seconds)
+    runs.warms.append(warm.seconds)
+    runs.warm_cpus.append(warm.cpu_seconds)
+    runs.peaks.append(max(cold.max_rss_mib, warm.max_rss_mib))
+    summary = _summary(folder / "cold.err")
+    found = re.search(r"requests in ([\d.]+) s", summary)
+    runs.webs.append(float(found.group(1)) if found else float("nan"))
+    runs.summaries = (summary, _summary(folder / "warm.err"))
+
+
+def report(folder: Path, args: argparse.Namespace, root: Path, runs: Runs, this: Runs) -> None:
+    """`this`: this tree's runs, for the cached run's CPU ratio per round."""
     in_flight = min(args.concurrency, args.hosts * args.per_host)
     ideal = args.urls * args.delay / in_flight
-    colds, warms, webs, shares, peaks = [], [], [], [], []
-    for _ in range(args.rounds):
-        shutil.rmtree(folder / ".copydesk_cache", ignore_errors=True)
-        cold = measure.run(command, cwd=folder, stderr=folder / "cold.err", env=env)
-        warm = measure.run(command, cwd=folder, stderr=folder / "warm.err", env=env)
-        colds.append(cold.seconds)
-        warms.append(warm.seconds)
-        shares.append(warm.seconds / cold.seconds)
-        peaks.append(max(cold.max_rss_mib, warm.max_rss_mib))
-        summary = _summary(folder / "cold.err")
-        found = re.search(r"requests in ([\d.]+) s", summary)
-        webs.append(float(found.group(1)) if found else float("nan"))
+    colds, warms, webs = runs.colds, runs.warms, runs.webs
+    shares = [warm / cold for warm, cold in zip(warms, colds, strict=True)]
     ratio = statistics.median(colds) / ideal
     web = statistics.median(webs) / ideal
     share = statistics.median(shares)
-    peak = max(peaks)
+    peak = max(runs.peaks)
     print(
         f"links ({'this tree' if root == ROOT else root}): {args.urls} URLs, {args.hosts} hosts, "
         f"{args.delay * 1000:g} ms each, {in_flight} in flight (concurrency "
-        f"{args.concurrency}, per-host {args.per_host}), median of {args.rounds} rounds"
+        f"{args.concurrency}, per-host {args.per_host}), median of {args.rounds} rounds, "
+        f"load {os.getloadavg()[0]:.2f}"
     )
     print(
         f"  web stage   {statistics.median(webs):6.2f} s  ideal {ideal:.2f} s  ratio {web:.2f}x "
@@ -169,9 +196,14 @@ def report(folder: Path, args: argparse.Namespace, root: Path) -> None:
         f"  cached run  {statistics.median(warms):6.2f} s  {share:.1%} of cold "
         f"[{min(shares):.1%}-{max(shares):.1%}]  {'PASS' if share < 0.10 else 'FAIL'} (< 10%)"
     )
+    cpu = [mine / base for mine, base in zip(runs.warm_cpus, this.warm_cpus, strict=True)]
+    print(
+        f"  cached CPU  {statistics.median(runs.warm_cpus):6.3f} s user+sys  "
+        f"{statistics.median(cpu):.2f}x this tree's, same round [{min(cpu):.2f}-{max(cpu):.2f}]"
+    )
     print(f"  peak memory {peak:6.1f} MiB  {'PASS' if peak < 150 else 'FAIL'} (< 150 MiB)")
-    for name in ("cold.err", "warm.err"):
-        print(f"  {name[:-4]}: {_summary(folder / name) or '(no summary)'}")
+    for name, summary in zip(("cold", "warm"), runs.summaries, strict=True):
+        print(f"  {name}: {summary or '(no summary)'}")
 
 
 def _summary(path: Path) -> str:

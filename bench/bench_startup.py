@@ -49,13 +49,17 @@ def commands(empty: Path) -> list[tuple[str, list[str]]]:
 
 def rounds_of(
     rows: list[tuple[str, list[str], dict[str, str] | None]], rounds: int
-) -> dict[str, list[float]]:
-    """Wall seconds per row and round; every round runs each row once, in order."""
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU (user+sys) seconds per row and round; every round runs each
+    row once, in order."""
     times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in rows}
     for _ in range(rounds):
         for name, command, env in rows:
-            times[name].append(measure.run(command, cwd=ROOT, env=env).seconds)
-    return times
+            done = measure.run(command, cwd=ROOT, env=env)
+            times[name].append(done.seconds)
+            cpus[name].append(done.cpu_seconds)
+    return times, cpus
 
 
 def main() -> int:
@@ -77,20 +81,21 @@ def main() -> int:
             for name, arguments in commands(Path(tmp)):
                 rows.append((name + label, [sys.executable, "-m", "copydesk", *arguments], env))
         measure.run(rows[-1][1], cwd=ROOT, env=rows[-1][2])  # warm the file cache
-        times = rounds_of(rows, args.rounds)
-    report(times, args.rounds)
+        times, cpus = rounds_of(rows, args.rounds)
+    report(times, cpus, args.rounds)
     return 0
 
 
-def report(times: dict[str, list[float]], rounds: int) -> None:
+def report(times: dict[str, list[float]], cpus: dict[str, list[float]], rounds: int) -> None:
+    """Wall and its ratio to `python -c pass`, and CPU (user+sys): medians over the rounds."""
     base = times[BASELINE]
     print(f"start-up: median of {rounds} interleaved rounds (range), load {os.getloadavg()[0]:.2f}")
-    print(f"{'command':<84} {'seconds':>8} {'x python':>9}  range of x python")
+    print(f"{'command':<84} {'seconds':>8} {'x python':>9}  {'range':<9} {'CPU s':>6}")
     for name, walls in times.items():
         ratios = [wall / pass_wall for wall, pass_wall in zip(walls, base, strict=True)]
         print(
             f"{name:<84} {statistics.median(walls):>8.3f} {statistics.median(ratios):>9.1f}"
-            f"  {min(ratios):.1f}-{max(ratios):.1f}"
+            f"  {min(ratios):.1f}-{max(ratios):<5.1f} {statistics.median(cpus[name]):>6.3f}"
         )
     for name, limit in (("copydesk --help", 0.1), (f"copydesk lint {POST}", 0.3)):
         wall = statistics.median(times[name])
