@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -223,6 +224,27 @@ def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) 
 
     assert rendered(run()) == cold()
     assert parses[:1] == ["a.md"]
+
+
+def test_a_warm_run_imports_no_parser_and_no_site_model(site: Path) -> None:
+    """Everything comes from the cache: mistune, PyYAML, the positioned parse
+    and the site model stay unloaded (their imports would cost a warm run
+    tens of milliseconds); finding site roots needs only `copydesk.site.detect`."""
+    run()
+    script = (
+        "import sys\n"
+        "from copydesk import engine\n"
+        "engine.CACHE_MIN_FILES = 1\n"
+        "engine.lint_paths(['.'], select=['ALL'], jobs=1, cache=True)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert "copydesk.site.detect" in loaded and "copydesk.lintcache" in loaded
+    unwanted = {"mistune", "yaml", "copydesk.parse", "copydesk.yamlio", "copydesk.site.project"}
+    assert not unwanted & loaded
 
 
 @pytest.fixture
