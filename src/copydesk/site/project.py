@@ -411,16 +411,28 @@ class SiteModel:
 
     # --- resolving links --------------------------------------------------------------
 
-    def own_url_path(self, url: str) -> str | None:
-        """`https://jekyllrb.com/docs/x/#y` → `/docs/x/#y` when the URL is on the
-        host the site is published at (its `url`/`baseURL`/`site_url`, `www.`
-        or not, http or https) and under its base path; else None."""
+    @functools.cached_property
+    def _home(self) -> tuple[str, int | None] | None:
+        """The host (without `www.`) and port the site is published at, or None:
+        asked for every full URL with a fragment, read once."""
         home = split_url(self.generator.site_url)
         host = (home.hostname or "").lower().removeprefix("www.")
         if not host or home.scheme not in ("http", "https"):
             return None
+        return host, home.port
+
+    def own_url_path(self, url: str) -> str | None:
+        """`https://jekyllrb.com/docs/x/#y` → `/docs/x/#y` when the URL is on the
+        host the site is published at (its `url`/`baseURL`/`site_url`, `www.`
+        or not, http or https) and under its base path; else None."""
+        home = self._home
+        if home is None:
+            return None
+        host, port = home
+        if host not in url.lower():
+            return None  # most full URLs: another host (the check below would say so)
         parts = split_url(url)
-        if parts.scheme.lower() not in ("http", "https") or parts.port != home.port:
+        if parts.scheme.lower() not in ("http", "https") or parts.port != port:
             return None
         if (parts.hostname or "").lower().removeprefix("www.") != host:
             return None
@@ -969,5 +981,4 @@ def project_for(
 def warm(settings: Mapping[str, Any], config_root: Path, source: Path) -> None:
     """Fill the model's indexes now (before worker processes fork)."""
     model = project_for(settings, config_root, source)
-    model.path_index  # noqa: B018
-    model.url_index  # noqa: B018
+    model.url_index  # noqa: B018  (not `path_index`: `page` never reads it once this exists)
