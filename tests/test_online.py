@@ -751,3 +751,31 @@ def test_one_cache_folder_for_every_cache_and_the_old_links_key_still_moves_it(
         f"copydesk: {both / '.copydesk.toml'}: [links] cache-dir is deprecated, use the "
         "top-level cache-dir (one folder holds every cache); ignored: cache-dir is set",
     ]
+
+
+def test_a_host_whose_name_does_not_resolve_is_looked_up_not_asked_per_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every URL on a name that does not resolve is dead with the same reason;
+    once the lookup failed, the others are not asked (no request, no lookup)."""
+    import socket
+
+    from copydesk.web.client import Probe, check_urls
+    from copydesk.web.settings import LinkSettings
+
+    lookups: list[str] = []
+
+    def no_such_name(host: str, *args: object, **kwargs: object) -> object:
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # no lookup leaves this machine
+    probes = [Probe(f"http://nowhere.copydesk-test/{number}") for number in range(40)]
+    settings = LinkSettings(per_host=4)
+    outcomes, stats = check_urls(probes, settings, {})
+    assert {(o.status, o.reason) for o in outcomes.values()} == {
+        ("dead", "cannot connect: nowhere.copydesk-test:80: Name or service not known")
+    }
+    assert len(outcomes) == 40
+    assert stats.requests <= settings.per_host  # only those already waiting on the lookup
+    assert 1 <= len(lookups) <= settings.per_host
