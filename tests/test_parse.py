@@ -414,3 +414,24 @@ def test_a_code_shortcode_closed_with_a_space_after_the_slash_ends_there() -> No
     )
     parsed = parse_text(text)
     assert [node.line for node in parsed.of_type("heading")] == [5]
+
+
+def test_inline_parser_gives_mistunes_tokens() -> None:
+    """copydesk's inline parser takes mistune's trigger regex once instead of once per
+    text run: on every fixture, the whole token tree must equal stock mistune's."""
+    import mistune
+    from mistune.plugins import import_plugin
+
+    from copydesk.parse import _PLUGINS, _InlineParser
+
+    plugins = [import_plugin(name) for name in _PLUGINS]
+    stock = mistune.Markdown(renderer=None, plugins=plugins)
+    ours = mistune.Markdown(renderer=None, inline=_InlineParser(), plugins=plugins)
+    paths = sorted(FIXTURES.parent.rglob("*.md"))
+    differ = []
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if ours(text) != stock(text):
+            differ.append(path.name)
+    assert len(paths) > 100
+    assert differ == []
