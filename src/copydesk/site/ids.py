@@ -394,7 +394,8 @@ def anchors_of(
         anchors |= definition_term_ids(parsed, anchors)
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
-    if any(style in ("python-markdown", "kramdown") for style in styles):
+    if "{" in parsed.document.text and any(s in ("python-markdown", "kramdown") for s in styles):
+        # `{#id}`: every match holds a brace, and `prose` (code blanked) costs a copy of the text
         anchors.update(_INLINE_ID.findall(parsed.prose))
     anchors |= footnote_ids(parsed)
     # One type at a time: each comes from the parse's index (two at once walk the tree).
