@@ -573,8 +573,8 @@ class MissingFragment(Rule):
             target = site.resolve(url, ctx.path, localize=not own)
             if target is None or not target.is_file() or not _is_markdown(target):
                 return  # a missing file is CD101's finding; HTML is not ours
-            real = os.path.realpath(target)
-            if real != os.path.realpath(ctx.path):
+            real = site.realpath(target)
+            if real != site.realpath(ctx.path):
                 _pending(ctx).append(_fragment_link(node, ctx, url, fragment, real))
                 return
         anchors = site.ids(ctx.path, ctx.parsed)
@@ -585,7 +585,7 @@ class MissingFragment(Rule):
     def collect(self, ctx: Context) -> FragmentFacts:
         own = project(ctx).ids(ctx.path, ctx.parsed) if ctx.parsed.body_parsed else None
         return FragmentFacts(
-            os.path.realpath(ctx.path),
+            project(ctx).realpath(ctx.path),
             own,
             tuple(_pending(ctx)),
             project(ctx).id_styles,

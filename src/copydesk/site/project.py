@@ -222,6 +222,9 @@ class SiteModel:
     _listings: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
     # path as a rule gives it -> its absolute path (asked by several rules per file).
     _absolutes: dict[tuple[str, Path], Path] = field(default_factory=dict, repr=False)
+    # (working folder, path) -> os.path.realpath: an lstat per component, asked per
+    # fragment link into another file and per linted file.
+    _reals: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -259,6 +262,14 @@ class SiteModel:
                 absolute = absolute.resolve()
             self._absolutes[key] = absolute
         return absolute
+
+    def realpath(self, path: Path | str) -> str:
+        """`os.path.realpath`, once per path and working folder for this model."""
+        key = ("" if os.path.isabs(path) else os.getcwd(), str(path))
+        real = self._reals.get(key)
+        if real is None:
+            real = self._reals[key] = os.path.realpath(path)
+        return real
 
     def is_published(self, path: Path) -> bool:
         return self._published(self._absolute(path))
