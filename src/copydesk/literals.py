@@ -82,16 +82,23 @@ _Requirement = frozenset[_Conjunction]
 
 def required_literals(pattern: re.Pattern[str]) -> Needles | None:
     """Needles every match of `pattern` contains, or None (no such guarantee found)."""
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern.pattern, pattern.flags)
-        walker = _Walker(importlib.import_module("re._constants"))
-        found = walker.sequence(list(tree), bool(tree.state.flags & re.IGNORECASE))
-    except Exception:  # a future `re` that moved its internals: just scan
-        return None
+    found = _walk(pattern, _Walker)
     if not found:
         return None
     return _needles(found)
+
+
+def _walk(pattern: re.Pattern[str], walker_class: Any) -> Any:
+    """What `walker_class` finds in `pattern`'s parse tree, or None when `re`'s
+    private parser is not there or fails (a future `re` that moved its internals:
+    callers then just scan)."""
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        tree = parser.parse(pattern.pattern, pattern.flags)
+        walker = walker_class(importlib.import_module("re._constants"))
+        return walker.sequence(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    except Exception:
+        return None
 
 
 def _needles(found: _Requirement) -> Needles:
@@ -182,13 +189,7 @@ def start_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | N
     need only be tried where one of them occurs, found by `str.find`.
     Zero-width items before it (`\\b`, `^`, lookarounds) do not move the start.
     """
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern.pattern, pattern.flags)
-        walker = _Starts(importlib.import_module("re._constants"))
-        found = walker.sequence(list(tree), bool(tree.state.flags & re.IGNORECASE))
-    except Exception:  # a future `re` that moved its internals: just scan
-        return None
+    found = _walk(pattern, _Starts)
     return tuple(sorted(found)) if found else None
 
 
