@@ -18,6 +18,7 @@ from copydesk.normalize.protect import mask
 from copydesk.normalize.slug import slugify
 from copydesk.normalize.titles import take_title_line
 from copydesk.read import document_from_bytes
+from copydesk.rules.links import TrackingParameters, tracking_parameters
 
 UTC = dt.UTC
 
@@ -66,10 +67,25 @@ def test_unreadable_dates_are_refused(value: object) -> None:
         ("https://a.test/p?gbraid=0AAA&x=1&wbraid=Cj0K", "https://a.test/p?x=1"),
         ("https://medium.com/p/1?source=post_page-----", "https://medium.com/p/1"),
         ("https://example.com/?source=rss", "https://example.com/?source=rss"),
+        ("https://a.test/?UTM_Reader=x&_hsmi=1&utmost=2", "https://a.test/?utmost=2"),
     ],
 )
 def test_tracking_parameters(url: str, expected: str) -> None:
     assert clean_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("utm_source", "utm_id", "utm_reader", "UTM_Campaign", "fbclid", "gbraid", "_hsmi"),
+        *("utmost", "braid", "id", "source", "ref"),
+    ],
+)
+def test_lint_reports_the_parameters_migrate_strips(name: str) -> None:
+    """CD105's default list and migrate's are one list: a name is tracking to both or neither."""
+    url = f"https://example.com/p?{name}=1&keep=2"
+    reported = tracking_parameters(url, tuple(TrackingParameters.options["parameters"]))
+    assert bool(reported) == (clean_url(url) != url)
 
 
 @pytest.mark.parametrize(

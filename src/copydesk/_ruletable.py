@@ -33,7 +33,7 @@ MODULES: dict[str, tuple[Row, ...]] = {
         ('EmptyLinkText', 'CD102', 'empty-link-text', True, 'error', False, 'line', {}, {}),
         ('EmptyLinkTarget', 'CD103', 'empty-link-target', True, 'error', False, 'line', {}, {}),
         ('LostLink', 'CD104', 'lost-link', True, 'error', False, 'line', {'phrases': ['here', 'link', 'this link', 'click here', 'link here']}, {}),
-        ('TrackingParameters', 'CD105', 'tracking-parameters', True, 'warning', False, 'line', {'site-root': '', 'static-dirs': [], 'permalink': '', 'generator': 'auto', 'parameters': ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id', 'fbclid', 'gclid', 'gbraid', 'wbraid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', '_hsenc', '_hsmi']}, {}),
+        ('TrackingParameters', 'CD105', 'tracking-parameters', True, 'warning', False, 'line', {'site-root': '', 'static-dirs': [], 'permalink': '', 'generator': 'auto', 'parameters': ['utm_*', 'fbclid', 'gclid', 'gbraid', 'wbraid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', '_hsenc', '_hsmi']}, {}),
         ('InsecureLink', 'CD106', 'insecure-link', True, 'warning', False, 'line', {'http-allowed': ['localhost', '127.0.0.1']}, {}),
         ('MissingFragment', 'CD107', 'missing-fragment', True, 'error', False, 'project', {'site-root': '', 'static-dirs': [], 'permalink': '', 'generator': 'auto'}, {}),
         ('UndefinedReference', 'CD108', 'undefined-reference', True, 'error', False, 'line', {'site-root': '', 'static-dirs': [], 'permalink': '', 'generator': 'auto'}, {}),

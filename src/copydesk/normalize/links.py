@@ -1,4 +1,4 @@
-"""Tracking parameters out of URLs: utm_*, fbclid, gclid, Mailchimp ids, Medium `source=`.
+"""Tracking parameters out of URLs: those of `copydesk.tracking` and Medium's `source=`.
 
 Only the parameters are removed; the rest of the URL keeps its exact spelling
 (order, encoding, `&` or `&amp;` separators), so an untracked URL is untouched.
@@ -9,30 +9,13 @@ from __future__ import annotations
 import re
 
 from copydesk.normalize.protect import PRIVATE
+from copydesk.tracking import matcher, medium_source
 
-_TRACKING = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "gbraid",
-        "wbraid",
-        "dclid",
-        "msclkid",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-    }
-)
 URL_RE = re.compile(rf"https?://[^\s<>\"'()\[\]{PRIVATE}]+")
 
 
 def _is_tracking(name: str, host: str) -> bool:
-    name = name.lower()
-    if name.startswith("utm_") or name in _TRACKING:
-        return True
-    # Medium appends `source=...` to every link it exports (e.g. source=post_page---...).
-    return name == "source" and (host == "medium.com" or host.endswith(".medium.com"))
+    return matcher()(name) or medium_source(name, host)
 
 
 def clean_url(url: str) -> str:

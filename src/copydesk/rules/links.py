@@ -36,6 +36,7 @@ from copydesk.rules._nodes import (
     violation_in,
 )
 from copydesk.rules.base import Context, Rule, Scope, Violation
+from copydesk.tracking import TRACKING_PARAMETERS, matcher, medium_source
 from copydesk.urls import split_url
 
 if TYPE_CHECKING:
@@ -43,24 +44,6 @@ if TYPE_CHECKING:
     from copydesk.findings import Replacement, Severity
     from copydesk.parse import Node, RefDefinition
 
-TRACKING_PARAMETERS: tuple[str, ...] = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "fbclid",
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-    "_hsenc",
-    "_hsmi",
-)
 _BARE_URL = re.compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}*_'\""
 _REFERENCE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
@@ -313,7 +296,8 @@ class LostLink(Rule):
 
 
 def tracking_parameters(url: str, names: tuple[str, ...], own: str = "") -> list[str]:
-    """Names of tracking parameters in a URL's query, in order of appearance.
+    """Names of tracking parameters in a URL's query, in order of appearance;
+    `names` as in `copydesk.tracking` (`utm_*` is a prefix).
 
     Medium's `source=` counts only on Medium hosts: elsewhere it is a real
     parameter more often than not. `utm_*` tags the site's owner set on
@@ -326,15 +310,13 @@ def tracking_parameters(url: str, names: tuple[str, ...], own: str = "") -> list
     host = (parts.hostname or "").lower()
     query = parse_qsl(parts.query, keep_blank_values=True)
     deliberate = _deliberate_tags(query, own)
+    named = matcher(names)
     found: list[str] = []
     for key, _ in query:
         lowered = key.lower()
-        medium_source = lowered == "source" and (
-            host == "medium.com" or host.endswith(".medium.com")
-        )
         if deliberate and lowered.startswith("utm_"):
             continue
-        if (lowered in names or medium_source) and lowered not in found:
+        if (named(lowered) or medium_source(lowered, host)) and lowered not in found:
             found.append(lowered)
     return found
 
@@ -370,7 +352,9 @@ class TrackingParameters(Rule):
 
     What it does: finds utm_*, fbclid, gclid (and gbraid/wbraid, its iOS
     twins), mc_cid, mc_eid and Medium's `source=` in link and image URLs,
-    including href/src in raw HTML. `utm_*`
+    including href/src in raw HTML: the names of the `parameters` option,
+    where a name ending in `*` is a prefix (`utm_*`). `migrate` strips the
+    same default list. `utm_*`
     tags the owner set on purpose are not reported: a `utm_*` value with the
     word badge, partner, affiliate or sponsor in it, or a `utm_source`,
     `utm_medium` or `utm_campaign` naming the site (its host's name, e.g.
