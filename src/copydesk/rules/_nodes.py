@@ -78,6 +78,14 @@ def templated(node: Node, ctx: Context) -> bool:
     parsed = ctx.parsed
     if not parsed.templating:
         return False
+    attrs = node.attrs
+    found = attrs.get("templated")
+    if found is None:  # most link rules ask about every link: once per node
+        found = attrs["templated"] = _templated(node, parsed)
+    return bool(found)
+
+
+def _templated(node: Node, parsed: ParsedFile) -> bool:
     if parsed.in_templating(node.line, node.column):
         return True
     captures = parsed.memo("captures", lambda: _captures(parsed))
@@ -232,18 +240,43 @@ def project(ctx: Context) -> Project:
         from copydesk.site import project_for
 
         settings = ctx.settings
-        key = "site:" + repr(
-            [ctx.root, *(settings.get(name) for name in SITE_OPTIONS), ctx.project]
-        )
         ctx.site = ctx.parsed.memo(
-            key, lambda: project_for(settings, Path(ctx.root), ctx.path, ctx.project)
+            _site_key(ctx),
+            lambda: project_for(settings, Path(ctx.root), ctx.path, ctx.project),
         )
     site: Project = ctx.site
     return site
 
 
+# (id of settings, of root, of the shared project) -> those three, kept alive so
+# that no id is reused, and the memo key their values give.
+_SITE_KEYS: dict[tuple[int, int, int], tuple[object, object, object, str]] = {}
+
+
+def _site_key(ctx: Context) -> str:
+    """The file's memo key for its site model: the site settings' values, as
+    text. Every rule and file of a run shares its settings objects (they are
+    not changed once loaded), so the text is built once per object, not per
+    rule and file."""
+    settings, root, shared = ctx.settings, ctx.root, ctx.project
+    ident = (id(settings), id(root), id(shared))
+    known = _SITE_KEYS.get(ident)
+    if known is None or known[0] is not settings or known[1] is not root or known[2] is not shared:
+        if len(_SITE_KEYS) >= 256:  # a long-lived process (tests, an editor)
+            _SITE_KEYS.clear()
+        key = "site:" + repr([root, *(settings.get(name) for name in SITE_OPTIONS), shared])
+        known = _SITE_KEYS[ident] = (settings, root, shared, key)
+    return known[3]
+
+
 def is_post(ctx: Context) -> bool:
     """Whether post metadata rules apply to this file: the site model says
     which files are posts (Jekyll `_posts/`, a Hugo main section, a blog);
-    READMEs, docs pages, includes and partials are not."""
-    return project(ctx).is_post(ctx.path)
+    READMEs, docs pages, includes and partials are not. Asked by several
+    rules per file: answered once per file and site model."""
+    site = project(ctx)
+    answers: dict[int, bool] = ctx.parsed.memo("is-post", dict)
+    post = answers.get(id(site))
+    if post is None:
+        post = answers[id(site)] = site.is_post(ctx.path)
+    return post
