@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from pathlib import Path
 
 import pytest
@@ -435,3 +436,34 @@ def test_inline_parser_gives_mistunes_tokens() -> None:
             differ.append(path.name)
     assert len(paths) > 100
     assert differ == []
+
+
+def test_block_parser_gives_mistunes_tokens() -> None:
+    """copydesk's block parser searches its rules regex from line starts only:
+    on every fixture, the whole token tree must equal stock mistune's."""
+    import mistune
+    from mistune.plugins import import_plugin
+
+    from copydesk.parse import _PLUGINS, _BlockParser, _Scanner
+
+    plugins = [import_plugin(name) for name in _PLUGINS]
+    stock = mistune.Markdown(renderer=None, plugins=plugins)
+    block = _BlockParser()
+    ours = mistune.Markdown(renderer=None, block=block, plugins=plugins)
+    assert isinstance(block.compile_sc(), _Scanner)  # the fast search is the one tried
+    paths = sorted(FIXTURES.parent.rglob("*.md"))
+    texts = [path.read_bytes().decode("utf-8", errors="replace") for path in paths]
+    texts += ["para\n> quote\n- item\n\n    code\n\n[a]: /b\n| x | y |\n|---|---|\n| 1 | 2 |\n"]
+    differ = [text[:40] for text in texts if ours(text) != stock(text)]
+    assert len(texts) > 100
+    assert differ == []
+
+
+def test_only_anchored_rules_are_searched_from_line_starts() -> None:
+    from copydesk.parse import _anchored
+
+    assert _anchored(re.compile(r"(?P<a>^x)|(?P<b>(^[ \t]*\n)+)", re.MULTILINE))
+    # an alternative free to match mid-line, or a group that may match nothing
+    assert not _anchored(re.compile(r"(?P<a>^x)|(?P<b>y)", re.MULTILINE))
+    assert not _anchored(re.compile(r"(^x|y)", re.MULTILINE))
+    assert not _anchored(re.compile(r"(^x)*y", re.MULTILINE))

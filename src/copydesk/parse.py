@@ -44,6 +44,7 @@ Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node wi
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import mistune
 from mistune.block_parser import BlockParser
@@ -174,7 +175,8 @@ class ParsedFile:
     document: Document
     front_matter: dict[str, Any] | None
     front_matter_error: CopydeskError | None
-    keys: dict[str, tuple[int, int]]
+    # None until `keys` is first read (most files never are)
+    _keys: dict[str, tuple[int, int]] | None
     blocks: list[Node]
     definitions: dict[str, RefDefinition]
     templating: list[tuple[int, int]]
@@ -194,6 +196,15 @@ class ParsedFile:
         # sees (Liquid runs first), so the parser read it as paragraph text.
         body = self.document.body
         return "]:" in body and _TEMPLATED_DEFINITION.search(body) is not None
+
+    @property
+    def keys(self) -> dict[str, tuple[int, int]]:
+        """(line, column) of each front matter key (`front_matter_keys`), scanned
+        the first time a rule asks: only a finding at a key reads them."""
+        if self._keys is None:
+            document = self.document
+            self._keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
+        return self._keys
 
     @property
     def body_parsed(self) -> bool:
@@ -333,14 +344,13 @@ def parse_document(document: Document, want: frozenset[str] | None = None) -> Pa
     see the module docstring for what is built regardless.
     """
     front_matter, error = _front_matter(document)
-    keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
     builder = _Builder(document, want)
     return ParsedFile(
         path=document.path,
         document=document,
         front_matter=front_matter,
         front_matter_error=error,
-        keys=keys,
+        _keys=None,
         blocks=builder.blocks,
         definitions=builder.definitions,
         templating=builder.spans,
@@ -638,7 +648,38 @@ class _PosState(BlockState):
         return end
 
 
-class _PosBlockParser(BlockParser):
+class _Scanner:
+    """A block rules regex whose `search` only tries line starts.
+
+    Every block rule is anchored (`^`, MULTILINE), so a match can only begin
+    at a line start; but `re` tries the whole alternation (fourteen branches,
+    each failing on its own `^`) at every character of a paragraph. The same
+    alternation behind one leading `^` fails once per character instead:
+    same matches, same groups (the wrapper group captures nothing), a fifth
+    of the time. `match` is the original pattern's own.
+    """
+
+    __slots__ = ("match", "search")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.match = pattern.match
+        self.search = re.compile(f"^(?:{pattern.pattern})", pattern.flags).search
+
+
+class _BlockParser(BlockParser):
+    """mistune's block parser, whose rules regex is searched from line starts
+    only, when every rule is anchored at one (see `_Scanner`)."""
+
+    def compile_sc(self, rules: list[str] | None = None) -> re.Pattern[str]:
+        pattern = super().compile_sc(rules)
+        scanners: dict[re.Pattern[str], Any] = self.__dict__.setdefault("_scanners", {})
+        if pattern not in scanners:
+            scanners[pattern] = _Scanner(pattern) if _anchored(pattern) else pattern
+        # duck-typed: mistune only calls `match` and `search` on what this returns
+        return cast("re.Pattern[str]", scanners[pattern])
+
+
+class _PosBlockParser(_BlockParser):
     """Marks each block token with its start and end offsets in its state."""
 
     state_cls = _PosState
@@ -690,6 +731,33 @@ class _PosBlockParser(BlockParser):
         if end is not None and len(state.tokens) > count:
             state.tokens[-1].update(_st=state, _s=start, _e=end)
         return end
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` begins at a line start (`^` first in
+    each alternative, maybe inside a group or a repeat of at least once), from
+    `re`'s private parser; False when that is missing or fails."""
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        constants: Any = importlib.import_module("re._constants")
+        return _starts_at_line(list(parser.parse(pattern.pattern, pattern.flags)), constants)
+    except Exception:
+        return False
+
+
+def _starts_at_line(items: list[tuple[Any, Any]], c: Any) -> bool:
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is c.AT:
+        return arg in (c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BEGINNING_STRING)
+    if op is c.SUBPATTERN:
+        return _starts_at_line(list(arg[-1]), c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        return bool(arg[0] >= 1 and _starts_at_line(list(arg[2]), c))
+    if op is c.BRANCH:
+        return all(_starts_at_line(list(branch), c) for branch in arg[1])
+    return False
 
 
 def _parse_admonition(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
@@ -996,14 +1064,19 @@ class _Builder:
 
     def _collect_definitions(self, state: _PosState) -> None:
         refs: dict[str, dict[str, Any]] = state.env.get("ref_links", {})
-        for m, def_state, end in state.env.get("_definitions", []):
+        definitions = state.env.get("_definitions", [])
+        # no filler anywhere (no template masked, the usual case): mistune's url stands
+        masked = bool(definitions) and FILL in self.masked_text
+        for m, def_state, end in definitions:
             label = m.group("reflink_1")
             key = normalize_label(label)
             row, col = def_state.locate(m.start() + _indent(m.group(0)))
             self.opaque.append((self._offset(row, col), self._offset(*def_state.locate(end))))
             if key in self.definitions or key not in refs:
                 continue
-            url = self._definition_url(m, def_state, refs[key]["url"])
+            url = refs[key]["url"]
+            if masked:
+                url = self._definition_url(m, def_state, url)
             self.definitions[key] = RefDefinition(
                 label, url, refs[key].get("title"), row + 1, col + 1
             )
