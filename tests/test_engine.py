@@ -216,3 +216,63 @@ def test_duplicate_codes_name_both_sources() -> None:
     with pytest.raises(RuleConflict) as error:
         registry(HeadingRule, Copy)
     assert str(error.value) == ("test Copy: rule code TST001 is also defined by test HeadingRule")
+
+
+class WordRule(Rule):
+    """Records the context and the `word` setting each check_file call sees."""
+
+    code: ClassVar[str] = "TST010"
+    name: ClassVar[str] = "word-a"
+    summary: ClassVar[str] = "word"
+    options: ClassVar[dict[str, Any]] = {"word": "x"}
+    seen: ClassVar[list[tuple[str, str, int]]] = []
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        self.seen.append((self.code, ctx.settings["word"], id(ctx)))
+        return iter(())
+
+
+class SameWordRule(WordRule):
+    code: ClassVar[str] = "TST011"
+    name: ClassVar[str] = "word-b"
+
+
+class OtherWordRule(WordRule):
+    code: ClassVar[str] = "TST012"
+    name: ClassVar[str] = "word-c"
+    options: ClassVar[dict[str, Any]] = {"word": "y"}
+
+
+def test_rules_set_alike_share_a_context_and_others_keep_their_own(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "# A\n"})
+    WordRule.seen.clear()
+    lint_paths(["."], registry=registry(WordRule, SameWordRule, OtherWordRule), jobs=1)
+    by_code = {code: (word, ctx) for code, word, ctx in WordRule.seen}
+    assert [by_code[code][0] for code in ("TST010", "TST011", "TST012")] == ["x", "x", "y"]
+    assert by_code["TST010"][1] == by_code["TST011"][1] != by_code["TST012"][1]
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ("{cwd}/posts/a.md", "posts/a.md"),
+        ("{cwd}", "."),
+        ("{cwd}/posts/../b.md", "b.md"),
+        ("{cwd}/.hidden/c.md", ".hidden/c.md"),
+        ("{parent}/elsewhere/d.md", "{parent}/elsewhere/d.md"),
+        ("{cwd}/../elsewhere/d.md", "{cwd}/../elsewhere/d.md"),
+        ("posts/a.md", "posts/a.md"),
+        ("./posts/a.md", "posts/a.md"),
+        ("posts/../b.md", "b.md"),
+        ("../e.md", "../e.md"),
+        (".hidden/c.md", ".hidden/c.md"),
+    ],
+)
+def test_display_paths_are_relative_to_the_current_folder(
+    tmp_path: Path, shape: str, expected: str
+) -> None:
+    from copydesk.engine import display
+
+    cwd, parent = str(tmp_path.resolve()), str(tmp_path.resolve().parent)
+    path = Path(shape.format(cwd=cwd, parent=parent))
+    assert display(path) == expected.format(cwd=cwd, parent=parent)

@@ -62,6 +62,9 @@ class Found:
     real: str  # the file itself (a link inside the tree is followed)
     root: Root  # the tree a writer may touch
     explicit: bool  # named on the command line
+    # Its configuration, when the walk looked it up already (a plain file in a
+    # folder walked with a finder: the folder's); None: not looked up.
+    config: Config | None = field(default=None, compare=False, repr=False)
 
     @property
     def relative(self) -> Path:
@@ -199,6 +202,7 @@ def _entry(
     found: Discovery,
     config: Config | None,
 ) -> Iterator[Found]:
+    own = None  # a link's config is the one beside its target (`ConfigFinder.for_file`)
     if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
         real = admit(path, root)
         if isinstance(real, Skipped):
@@ -206,5 +210,6 @@ def _entry(
             return
     else:  # a plain file in a folder reached without links: its path is real already
         real = os.path.join(root.real, relative)
+        own = config  # and its folder's config is the one `for_file` would find
     if config is None or not config.is_excluded(path):
-        yield Found(path, relative, real, root, explicit=False)
+        yield Found(path, relative, real, root, explicit=False, config=own)

@@ -120,6 +120,10 @@ class RuleSet:
     max_size: int | None = None  # bytes above which a file is skipped; None: no limit
     # Web rules (`lint --online`); their files' remote URLs are collected.
     online_rules: list[int] = field(default_factory=list)
+    # Rules whose settings are equal share one `Context` per file (see `shared_settings`):
+    # `contexts[i]` is rule i's among the settings in `context_settings`.
+    contexts: list[int] = field(default_factory=list)
+    context_settings: list[Any] = field(default_factory=list)
 
 
 # Suppression comments are found through the parse's HTML nodes.
@@ -154,10 +158,12 @@ def build_ruleset(
     for index, rule in enumerate(rules):
         for node_type in rule.targets:
             dispatch.setdefault(node_type, []).append(index)
+    settings = [active.settings for active in chosen]
+    contexts, context_settings = shared_settings(settings)
     return RuleSet(
         resolved=resolved,
         rules=rules,
-        settings=[active.settings for active in chosen],
+        settings=settings,
         dispatch=dispatch,
         file_rules=[i for i, r in enumerate(rules) if type(r).check_file is not Rule.check_file],
         collectors=[i for i, r in enumerate(rules) if type(r).collect is not Rule.collect],
@@ -168,7 +174,27 @@ def build_ruleset(
         want=parse_wants(rules),
         max_size=limit or None,
         online_rules=[i for i, rule in enumerate(rules) if rule.online],
+        contexts=contexts,
+        context_settings=context_settings,
     )
+
+
+def shared_settings(settings: Sequence[Any]) -> tuple[list[int], list[Any]]:
+    """Each rule's slot among the distinct settings (equal ones share a slot).
+
+    A file's `Context` depends on nothing but the file and the settings, so
+    rules set alike can share one: the default rules need a dozen per file,
+    not forty, and the site lookup that a context keeps (`rules._nodes.project`)
+    is done once per slot."""
+    distinct: list[Any] = []
+    slots: list[int] = []
+    for value in settings:
+        slot = next((j for j, seen in enumerate(distinct) if seen == value), None)
+        if slot is None:
+            slot = len(distinct)
+            distinct.append(value)
+        slots.append(slot)
+    return slots, distinct
 
 
 @dataclass
@@ -225,10 +251,11 @@ def _lint_file(
     root = ruleset.resolved.config.root
     built = ruleset.want
     limit = ruleset.max_size
-    contexts = [
+    shared = [
         Context(parsed, settings, None, root, built=built, max_size=limit)
-        for settings in ruleset.settings
+        for settings in ruleset.context_settings
     ]
+    contexts = [shared[slot] for slot in ruleset.contexts]
     crashed: dict[int, str] = {}
     if not collect_only:
         _walk(parsed, ruleset, contexts, result, crashed)
@@ -370,6 +397,14 @@ def discover(
     paths: Sequence[Path], finder: ConfigFinder, notes: list[str] | None = None
 ) -> list[Path]:
     """The files to lint (see `copydesk.discover`); what was skipped goes to `notes`."""
+    return [path for path, _ in _discover(paths, finder, notes)]
+
+
+def _discover(
+    paths: Sequence[Path], finder: ConfigFinder, notes: list[str] | None
+) -> list[tuple[Path, Config | None]]:
+    """`discover`'s files, each with its config where the walk already knew it
+    (a plain file in a folder walked: the folder's); None: ask `finder.for_file`."""
     from copydesk.discover import discover as find
 
     found = find(paths, finder)
@@ -378,11 +413,27 @@ def discover(
     if notes is not None:
         notes.extend(found.notes())
     # A named file that cannot be read is still linted: reading it fails with the reason.
-    return [*(file.path for file in found.files), *(bad.path for bad in found.unreadable)]
+    return [
+        *((file.path, file.config) for file in found.files),
+        *((bad.path, None) for bad in found.unreadable),
+    ]
 
 
 def display(path: Path) -> str:
-    """Paths as the user would type them: relative to the current folder when inside it."""
+    """Paths as the user would type them: relative to the current folder when inside it.
+
+    Every linted file's path goes through here: on POSIX a path that needs no
+    normalizing (no `.` or `..` part, no `//`) is cut by string work, not
+    `relpath` (which asks for the current folder twice and splits both paths)."""
+    text = str(path)
+    if os.sep == "/" and "/." not in text and "//" not in text:
+        if text[:1] != "/":
+            if not text.startswith("."):  # relative and normal: as pathlib keeps it
+                return text
+        else:
+            prefix = os.path.join(os.getcwd(), "")
+            if text.startswith(prefix) and len(text) > len(prefix):
+                return text[len(prefix) :]
     text = os.path.relpath(path) if path.is_absolute() else os.path.normpath(path)
     return path.as_posix() if text.startswith("..") else Path(text).as_posix()
 
@@ -413,14 +464,15 @@ def plan_run(
     online: bool | None = False,
 ) -> Plan:
     notes: list[str] = []
-    files = discover(paths, finder, notes)
+    found = _discover(paths, finder, notes)
     if only is not None:
-        files, context = _restrict(files, only)
+        files, context = _restrict([path for path, _ in found], only)
+        found = [(file, None) for file in files]  # `only` is a few files: each asks
     by_config: dict[int, int] = {}
     rulesets: list[RuleSet] = []
     tasks: list[tuple[Path, int]] = []
-    for file in files:
-        config = finder.for_file(file)
+    for file, known in found:
+        config = known if known is not None else finder.for_file(file)
         index = by_config.get(id(config))
         if index is None:
             index = by_config[id(config)] = len(rulesets)
@@ -595,10 +647,11 @@ def _report(
     for result in results:
         if result.path in plan.context:
             continue
-        files.append(display(result.path))
-        by_display[files[-1]] = result.path
-        configs[files[-1]] = plan.rulesets[result.ruleset].resolved.config
-        findings.extend(_finalize(result, plan.rulesets[result.ruleset]))
+        shown = display(result.path)
+        files.append(shown)
+        by_display[shown] = result.path
+        configs[shown] = plan.rulesets[result.ruleset].resolved.config
+        findings.extend(_finalize(result, plan.rulesets[result.ruleset], shown))
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     errors.sort(key=lambda e: (e.path, e.message))
@@ -834,8 +887,9 @@ def _online_checks(
     return summary
 
 
-def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
-    """Suppressions, per-file-ignores and severities turn hits into findings."""
+def _finalize(result: FileResult, ruleset: RuleSet, path: str) -> Iterator[Finding]:
+    """Suppressions, per-file-ignores and severities turn hits into findings
+    (`path`: the file's display path)."""
     resolved = ruleset.resolved
     ignored = resolved.ignored_for(result.path)
     suppressions = result.suppressions
@@ -855,7 +909,6 @@ def _finalize(result: FileResult, ruleset: RuleSet) -> Iterator[Finding]:
         return
     from copydesk.findings import Finding
 
-    path = display(result.path)
     registry = resolved.registry.rules
     for code, v in kept:
         cls = registry[code].cls
