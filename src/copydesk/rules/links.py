@@ -168,11 +168,32 @@ class MissingLinkTarget(Rule):
         if found is None and hooked and _found_by_hook(url, ctx):
             return
         if twin := _case_twin(url, ctx, found is not None, hooked):
-            yield self.at(node, case_message("link target", url_of(node), twin, ctx))
+            yield self.at(node, case_message("link target", written_url(node, ctx), twin, ctx))
         elif found is None:
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
-            yield self.at(node, f"link target '{url_of(node)}' does not exist{where}")
+            yield self.at(node, f"link target '{written_url(node, ctx)}' does not exist{where}")
+
+
+def written_url(node: Node, ctx: Context) -> str:
+    """A link's target for a message, as the author wrote it. The parser's
+    `url` is percent-encoded (`<my file.md>` reads `my%20file.md`, `café.md`
+    `caf%C3%A9.md`), which the author would not find in the file: where that
+    spelling is not in the link's source (or its reference definition's
+    line), the target is shown decoded."""
+    url = url_of(node)
+    if "%" not in url:
+        return url
+    written = raw_of(node)
+    label = node.attrs.get("label")
+    if label is not None:
+        from copydesk.parse import normalize_label
+
+        definition = ctx.parsed.definitions.get(normalize_label(str(label)))
+        if definition is not None:
+            lines = ctx.parsed.document.text.splitlines()
+            written += "\n".join(lines[definition.line - 1 : definition.line + 1])
+    return url if url in written else unquote(url)
 
 
 def _case_twin(url: str, ctx: Context, found: bool, hooked: bool = False) -> Path | None:
