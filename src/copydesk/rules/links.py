@@ -64,6 +64,10 @@ def _undefined_label(match: re.Match[str], defined: set[str]) -> bool:
     return normalize_label(label) not in defined
 
 
+def _undefined_in(text: str, defined: set[str]) -> bool:
+    return any(_undefined_label(match, defined) for match in _REFERENCE_AT.finditer(text))
+
+
 @functools.lru_cache(maxsize=32)
 def lost_link_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """`(here)`, `( link )`, ... for the configured phrases; None when there are none."""
@@ -821,9 +825,12 @@ class UndefinedReference(Rule):
             return  # the site's hooks may define it (`copydesk site` says so)
         defined = {normalize_label(label) for label in ctx.parsed.definitions}
         defined |= _labels_built_in(ctx)
-        if not any(
-            _undefined_label(match, defined) for match in _REFERENCE_AT.finditer(ctx.parsed.prose)
-        ):
+        # A text node's source is a slice of the file's text, so each of its
+        # `[text][label]` is one of the text's: most files with references
+        # define every label they use, and need no `prose` (a blanked copy).
+        if not _undefined_in(ctx.parsed.document.text, defined):
+            return
+        if not _undefined_in(ctx.parsed.prose, defined):
             return  # text nodes are prose: no candidate there, no finding in them
         for node, source in prose_text_nodes(ctx, _has_reference):
             yield from self._undefined(node, ctx, source, defined)

@@ -12,10 +12,9 @@ site's styles: a fragment any of them produces is taken as present.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -69,7 +68,10 @@ def writes_ids(parsed: ParsedFile, writers: frozenset[str] = frozenset()) -> boo
         for start, _ in parsed.templating
     ):
         return True
-    if _SNIPPET_LINE.search(parsed.document.body):
+    body = parsed.document.body
+    # Every snippet line holds "8<-" or ":::": most pages hold neither, and the
+    # line-start search would try each line of the page.
+    if ("8<-" in body or ":::" in body) and _SNIPPET_LINE.search(body):
         return True
     # a heading whose text the build writes (`## <!-- md:setting x -->`, a template)
     if any("<!--" in str(node.attrs.get("raw", "")) for node in parsed.of_type("heading")):
@@ -419,16 +421,34 @@ def definition_term_ids(parsed: ParsedFile, taken: set[str]) -> set[str]:
     found: set[str] = set()
     if "\n: " not in parsed.document.text:
         return found  # no definition line: most pages (the loop below is per line)
+    terms = [
+        (number, term)
+        for number, term in _before_definitions(parsed.document.text)
+        if term.strip() and not term.startswith(":")
+    ]
+    if not terms:
+        return found
     used = set(taken)
     code: set[int] = set()
     for node in parsed.of_type("block_code"):
         code.update(range(node.line, node.end_line + 1))
-    lines = parsed.document.text.split("\n")
-    for number, (term, after) in enumerate(itertools.pairwise(lines), start=1):
-        is_term = after.startswith(": ") and term.strip() and not term.startswith(":")
-        if is_term and number not in code:
+    for number, term in terms:
+        if number not in code:
             slug = hugo_slug(re.sub(r"[`*_\[\]]|\(.*?\)", "", term))
             anchor = _dedupe(slug, "hugo", {}, used)
             used.add(anchor)
             found.update((slug, anchor))
     return found
+
+
+def _before_definitions(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based number, text) of each line that a line starting with ": "
+    follows, in order: found by searching for "\n: " rather than by pairing
+    every line of the page with the next."""
+    number, counted = 1, 0  # the line number at offset `counted`
+    at = text.find("\n: ")
+    while at >= 0:
+        number += text.count("\n", counted, at)
+        counted = at
+        yield number, text[text.rfind("\n", 0, at) + 1 : at]
+        at = text.find("\n: ", at + 1)
