@@ -467,3 +467,77 @@ def test_only_anchored_rules_are_searched_from_line_starts() -> None:
     assert not _anchored(re.compile(r"(?P<a>^x)|(?P<b>y)", re.MULTILINE))
     assert not _anchored(re.compile(r"(^x|y)", re.MULTILINE))
     assert not _anchored(re.compile(r"(^x)*y", re.MULTILINE))
+
+
+def _codespans(tokens: list[dict[str, object]]) -> list[object]:
+    found: list[object] = []
+    for token in tokens:
+        if token["type"] == "codespan":
+            found.append(token["raw"])
+        found.extend(_codespans(token.get("children") or []))  # type: ignore[arg-type]
+    return found
+
+
+def test_code_span_scan_finds_mistunes_code_spans() -> None:
+    """Blocks whose only inline tokens may be code spans are scanned without
+    mistune: on every fixture paragraph and on the tricky runs below, the code
+    spans found must be mistune's, in order."""
+    from copydesk.parse import _codespan_tokens, _markdown, _only_codespans
+
+    texts = [
+        "a `b` c",
+        "``a`b`` and `c`",
+        "`a``b`",  # the closing run must be as long as the opening one
+        "`unclosed and ``closed``",
+        "``` x ``` and ` y ` and `  `",
+        "*see `x`* and _`y`_ and **`z`**",
+        "line one `code\nacross lines` end\nnext `line`",
+        "```\n`one` ``two``",
+        "`a` trailing`",
+    ]
+    for path in sorted(FIXTURES.parent.rglob("*.md")):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        texts.extend(text.split("\n\n"))
+    inline = _markdown().inline
+    checked = 0
+    for text in texts:
+        source = text.strip(" \r\n\t\f")
+        if not _only_codespans(source):
+            continue
+        checked += 1
+        ours = _codespan_tokens(source)
+        assert _codespans(ours) == _codespans(inline(source, {})), text
+    assert checked > 20
+
+
+def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
+    from copydesk.parse import _only_codespans
+
+    assert _only_codespans("use `x` here")
+    for text in ("`x` and [y]", "`x` \\` y", "`x` <b>", "`x` ~~y~~", "`x` https://a.b", "no code"):
+        assert not _only_codespans(text)
+
+
+def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
+    text = (
+        "Para with `one` and ``t`wo`` and ``unclosed\nsecond *`line`* end.\n\n"
+        "| a | `b` |\n|---|---|\n| `c` | d |\n"
+    )
+    wanted = parse_document(parse_text(text).document, frozenset({"codespan"}))
+    every = parse_text(text)
+    spans = [
+        (n.line, n.column, n.end_line, n.end_column, n.attrs["code"])
+        for n in every.of_type("codespan")
+    ]
+    assert [
+        (n.line, n.column, n.end_line, n.end_column, n.attrs["code"])
+        for n in wanted.of_type("codespan")
+    ] == spans
+    assert spans == [
+        (1, 11, 1, 16, "one"),
+        (1, 21, 1, 29, "t`wo"),
+        (2, 9, 2, 15, "line"),
+        (4, 7, 4, 10, "b"),
+        (6, 3, 6, 6, "c"),
+    ]
+    assert wanted.prose == every.prose

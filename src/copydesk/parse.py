@@ -35,7 +35,8 @@ built only when named; an unbuilt node is transparent: the nodes inside it
 hang from the nearest built ancestor (or the top level, `parent` None). When
 no plain inline type (text, emphasis, strong, strikethrough) is wanted, a
 block whose source holds no character that can start anything else is not
-walked at all. Positions, `prose`, `definitions` and `templating` do not
+walked at all, and one where only code spans can start is scanned for them
+without mistune (`_codespan_tokens`). Positions, `prose`, `definitions` and `templating` do not
 depend on `want`.
 
 Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node with
@@ -129,6 +130,7 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
+_NOT_CODE_ONLY = re.compile(r"[\[\]<~\\]")
 # `(url)` with nothing mistune would have to unescape, nest or split off as a title
 _SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
 
@@ -893,7 +895,9 @@ class _Builder:
         text = token.pop("text")
         wanted = self.walk_all or token["type"] == "heading"
         if wanted or _may_hold_special(text, 0, len(text)):
-            children: list[dict[str, Any]] = self.md.inline(text.strip(" \r\n\t\f"), self.env)
+            if not wanted and _only_codespans(text):
+                return _codespan_tokens(text.strip(_STRIP))
+            children: list[dict[str, Any]] = self.md.inline(text.strip(_STRIP), self.env)
             return children
         return []
 
@@ -1158,6 +1162,55 @@ class _Builder:
             if node is not None:
                 where = bisect_right(siblings, (node.line, node.column), key=_start)
                 siblings.insert(where, node)
+
+
+def _only_codespans(text: str) -> bool:
+    """Whether a code span is the only inline token in `text` that is not text,
+    emphasis or a line break: a backtick, and no character that starts a link,
+    footnote, autolink, HTML, strikethrough or escape (nor a bare URL)."""
+    return "`" in text and _NOT_CODE_ONLY.search(text) is None and "http" not in text
+
+
+def _codespan_tokens(src: str) -> list[dict[str, Any]]:
+    """mistune's code spans in `src` (see `_only_codespans`), between text tokens
+    that are the source itself, for a walk that reads no text node.
+
+    With no escape in the text, mistune's scan meets each run of backticks
+    whole: it opens a code span that ends at the next run of exactly as many
+    backticks (`DelimiterScanner.code_end`), or is literal text. Emphasis,
+    line breaks and the rest cannot hold or split a code span. Most blocks of
+    a documentation page that need inline parsing at all need it only for
+    these; this scan is a fraction of mistune's."""
+    tokens: list[dict[str, Any]] = []
+    done = pos = 0
+    while (opening := src.find("`", pos)) >= 0:
+        size = _BACKTICKS.match(src, opening).end() - opening  # type: ignore[union-attr]
+        after = opening + size
+        end = _code_end(src, "`" * size, after)
+        if end is None:
+            pos = after
+            continue
+        if opening > done:
+            tokens.append({"type": "text", "raw": src[done:opening]})
+        code = src[after:end].replace("\n", " ")
+        if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
+            code = code[1:-1]
+        tokens.append({"type": "codespan", "raw": code})
+        done = pos = end + size
+    if done < len(src):
+        tokens.append({"type": "text", "raw": src[done:]})
+    return tokens
+
+
+def _code_end(src: str, marker: str, pos: int) -> int | None:
+    """Start of the first run of exactly `marker`'s backticks at or after `pos`."""
+    end = src.find(marker, pos)
+    while end >= 0:
+        stop = _BACKTICKS.match(src, end).end()  # type: ignore[union-attr]
+        if stop - end == len(marker) and (end == 0 or src[end - 1] != "`"):
+            return end
+        end = src.find(marker, stop)
+    return None
 
 
 def _may_hold_special(src: str, start: int, end: int) -> bool:
