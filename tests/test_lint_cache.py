@@ -247,6 +247,29 @@ def test_a_warm_run_imports_no_parser_and_no_site_model(site: Path) -> None:
     assert not unwanted & loaded
 
 
+def test_a_warm_run_imports_only_the_rules_with_a_project_stage(site: Path) -> None:
+    """The rules of cached files are not made: their keys and findings come
+    from the rule table. Only the project stage's rules (CD107 in links,
+    CD311 in metadata) are imported, to run over the cached facts."""
+    expected = rendered(lint_paths(["."], jobs=1, cache=True))
+    script = (
+        "import json, sys\n"
+        "from copydesk import engine\n"
+        "engine.CACHE_MIN_FILES = 1\n"
+        "result = engine.lint_paths(['.'], jobs=1, cache=True)\n"
+        "print(json.dumps([json.dumps(f.as_dict(), sort_keys=True) for f in result.findings]))\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    findings, modules = done.stdout.splitlines()
+    assert json.loads(findings) == expected
+    loaded = set(modules.split())
+    assert {"copydesk.rules.links", "copydesk.rules.metadata"} <= loaded
+    assert not {"copydesk.rules.images", "copydesk.rules.content", "copydesk.packs"} & loaded
+
+
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the lint cache opened to digest them."""

@@ -40,6 +40,17 @@ def test_the_registry_from_the_table_equals_the_registry_from_the_modules() -> N
             assert cls is expected
 
 
+def test_every_built_in_rule_with_a_project_stage_says_its_scope_is_project() -> None:
+    """A rule set looks for `collect` only among table rules of scope "project"
+    (engine.RuleSet.collectors): a warm cached run then imports no other."""
+    collectors = {
+        code: info.scope
+        for code, info in eager_registry().rules.items()
+        if info.cls.collect is not Rule.collect
+    }
+    assert collectors and set(collectors.values()) == {"project"}
+
+
 def test_loading_the_registry_imports_no_rule_module() -> None:
     code = (
         "import sys\n"

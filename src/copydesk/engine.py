@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -105,18 +106,20 @@ class LintResult:
 
 @dataclass
 class RuleSet:
-    """The instantiated rules of one resolved configuration, ready to dispatch."""
+    """The selected rules of one resolved configuration, ready to dispatch.
+
+    The rules themselves, and what comes from their classes (which node types
+    each one targets, which hooks it overrides, what the parser must build),
+    are made on first use: a lint cache run that answers every file from the
+    cache imports only the rule modules of rules with a project stage.
+    Everything else here comes from the registry's metadata.
+    """
 
     resolved: Resolved
-    rules: list[Rule]
+    infos: list[RuleInfo]
     settings: list[Any]
-    dispatch: dict[str, list[int]]
-    file_rules: list[int]
-    collectors: list[int]
     known: frozenset[str]
     active: frozenset[str]
-    # Node types the parser must build for these rules; None: all.
-    want: frozenset[str] | None = None
     max_size: int | None = None  # bytes above which a file is skipped; None: no limit
     # Web rules (`lint --online`); their files' remote URLs are collected.
     online_rules: list[int] = field(default_factory=list)
@@ -124,6 +127,52 @@ class RuleSet:
     # `contexts[i]` is rule i's among the settings in `context_settings`.
     contexts: list[int] = field(default_factory=list)
     context_settings: list[Any] = field(default_factory=list)
+    _made: dict[int, Rule] = field(default_factory=dict, repr=False)
+
+    def rule(self, index: int) -> Rule:
+        """Rule `index`, constructed once."""
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = self.infos[index].cls()
+        return made
+
+    def make(self) -> None:
+        """Every rule, and what comes from their classes, now (see `_make_rules`)."""
+        _ = self.dispatch, self.file_rules, self.collectors, self.want
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        return [self.rule(index) for index in range(len(self.infos))]
+
+    @cached_property
+    def dispatch(self) -> dict[str, list[int]]:
+        """Rule indexes by the node type they target."""
+        dispatch: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            for node_type in rule.targets:
+                dispatch.setdefault(node_type, []).append(index)
+        return dispatch
+
+    @cached_property
+    def file_rules(self) -> list[int]:
+        return [i for i, r in enumerate(self.rules) if type(r).check_file is not Rule.check_file]
+
+    @cached_property
+    def collectors(self) -> list[int]:
+        """Rules with a project stage (`collect`). A built-in rule (one from the
+        rule table) is looked at only when its scope is "project", as every
+        built-in rule with a project stage says (tests/test_ruletable.py)."""
+        return [
+            i
+            for i, info in enumerate(self.infos)
+            if (info.where is None or info.scope == "project")
+            and type(self.rule(i)).collect is not Rule.collect
+        ]
+
+    @cached_property
+    def want(self) -> frozenset[str] | None:
+        """Node types the parser must build for these rules; None: all."""
+        return parse_wants(self.rules)
 
 
 # Suppression comments are found through the parse's HTML nodes.
@@ -144,7 +193,7 @@ def parse_wants(rules: Sequence[Rule]) -> frozenset[str] | None:
 def build_ruleset(
     resolved: Resolved, max_file_size: int | None = None, online: bool | None = False
 ) -> RuleSet:
-    """Construct only the selected rules; note which hooks each one overrides.
+    """Choose the rules (constructed on first use: see `RuleSet`).
 
     `max_file_size`: the command line's limit, over the config's (0: none).
     Web rules are left out of an offline run, as if not selected; `online`
@@ -152,28 +201,19 @@ def build_ruleset(
     if online is None:
         online = resolved.config.online
     chosen = [active for active in resolved.active if online or not active.info.online]
-    rules = [active.info.cls() for active in chosen]
     limit = resolved.config.max_file_size if max_file_size is None else max_file_size
-    dispatch: dict[str, list[int]] = {}
-    for index, rule in enumerate(rules):
-        for node_type in rule.targets:
-            dispatch.setdefault(node_type, []).append(index)
     settings = [active.settings for active in chosen]
     contexts, context_settings = shared_settings(settings)
     return RuleSet(
         resolved=resolved,
-        rules=rules,
+        infos=[active.info for active in chosen],
         settings=settings,
-        dispatch=dispatch,
-        file_rules=[i for i, r in enumerate(rules) if type(r).check_file is not Rule.check_file],
-        collectors=[i for i, r in enumerate(rules) if type(r).collect is not Rule.collect],
         known=frozenset(resolved.registry.rules),
         # Web rules' suppressions are never judged unused: whether their finding
         # shows depends on the network (a flaky host answers today) and the scope.
         active=frozenset(active.info.code for active in chosen if not active.info.online),
-        want=parse_wants(rules),
         max_size=limit or None,
-        online_rules=[i for i, rule in enumerate(rules) if rule.online],
+        online_rules=[i for i, active in enumerate(chosen) if active.info.online],
         contexts=contexts,
         context_settings=context_settings,
     )
@@ -682,6 +722,7 @@ def _url_indexes(
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:
     """Every task's result, in task order; `progress` counts finished files."""
     advance = progress.advance if progress is not None else _no_progress
+    _make_rules(plan)
     jobs = min(jobs, max(1, len(plan.tasks) // MIN_FILES_PER_JOB))
     if jobs <= 1:
         done: list[FileResult] = []
@@ -722,6 +763,14 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
         for chunk, part in zip(chunks, parts, strict=True)
         for result in (part if part is not None else [next(redone) for _ in chunk])
     ]
+
+
+def _make_rules(plan: Plan) -> None:
+    """Every rule of the run and what comes from their classes, before the
+    first file: a rule that cannot be made (a plugin's constructor, a stale
+    rule table) stops the run here, and forked workers inherit them all."""
+    for ruleset in plan.rulesets:
+        ruleset.make()
 
 
 def _pool(plan: Plan, jobs: int) -> ProcessPoolExecutor:
@@ -839,7 +888,7 @@ def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
     by_path = {(result.path, result.ruleset): result for result in results}
     for index, ruleset in enumerate(plan.rulesets):
         for i in ruleset.collectors:
-            rule = ruleset.rules[i]
+            rule = ruleset.rule(i)
             facts = [
                 (r.path, r.facts[rule.code])
                 for r in results
@@ -875,7 +924,7 @@ def _online_checks(
     by_config: dict[int, tuple[Config, list[Group]]] = {}
     for index, ruleset in enumerate(plan.rulesets):
         if ruleset.online_rules:
-            rules = [ruleset.rules[i] for i in ruleset.online_rules]
+            rules = [ruleset.rule(i) for i in ruleset.online_rules]
             files = [r for r in results if r.ruleset == index and r.path not in plan.context]
             config = ruleset.resolved.config
             by_config.setdefault(id(config), (config, []))[1].append((rules, files))
@@ -911,7 +960,7 @@ def _finalize(result: FileResult, ruleset: RuleSet, path: str) -> Iterator[Findi
 
     registry = resolved.registry.rules
     for code, v in kept:
-        cls = registry[code].cls
+        info = registry[code]  # its metadata: a cached file's rules need not be imported
         yield Finding(
             path=path,
             line=v.line,
@@ -921,7 +970,7 @@ def _finalize(result: FileResult, ruleset: RuleSet, path: str) -> Iterator[Findi
             replacement=v.replacement,
             fix=v.fix,
             code=code,
-            name=cls.name,
+            name=info.name,
             message=v.message,
-            severity=cast("Severity", resolved.severity.get(code) or v.severity or cls.severity),
+            severity=cast("Severity", resolved.severity.get(code) or v.severity or info.severity),
         )

@@ -17,9 +17,10 @@ An entry holds while its key holds. The key is a hash of:
 - the file's bytes;
 - the run's tool: copydesk's version and its modules (size and mtime, so an
   edited checkout counts as another version), Python's, mistune's and PyYAML's;
-- the file's rule set: each selected rule's code, options and the file its
-  class comes from (a plugin's version is its code), the node types parsed,
-  the size limit, and whether web rules want its URLs;
+- the file's rule set: each selected rule's code, options and where its
+  code is (a built-in rule's module, whose version is the tool's; a shipped
+  pack's bytes; a plugin's module file, a version of its own, and the node
+  types it reads), the size limit, and whether web rules want its URLs;
 - the file's site, for rule sets that read one: the name of every file under
   the site root (hidden and dependency folders aside), the front matter of
   every page there and the bytes of the generator's config files. That is
@@ -65,6 +66,7 @@ from copydesk.cachedir import digest as _digest
 if TYPE_CHECKING:
     from copydesk.engine import FileResult, Plan, RuleSet
     from copydesk.online import UrlUse
+    from copydesk.registry import RuleInfo
     from copydesk.rules.base import Violation
 
 CACHE_FILE = "lint.json"
@@ -168,25 +170,41 @@ def _class(name: str) -> Any:
 
 
 def ruleset_key(ruleset: RuleSet) -> str:
-    """What the rules of one configuration are and how they are set."""
-    rules = []
-    for rule, settings in zip(ruleset.rules, ruleset.settings, strict=True):
-        module = sys.modules.get(type(rule).__module__)
-        source = getattr(module, "__file__", None) or ""
-        stamp = ""
-        if source and os.path.isfile(source):
-            info = os.stat(source)
-            stamp = f"{info.st_size}:{info.st_mtime_ns}"
-        # a pack's rule is its spec (what the pack file says), not its module
-        spec = repr(getattr(type(rule), "spec", ""))
-        rules.append([rule.code, type(rule).__qualname__, source, stamp, spec, plain(settings)])
-    shape = [
-        rules,
-        sorted(ruleset.want) if ruleset.want is not None else None,
-        ruleset.max_size,
-        bool(ruleset.online_rules),
+    """What the rules of one configuration are and how they are set, from the
+    registry's metadata: a warm run does not import the rule modules for it."""
+    rules = [
+        [info.code, *_rule_source(info), plain(settings)]
+        for info, settings in zip(ruleset.infos, ruleset.settings, strict=True)
     ]
+    shape = [rules, ruleset.max_size, bool(ruleset.online_rules)]
     return _digest(json.dumps(shape, sort_keys=True, default=repr))
+
+
+def _rule_source(info: RuleInfo) -> list[Any]:
+    """Where a rule's code is, and which version of it. A built-in rule (from
+    the rule table) is its module and class: copydesk's modules are in the
+    cache's `tool_key`. A shipped pack's rule is the pack's bytes. Any other
+    rule (a plugin, a config's own pack) is loaded already: its class, the
+    size and mtime of its module, a pack rule's spec and the node types it
+    reads (what the parser builds for it)."""
+    if info.where is not None:
+        kind, place, name = info.where
+        return [kind, place, name, _file_digest(place) if kind == "pack" else ""]
+    cls = info.cls
+    module = sys.modules.get(cls.__module__)
+    source = getattr(module, "__file__", None) or ""
+    stamp = ""
+    if source and os.path.isfile(source):
+        stat_ = os.stat(source)
+        stamp = f"{stat_.st_size}:{stat_.st_mtime_ns}"
+    spec = repr(getattr(cls, "spec", ""))
+    return [cls.__qualname__, source, stamp, spec, list(cls.targets), cls.needs]
+
+
+@functools.cache
+def _file_digest(path: str) -> str:
+    data = _read(path)
+    return _digest(data) if data is not None else "unread"
 
 
 class SiteState:
