@@ -779,3 +779,67 @@ def test_a_host_whose_name_does_not_resolve_is_looked_up_not_asked_per_url(
     assert len(outcomes) == 40
     assert stats.requests <= settings.per_host  # only those already waiting on the lookup
     assert 1 <= len(lookups) <= settings.per_host
+
+
+def _fake_resolver(
+    monkeypatch: pytest.MonkeyPatch, up: dict[str, float], lookups: list[str]
+) -> None:
+    """Name lookups without DNS: a name in `up` resolves to 127.0.0.1 after that
+    many seconds; every other name fails like a resolver with no network."""
+    import socket
+    import time
+
+    real = socket.getaddrinfo
+
+    def lookup(host: str, port: object, *args: object, **kwargs: object) -> object:
+        lookups.append(host)
+        if host in up:
+            time.sleep(up[host])
+            return real("127.0.0.1", port, *args, **kwargs)  # type: ignore[arg-type]
+        time.sleep(0.01)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+
+
+def test_without_any_network_the_run_gives_up_early_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No name resolves: after the first few lookups the other hosts are not
+    looked up at all, no link is called dead, and one note says why."""
+    from copydesk.web.client import NO_NETWORK_AFTER
+
+    lookups: list[str] = []
+    _fake_resolver(monkeypatch, {}, lookups)
+    write(tmp_path, "".join(f"[{n}](https://host{n:03}.copydesk-test/p)\n" for n in range(120)))
+    first, second = lint(), lint()
+    assert first.findings == second.findings == []
+    assert first.links is not None and first.links.counts == {"skipped": 120}
+    assert second.links is not None and second.links.cached == 0  # nothing remembered
+    assert len(lookups) == 2 * NO_NETWORK_AFTER  # the same 8 in each run, not 120
+    assert len(set(lookups)) == NO_NETWORK_AFTER
+    [note] = first.links.notes
+    assert note == (
+        f"no network: none of the first {NO_NETWORK_AFTER} host names looked up resolved "
+        "(host000.copydesk-test: Temporary failure in name resolution); web checks skipped"
+    )
+
+
+def test_names_that_fail_first_are_still_dead_when_a_later_one_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten dead names fail before the one live name resolves (slowly): the
+    network works, so the URLs held back are asked after all, and every dead
+    name is reported; the same when the live link comes from the cache."""
+    lookups: list[str] = []
+    _fake_resolver(monkeypatch, {"a-live.copydesk-test": 0.3}, lookups)
+    with serve({"/ok": Route()}) as server:
+        gone = "".join(f"[{n}](http://gone{n}.copydesk-test/)\n" for n in range(10))
+        write(tmp_path, f"[live](http://a-live.copydesk-test:{server.port}/ok)\n{gone}")
+        first = lint()
+        second = lint()  # the live link is cached: only the ten dead names are asked
+        assert server.count("/ok") == 2  # asked again to see that the network works
+    for result in (first, second):
+        assert [(f.line, f.code) for f in result.findings] == [(n, "CD111") for n in range(2, 12)]
+        assert result.links is not None and not result.links.notes
+    assert "Temporary failure in name resolution" in first.findings[-1].message

@@ -325,7 +325,8 @@ def _outcomes(
         summary.seconds = time.perf_counter() - started
         summary.requests = stats.requests
         known_good = [url for url, outcome in outcomes.items() if outcome.answered]
-        outcomes.update(_offline_guard(answers, known_good, settings, summary))
+        verdict = stats.no_network
+        outcomes.update(_offline_guard(answers, known_good, settings, summary, verdict, dict(ask)))
     for outcome in outcomes.values():
         if outcome.status != "skipped":
             cache.record(outcome)
@@ -337,14 +338,19 @@ def _offline_guard(
     known_good: list[str],
     settings: LinkSettings,
     summary: LinkSummary,
+    no_network: str = "",
+    pages: Mapping[str, bool] | None = None,
 ) -> dict[str, Outcome]:
     """When not one of several hosts could be reached, the network is down, not
-    every link dead: those links are skipped, the run says why in one note (not a
-    warning per link), and the quarantine is untouched.
+        every link dead: those links are skipped, the run says why in one note (not a
+        warning per link), and the quarantine is untouched. `no_network` (why) is
+        the client's early verdict: the first few host names looked up all failed
+        and none resolved, so the rest were not asked. `pages`: which asked URLs
+    want their page read (for ids).
 
-    The cache can leave only the dead links to ask (the rest answered lately):
-    then one of those that answered is asked again, and if it still answers,
-    the network is fine and the dead stay dead."""
+        The cache can leave only the dead links to ask (the rest answered lately):
+        then one of those that answered is asked again, and if it still answers,
+        the network is fine and the dead stay dead."""
     from dataclasses import replace
 
     from copydesk.web.client import Probe, check_urls
@@ -354,23 +360,53 @@ def _offline_guard(
         outcome.status == "dead" and outcome.code is None and "cannot connect" in outcome.reason
         for outcome in answers.values()
     )
-    if len(hosts) < 2 or not unreachable:
+    if not no_network and (len(hosts) < 2 or not unreachable):
         return answers
     if known_good:
         again, stats = check_urls([Probe(known_good[0])], settings, os.environ)
         summary.requests += stats.requests
-        if any(outcome.status != "dead" for outcome in again.values()):
-            return answers
-    example = next(iter(answers.values())).reason
-    summary.notes.append(
-        f"no host could be reached ({len(hosts)} tried; {example}): is the network down? "
-        "Their links were not checked"
-    )
+        if any(outcome.status not in ("dead", "skipped") for outcome in again.values()):
+            return _ask_the_rest(answers, settings, summary, pages or {})
+    if no_network:
+        from copydesk.web.client import NO_NETWORK_AFTER
+
+        summary.notes.append(
+            f"no network: none of the first {NO_NETWORK_AFTER} host names looked up "
+            f"resolved ({no_network}); web checks skipped"
+        )
+    else:
+        example = next(iter(answers.values())).reason
+        summary.notes.append(
+            f"no host could be reached ({len(hosts)} tried; {example}): is the network down? "
+            "Their links were not checked"
+        )
     # Skipped, not unknown: one warning per link would say nothing about any link.
     return {
         url: replace(outcome, status="skipped", reason=f"not checked: {outcome.reason}")
         for url, outcome in answers.items()
     }
+
+
+def _ask_the_rest(
+    answers: dict[str, Outcome],
+    settings: LinkSettings,
+    summary: LinkSummary,
+    pages: Mapping[str, bool],
+) -> dict[str, Outcome]:
+    """The network works after all (a cached good link answered again): the
+    URLs the client gave up on early are asked, and the dead stay dead."""
+    from copydesk.web.client import NOT_ASKED, Probe, check_urls
+
+    rest = [
+        Probe(url, pages.get(url, False))
+        for url, outcome in answers.items()
+        if outcome.reason == NOT_ASKED
+    ]
+    if not rest:
+        return answers
+    again, stats = check_urls(rest, settings, os.environ, give_up=False)
+    summary.requests += stats.requests
+    return answers | again
 
 
 def _open_cache(
