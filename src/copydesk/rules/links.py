@@ -116,12 +116,10 @@ def _local_target(node: Node, ctx: Context) -> str | None:
 def _find_local_target(node: Node, ctx: Context) -> str | None:
     from copydesk.site import is_local, strip_base_url
 
-    if templated(node, ctx):
-        return None
     url = strip_base_url(url_of(node).strip())
     if not url or has_template(url) or not is_local(url):
-        return None
-    return url
+        return None  # most links: remote, asked before the templating spans
+    return None if templated(node, ctx) else url
 
 
 class MissingLinkTarget(Rule):
@@ -244,7 +242,7 @@ class EmptyLinkText(Rule):
     targets: ClassVar[tuple[str, ...]] = ("link",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx) or text_of(node).strip():
+        if text_of(node).strip() or templated(node, ctx):
             return
         if any(_shows_image(child) for child in node.children):
             return  # the image's alt text is the link's text
@@ -278,7 +276,7 @@ class EmptyLinkTarget(Rule):
     targets: ClassVar[tuple[str, ...]] = ("link",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        if templated(node, ctx) or url_of(node).strip() not in ("", "#"):
+        if url_of(node).strip() not in ("", "#") or templated(node, ctx):
             return
         yield self.at(node, f"link '{text_of(node)}' has an empty target")
 
@@ -487,7 +485,7 @@ class InsecureLink(Rule):
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         url = url_of(node).strip()
-        if templated(node, ctx) or not url.lower().startswith("http://"):
+        if url[:7].lower() != "http://" or templated(node, ctx):
             return
         if http_allowed(url, ctx.settings.get("http-allowed", False)):
             return

@@ -33,8 +33,9 @@ _NEXT_LINE_IAL = re.compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 # Templates that write ids the source does not show: a shortcode or tag with an
 # `id` argument, or one that includes another file (whose headings are unknown here).
-_WRITES_IDS = re.compile(
-    r"\bid\s*[=:]|^\{[{%][<%]?-?\s*(?:include|include_relative|readfile|snippet)\b", re.IGNORECASE
+_ID_ARGUMENT = re.compile(r"\bid\s*[=:]", re.IGNORECASE)
+_INCLUDE_TAG = re.compile(
+    r"\{[{%][<%]?-?\s*(?:include|include_relative|readfile|snippet)\b", re.IGNORECASE
 )
 # pymdownx.snippets includes; mkdocstrings/mkdocs-click `::: name` blocks render whole sections
 _SNIPPET_LINE = re.compile(r"^(?:-{1,3}8<-{1,3}|:::[ \t]+[\w.-]+)", re.MULTILINE)
@@ -76,10 +77,12 @@ def writes_ids(parsed: ParsedFile, writers: frozenset[str] = frozenset()) -> boo
     # a heading whose text the build writes (`## <!-- md:setting x -->`, a template)
     if any("<!--" in str(node.attrs.get("raw", "")) for node in parsed.of_type("heading")):
         return True
+    # Searched in place (no copy of each span): a span starts with "{", so `\b`
+    # before an `id` never looks outside it.
     return any(
-        _WRITES_IDS.search(text[start:end])
+        (_ID_ARGUMENT.search(text, start, end) or _INCLUDE_TAG.match(text, start, end))
+        and not _CODE_BLOCK.match(text, start)  # `id:` in highlighted code writes no id
         for start, end in parsed.templating
-        if not _CODE_BLOCK.match(text, start)  # `id:` in highlighted code writes no id
     )
 
 

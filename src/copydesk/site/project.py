@@ -225,6 +225,8 @@ class SiteModel:
     # (working folder, path) -> os.path.realpath: an lstat per component, asked per
     # fragment link into another file and per linted file.
     _reals: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    # absolute path -> its language's URL prefix, asked per root-relative link.
+    _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -559,9 +561,14 @@ class SiteModel:
         """A root-relative page link from a page in another language or locale
         first reaches that language's page (Hugo's and Docusaurus's own links
         do): `/docs/x/` from a French page is `/fr/docs/x/` when that exists."""
-        prefix = self.generator.language_prefix(self._absolute(source))
+        absolute = self._absolute(source)
+        prefix = self._prefixes.get(absolute)
+        if prefix is None:
+            prefix = self._prefixes[absolute] = self.generator.language_prefix(absolute)
+        if not prefix:
+            return None  # a page in the default language (most pages): no URL to parse
         path = url_path(url)
-        if not prefix or not path or path.startswith(prefix + "/") or not _served(path):
+        if not path or path.startswith(prefix + "/") or not _served(path):
             return None
         return self.page(url_key(prefix + self._strip_base(path)))
 
