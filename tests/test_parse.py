@@ -444,13 +444,13 @@ def test_block_parser_gives_mistunes_tokens() -> None:
     import mistune
     from mistune.plugins import import_plugin
 
-    from copydesk.parse import _PLUGINS, _BlockParser, _Scanner
+    from copydesk.parse import _PLUGINS, _BlockParser
 
     plugins = [import_plugin(name) for name in _PLUGINS]
     stock = mistune.Markdown(renderer=None, plugins=plugins)
     block = _BlockParser()
     ours = mistune.Markdown(renderer=None, block=block, plugins=plugins)
-    assert isinstance(block.compile_sc(), _Scanner)  # the fast search is the one tried
+    assert block.compile_sc().pattern.startswith("^(?:")  # the fast search is the one tried
     paths = sorted(FIXTURES.parent.rglob("*.md"))
     texts = [path.read_bytes().decode("utf-8", errors="replace") for path in paths]
     texts += ["para\n> quote\n- item\n\n    code\n\n[a]: /b\n| x | y |\n|---|---|\n| 1 | 2 |\n"]
@@ -460,13 +460,17 @@ def test_block_parser_gives_mistunes_tokens() -> None:
 
 
 def test_only_anchored_rules_are_searched_from_line_starts() -> None:
-    from copydesk.parse import _anchored
+    from copydesk.parse import _anchored, _BlockParser
 
-    assert _anchored(re.compile(r"(?P<a>^x)|(?P<b>(^[ \t]*\n)+)", re.MULTILINE))
+    block = _BlockParser()
+    assert block.compile_sc().pattern.startswith("^(?:")
+    block.register("loose", r"x+", lambda parser, m, state: None)  # anywhere on a line
+    assert not block.compile_sc().pattern.startswith("^(?:")
+    assert _anchored(r"(?P<a>^x)|(?P<b>(^[ \t]*\n)+)", re.MULTILINE)
     # an alternative free to match mid-line, or a group that may match nothing
-    assert not _anchored(re.compile(r"(?P<a>^x)|(?P<b>y)", re.MULTILINE))
-    assert not _anchored(re.compile(r"(^x|y)", re.MULTILINE))
-    assert not _anchored(re.compile(r"(^x)*y", re.MULTILINE))
+    assert not _anchored(r"(?P<a>^x)|(?P<b>y)", re.MULTILINE)
+    assert not _anchored(r"(^x|y)", re.MULTILINE)
+    assert not _anchored(r"(^x)*y", re.MULTILINE)
 
 
 def _codespans(tokens: list[dict[str, object]]) -> list[object]:
@@ -541,3 +545,26 @@ def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
         (6, 3, 6, 6, "c"),
     ]
     assert wanted.prose == every.prose
+
+
+def test_plain_text_is_one_text_token_as_mistune_makes_it() -> None:
+    """Text with nothing that can start an inline token (a heading's, usually)
+    is not handed to mistune: on every fixture line where that holds, mistune
+    would have made one text token of it."""
+    from copydesk.parse import _NOT_PLAIN, _markdown
+
+    inline = _markdown().inline
+    # a character mistune starts a token at, and _NOT_PLAIN lets through, must
+    # be one that cannot start anything alone
+    assert {c for c in inline._get_fast_trigger_chars() if not _NOT_PLAIN.search(c)} <= {"!", "h"}
+    lines = ["Hello, world!", "The hash # here", "", "a & b", "Why h?", "x  y"]
+    for path in sorted(FIXTURES.parent.rglob("*.md")):
+        lines.extend(path.read_bytes().decode("utf-8", errors="replace").split("\n"))
+    checked = 0
+    for line in lines:
+        source = line.strip(" \r\n\t\f")
+        if _NOT_PLAIN.search(source) is None and "http" not in source:
+            checked += 1
+            assert inline(source, {}) == [{"type": "text", "raw": source}], line
+    assert checked > 500
+    assert _NOT_PLAIN.search("AT&T") and _NOT_PLAIN.search("snake_case")

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, pairwise
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import mistune
 from mistune.block_parser import BlockParser
@@ -131,6 +131,10 @@ _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
 _NOT_CODE_ONLY = re.compile(r"[\[\]<~\\]")
+# Every character that can start an inline token but `!` (an image needs a `[`) and
+# `h` (a bare URL needs "http"), and `&` (mistune does not join text runs across
+# what may be an entity): text without them is one text token, a heading's usually.
+_NOT_PLAIN = re.compile(r"[\\\]*<`_\[~\n&]")
 # `(url)` with nothing mistune would have to unescape, nest or split off as a title
 _SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
 
@@ -653,35 +657,36 @@ class _PosState(BlockState):
         return end
 
 
-class _Scanner:
-    """A block rules regex whose `search` only tries line starts.
+class _BlockParser(BlockParser):
+    """mistune's block parser, whose rules regex is searched from line starts only.
 
     Every block rule is anchored (`^`, MULTILINE), so a match can only begin
     at a line start; but `re` tries the whole alternation (fourteen branches,
     each failing on its own `^`) at every character of a paragraph. The same
-    alternation behind one leading `^` fails once per character instead:
-    same matches, same groups (the wrapper group captures nothing), a fifth
-    of the time. `match` is the original pattern's own.
+    alternation behind one leading `^` fails once per character instead: same
+    matches and groups (the wrapper group captures nothing), for `match` as
+    for `search`, in a fifth of the time. A rule that is not anchored keeps
+    mistune's plain alternation.
     """
 
-    __slots__ = ("match", "search")
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.match = pattern.match
-        self.search = re.compile(f"^(?:{pattern.pattern})", pattern.flags).search
-
-
-class _BlockParser(BlockParser):
-    """mistune's block parser, whose rules regex is searched from line starts
-    only, when every rule is anchored at one (see `_Scanner`)."""
-
     def compile_sc(self, rules: list[str] | None = None) -> re.Pattern[str]:
-        pattern = super().compile_sc(rules)
-        scanners: dict[re.Pattern[str], Any] = self.__dict__.setdefault("_scanners", {})
-        if pattern not in scanners:
-            scanners[pattern] = _Scanner(pattern) if _anchored(pattern) else pattern
-        # duck-typed: mistune only calls `match` and `search` on what this returns
-        return cast("re.Pattern[str]", scanners[pattern])
+        names = self.rules if rules is None else rules
+        key = "|".join(names)
+        scanners: dict[str, re.Pattern[str]] = self.__dict__.setdefault("_scanners", {})
+        pattern = scanners.get(key)
+        if pattern is None:
+            specs = [self.specification[name] for name in names]
+            regex = "|".join(f"(?P<{name}>{spec})" for name, spec in zip(names, specs, strict=True))
+            if all(_anchored(spec, self.sc_flag) for spec in specs):
+                regex = f"^(?:{regex})"
+            pattern = scanners[key] = re.compile(regex, self.sc_flag)
+        return pattern
+
+    def register(
+        self, name: str, pattern: str | None, func: Any, before: str | None = None
+    ) -> None:
+        self.__dict__.pop("_scanners", None)  # a rule's regex may have changed
+        super().register(name, pattern, func, before)
 
 
 class _PosBlockParser(_BlockParser):
@@ -738,14 +743,15 @@ class _PosBlockParser(_BlockParser):
         return end
 
 
-def _anchored(pattern: re.Pattern[str]) -> bool:
+@lru_cache(maxsize=64)
+def _anchored(pattern: str, flags: int) -> bool:
     """Whether every match of `pattern` begins at a line start (`^` first in
     each alternative, maybe inside a group or a repeat of at least once), from
     `re`'s private parser; False when that is missing or fails."""
     try:
         parser: Any = importlib.import_module("re._parser")
         constants: Any = importlib.import_module("re._constants")
-        return _starts_at_line(list(parser.parse(pattern.pattern, pattern.flags)), constants)
+        return _starts_at_line(list(parser.parse(pattern, flags)), constants)
     except Exception:
         return False
 
@@ -895,9 +901,13 @@ class _Builder:
         text = token.pop("text")
         wanted = self.walk_all or token["type"] == "heading"
         if wanted or _may_hold_special(text, 0, len(text)):
-            if not wanted and _only_codespans(text):
-                return _codespan_tokens(text.strip(_STRIP))
-            children: list[dict[str, Any]] = self.md.inline(text.strip(_STRIP), self.env)
+            src = text.strip(_STRIP)
+            if not wanted:
+                if _only_codespans(src):
+                    return _codespan_tokens(src)
+            elif _NOT_PLAIN.search(src) is None and "http" not in src:
+                return [{"type": "text", "raw": src}]  # what mistune makes of it
+            children: list[dict[str, Any]] = self.md.inline(src, self.env)
             return children
         return []
 
