@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -473,20 +474,23 @@ def test_only_anchored_rules_are_searched_from_line_starts() -> None:
     assert not _anchored(r"(^x)*y", re.MULTILINE)
 
 
-def _codespans(tokens: list[dict[str, object]]) -> list[object]:
+def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
+    """The code spans and links of an inline token tree, in order, through the
+    emphasis around them: what a walk that reads no text node sees."""
     found: list[object] = []
     for token in tokens:
-        if token["type"] == "codespan":
-            found.append(token["raw"])
-        found.extend(_codespans(token.get("children") or []))  # type: ignore[arg-type]
+        if token["type"] in ("codespan", "link"):
+            found.append((token["type"], token["raw"] if token["type"] == "codespan" else token))
+        else:
+            found.extend(_read_tokens(token.get("children") or []))
     return found
 
 
-def test_code_span_scan_finds_mistunes_code_spans() -> None:
-    """Blocks whose only inline tokens may be code spans are scanned without
-    mistune: on every fixture paragraph and on the tricky runs below, the code
-    spans found must be mistune's, in order."""
-    from copydesk.parse import _codespan_tokens, _markdown, _only_codespans
+def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
+    """Blocks whose only inline syntax is code spans and plain inline links are
+    scanned without mistune: on every fixture paragraph and on the tricky runs
+    below, the code spans and links found must be mistune's, in order."""
+    from copydesk.parse import _markdown, _simple_inline
 
     texts = [
         "a `b` c",
@@ -498,28 +502,48 @@ def test_code_span_scan_finds_mistunes_code_spans() -> None:
         "line one `code\nacross lines` end\nnext `line`",
         "```\n`one` ``two``",
         "`a` trailing`",
+        "see [the docs](/docs/) and [this](a_b.md#c), *[em](x)*",
+        "`code [not](a link)` and [a link](`b`) then `c`",
+        "`a [b](c`d) e`",
+        "[one](a)[two](b)(c) and [empty]() and [h](hh)",
+        "[x](y) & [AT&T](z)",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")
         texts.extend(text.split("\n\n"))
     inline = _markdown().inline
-    checked = 0
+    checked = links = 0
     for text in texts:
         source = text.strip(" \r\n\t\f")
-        if not _only_codespans(source):
+        ours = _simple_inline(source)
+        if ours is None:
             continue
         checked += 1
-        ours = _codespan_tokens(source)
-        assert _codespans(ours) == _codespans(inline(source, {})), text
-    assert checked > 20
+        links += sum(token["type"] == "link" for token in ours)
+        assert _read_tokens(ours) == _read_tokens(inline(source, {})), text
+    assert checked > 50
+    assert links > 20
 
 
 def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
-    from copydesk.parse import _only_codespans
+    from copydesk.parse import _simple_inline
 
-    assert _only_codespans("use `x` here")
-    for text in ("`x` and [y]", "`x` \\` y", "`x` <b>", "`x` ~~y~~", "`x` https://a.b", "no code"):
-        assert not _only_codespans(text)
+    assert _simple_inline("use `x` and [y](z) here") is not None
+    for text in (
+        "`x` and [y]",  # a reference, or text
+        "[y][z]",
+        "[*y*](z)",  # link text with more than text in it
+        "[y](z 'title')",
+        "[y](<z>)",
+        "![y](z)",
+        "[^1]",
+        "a ] b",
+        "`x` \\` y",
+        "`x` <b>",
+        "`x` ~~y~~",
+        "`x` https://a.b",
+    ):
+        assert _simple_inline(text) is None, text
 
 
 def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
@@ -543,6 +567,37 @@ def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
         (2, 9, 2, 15, "line"),
         (4, 7, 4, 10, "b"),
         (6, 3, 6, 6, "c"),
+    ]
+    assert wanted.prose == every.prose
+
+
+def test_links_found_by_the_scan_are_mistunes() -> None:
+    text = (
+        "See [the docs](/docs/a_b.md#x) and `code [no](link)`,\n*[em](e)* end.\n\n"
+        "| a | [b](c) |\n|---|---|\n| `c` | [d](%20e) |\n"
+    )
+
+    def links(parsed: ParsedFile) -> list[object]:
+        return [
+            (
+                n.line,
+                n.column,
+                n.end_line,
+                n.end_column,
+                n.attrs,
+                [(c.type, c.line, c.column, c.attrs) for c in n.children],
+            )
+            for n in parsed.of_type("link")
+        ]
+
+    wanted = parse_document(parse_text(text).document, frozenset({"codespan", "paragraph"}))
+    every = parse_text(text)
+    assert links(wanted) == links(every)
+    assert [(n.line, n.column, n.attrs["url"]) for n in wanted.of_type("link")] == [
+        (1, 5, "/docs/a_b.md#x"),
+        (2, 2, "e"),
+        (4, 7, "c"),
+        (6, 9, "%20e"),
     ]
     assert wanted.prose == every.prose
 

@@ -36,7 +36,8 @@ hang from the nearest built ancestor (or the top level, `parent` None). When
 no plain inline type (text, emphasis, strong, strikethrough) is wanted, a
 block whose source holds no character that can start anything else is not
 walked at all, and one where only code spans can start is scanned for them
-without mistune (`_codespan_tokens`). Positions, `prose`, `definitions` and `templating` do not
+without mistune, as is one whose only inline syntax is code spans and
+plain inline links (`_simple_inline`). Positions, `prose`, `definitions` and `templating` do not
 depend on `want`.
 
 Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node with
@@ -58,11 +59,11 @@ from typing import Any, TypeVar
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
-from mistune.helpers import parse_link, parse_link_href, parse_link_label
+from mistune.helpers import parse_link, parse_link_href, parse_link_label, unescape_char
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
 from mistune.plugins.footnotes import parse_footnote_item
-from mistune.util import unikey
+from mistune.util import escape_url, unikey
 
 from copydesk.errors import CopydeskError, FrontMatterError
 from copydesk.read import Document, document_from_bytes, read_document
@@ -130,7 +131,11 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
-_NOT_CODE_ONLY = re.compile(r"[\[\]<~\\]")
+# see `_simple_inline`: what it leaves to mistune (with "http", "![" and "[^"),
+# where its scan stops, and the inline links it reads
+_NOT_SIMPLE = re.compile(r"[<~\\]")
+_SIMPLE_STOP = re.compile(r"[`\[\]]")
+_SIMPLE_LINK = re.compile(r"\[([^\[\]`*_&\n\\<~!]+)\]\(([^\s()<\\\x00-\x1f\x7f]*)\)")
 # Every character that can start an inline token but `!` (an image needs a `[`) and
 # `h` (a bare URL needs "http"), and `&` (mistune does not join text runs across
 # what may be an entity): text without them is one text token, a heading's usually.
@@ -903,8 +908,9 @@ class _Builder:
         if wanted or _may_hold_special(text, 0, len(text)):
             src = text.strip(_STRIP)
             if not wanted:
-                if _only_codespans(src):
-                    return _codespan_tokens(src)
+                simple = _simple_inline(src)
+                if simple is not None:
+                    return simple
             elif _NOT_PLAIN.search(src) is None and "http" not in src:
                 return [{"type": "text", "raw": src}]  # what mistune makes of it
             children: list[dict[str, Any]] = self.md.inline(src, self.env)
@@ -1174,39 +1180,51 @@ class _Builder:
                 siblings.insert(where, node)
 
 
-def _only_codespans(text: str) -> bool:
-    """Whether a code span is the only inline token in `text` that is not text,
-    emphasis or a line break: a backtick, and no character that starts a link,
-    footnote, autolink, HTML, strikethrough or escape (nor a bare URL)."""
-    return "`" in text and _NOT_CODE_ONLY.search(text) is None and "http" not in text
+def _simple_inline(src: str) -> list[dict[str, Any]] | None:
+    """mistune's tokens for a block whose only inline syntax is code spans and
+    plain inline links, for a walk that reads no text node; None for any other
+    block (mistune parses it).
 
-
-def _codespan_tokens(src: str) -> list[dict[str, Any]]:
-    """mistune's code spans in `src` (see `_only_codespans`), between text tokens
-    that are the source itself, for a walk that reads no text node.
-
-    With no escape in the text, mistune's scan meets each run of backticks
-    whole: it opens a code span that ends at the next run of exactly as many
-    backticks (`DelimiterScanner.code_end`), or is literal text. Emphasis,
-    line breaks and the rest cannot hold or split a code span. Most blocks of
-    a documentation page that need inline parsing at all need it only for
-    these; this scan is a fraction of mistune's."""
+    Text runs are the source itself (a walk that reads no text only moves its
+    cursor over them). With no escape, HTML, autolink, bare URL, image,
+    footnote or strikethrough in the text, mistune's scan meets each run of
+    backticks whole: it opens a code span that ends at the next run of
+    exactly as many backticks (`DelimiterScanner.code_end`), or is literal
+    text; and each `[` outside a code span must open `[words](url)`, whose
+    words are plain text and whose url needs no unescaping, nesting or title
+    (else: None). Emphasis and line breaks cannot hold, split or make such a
+    token, only wrap it (a wrapper no walk reads is transparent). On a
+    documentation page most blocks that need inline parsing at all are these;
+    this scan takes a fraction of mistune's time."""
+    if _NOT_SIMPLE.search(src) is not None or "http" in src or "![" in src or "[^" in src:
+        return None
     tokens: list[dict[str, Any]] = []
     done = pos = 0
-    while (opening := src.find("`", pos)) >= 0:
-        size = _BACKTICKS.match(src, opening).end() - opening  # type: ignore[union-attr]
-        after = opening + size
-        end = _code_end(src, "`" * size, after)
-        if end is None:
-            pos = after
-            continue
-        if opening > done:
-            tokens.append({"type": "text", "raw": src[done:opening]})
-        code = src[after:end].replace("\n", " ")
-        if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
-            code = code[1:-1]
-        tokens.append({"type": "codespan", "raw": code})
-        done = pos = end + size
+    while (found := _SIMPLE_STOP.search(src, pos)) is not None:
+        start = found.start()
+        if src[start] == "`":
+            size = _BACKTICKS.match(src, start).end() - start  # type: ignore[union-attr]
+            end = _code_end(src, "`" * size, start + size)
+            if end is None:  # literal backticks
+                pos = start + size
+                continue
+            code = src[start + size : end].replace("\n", " ")
+            if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
+                code = code[1:-1]
+            token: dict[str, Any] = {"type": "codespan", "raw": code}
+            stop = end + size
+        else:
+            link = _SIMPLE_LINK.match(src, start)
+            if link is None:  # a bracket that is not a plain inline link
+                return None
+            url = escape_url(unescape_char(link.group(2)))
+            children = [{"type": "text", "raw": link.group(1)}]
+            token = {"type": "link", "children": children, "attrs": {"url": url}}
+            stop = link.end()
+        if start > done:
+            tokens.append({"type": "text", "raw": src[done:start]})
+        tokens.append(token)
+        done = pos = stop
     if done < len(src):
         tokens.append({"type": "text", "raw": src[done:]})
     return tokens
