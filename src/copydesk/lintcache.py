@@ -227,9 +227,12 @@ class SiteState:
         self.stamps: dict[str, list[Any]] = {}
         self._settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
         self._sites: dict[str, str] = {}
+        self._real: dict[Path, str] = {}  # each root's realpath: asked once per folder linted
 
     def key(self, root: Path) -> str:
-        name = os.path.realpath(root)
+        name = self._real.get(root)
+        if name is None:
+            name = self._real[root] = os.path.realpath(root)
         if name not in self._sites:
             self._sites[name] = self._walk(name)
         return self._sites[name]
