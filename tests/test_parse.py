@@ -479,7 +479,7 @@ def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
     emphasis around them: what a walk that reads no text node sees."""
     found: list[object] = []
     for token in tokens:
-        if token["type"] in ("codespan", "link"):
+        if token["type"] in ("codespan", "link", "image"):
             found.append((token["type"], token["raw"] if token["type"] == "codespan" else token))
         else:
             found.extend(_read_tokens(token.get("children") or []))
@@ -507,6 +507,9 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         "`a [b](c`d) e`",
         "[one](a)[two](b)(c) and [empty]() and [h](hh)",
         "[x](y) & [AT&T](z)",
+        "see [`code`](/x/) and ![alt `c` d](i.png) and [a `]` b](c)!",
+        "[`a](b) c`](d) and !![e](f)",
+        "`x!`[a](b) and [one ``two`` `three`](four) and [a`b](c) `d`",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")
@@ -519,10 +522,10 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         if ours is None:
             continue
         checked += 1
-        links += sum(token["type"] == "link" for token in ours)
+        links += sum(token["type"] in ("link", "image") for token in ours)
         assert _read_tokens(ours) == _read_tokens(inline(source, {})), text
     assert checked > 50
-    assert links > 20
+    assert links > 25
 
 
 def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
@@ -535,7 +538,9 @@ def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
         "[*y*](z)",  # link text with more than text in it
         "[y](z 'title')",
         "[y](<z>)",
-        "![y](z)",
+        "![*y*](z)",
+        "[`a`]",
+        "[a\nb](c)",
         "[^1]",
         "a ] b",
         "`x` \\` y",
@@ -573,7 +578,7 @@ def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
 
 def test_links_found_by_the_scan_are_mistunes() -> None:
     text = (
-        "See [the docs](/docs/a_b.md#x) and `code [no](link)`,\n*[em](e)* end.\n\n"
+        "See [the docs](/docs/a_b.md#x) and `code [no](link)`,\n*[em](e)* ![`i` x](j.png)\n\n"
         "| a | [b](c) |\n|---|---|\n| `c` | [d](%20e) |\n"
     )
 
@@ -587,15 +592,16 @@ def test_links_found_by_the_scan_are_mistunes() -> None:
                 n.attrs,
                 [(c.type, c.line, c.column, c.attrs) for c in n.children],
             )
-            for n in parsed.of_type("link")
+            for n in parsed.of_type("link", "image")
         ]
 
     wanted = parse_document(parse_text(text).document, frozenset({"codespan", "paragraph"}))
     every = parse_text(text)
     assert links(wanted) == links(every)
-    assert [(n.line, n.column, n.attrs["url"]) for n in wanted.of_type("link")] == [
+    assert [(n.line, n.column, n.attrs["url"]) for n in wanted.of_type("link", "image")] == [
         (1, 5, "/docs/a_b.md#x"),
         (2, 2, "e"),
+        (2, 11, "j.png"),
         (4, 7, "c"),
         (6, 9, "%20e"),
     ]

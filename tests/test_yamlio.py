@@ -136,3 +136,22 @@ def test_toml_nested_too_deeply_is_refused() -> None:
 def test_toml_front_matter() -> None:
     data = load_front_matter(Path("p.md"), 'title = "Hugo"\ndate = 2020-01-02\n', "toml")
     assert data == {"title": "Hugo", "date": dt.date(2020, 1, 2)}
+
+
+def test_expanded_size_counts_every_value_of_every_loaded_type() -> None:
+    from collections import OrderedDict
+
+    from copydesk.yamlio import _expanded_size
+
+    # a dict, its two keys, a set and its two items, a list, a tuple (omap) and its two items
+    assert _expanded_size({"a": {1, 2}, "b": [(1, 2)]}, 100) == 10
+    assert _expanded_size(OrderedDict(a=[None, 1.5]), 100) == 5  # any Mapping
+    assert _expanded_size([[1] * 50] * 50, 100) == 101  # stops past the budget
+
+
+def test_alias_bomb_is_refused() -> None:
+    rows = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for name, previous in (("b", "a"), ("c", "b"), ("d", "c")):
+        rows.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+    with pytest.raises(FrontMatterError, match="alias bomb"):
+        load_front_matter(Path("p.md"), "\n".join(rows), "yaml")

@@ -131,11 +131,12 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
-# see `_simple_inline`: what it leaves to mistune (with "http", "![" and "[^"),
-# where its scan stops, and the inline links it reads
+# see `_simple_inline`: what it leaves to mistune (with "http" and "[^"), where
+# its scan stops, the destinations it reads, and the link text it leaves
 _NOT_SIMPLE = re.compile(r"[<~\\]")
 _SIMPLE_STOP = re.compile(r"[`\[\]]")
-_SIMPLE_LINK = re.compile(r"\[([^\[\]`*_&\n\\<~!]+)\]\(([^\s()<\\\x00-\x1f\x7f]*)\)")
+_SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
+_NOT_LINK_TEXT = re.compile(r"[*_&\n!]")
 # Every character that can start an inline token but `!` (an image needs a `[`) and
 # `h` (a bare URL needs "http"), and `&` (mistune does not join text runs across
 # what may be an entity): text without them is one text token, a heading's usually.
@@ -1182,27 +1183,35 @@ class _Builder:
 
 def _simple_inline(src: str) -> list[dict[str, Any]] | None:
     """mistune's tokens for a block whose only inline syntax is code spans and
-    plain inline links, for a walk that reads no text node; None for any other
-    block (mistune parses it).
+    plain inline links and images, for a walk that reads no text node; None
+    for any other block (mistune parses it).
 
     Text runs are the source itself (a walk that reads no text only moves its
-    cursor over them). With no escape, HTML, autolink, bare URL, image,
-    footnote or strikethrough in the text, mistune's scan meets each run of
-    backticks whole: it opens a code span that ends at the next run of
-    exactly as many backticks (`DelimiterScanner.code_end`), or is literal
-    text; and each `[` outside a code span must open `[words](url)`, whose
-    words are plain text and whose url needs no unescaping, nesting or title
-    (else: None). Emphasis and line breaks cannot hold, split or make such a
-    token, only wrap it (a wrapper no walk reads is transparent). On a
-    documentation page most blocks that need inline parsing at all are these;
-    this scan takes a fraction of mistune's time."""
-    if _NOT_SIMPLE.search(src) is not None or "http" in src or "![" in src or "[^" in src:
+    cursor over them). With no escape, HTML, autolink, bare URL, footnote or
+    strikethrough in the text, mistune's scan meets each run of backticks
+    whole: it opens a code span that ends at the next run of exactly as many
+    backticks (`DelimiterScanner.code_end`), or is literal text; and each `[`
+    outside a code span must open `[text](url)` or `![text](url)`, whose text
+    is plain words and code spans and whose url needs no unescaping, nesting
+    or title (else: None). Emphasis and line breaks cannot hold, split or
+    make such a token, only wrap it (a wrapper no walk reads is transparent).
+    On a documentation page most blocks that need inline parsing at all are
+    these; this scan takes a fraction of mistune's time."""
+    if _NOT_SIMPLE.search(src) is not None or "http" in src or "[^" in src:
         return None
+    run = _simple_run(src, 0, False)
+    return None if run is None else run[0]
+
+
+def _simple_run(src: str, pos: int, label: bool) -> tuple[list[dict[str, Any]], int] | None:
+    """Tokens of src[pos:] up to its end, or (`label`) up to the `]` that ends
+    a link's text, and where they end; None for what `_simple_inline` leaves."""
     tokens: list[dict[str, Any]] = []
-    done = pos = 0
+    done = pos
     while (found := _SIMPLE_STOP.search(src, pos)) is not None:
         start = found.start()
-        if src[start] == "`":
+        char = src[start]
+        if char == "`":
             size = _BACKTICKS.match(src, start).end() - start  # type: ignore[union-attr]
             end = _code_end(src, "`" * size, start + size)
             if end is None:  # literal backticks
@@ -1213,21 +1222,48 @@ def _simple_inline(src: str) -> list[dict[str, Any]] | None:
                 code = code[1:-1]
             token: dict[str, Any] = {"type": "codespan", "raw": code}
             stop = end + size
-        else:
-            link = _SIMPLE_LINK.match(src, start)
-            if link is None:  # a bracket that is not a plain inline link
+        elif char == "]":
+            if not label:
                 return None
-            url = escape_url(unescape_char(link.group(2)))
-            children = [{"type": "text", "raw": link.group(1)}]
-            token = {"type": "link", "children": children, "attrs": {"url": url}}
-            stop = link.end()
-        if start > done:
-            tokens.append({"type": "text", "raw": src[done:start]})
+            _add_text(tokens, src, done, start)
+            return tokens, start
+        else:
+            link = None if label else _simple_link(src, start, done)
+            if link is None:
+                return None
+            token, start, stop = link
+        _add_text(tokens, src, done, start)
         tokens.append(token)
         done = pos = stop
-    if done < len(src):
-        tokens.append({"type": "text", "raw": src[done:]})
-    return tokens
+    if label:
+        return None
+    _add_text(tokens, src, done, len(src))
+    return tokens, len(src)
+
+
+def _simple_link(src: str, bracket: int, done: int) -> tuple[dict[str, Any], int, int] | None:
+    """The link (or image, after a `!`) whose text opens at `bracket`: its token,
+    start and end; None unless its text is plain words and code spans and its
+    destination a plain `(url)`."""
+    image = bracket > done and src[bracket - 1] == "!"
+    inner = _simple_run(src, bracket + 1, True)
+    if inner is None:
+        return None
+    children, close = inner
+    destination = _SIMPLE_URL.match(src, close + 1)
+    if destination is None or not children:
+        return None
+    for child in children:
+        if child["type"] == "text" and _NOT_LINK_TEXT.search(child["raw"]):
+            return None  # emphasis, a line break or an entity: mistune's text tokens differ
+    url = escape_url(unescape_char(destination.group(1)))
+    token = {"type": "image" if image else "link", "children": children, "attrs": {"url": url}}
+    return token, bracket - image, destination.end()
+
+
+def _add_text(tokens: list[dict[str, Any]], src: str, start: int, end: int) -> None:
+    if end > start:
+        tokens.append({"type": "text", "raw": src[start:end]})
 
 
 def _code_end(src: str, marker: str, pos: int) -> int | None:
