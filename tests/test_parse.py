@@ -487,11 +487,16 @@ def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
 
 
 def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
-    """Blocks whose only inline syntax is code spans and plain inline links are
-    scanned without mistune: on every fixture paragraph and on the tricky runs
-    below, the code spans and links found must be mistune's, in order."""
-    from copydesk.parse import _markdown, _simple_inline
+    """Blocks whose only inline syntax is code spans and plain links are scanned
+    without mistune: on every fixture paragraph (with its file's definitions)
+    and on the tricky runs below, the code spans and links found must be
+    mistune's, in order."""
+    import mistune
+    from mistune.plugins import import_plugin
 
+    from copydesk.parse import _PLUGINS, _markdown, _simple_inline
+
+    definitions = "[a]: /a\n[t]: /t 'T'\n[`c`]: /c\n\n"
     texts = [
         "a `b` c",
         "``a`b`` and `c`",
@@ -510,36 +515,56 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         "see [`code`](/x/) and ![alt `c` d](i.png) and [a `]` b](c)!",
         "[`a](b) c`](d) and !![e](f)",
         "`x!`[a](b) and [one ``two`` `three`](four) and [a`b](c) `d`",
+        "see [the post](https://blog.example/a_b?c=1&d=2#e) and `http://not.a/link`",
+        "![h](http://x/y.png) [`https://in.code`](https://z/) htt[p](q)",
+        # references: full, collapsed, shortcut, by code, an image; unresolved ones are text
+        definitions + "see [a], [b][a], [A][], [T] and [`c`] and ![alt][t]",
+        definitions + "[nope] stays text, `code` and [nope `x`] and [a]: here",
+        "[a] and [b] with no definitions at all, `c`",
+        definitions + "[a]\n[t]",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")
-        texts.extend(text.split("\n\n"))
-    inline = _markdown().inline
-    checked = links = 0
+        texts.extend(f"{text}\n\n\x00{paragraph}" for paragraph in text.split("\n\n"))
+    md = _markdown()
+    stock = mistune.Markdown(renderer=None, plugins=[import_plugin(name) for name in _PLUGINS])
+    checked = links = references = 0
     for text in texts:
-        source = text.strip(" \r\n\t\f")
-        ours = _simple_inline(source)
+        context, _, paragraph = text.rpartition("\n\n")
+        _, state = stock.parse(context)  # for the definitions
+        refs = state.env.get("ref_links") or {}
+        source = paragraph.strip(" \r\n\t\f\x00")
+        ours = _simple_inline(source, refs)
         if ours is None:
             continue
         checked += 1
         links += sum(token["type"] in ("link", "image") for token in ours)
-        assert _read_tokens(ours) == _read_tokens(inline(source, {})), text
+        references += sum("label" in token for token in ours)
+        assert _read_tokens(ours) == _read_tokens(md.inline(source, dict(state.env))), text
     assert checked > 50
     assert links > 25
+    assert references >= 6
 
 
 def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
     from copydesk.parse import _simple_inline
 
-    assert _simple_inline("use `x` and [y](z) here") is not None
+    assert _simple_inline("use `x` and [y](z) here", {}) is not None
+    # brackets no definition resolves are text, around what they hold
+    assert _simple_inline("`x` and [y `z`]", {}) == [
+        {"type": "codespan", "raw": "x"},
+        {"type": "text", "raw": " and ["},
+        {"type": "text", "raw": "y "},
+        {"type": "codespan", "raw": "z"},
+        {"type": "text", "raw": "]"},
+    ]
     for text in (
-        "`x` and [y]",  # a reference, or text
         "[y][z]",
         "[*y*](z)",  # link text with more than text in it
         "[y](z 'title')",
         "[y](<z>)",
         "![*y*](z)",
-        "[`a`]",
+        "[y][]",
         "[a\nb](c)",
         "[^1]",
         "a ] b",
@@ -547,8 +572,11 @@ def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
         "`x` <b>",
         "`x` ~~y~~",
         "`x` https://a.b",
+        "[a](b) https://c.d",
+        "[see https://a.b](c)",
+        "http`s://a`",
     ):
-        assert _simple_inline(text) is None, text
+        assert _simple_inline(text, {}) is None, text
 
 
 def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
@@ -579,7 +607,8 @@ def test_code_spans_found_by_the_scan_have_mistunes_positions() -> None:
 def test_links_found_by_the_scan_are_mistunes() -> None:
     text = (
         "See [the docs](/docs/a_b.md#x) and `code [no](link)`,\n*[em](e)* ![`i` x](j.png)\n\n"
-        "| a | [b](c) |\n|---|---|\n| `c` | [d](%20e) |\n"
+        "| a | [b](c) |\n|---|---|\n| `c` | [d](%20e) |\n\n"
+        "[ref] and [r][ref] and [none]\n\n[ref]: /r 'T'\n"
     )
 
     def links(parsed: ParsedFile) -> list[object]:
@@ -604,7 +633,11 @@ def test_links_found_by_the_scan_are_mistunes() -> None:
         (2, 11, "j.png"),
         (4, 7, "c"),
         (6, 9, "%20e"),
+        (8, 1, "/r"),
+        (8, 11, "/r"),
     ]
+    assert [n.attrs.get("label") for n in wanted.of_type("link")][-2:] == ["ref", "ref"]
+    assert wanted.definitions["REF"].used
     assert wanted.prose == every.prose
 
 

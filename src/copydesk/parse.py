@@ -59,7 +59,13 @@ from typing import Any, TypeVar
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
-from mistune.helpers import parse_link, parse_link_href, parse_link_label, unescape_char
+from mistune.helpers import (
+    MAX_LINK_LABEL_LENGTH,
+    parse_link,
+    parse_link_href,
+    parse_link_label,
+    unescape_char,
+)
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
 from mistune.plugins.footnotes import parse_footnote_item
@@ -131,8 +137,8 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
-# see `_simple_inline`: what it leaves to mistune (with "http" and "[^"), where
-# its scan stops, the destinations it reads, and the link text it leaves
+# see `_simple_inline`: what it leaves to mistune (with "[^", and "http" in text),
+# where its scan stops, the destinations it reads, and the link text it leaves
 _NOT_SIMPLE = re.compile(r"[<~\\]")
 _SIMPLE_STOP = re.compile(r"[`\[\]]")
 _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
@@ -909,7 +915,7 @@ class _Builder:
         if wanted or _may_hold_special(text, 0, len(text)):
             src = text.strip(_STRIP)
             if not wanted:
-                simple = _simple_inline(src)
+                simple = _simple_inline(src, self.env.get("ref_links") or {})
                 if simple is not None:
                     return simple
             elif _NOT_PLAIN.search(src) is None and "http" not in src:
@@ -1181,29 +1187,34 @@ class _Builder:
                 siblings.insert(where, node)
 
 
-def _simple_inline(src: str) -> list[dict[str, Any]] | None:
+def _simple_inline(src: str, refs: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
     """mistune's tokens for a block whose only inline syntax is code spans and
-    plain inline links and images, for a walk that reads no text node; None
-    for any other block (mistune parses it).
+    plain links and images, for a walk that reads no text node; None for any
+    other block (mistune parses it). `refs`: the document's definitions.
 
     Text runs are the source itself (a walk that reads no text only moves its
-    cursor over them). With no escape, HTML, autolink, bare URL, footnote or
-    strikethrough in the text, mistune's scan meets each run of backticks
-    whole: it opens a code span that ends at the next run of exactly as many
-    backticks (`DelimiterScanner.code_end`), or is literal text; and each `[`
-    outside a code span must open `[text](url)` or `![text](url)`, whose text
-    is plain words and code spans and whose url needs no unescaping, nesting
-    or title (else: None). Emphasis and line breaks cannot hold, split or
-    make such a token, only wrap it (a wrapper no walk reads is transparent).
-    On a documentation page most blocks that need inline parsing at all are
-    these; this scan takes a fraction of mistune's time."""
-    if _NOT_SIMPLE.search(src) is not None or "http" in src or "[^" in src:
+    cursor over them). With no escape, HTML, autolink, footnote or
+    strikethrough in the text, and no bare URL outside code spans and link
+    destinations, mistune's scan meets each run of backticks whole: it opens
+    a code span that ends at the next run of exactly as many backticks
+    (`DelimiterScanner.code_end`), or is literal text; and each `[` outside a
+    code span opens `[text](url)`, `[text][label]`, `[text][]` or `[text]`
+    (or an image, after a `!`), whose text is plain words and code spans and
+    whose url needs no unescaping, nesting or title; a `[text]` no definition
+    resolves stays text (else: None). Emphasis and line breaks cannot hold,
+    split or make such a token, only wrap it (a wrapper no walk reads is
+    transparent). On a documentation page or a blog most blocks that need
+    inline parsing at all are these; this scan takes a fraction of mistune's
+    time."""
+    if _NOT_SIMPLE.search(src) is not None or "[^" in src:
         return None
-    run = _simple_run(src, 0, False)
+    run = _simple_run(src, 0, False, refs)
     return None if run is None else run[0]
 
 
-def _simple_run(src: str, pos: int, label: bool) -> tuple[list[dict[str, Any]], int] | None:
+def _simple_run(
+    src: str, pos: int, label: bool, refs: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int] | None:
     """Tokens of src[pos:] up to its end, or (`label`) up to the `]` that ends
     a link's text, and where they end; None for what `_simple_inline` leaves."""
     tokens: list[dict[str, Any]] = []
@@ -1223,47 +1234,87 @@ def _simple_run(src: str, pos: int, label: bool) -> tuple[list[dict[str, Any]], 
             token: dict[str, Any] = {"type": "codespan", "raw": code}
             stop = end + size
         elif char == "]":
-            if not label:
+            if not label or not _add_text(tokens, src, done, start):
                 return None
-            _add_text(tokens, src, done, start)
             return tokens, start
         else:
-            link = None if label else _simple_link(src, start, done)
+            link = None if label else _simple_link(src, start, done, refs)
             if link is None:
                 return None
-            token, start, stop = link
-        _add_text(tokens, src, done, start)
+            made, start, stop, inside = link
+            if made is None:  # `[text]` that is no link: its code spans stay
+                if not _add_text(tokens, src, done, start + 1):
+                    return None
+                tokens.extend(inside)
+                done, pos = stop, stop + 1  # the `]` is text
+                continue
+            token = made
+        if not _add_text(tokens, src, done, start):
+            return None
         tokens.append(token)
         done = pos = stop
-    if label:
+    if label or not _add_text(tokens, src, done, len(src)):
         return None
-    _add_text(tokens, src, done, len(src))
     return tokens, len(src)
 
 
-def _simple_link(src: str, bracket: int, done: int) -> tuple[dict[str, Any], int, int] | None:
+def _simple_link(
+    src: str, bracket: int, done: int, refs: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any] | None, int, int, list[dict[str, Any]]] | None:
     """The link (or image, after a `!`) whose text opens at `bracket`: its token,
-    start and end; None unless its text is plain words and code spans and its
-    destination a plain `(url)`."""
+    start and end; for a `[text]` that stays text, None, the bracket, the `]`
+    and the tokens between; None for what `_simple_inline` leaves to mistune."""
     image = bracket > done and src[bracket - 1] == "!"
-    inner = _simple_run(src, bracket + 1, True)
+    inner = _simple_run(src, bracket + 1, True, refs)
     if inner is None:
         return None
     children, close = inner
-    destination = _SIMPLE_URL.match(src, close + 1)
-    if destination is None or not children:
+    after = close + 1
+    following = src[after : after + 1]
+    extra: dict[str, Any] = {}
+    if following == "(":
+        destination = _SIMPLE_URL.match(src, after)
+        if destination is None:
+            return None
+        attrs: dict[str, Any] = {"url": escape_url(unescape_char(destination.group(1)))}
+        end = destination.end()
+    elif following == "]":
+        return None
+    else:
+        end = after
+        name: str | None = None
+        if following == "[":  # `[text][label]`, or `[text][]` named by its text
+            name, label_end = parse_link_label(src, after + 1)
+            if name is None or label_end is None:
+                return None
+            end = label_end
+        if not name:
+            if close - bracket - 1 > MAX_LINK_LABEL_LENGTH:
+                return None if following == "[" else (None, bracket, close, children)
+            name = src[bracket + 1 : close]
+        ref = refs.get(unikey(name)) if refs else None
+        if ref is None:  # no link: the brackets are text
+            return None if following == "[" else (None, bracket, close, children)
+        attrs = {"url": ref["url"], "title": ref.get("title")}
+        extra = {"ref": unikey(name), "label": name}
+    if not children:
         return None
     for child in children:
         if child["type"] == "text" and _NOT_LINK_TEXT.search(child["raw"]):
             return None  # emphasis, a line break or an entity: mistune's text tokens differ
-    url = escape_url(unescape_char(destination.group(1)))
-    token = {"type": "image" if image else "link", "children": children, "attrs": {"url": url}}
-    return token, bracket - image, destination.end()
+    token = {"type": "image" if image else "link", "children": children, "attrs": attrs, **extra}
+    return token, bracket - image, end, []
 
 
-def _add_text(tokens: list[dict[str, Any]], src: str, start: int, end: int) -> None:
+def _add_text(tokens: list[dict[str, Any]], src: str, start: int, end: int) -> bool:
+    """Add src[start:end] as a text token; False if it holds a bare URL (mistune
+    links it). A URL in a code span or a link's destination is never scanned."""
     if end > start:
-        tokens.append({"type": "text", "raw": src[start:end]})
+        text = src[start:end]
+        if "http" in text:
+            return False
+        tokens.append({"type": "text", "raw": text})
+    return True
 
 
 def _code_end(src: str, marker: str, pos: int) -> int | None:
