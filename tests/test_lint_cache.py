@@ -411,3 +411,13 @@ def test_a_fifo_in_the_site_is_listed_never_opened(site: Path) -> None:
 
     assert rendered(result) == rendered(run()) == cold()
     assert result.findings
+
+
+def test_an_entry_key_is_the_digest_of_rule_set_site_and_bytes() -> None:
+    """`CachedRun._key` hashes from a kept prefix: the key `_digest` would give."""
+    cached = lintcache.CachedRun.__new__(lintcache.CachedRun)
+    cached.rulesets, cached._prefixes = ["rules-a", "rules-b"], {}
+    for index, site, digest in [(0, "s", "d1"), (1, "", "d2"), (0, "s", "d3"), (1, "é", "d")]:
+        assert cached._key(index, site, digest) == lintcache._digest(
+            cached.rulesets[index], site, digest
+        )

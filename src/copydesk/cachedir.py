@@ -50,15 +50,16 @@ def tool_key() -> str:
     import copydesk
     from copydesk.plugins import version
 
-    package = Path(copydesk.__file__).parent
+    package = os.path.dirname(copydesk.__file__)
+    start = len(os.path.join(package, ""))  # a file's path relative to the package: a slice
     stamps = []
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith((".py", ".yml", ".yaml", ".toml")):
-                info = os.stat(os.path.join(folder, name))
-                where = os.path.relpath(os.path.join(folder, name), package)
-                stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                stamps.append(f"{path[start:]}:{info.st_size}:{info.st_mtime_ns}")
     versions = [copydesk.__version__, sys.version]
     for name in ("mistune", "PyYAML", "python-frontmatter"):
         versions.append(f"{name} {version(name) or 'none'}")

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from copydesk.online import UrlUse
     from copydesk.registry import RuleInfo
     from copydesk.rules.base import Violation
+    from copydesk.suppress import Suppressions
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
@@ -452,10 +453,7 @@ def _url(use: UrlUse) -> list[Any]:
 
 def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileResult | None:
     """A cached payload as the worker's result for `path`; None when it does not decode."""
-    from copydesk.engine import FileResult
-    from copydesk.rules.base import Violation
-    from copydesk.suppress import Suppressions
-
+    FileResult, Violation, Suppressions = _result_types()
     try:
         hits = []
         for code, line, column, message, end_line, end_column, severity, *extra in payload["hits"]:
@@ -485,6 +483,16 @@ def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileRes
         return None
 
 
+@functools.cache
+def _result_types() -> tuple[type[FileResult], type[Violation], type[Suppressions]]:
+    """The classes `result_from` builds, imported once: it runs for every cached file."""
+    from copydesk.engine import FileResult
+    from copydesk.rules.base import Violation
+    from copydesk.suppress import Suppressions
+
+    return FileResult, Violation, Suppressions
+
+
 class CachedRun:
     """One run's use of the cache: which tasks it answers, which it must lint,
     and what to keep of those. `cache_dir` (from `--cache-dir`) wins over each
@@ -507,6 +515,7 @@ class CachedRun:
         self.state = SiteState(known)
         self._keys: dict[int, str] = {}
         self._sites: dict[tuple[str, int], str] = {}
+        self._prefixes: dict[tuple[int, str], Any] = {}  # hashers, see `_key`
 
     def notes(self) -> list[str]:
         return [
@@ -527,6 +536,18 @@ class CachedRun:
             self._sites[folder] = self.state.key(root) if root is not None else ""
         return self._sites[folder]
 
+    def _key(self, index: int, site: str, digest: str) -> str:
+        """`_digest(rule set's key, site's key, file's digest)`, from a hasher of the
+        first two kept per rule set and site (the same for most files of a run)."""
+        prefix = self._prefixes.get((index, site))
+        if prefix is None:
+            prefix = self._prefixes[index, site] = hashlib.sha256()
+            for part in (self.rulesets[index], site):
+                prefix.update(part.encode() + b"\0")
+        hasher = prefix.copy()
+        hasher.update(digest.encode() + b"\0")
+        return hasher.hexdigest()
+
     def run(
         self,
         plan: Plan,
@@ -544,7 +565,7 @@ class CachedRun:
             if digest is None:
                 missing.append(number)
                 continue
-            key = _digest(self.rulesets[index], site, digest)
+            key = self._key(index, site, digest)
             self._keys[number] = key
             payload = self._by_ruleset[index].get(path, key, absolute)
             result = result_from(payload, path, index) if payload is not None else None
