@@ -269,3 +269,21 @@ def test_ascii_slugs_take_the_regex_path_with_the_per_character_rule_s_result() 
     for text in texts:
         assert ids.github_slug(text) == github(text), repr(text)
         assert ids.hugo_slug(text) == hugo(text), repr(text)
+
+
+def test_html_id_pattern_finds_what_a_case_insensitive_one_finds() -> None:
+    """`_HTML_ID` spells out what re.IGNORECASE folds (İ and ı match `i`) and checks
+    the word boundary after the name; it must find exactly what the plain pattern finds."""
+    import random
+    import re
+
+    from copydesk.site.ids import _HTML_ID
+
+    plain = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+    pieces = ["id", "ID", "Id", "İd", "ıd", "name", "NAME", "nAme", "grid", "x", "_", "é"]
+    pieces += [" ", "\t", "\n", "=", '"', "'", "-"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _HTML_ID.findall(html) == plain.findall(html), html
+    assert _HTML_ID.findall("<a ID='x' grid='y' name = \"z\" data-id='w'>") == ["x", "z", "w"]

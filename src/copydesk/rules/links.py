@@ -117,7 +117,7 @@ def _find_local_target(node: Node, ctx: Context) -> str | None:
     from copydesk.site import is_local, strip_base_url
 
     url = strip_base_url(url_of(node).strip())
-    if not url or has_template(url) or not is_local(url):
+    if not url or not is_local(url) or has_template(url):
         return None  # most links: remote, asked before the templating spans
     return None if templated(node, ctx) else url
 
