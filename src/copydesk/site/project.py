@@ -227,6 +227,8 @@ class SiteModel:
     _reals: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     # absolute path -> its language's URL prefix, asked per root-relative link.
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
+    # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
+    _partials: dict[Path, bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -299,6 +301,12 @@ class SiteModel:
         Docusaurus `_partial.mdx`, MkDocs snippets in `includes/`): its relative
         links and `#fragments` belong to whichever page includes it."""
         absolute = self._absolute(path)
+        partial = self._partials.get(absolute)
+        if partial is None:
+            partial = self._partials[absolute] = self._is_partial(absolute)
+        return partial
+
+    def _is_partial(self, absolute: Path) -> bool:
         if self._published(absolute):
             return False
         parts = Path(os.path.relpath(absolute, self.root)).parts
