@@ -287,3 +287,23 @@ def test_html_id_pattern_finds_what_a_case_insensitive_one_finds() -> None:
         html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert _HTML_ID.findall(html) == plain.findall(html), html
     assert _HTML_ID.findall("<a ID='x' grid='y' name = \"z\" data-id='w'>") == ["x", "z", "w"]
+
+
+def test_jekyll_exclude_patterns_match_as_fnmatch_does(tmp_path: Path) -> None:
+    """Exclude patterns (one regex for all of them) match the path relative to the
+    root or any one of its parts, with fnmatch's wildcards and classes."""
+    from copydesk.site.jekyll import Jekyll
+
+    (tmp_path / "_config.yml").write_text(
+        "exclude:\n  - docs/*.md\n  - notes/\n  - '*.tmp.md'\n  - 'v[0-9]'\n"
+    )
+    front = "---\ntitle: x\n---\n"
+    names = ["docs/a.md", "docs/deep/b.md", "notes/c.md", "d.tmp.md", "v1/e.md", "va/f.md"]
+    names += ["g.md", "vendor/h.md", "node_modules/x/i.md", "_posts/2020-01-01-j.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(front)
+    site = Jekyll.load(tmp_path)
+    published = {name for name in names if site.is_published(tmp_path / name)}
+    # docs/*.md matches docs/deep/b.md too: fnmatch's * crosses "/"
+    assert published == {"va/f.md", "g.md", "_posts/2020-01-01-j.md"}

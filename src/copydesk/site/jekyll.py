@@ -14,6 +14,9 @@ not published, except `_posts` and output collections.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,16 +124,21 @@ class Jekyll(Generator):
         return excluded
 
     def _matches_exclude(self, path: Path) -> bool:
+        """Whether an `exclude` pattern (or Jekyll's own) matches the path
+        relative to the root or one of its parts, as `fnmatch` does."""
         parts = relative_parts(path, self.root) or ()
-        patterns = [*DEFAULT_EXCLUDE, *self.settings["exclude"]]
         relative = "/".join(parts)
-        for pattern in patterns:
-            pattern = pattern.strip("/")
-            if fnmatch.fnmatch(relative, pattern) or any(
-                fnmatch.fnmatch(part, pattern) for part in parts
-            ):
-                return True
-        return False
+        matches = self._exclude_pattern.match
+        normcase = os.path.normcase
+        return bool(matches(normcase(relative))) or any(matches(normcase(p)) for p in parts)
+
+    @functools.cached_property
+    def _exclude_pattern(self) -> re.Pattern[str]:
+        """Every exclude pattern as one regex (`fnmatch.translate` of each, the way
+        `fnmatch` compiles them): one match per name instead of one per pattern."""
+        patterns = [*DEFAULT_EXCLUDE, *self.settings["exclude"]]
+        translated = [fnmatch.translate(os.path.normcase(p.strip("/"))) for p in patterns]
+        return re.compile("|".join(f"(?:{pattern})" for pattern in translated))
 
     def is_published(self, path: Path) -> bool:
         """Jekyll renders only files with front matter; others are copied as they are."""
