@@ -308,6 +308,36 @@ def test_jekyll_reads_plain_text_only_when_markdown_ext_names_it(
     assert linted == ["blog/_posts/2020-01-02-hi.txt", "notes/2020-01-02-hi.txt"]
 
 
+def test_plain_text_follows_the_configured_site_root_and_generator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a folder lint takes a `.txt` is the site model's answer, so the
+    `site-root` and `generator` options count, not only what detection finds."""
+    post = "---\ntitle: Hi\ndate: 2020-01-02\n---\nSee http://example.com/x.\n"
+    _write(
+        tmp_path,
+        {
+            # A plain folder around a Hugo site: configured as the site's root.
+            "notes/.copydesk.toml": 'site-root = "."\n',
+            "notes/package.json": "{}\n",
+            "notes/www/hugo.toml": "title = 'x'\n",
+            "notes/www/content/hi.txt": post,
+            # Detected as a plain folder, configured as a Hugo site.
+            "docs/.copydesk.toml": 'generator = "hugo"\n',
+            "docs/package.json": "{}\n",
+            "docs/content/hi.txt": post,
+            # Detected as Hugo, configured as a plain folder (Blosxom's .txt posts).
+            "blog/.copydesk.toml": 'generator = "plain"\n',
+            "blog/hugo.toml": "title = 'x'\n",
+            "blog/content/hi.txt": post,
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    out = _lint_out(capsys, "--select", "CD106", ".")
+    linted = sorted(line.split(":", 1)[0] for line in out.splitlines() if "CD106" in line)
+    assert linted == ["blog/content/hi.txt", "notes/www/content/hi.txt"]
+
+
 def test_site_explain_says_why_plain_text_is_not_content(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

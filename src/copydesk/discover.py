@@ -169,7 +169,7 @@ def _walk(
                 if not (config and config.is_excluded(path)):
                     yield from _walk(path, os.path.join(relative, name), root, found, finder)
         elif name.lower().endswith(POST_SUFFIXES):
-            if name.lower().endswith(TEXT_SUFFIXES) and not _text_is_content(real, name):
+            if name.lower().endswith(TEXT_SUFFIXES) and not _text_is_content(real, name, config):
                 continue
             place = os.path.join(relative, name)
             yield from _entry(entry, folder / name, place, root, found, config)
@@ -183,15 +183,20 @@ def _walk(
                 found.other_formats[suffix] += 1
 
 
-def _text_is_content(folder: str, name: str) -> bool:
+def _text_is_content(folder: str, name: str, config: Config | None) -> bool:
     """A `.txt` or `.text` file a walk finds is taken only where the site model
     says its generator renders plain text (a plain folder; Jekyll when its
     `markdown_ext` names it): in a Hugo, MkDocs or Eleventy site a `.txt` is a
-    file copied as it is, a licence or a word list. Named on the command line,
-    it is read all the same. `copydesk site --explain FILE` says which."""
+    file copied as it is, a licence or a word list. The folder's config may
+    name the site's root and generator (`site-root`, `generator`). Named on
+    the command line, it is read all the same. `copydesk site --explain FILE`
+    says which."""
     from copydesk.site.detect import renders_text
 
-    return renders_text(folder, os.path.splitext(name)[1].lower())
+    suffix = os.path.splitext(name)[1].lower()
+    if config is None:
+        return renders_text(folder, suffix)
+    return renders_text(folder, suffix, config.settings, str(config.root))
 
 
 def _entry(

@@ -172,11 +172,23 @@ def load_generator(root: Path, name: str) -> Generator:
     return Generator(root)
 
 
-def renders_text(folder: str, suffix: str) -> bool:
+def renders_text(
+    folder: str, suffix: str, settings: Mapping[str, Any] | None = None, config_root: str = ""
+) -> bool:
     """Whether a plain-text file (`.txt`, `.text`) in `folder` (absolute) is
     content for its site: in a plain folder yes, in a generator's site only
-    where the generator renders it (Jekyll's `markdown_ext`)."""
-    root, name = find_site(folder)
+    where the generator renders it (Jekyll's `markdown_ext`). The options
+    `site-root` (relative to `config_root`, the config's folder) and
+    `generator` in `settings` win over detection, as in the site model."""
+    configured = settings.get("site-root") if settings else None
+    if configured and config_root:
+        root = Path(config_root, str(configured)).resolve()
+        name = generator_at(str(root)) or "plain"
+    else:
+        root, name = find_site(folder)
+    generator = str(settings.get("generator") or "auto") if settings else "auto"
+    if generator in NAMES:
+        name = generator  # "github" or "kramdown" choose only a heading-id style
     return name == "plain" or _generator(root, name).renders_text(suffix)
 
 
