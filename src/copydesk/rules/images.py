@@ -303,7 +303,7 @@ class MissingImageFile(Rule):
                 if not url.startswith("/") and site.generator.finds_images_in_any_case():
                     return None  # the site's image hook finds the page's image in any case
                 return case_message("image file", url, twin, ctx)
-        if found is not None:
+        if found is not None or site.from_theme(url, ctx.path):
             return None
         where = f" ({site.looked_in()})" if url.startswith("/") else ""
         return f"image file '{url}' does not exist{where}"

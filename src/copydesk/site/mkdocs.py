@@ -72,6 +72,36 @@ def _theme_name(theme: Any) -> str:
     return str(theme)
 
 
+# What MkDocs leaves out when it copies a theme folder to the site (its
+# `add_files_from_theme` filter, MkDocs 1.6): templates, Python, readmes,
+# dot files, translations and Markdown.
+_NOT_COPIED = (".*", "*/.*", "*.py", "*.pyc", "*.html", "*readme*", "mkdocs_theme.yml", "locales/*")
+_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+def _custom_dir_files(root: Path, theme: Any) -> frozenset[str]:
+    """Files of the theme's `custom_dir` that the build copies to the site's
+    root (`overrides/assets/logo.png` is served at `/assets/logo.png`), as
+    paths below that root; a page's image or link may name them."""
+    from fnmatch import fnmatch
+
+    custom = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    if not custom:
+        return frozenset()
+    folder = root / str(custom)
+    found = set()
+    for current, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in files:
+            path = os.path.relpath(os.path.join(current, name), folder).replace(os.sep, "/")
+            lower = path.lower()
+            if not any(fnmatch(lower, pattern) for pattern in _NOT_COPIED) and not lower.endswith(
+                _MARKDOWN
+            ):
+                found.add(path)
+    return frozenset(found)
+
+
 def _markdown_hooks(root: Path, hooks: Any) -> list[str]:
     """The `hooks:` files that rewrite a page's Markdown (`on_page_markdown`)
     before it renders: Python copydesk does not run, which may add reference
@@ -104,6 +134,7 @@ class MkDocs(Generator):
     templating: ClassVar[str | None] = ""
     url_keys: ClassVar[tuple[str, ...]] = ("slug", "date")
     theme: str = "mkdocs"  # the theme's name (`theme:` or its `name:`)
+    custom_files: frozenset[str] = frozenset()  # what the theme's custom_dir adds
 
     @classmethod
     def load(cls, root: Path) -> MkDocs:
@@ -138,10 +169,11 @@ class MkDocs(Generator):
             static_dirs=(),
             site_url=str(data.get("site_url") or ""),
             theme=_theme_name(data.get("theme")),
+            custom_files=_custom_dir_files(root, data.get("theme")),
         )  # fmt: skip
 
     def theme_files(self) -> frozenset[str]:
-        return BUILTIN_THEME_FILES.get(self.theme, frozenset())
+        return BUILTIN_THEME_FILES.get(self.theme, frozenset()) | self.custom_files
 
     def unread(self) -> list[str]:
         hooks = self.settings["Markdown rewritten by hooks"]

@@ -515,6 +515,14 @@ class SiteModel:
             found = self._theme_file(url_path(url), source, relative)
         return found
 
+    def from_theme(self, url: str, source: Path) -> bool:
+        """Whether a local URL is a file the site's theme ships (MkDocs's
+        built-in `img/favicon.ico`, a `custom_dir`'s assets): served once the
+        site is built, though no file of the repository is at that path."""
+        if not self.generator.theme_files():
+            return False
+        return self._theme_file(url_path(url), source, not url.startswith("/")) is not None
+
     def _theme_file(self, path: str, source: Path, relative: bool) -> Path | None:
         """The root (as for a page made without a file) when the URL is a file
         the site's theme ships (MkDocs's built-in `img/favicon.ico`): it is
