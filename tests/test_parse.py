@@ -522,6 +522,7 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         definitions + "[nope] stays text, `code` and [nope `x`] and [a]: here",
         "[a] and [b] with no definitions at all, `c`",
         definitions + "[a]\n[t]",
+        definitions + "![](/images/x.png) and [](y) and [][a] and [] and ![]",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")

@@ -1151,10 +1151,7 @@ class _Builder:
         for child in item["children"]:
             if "_st" not in child:
                 child.update(_st=state, _s=first, _e=m.end(), _segs=[(0, first)])
-        holder = _PosState()
-        holder.env = state.env
-        holder.tokens = item["children"]
-        item["children"] = md.render_state(holder)
+        # its text is inline-parsed as it is built, right after this, like any block's
         item.update(_st=state, _s=m.start(), _e=m.end())
         return item
 
@@ -1297,8 +1294,6 @@ def _simple_link(
             return None if following == "[" else (None, bracket, close, children)
         attrs = {"url": ref["url"], "title": ref.get("title")}
         extra = {"ref": unikey(name), "label": name}
-    if not children:
-        return None
     for child in children:
         if child["type"] == "text" and _NOT_LINK_TEXT.search(child["raw"]):
             return None  # emphasis, a line break or an entity: mistune's text tokens differ
