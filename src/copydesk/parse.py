@@ -142,7 +142,9 @@ _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by st
 _NOT_SIMPLE = re.compile(r"[<~\\]")
 _SIMPLE_STOP = re.compile(r"[`\[\]]")
 _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
-_NOT_LINK_TEXT = re.compile(r"[*_&\n!]")
+# text that is one text token in mistune's hands once line breaks are split off
+_NOT_EXACT_TEXT = re.compile(r"[*_&]")
+_LINE_BREAK = re.compile(r"( *)\n\s*")
 # Every character that can start an inline token but `!` (an image needs a `[`) and
 # `h` (a bare URL needs "http"), and `&` (mistune does not join text runs across
 # what may be an entity): text without them is one text token, a heading's usually.
@@ -914,12 +916,11 @@ class _Builder:
         wanted = self.walk_all or token["type"] == "heading"
         if wanted or _may_hold_special(text, 0, len(text)):
             src = text.strip(_STRIP)
-            if not wanted:
-                simple = _simple_inline(src, self.env.get("ref_links") or {})
-                if simple is not None:
-                    return simple
-            elif _NOT_PLAIN.search(src) is None and "http" not in src:
+            if wanted and _NOT_PLAIN.search(src) is None and "http" not in src:
                 return [{"type": "text", "raw": src}]  # what mistune makes of it
+            simple = _simple_inline(src, self.env.get("ref_links") or {}, wanted)
+            if simple is not None:
+                return simple
             children: list[dict[str, Any]] = self.md.inline(src, self.env)
             return children
         return []
@@ -1184,13 +1185,17 @@ class _Builder:
                 siblings.insert(where, node)
 
 
-def _simple_inline(src: str, refs: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
+def _simple_inline(
+    src: str, refs: dict[str, dict[str, Any]], exact: bool = False
+) -> list[dict[str, Any]] | None:
     """mistune's tokens for a block whose only inline syntax is code spans and
-    plain links and images, for a walk that reads no text node; None for any
-    other block (mistune parses it). `refs`: the document's definitions.
+    plain links and images; None for any other block (mistune parses it).
+    `refs`: the document's definitions.
 
-    Text runs are the source itself (a walk that reads no text only moves its
-    cursor over them). With no escape, HTML, autolink, footnote or
+    A link's text is mistune's own tokens: text runs (of no emphasis or
+    entity) and line breaks. Elsewhere, unless `exact`, text runs are the
+    source itself, line breaks included, for a walk that reads no text node
+    (it only moves its cursor over them). With no escape, HTML, autolink, footnote or
     strikethrough in the text, and no bare URL outside code spans and link
     destinations, mistune's scan meets each run of backticks whole: it opens
     a code span that ends at the next run of exactly as many backticks
@@ -1205,12 +1210,20 @@ def _simple_inline(src: str, refs: dict[str, dict[str, Any]]) -> list[dict[str, 
     time."""
     if _NOT_SIMPLE.search(src) is not None or "[^" in src:
         return None
-    run = _simple_run(src, 0, False, refs)
-    return None if run is None else run[0]
+    run = _simple_run(src, 0, False, refs, exact)
+    if run is None:
+        return None
+    tokens = run[0]
+    if exact:  # mistune joins neighbouring text (`[` and `]` that made no link)
+        for index in range(len(tokens) - 1, 0, -1):
+            if tokens[index]["type"] == tokens[index - 1]["type"] == "text":
+                raw = tokens[index - 1]["raw"] + tokens.pop(index)["raw"]
+                tokens[index - 1] = {"type": "text", "raw": raw}
+    return tokens
 
 
 def _simple_run(
-    src: str, pos: int, label: bool, refs: dict[str, dict[str, Any]]
+    src: str, pos: int, label: bool, refs: dict[str, dict[str, Any]], exact: bool
 ) -> tuple[list[dict[str, Any]], int] | None:
     """Tokens of src[pos:] up to its end, or (`label`) up to the `]` that ends
     a link's text, and where they end; None for what `_simple_inline` leaves."""
@@ -1231,7 +1244,7 @@ def _simple_run(
             token: dict[str, Any] = {"type": "codespan", "raw": code}
             stop = end + size
         elif char == "]":
-            if not label or not _add_text(tokens, src, done, start):
+            if not label or not _add_text(tokens, src, done, start, exact):
                 return None
             return tokens, start
         else:
@@ -1240,17 +1253,17 @@ def _simple_run(
                 return None
             made, start, stop, inside = link
             if made is None:  # `[text]` that is no link: its code spans stay
-                if not _add_text(tokens, src, done, start + 1):
+                if not _add_text(tokens, src, done, start + 1, exact):
                     return None
                 tokens.extend(inside)
                 done, pos = stop, stop + 1  # the `]` is text
                 continue
             token = made
-        if not _add_text(tokens, src, done, start):
+        if not _add_text(tokens, src, done, start, exact):
             return None
         tokens.append(token)
         done = pos = stop
-    if label or not _add_text(tokens, src, done, len(src)):
+    if label or not _add_text(tokens, src, done, len(src), exact):
         return None
     return tokens, len(src)
 
@@ -1262,7 +1275,7 @@ def _simple_link(
     start and end; for a `[text]` that stays text, None, the bracket, the `]`
     and the tokens between; None for what `_simple_inline` leaves to mistune."""
     image = bracket > done and src[bracket - 1] == "!"
-    inner = _simple_run(src, bracket + 1, True, refs)
+    inner = _simple_run(src, bracket + 1, True, refs, True)
     if inner is None:
         return None
     children, close = inner
@@ -1294,21 +1307,35 @@ def _simple_link(
             return None if following == "[" else (None, bracket, close, children)
         attrs = {"url": ref["url"], "title": ref.get("title")}
         extra = {"ref": unikey(name), "label": name}
-    for child in children:
-        if child["type"] == "text" and _NOT_LINK_TEXT.search(child["raw"]):
-            return None  # emphasis, a line break or an entity: mistune's text tokens differ
     token = {"type": "image" if image else "link", "children": children, "attrs": attrs, **extra}
     return token, bracket - image, end, []
 
 
-def _add_text(tokens: list[dict[str, Any]], src: str, start: int, end: int) -> bool:
-    """Add src[start:end] as a text token; False if it holds a bare URL (mistune
-    links it). A URL in a code span or a link's destination is never scanned."""
-    if end > start:
-        text = src[start:end]
-        if "http" in text:
-            return False
+def _add_text(
+    tokens: list[dict[str, Any]], src: str, start: int, end: int, exact: bool = False
+) -> bool:
+    """Add src[start:end] as a text token, or (`exact`) as mistune's text and
+    line break tokens; False if it holds a bare URL (mistune links it) or, when
+    `exact`, emphasis or an entity. A URL in a code span or a link's
+    destination is never scanned."""
+    if end <= start:
+        return True
+    text = src[start:end]
+    if "http" in text:
+        return False
+    if not exact:
         tokens.append({"type": "text", "raw": text})
+        return True
+    if _NOT_EXACT_TEXT.search(text) is not None:
+        return False
+    done = 0
+    for brk in _LINE_BREAK.finditer(text):  # spaces before the newline are the break's
+        if brk.start() > done:
+            tokens.append({"type": "text", "raw": text[done : brk.start()]})
+        tokens.append({"type": "linebreak" if len(brk.group(1)) >= 2 else "softbreak"})
+        done = brk.end()
+    if done < len(text):
+        tokens.append({"type": "text", "raw": text[done:]})
     return True
 
 
