@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from copydesk.rules.base import Context, Violation
 
@@ -60,6 +61,27 @@ def case_message(what: str, written: str, twin: Path, ctx: Context) -> str:
 
 def url_of(node: Node) -> str:
     return str(node.attrs.get("url") or "")
+
+
+def written_url(node: Node, ctx: Context) -> str:
+    """A link's target for a message, as the author wrote it. The parser's
+    `url` is percent-encoded (`<my file.md>` reads `my%20file.md`, `café.md`
+    `caf%C3%A9.md`), which the author would not find in the file: where that
+    spelling is not in the link's source (or its reference definition's
+    line), the target is shown decoded. Image paths read the same way."""
+    url = url_of(node)
+    if "%" not in url:
+        return url
+    written = raw_of(node)
+    label = node.attrs.get("label")
+    if label is not None:
+        from copydesk.parse import normalize_label
+
+        definition = ctx.parsed.definitions.get(normalize_label(str(label)))
+        if definition is not None:
+            lines = ctx.parsed.document.text.splitlines()
+            written += "\n".join(lines[definition.line - 1 : definition.line + 1])
+    return url if url in written else unquote(url)
 
 
 def text_of(node: Node) -> str:

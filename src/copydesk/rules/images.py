@@ -28,6 +28,7 @@ from copydesk.rules._nodes import (
     text_of,
     url_of,
     violation_in,
+    written_url,
 )
 from copydesk.rules.base import Context, Rule, Violation
 from copydesk.urls import split_url
@@ -97,7 +98,7 @@ class MissingAltText(Rule):
                     yield violation_in(node, ctx, offset, f"HTML image '{shown}' has no alt")
             return
         if not text_of(node).strip():
-            yield self.at(node, f"image '{url_of(node)}' has no alt text")
+            yield self.at(node, f"image '{written_url(node, ctx)}' has no alt text")
 
 
 def _says_nothing(alt: str, url: str, words: set[str]) -> bool:
@@ -280,7 +281,9 @@ class MissingImageFile(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         if node.type == "image":
             url = _local_image(node, ctx)
-            message = self._message(url, ctx) if url else None
+            # as written where the parser only percent-encoded it (a base URL stripped stays so)
+            written = written_url(node, ctx) if url == url_of(node) else url
+            message = self._message(url, ctx, written) if url else None
             if message:
                 yield self.at(node, message)
             return
@@ -293,8 +296,10 @@ class MissingImageFile(Rule):
                 yield violation_in(node, ctx, offset, message)
 
     @staticmethod
-    def _message(url: str, ctx: Context) -> str | None:
-        """Why the image does not load on the host, or None when it does."""
+    def _message(url: str, ctx: Context, written: str | None = None) -> str | None:
+        """Why the image does not load on the host, or None when it does;
+        `written`: the path as the author wrote it, for the message."""
+        shown = url if written is None else written
         site = project(ctx)
         found = _resolve_image(url, ctx)
         if found is None or site.folds_case:
@@ -302,11 +307,11 @@ class MissingImageFile(Rule):
             if twin is not None:
                 if not url.startswith("/") and site.generator.finds_images_in_any_case():
                     return None  # the site's image hook finds the page's image in any case
-                return case_message("image file", url, twin, ctx)
+                return case_message("image file", shown, twin, ctx)
         if found is not None or site.from_theme(url, ctx.path):
             return None
         where = f" ({site.looked_in()})" if url.startswith("/") else ""
-        return f"image file '{url}' does not exist{where}"
+        return f"image file '{shown}' does not exist{where}"
 
 
 def written_destination(node: Node) -> str:

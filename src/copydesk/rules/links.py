@@ -34,6 +34,7 @@ from copydesk.rules._nodes import (
     text_of,
     url_of,
     violation_in,
+    written_url,
 )
 from copydesk.rules.base import Context, Rule, Scope, Violation
 from copydesk.tracking import TRACKING_PARAMETERS, matcher, medium_source
@@ -175,27 +176,6 @@ class MissingLinkTarget(Rule):
             # A page URL says where it was looked for; a file name needs no more.
             where = "" if _names_a_file(url) else f" ({site.looked_in()})"
             yield self.at(node, f"link target '{written_url(node, ctx)}' does not exist{where}")
-
-
-def written_url(node: Node, ctx: Context) -> str:
-    """A link's target for a message, as the author wrote it. The parser's
-    `url` is percent-encoded (`<my file.md>` reads `my%20file.md`, `café.md`
-    `caf%C3%A9.md`), which the author would not find in the file: where that
-    spelling is not in the link's source (or its reference definition's
-    line), the target is shown decoded."""
-    url = url_of(node)
-    if "%" not in url:
-        return url
-    written = raw_of(node)
-    label = node.attrs.get("label")
-    if label is not None:
-        from copydesk.parse import normalize_label
-
-        definition = ctx.parsed.definitions.get(normalize_label(str(label)))
-        if definition is not None:
-            lines = ctx.parsed.document.text.splitlines()
-            written += "\n".join(lines[definition.line - 1 : definition.line + 1])
-    return url if url in written else unquote(url)
 
 
 def _case_twin(url: str, ctx: Context, found: bool, hooked: bool = False) -> Path | None:
