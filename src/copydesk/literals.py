@@ -82,13 +82,13 @@ _Requirement = frozenset[_Conjunction]
 
 def required_literals(pattern: re.Pattern[str]) -> Needles | None:
     """Needles every match of `pattern` contains, or None (no such guarantee found)."""
-    found = _walk(pattern, _Walker)
+    found = walk_pattern(pattern, _Walker)
     if not found:
         return None
     return _needles(found)
 
 
-def _walk(pattern: re.Pattern[str], walker_class: Any) -> Any:
+def walk_pattern(pattern: re.Pattern[str], walker_class: Any) -> Any:
     """What `walker_class` finds in `pattern`'s parse tree, or None when `re`'s
     private parser is not there or fails (a future `re` that moved its internals:
     callers then just scan)."""
@@ -189,7 +189,7 @@ def start_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | N
     need only be tried where one of them occurs, found by `str.find`.
     Zero-width items before it (`\\b`, `^`, lookarounds) do not move the start.
     """
-    found = _walk(pattern, _Starts)
+    found = walk_pattern(pattern, _Starts)
     return tuple(sorted(found)) if found else None
 
 

@@ -46,7 +46,6 @@ Bare URLs: the `url` plugin is on, so `https://…` in prose is a `link` node wi
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -760,29 +759,33 @@ class _PosBlockParser(_BlockParser):
 @lru_cache(maxsize=64)
 def _anchored(pattern: str, flags: int) -> bool:
     """Whether every match of `pattern` begins at a line start (`^` first in
-    each alternative, maybe inside a group or a repeat of at least once), from
-    `re`'s private parser; False when that is missing or fails."""
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        constants: Any = importlib.import_module("re._constants")
-        return _starts_at_line(list(parser.parse(pattern, flags)), constants)
-    except Exception:
-        return False
+    each alternative, maybe inside a group or a repeat of at least once);
+    False when `re`'s private parser is missing or fails (`walk_pattern`)."""
+    from copydesk.literals import walk_pattern
+
+    return bool(walk_pattern(re.compile(pattern, flags), _LineStart))
 
 
-def _starts_at_line(items: list[tuple[Any, Any]], c: Any) -> bool:
-    if not items:
+class _LineStart:
+    """`_anchored`'s walk over `re._parser` items (op, argument)."""
+
+    def __init__(self, constants: Any) -> None:
+        self.c = constants
+
+    def sequence(self, items: list[tuple[Any, Any]], fold: bool = False) -> bool:
+        c = self.c
+        if not items:
+            return False
+        op, arg = items[0]
+        if op is c.AT:
+            return arg in (c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BEGINNING_STRING)
+        if op is c.SUBPATTERN:
+            return self.sequence(list(arg[-1]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            return bool(arg[0] >= 1 and self.sequence(list(arg[2])))
+        if op is c.BRANCH:
+            return all(self.sequence(list(branch)) for branch in arg[1])
         return False
-    op, arg = items[0]
-    if op is c.AT:
-        return arg in (c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BEGINNING_STRING)
-    if op is c.SUBPATTERN:
-        return _starts_at_line(list(arg[-1]), c)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        return bool(arg[0] >= 1 and _starts_at_line(list(arg[2]), c))
-    if op is c.BRANCH:
-        return all(_starts_at_line(list(branch), c) for branch in arg[1])
-    return False
 
 
 def _parse_admonition(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:

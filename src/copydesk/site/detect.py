@@ -123,10 +123,16 @@ def find_site(folder: str) -> tuple[Path, str]:
 def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
     """`site-root` when configured (relative to the config's folder), else the
     nearest ancestor of the file that holds a generator's config or `.git`."""
-    configured = settings.get("site-root")
-    if configured:
-        return (config_root / str(configured)).resolve()
+    configured = configured_root(settings, config_root)
+    if configured is not None:
+        return configured
     return find_site(os.path.dirname(os.path.abspath(source)))[0]
+
+
+def configured_root(settings: Mapping[str, Any], config_root: Path) -> Path | None:
+    """The `site-root` option resolved against the config's folder; None when unset."""
+    configured = settings.get("site-root")
+    return (config_root / str(configured)).resolve() if configured else None
 
 
 def _holds(site: Path, folder: Path) -> bool:
@@ -180,9 +186,8 @@ def renders_text(
     where the generator renders it (Jekyll's `markdown_ext`). The options
     `site-root` (relative to `config_root`, the config's folder) and
     `generator` in `settings` win over detection, as in the site model."""
-    configured = settings.get("site-root") if settings else None
-    if configured and config_root:
-        root = Path(config_root, str(configured)).resolve()
+    root = configured_root(settings, Path(config_root)) if settings and config_root else None
+    if root is not None:
         name = generator_at(str(root)) or "plain"
     else:
         root, name = find_site(folder)
