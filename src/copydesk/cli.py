@@ -8,37 +8,44 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from copydesk import __version__
 
 FORMATS = ("jekyll", "medium", "plain", "canonical")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; `command`: only that command's options are built
+    (the others keep their name and summary, all the top-level help shows). A run
+    parses one command, and building the ~100 options of all of them costs a
+    warm lint or a hook run ~4 ms."""
     parser = argparse.ArgumentParser(
         prog="copydesk",
         description="Migrate blog posts into one validated Markdown schema, and lint them.",
     )
     parser.add_argument("--version", action="version", version=f"copydesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_migrate(commands)
-    _add_fix(commands)
-    _add_lint(commands)
-    _add_rules(commands)
-    _add_site(commands)
-    for command in commands.choices.values():  # its own usage for its unknown flags (see main)
-        command.set_defaults(parser=command)
+    for name, (summary, fill) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary)
+        if command in (None, name):
+            fill(sub)
+        sub.set_defaults(parser=sub)  # its own usage for its unknown flags (see main)
     return parser
 
 
-def _add_migrate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    migrate = commands.add_parser(
-        "migrate",
-        help="convert posts into canonical Markdown in another folder",
-        description="Convert posts (files or folders) into canonical Markdown under --out. "
+def _command(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs (the first word: the top-level options take no
+    value), or None when it names none that exists (then every one is built)."""
+    word = next((arg for arg in argv if not arg.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
+def _add_migrate(migrate: argparse.ArgumentParser) -> None:
+    migrate.description = (
+        "Convert posts (files or folders) into canonical Markdown under --out. "
         "Sources are never modified. With --check, write nothing and exit 1 when a post is "
-        "not in canonical form (compared in place, or with --out when given).",
+        "not in canonical form (compared in place, or with --out when given)."
     )
     migrate.add_argument("sources", nargs="+", metavar="SRC", help="post files or folders")
     migrate.add_argument("--out", metavar="DIR", help="output folder (required unless --check)")
@@ -148,22 +155,21 @@ def _run_migrate(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _add_fix(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`format`, and `fix`: its old name, kept so that existing hooks and scripts
-    still work, with a one-line hint (`lint --fix` is what fixes findings now)."""
-    fmt = commands.add_parser(
-        "format",
-        help="rewrite posts into canonical form in place",
-        description="Rewrite posts (files or folders) into canonical form in place, with the "
+def _add_format(fmt: argparse.ArgumentParser) -> None:
+    fmt.description = (
+        "Rewrite posts (files or folders) into canonical form in place, with the "
         "normalizers of `migrate`. A post that would lose words or not validate is refused "
         "and left untouched. Exit 0: nothing changed; 1: a post was rewritten (or would be, "
-        "with --check/--diff) or refused; 2: usage error.",
+        "with --check/--diff) or refused; 2: usage error."
     )
     _format_arguments(fmt)
     fmt.set_defaults(run=_run_fix)
-    old = commands.add_parser(
-        "fix", help="old name of `format` (deprecated)", description="Old name of `format`."
-    )
+
+
+def _add_fix(old: argparse.ArgumentParser) -> None:
+    """`fix`: the old name of `format`, kept so that existing hooks and scripts
+    still work, with a one-line hint (`lint --fix` is what fixes findings now)."""
+    old.description = "Old name of `format`."
     _format_arguments(old)
     old.set_defaults(run=_run_fix_alias)
 
@@ -199,12 +205,10 @@ def _run_fix(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lint = commands.add_parser(
-        "lint",
-        help="check posts for broken links, images, metadata and house style",
-        description="Lint Markdown files and folders. Exit 0: no error-level findings; "
-        "1: findings at error level; 2: usage or internal error, or a file could not be read.",
+def _add_lint(lint: argparse.ArgumentParser) -> None:
+    lint.description = (
+        "Lint Markdown files and folders. Exit 0: no error-level findings; "
+        "1: findings at error level; 2: usage or internal error, or a file could not be read."
     )
     lint.add_argument(
         "paths", nargs="*", default=["."], metavar="PATH", help="default: .; '-': read stdin"
@@ -301,13 +305,11 @@ def _run_lint(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rules = commands.add_parser(
-        "rules",
-        help="list the lint rules, or explain one",
-        description="Without arguments: every rule (code, name, severity, summary), "
+def _add_rules(rules: argparse.ArgumentParser) -> None:
+    rules.description = (
+        "Without arguments: every rule (code, name, severity, summary), "
         "including the rule packs the configuration of the current folder names. "
-        "With a code or name: that rule's documentation.",
+        "With a code or name: that rule's documentation."
     )
     rules.add_argument("rule", nargs="?", metavar="CODE", help="a code (CD101) or name")
     rules.add_argument("--json", action="store_true", help="the same as JSON, for tools")
@@ -324,13 +326,11 @@ def _run_rules(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _add_site(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    site = commands.add_parser(
-        "site",
-        help="show what copydesk knows about the site: generator, URLs, posts",
-        description="Print the generator detected for the site holding PATH, the settings "
+def _add_site(site: argparse.ArgumentParser) -> None:
+    site.description = (
+        "Print the generator detected for the site holding PATH, the settings "
         "read from its config, its content and static folders and counts of pages, posts "
-        "and URLs. With --explain: how one URL resolves, or what one file is.",
+        "and URLs. With --explain: how one URL resolves, or what one file is."
     )
     site.add_argument("path", nargs="?", default=".", metavar="PATH", help="default: .")
     site.add_argument(
@@ -353,8 +353,20 @@ def _run_site(args: argparse.Namespace) -> int:
     return run(args)
 
 
+# Each command: its summary (the top-level help) and what builds its options.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "migrate": ("convert posts into canonical Markdown in another folder", _add_migrate),
+    "format": ("rewrite posts into canonical form in place", _add_format),
+    "fix": ("old name of `format` (deprecated)", _add_fix),
+    "lint": ("check posts for broken links, images, metadata and house style", _add_lint),
+    "rules": ("list the lint rules, or explain one", _add_rules),
+    "site": ("show what copydesk knows about the site: generator, URLs, posts", _add_site),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(argv))
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         # The command's own usage, not the top-level one: that is where the flag was wrong.

@@ -14,6 +14,7 @@ not read: then it hands the whole lookup to `importlib.metadata`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -85,10 +86,16 @@ def version(distribution: str) -> str | None:
 
 
 def _dist_folders() -> list[str] | None:
-    """The distributions' metadata folders, first of each name; None: a zip on the path."""
+    """The distributions' metadata folders, first of each name; None: a zip on the path.
+    Listed once per `sys.path`: a lint asks four times (its rules, three versions)."""
+    return _scan(tuple(sys.path))
+
+
+@functools.lru_cache(maxsize=8)
+def _scan(path: tuple[str, ...]) -> list[str] | None:
     seen: set[str] = set()
     folders = []
-    for entry in sys.path:
+    for entry in path:
         where = entry or "."
         if os.path.isfile(where):
             return None
