@@ -128,6 +128,25 @@ def test_a_renamed_heading_re_reports_links_into_it_without_parsing_them(
     assert rendered(warm) == cold()
 
 
+def test_a_copy_of_the_tree_with_its_cache_checks_links_against_the_copy(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Facts name files by their real paths: a copy must not check a.md's link
+    into b.md against the original b.md (which still has the heading)."""
+    run()
+    copy = site.parent / "copy"
+    shutil.copytree(site, copy)
+    text = (copy / "b.md").read_text(encoding="utf-8")
+    (copy / "b.md").write_text(text.replace("## Setup", "## Installation"), encoding="utf-8")
+    monkeypatch.chdir(copy)
+
+    warm = run()
+
+    messages = [(f.path, f.message) for f in warm.findings if f.code == "CD107"]
+    assert messages == [("a.md", "heading '#setup' does not exist in 'b.md'")]
+    assert rendered(warm) == cold()
+
+
 def test_a_deleted_target_is_reported_by_the_files_linking_to_it(
     site: Path, parses: list[str]
 ) -> None:

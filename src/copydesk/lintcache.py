@@ -21,6 +21,8 @@ An entry holds while its key holds. The key is a hash of:
   code is (a built-in rule's module, whose version is the tool's; a shipped
   pack's bytes; a plugin's module file, a version of its own, and the node
   types it reads), the size limit, and whether web rules want its URLs;
+- where the tree is (the real path of the cache's root): cross-file facts
+  name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
   the site root (hidden and dependency folders aside), the front matter of
   every page there and the bytes of the generator's config files. That is
@@ -499,7 +501,6 @@ class CachedRun:
     configuration's `cache-dir`."""
 
     def __init__(self, plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> None:
-        self.rulesets = [ruleset_key(ruleset) for ruleset in plan.rulesets]
         self.caches: dict[Path, LintCache] = {}
         self._by_ruleset: list[LintCache] = []
         for ruleset in plan.rulesets:
@@ -509,6 +510,13 @@ class CachedRun:
             if folder not in self.caches:
                 self.caches[folder] = LintCache(folder / CACHE_FILE, root)
             self._by_ruleset.append(self.caches[folder])
+        # Each rule set's key, and where its tree is: facts name files by their real
+        # paths, so a tree copied or moved with its cache must not use the old one's
+        # (a cached link into a changed file would be checked against the old copy).
+        self.rulesets = [
+            _digest(ruleset_key(ruleset), os.path.realpath(cache.root))
+            for ruleset, cache in zip(plan.rulesets, self._by_ruleset, strict=True)
+        ]
         known: dict[str, Any] = {}
         for cache in self.caches.values():
             known.update(cache.stamps)

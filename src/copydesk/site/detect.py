@@ -68,10 +68,23 @@ def _has_dir(folder: str, name: str, listing: frozenset[str] | None, *inner: str
     return present and os.path.isdir(os.path.join(folder, name, *inner))
 
 
+# Every name the checks below look for: a folder holding none of them (most
+# folders of a site, each asked by a warm run) is answered by one set operation.
+_MARKERS = frozenset(
+    name.lower()
+    for name in (
+        *DOCUSAURUS_MARKERS, *MKDOCS_MARKERS, *HUGO_MARKERS, "config", *HUGO_OLD_MARKERS,
+        *JEKYLL_MARKERS, *ELEVENTY_MARKERS, *ASTRO_MARKERS,
+    )
+)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=4096)
 def generator_at(folder: str) -> str | None:
     """The generator whose config is in `folder`, or None."""
     names = _listing(folder)
+    if names is not None and names.isdisjoint(_MARKERS):
+        return None
     if _has(folder, DOCUSAURUS_MARKERS, names):
         return "docusaurus"
     if _has(folder, MKDOCS_MARKERS, names):
@@ -99,14 +112,13 @@ def is_site_root(folder: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def find_site(folder: str) -> tuple[Path, str]:
     """(root, generator name) for a file in `folder` (an absolute path)."""
-    start = Path(folder).resolve()
+    normal = os.path.isabs(folder) and folder == os.path.normpath(folder)
+    real = _real(folder) if normal else os.path.realpath(folder)
+    found = _generator_above(real)
+    if found is not None:
+        return Path(found[0]), found[1]
+    start = Path(real)
     ancestors = (start, *start.parents)
-    for candidate in ancestors:
-        name = generator_at(str(candidate))
-        if name:
-            return candidate, name
-        if os.path.exists(candidate / ".git"):
-            break
     for candidate in ancestors:
         for sibling in SIBLING_SITES:
             site = candidate / sibling
@@ -118,6 +130,33 @@ def find_site(folder: str) -> tuple[Path, str]:
         if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate, "plain"
     return start, "plain"
+
+
+# A warm lint asks for the site of every folder holding a file; most of them share
+# their ancestors. Both memos below answer a folder from its parent's answer.
+
+
+@functools.lru_cache(maxsize=4096)
+def _real(folder: str) -> str:
+    """`os.path.realpath` of a normalized absolute path, from its parent's: one
+    `lstat` per folder, not one per component of each folder asked."""
+    parent, name = os.path.split(folder)
+    if not name or os.path.islink(folder):
+        return os.path.realpath(folder)
+    return os.path.join(_real(parent), name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _generator_above(folder: str) -> tuple[str, str] | None:
+    """(folder, generator) of the nearest generator's config at or above `folder`
+    (a real path), not looking above a `.git` folder; None when there is none."""
+    name = generator_at(folder)
+    if name:
+        return folder, name
+    parent = os.path.dirname(folder)
+    if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+        return None
+    return _generator_above(parent)
 
 
 def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
