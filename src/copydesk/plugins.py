@@ -92,10 +92,10 @@ def _dist_folders() -> list[str] | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _scan(path: tuple[str, ...]) -> list[str] | None:
+def _scan(entries: tuple[str, ...]) -> list[str] | None:
     seen: set[str] = set()
     folders = []
-    for entry in path:
+    for entry in entries:
         where = entry or "."
         if os.path.isfile(where):
             return None
