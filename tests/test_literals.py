@@ -15,6 +15,7 @@ PATTERNS = [
     r"(?i)\b(?:very|really|so) unique\b",
     r"(?<!\w)(?:click\s+here|tap\s+here)(?!\w)",
     r"Case(?-i:Sensitive)",
+    r"(?i)\bif you\b[^.!?\n]{0,60}?👏|👏[^.!?\n]{0,20}?\bif you\b",
 ]
 TEXTS = [
     "",
@@ -27,6 +28,9 @@ TEXTS = [
     "please Click\nHere now",
     "CaseSensitive and casesensitive",
     "Please click here now",
+    "If you liked it, 👏 below",
+    "👏👏 if you learned something",
+    "if you liked it, share it",
 ]
 
 
@@ -41,6 +45,14 @@ def test_a_text_without_the_words_is_ruled_out() -> None:
     assert not needles.may_match(text, lowered_for(text))
     text = "CLICK HERE"
     assert needles.may_match(text, lowered_for(text))
+
+
+def test_a_character_without_case_is_a_needle_of_a_folded_pattern() -> None:
+    """`if you … 👏` needs the 👏 too: the many posts that say "if you" are ruled out."""
+    needles = required_literals(re.compile(r"(?i)\bif you\b[^.!?\n]{0,60}?👏"))
+    assert needles is not None
+    for text, possible in [("If you like it, share", False), ("IF YOU like it 👏", True)]:
+        assert needles.may_match(text, lowered_for(text)) is possible
 
 
 def test_long_s_and_dotless_i_skip_the_shortcut() -> None:

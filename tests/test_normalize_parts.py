@@ -18,7 +18,7 @@ from copydesk.normalize.protect import mask
 from copydesk.normalize.slug import slugify
 from copydesk.normalize.titles import take_title_line
 from copydesk.read import document_from_bytes
-from copydesk.rules.links import TrackingParameters, tracking_parameters
+from copydesk.rules.links import TrackingParameters, may_track, tracking_parameters
 
 UTC = dt.UTC
 
@@ -86,6 +86,29 @@ def test_lint_reports_the_parameters_migrate_strips(name: str) -> None:
     url = f"https://example.com/p?{name}=1&keep=2"
     reported = tracking_parameters(url, tuple(TrackingParameters.options["parameters"]))
     assert bool(reported) == (clean_url(url) != url)
+
+
+@pytest.mark.parametrize(
+    ("url", "tracked"),
+    [
+        ("https://example.com/a?page=2&sort=asc#utm_x", False),  # a fragment is no query
+        ("https://example.com/?q=news", False),
+        ("https://example.com/?Utm_Source=x", True),
+        ("https://example.com/?utm%5Fsource=x", True),  # parse_qsl unquotes the key
+        ("https://example.com/?fb+clid=1", True),  # and turns + into a space
+        ("https://example.com/?utm\n_source=x", True),  # urlsplit drops line breaks
+        ("https://medium.com/p/1?SOURCE=rss", True),
+        ("https://example.com/?ref=é", True),
+    ],
+)
+def test_may_track_is_false_only_without_tracking(url: str, tracked: bool) -> None:
+    """CD105's substring shortcut: False only where `tracking_parameters` finds
+    nothing; True (look closer) for what urlsplit or parse_qsl would decode."""
+    names = tuple(TrackingParameters.options["parameters"])
+    assert may_track(url, names) == tracked
+    if not tracked:
+        assert tracking_parameters(url, names) == []
+    assert may_track("https://example.com/?page=1", ("page",))
 
 
 @pytest.mark.parametrize(

@@ -138,10 +138,30 @@ def test_footnote_reference_and_item() -> None:
     assert [(n.attrs["key"], n.attrs["index"]) for n in items] == [("n", 1), ("unused", None)]
 
 
+def test_of_type_of_several_types_keeps_document_order() -> None:
+    """Several types interleave as a walk meets them, nested ones included (the
+    image inside a link, after it); asking again gives the same nodes."""
+    text = "# [T](t)\n\n![a](a.png) and [![b](b.png)](b) `x`\n\n- [c](c) ![d](d.png)\n"
+    parsed = parse_text(text)
+    walked = [n for n in parsed.walk() if n.type in ("image", "link")]
+    assert list(parsed.of_type("link", "image")) == walked
+    assert spans(parsed, "link", "image") == [
+        "link 1:3",
+        "image 3:1",
+        "link 3:17",
+        "image 3:18",
+        "link 5:3",
+        "image 5:10",
+    ]
+    assert parsed.of_type("image", "link") == parsed.of_type("link", "image", "link")
+    assert parsed.of_type("link", "nothing") == parsed.of_type("link")
+    assert parsed.of_type("nothing", "else") == ()
+
+
 def test_code_block_showing_markdown_has_no_links() -> None:
     text = "```markdown\n[a](b) ![c](d) <b>\n```\n\n    [e](f)\n\n`[g](h)`\n"
     parsed = parse_text(text)
-    assert parsed.of_type("link", "image", "inline_html") == []
+    assert parsed.of_type("link", "image", "inline_html") == ()
     assert spans(parsed, "block_code", "codespan") == [
         "block_code 1:1",
         "block_code 5:5",

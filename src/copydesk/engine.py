@@ -376,20 +376,27 @@ def _walk(
 
 def _check_nodes(
     rule: Rule,
-    nodes: list[Node],
+    nodes: Sequence[Node],
     context: Context,
     result: FileResult,
     crashed: dict[int, str],
     index: int,
 ) -> None:
-    """One rule over its nodes; the first exception stops it for this file only."""
-    check, code, hits = rule.check, rule.code, result.hits
+    """One rule over its nodes; the first exception stops it for this file only.
+
+    Most checks yield nothing: `extend` drains each one's generator in C, and
+    keeps what a check yielded before it raised."""
+    check = rule.check
+    found: list[Violation] = []
+    extend = found.extend
     try:
         for node in nodes:
-            for violation in check(node, context):
-                hits.append((code, violation))
+            extend(check(node, context))
     except Exception as error:  # one broken rule must not hide the others' findings
         crashed[index] = _crash(error)
+    if found:
+        code = rule.code
+        result.hits.extend([(code, violation) for violation in found])
 
 
 def _run(
@@ -399,11 +406,14 @@ def _run(
     crashed: dict[int, str],
     index: int,
 ) -> None:
+    found: list[Violation] = []
     try:
-        for violation in violations:
-            result.hits.append((rule.code, violation))
+        found.extend(violations)
     except Exception as error:  # one broken rule must not hide the others' findings
         crashed[index] = _crash(error)
+    if found:
+        code = rule.code
+        result.hits.extend([(code, violation) for violation in found])
 
 
 def _crash(error: BaseException) -> str:

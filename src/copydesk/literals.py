@@ -10,9 +10,10 @@ find nothing, and a substring test (`in`, a memchr-speed scan) proves it.
 `required_literals` reads the pattern's parse tree (the stdlib's own
 `re._parser`) and returns a set of needles of which every match contains at
 least one, or None when it cannot tell; `may_match` is the test.
-Case-insensitive needles are compared with the lowered text. Three
-characters match ASCII letters under `re.IGNORECASE` without lowering to
-them (dotted and dotless I, long s): a text holding one skips the shortcut.
+Case-insensitive needles are compared with the lowered text; they hold
+ASCII and characters without case (an emoji: `if you … 👏` needs the 👏).
+Three characters match ASCII letters under `re.IGNORECASE` without lowering
+to them (dotted and dotless I, long s): a text holding one skips the shortcut.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class _Walker:
         parts: list[_Requirement] = []
         run: list[str] = []
         for op, av in items:
-            if op is self.c.LITERAL and not (fold and not _foldable(av)):
+            if op is self.c.LITERAL and not (fold and not _caseless_safe(av)):
                 run.append(chr(av).lower() if fold else chr(av))
                 continue
             if run:
@@ -172,11 +173,6 @@ class _Walker:
         if op is c.ATOMIC_GROUP:
             return self.sequence(list(av), fold)
         return None  # classes, anchors, lookarounds, back references: no literal needed
-
-
-def _foldable(code: int) -> bool:
-    """Characters safe to compare lowered: ASCII (the exceptions are checked per text)."""
-    return code < 128
 
 
 def start_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...] | None:

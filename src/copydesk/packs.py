@@ -550,10 +550,13 @@ def _blocks_in(node: Node) -> list[Node]:
 def _block_at(parsed: ParsedFile, offset: int) -> Node | None:
     """The paragraph, heading or list item text holding `offset`, from the lint's
     own parse: a rule with `remove` declares these blocks in its `needs`."""
+    line = parsed.position(offset)[0]
     for node in parsed.of_type("paragraph", "heading", "block_text"):
-        start = parsed.offset(node.line, node.column)
-        if start <= offset < parsed.offset(node.end_line, node.end_column):
-            return node
+        # A block that starts after the line, or ends before it, cannot hold it.
+        if node.line <= line <= node.end_line:
+            start = parsed.offset(node.line, node.column)
+            if start <= offset < parsed.offset(node.end_line, node.end_column):
+                return node
     return None
 
 

@@ -199,7 +199,9 @@ class ParsedFile:
     blocks: list[Node]
     definitions: dict[str, RefDefinition]
     templating: list[tuple[int, int]]
-    _index: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _index: dict[str, tuple[Node, ...]] | None = field(default=None, repr=False)
+    # `of_type` of several types, by the types asked for.
+    _merged: dict[tuple[str, ...], tuple[Node, ...]] = field(default_factory=dict, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     # file offsets [start, end) of everything that is not prose; None: body not parsed
@@ -234,30 +236,56 @@ class ParsedFile:
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """`build()` once per file: derived data several rules read (lowered text,
         where code is), kept with the file rather than in module globals."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        value: T = self._memo[key]
+        try:
+            value: T = self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
         return value
 
     def walk(self) -> Iterator[Node]:
         """Every node in document order, parents before their children."""
-        stack = list(reversed(self.blocks))
+        stack = self.blocks[::-1]
+        pop, extend = stack.pop, stack.extend
         while stack:
-            node = stack.pop()
+            node = pop()
             yield node
-            stack.extend(reversed(node.children))
+            if node.children:  # most nodes (text) have none
+                extend(node.children[::-1])
 
-    def of_type(self, *types: str) -> list[Node]:
-        """Nodes of the given types in document order, from an index built once."""
-        if self._index is None:
-            index: dict[str, list[Node]] = {}
-            for node in self.walk():
-                index.setdefault(node.type, []).append(node)
-            self._index = index
+    def of_type(self, *types: str) -> tuple[Node, ...]:
+        """Nodes of the given types in document order, from an index built once.
+
+        A tuple, shared by every caller: the engine asks once per targeted type
+        and file, and a copy per call cost more than the lookup."""
+        index = self._index
+        if index is None:
+            index = self._index = self._build_index()
         if len(types) == 1:
-            return list(self._index.get(types[0], ()))
-        wanted = set(types)
-        return [node for node in self.walk() if node.type in wanted]
+            return index.get(types[0], ())
+        found = [index[name] for name in dict.fromkeys(types) if name in index]
+        if len(found) <= 1:
+            return found[0] if found else ()
+        merged = self._merged.get(types)
+        if merged is None:  # asked again for each match of a pack rule's fix
+            wanted = set(types)
+            merged = self._merged[types] = tuple(n for n in self.walk() if n.type in wanted)
+        return merged
+
+    def _build_index(self) -> dict[str, tuple[Node, ...]]:
+        """Every node by type, each type's in document order (a walk, inlined)."""
+        index: dict[str, list[Node]] = {}
+        stack = self.blocks[::-1]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            bucket = index.get(node.type)
+            if bucket is None:
+                index[node.type] = [node]
+            else:
+                bucket.append(node)
+            if node.children:
+                extend(node.children[::-1])
+        return {name: tuple(nodes) for name, nodes in index.items()}
 
     def release(self) -> None:
         """Unlink each node from its parent (and the same in any parse kept in

@@ -11,7 +11,7 @@ the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,7 +210,7 @@ def _code_map(parsed: ParsedFile) -> CodeMap:
     return CodeMap(frozenset(lines), spans)
 
 
-def inside_span(nodes: list[Node], line: int, column: int) -> bool:
+def inside_span(nodes: Sequence[Node], line: int, column: int) -> bool:
     """Whether (line, column) lies within one of the nodes' source spans."""
     return any(
         (node.line, node.column) <= (line, column) < (node.end_line, node.end_column)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ class TemplatedIds(frozenset[str]):
         return isinstance(item, str) and any(p.fullmatch(item) for p in self.patterns)
 
 
-def templated_heading_patterns(headings: list[Node], styles: tuple[str, ...]) -> list[str]:
+def templated_heading_patterns(headings: Sequence[Node], styles: tuple[str, ...]) -> list[str]:
     """For each heading with a template in it, the regex its id matches in each style."""
     patterns: list[str] = []
     for node in headings:
