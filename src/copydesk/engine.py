@@ -625,22 +625,27 @@ def lint_paths(
     bar = progress(len(plan.tasks)) if progress is not None else None
     cached = _cached_run(plan, paths, cache_dir) if cache else None
     workers = jobs or os.cpu_count() or 1
+    saved: list[str] = []
     try:
+        # The project stage too: a link rule may build a site's URL index there.
         with _url_indexes(plan, paths, cache_dir) if cache else nullcontext([]) as problems:
             if cached is not None:
                 advance = bar.advance if bar is not None else _no_progress
                 results = cached.run(plan, lambda part: _execute(part, workers, bar), advance)
             else:
                 results = _execute(plan, workers, bar)
+            if bar is not None:
+                bar.close()
+                bar = None
+            if cached is not None:  # before the project stage adds its hits to the results
+                saved = [*cached.notes(), *cached.save()]
+            errors = _project_checks(plan, results)
         plan.notes.extend(problems)
     finally:
         if bar is not None:
             bar.close()
-    if cached is not None:
-        plan.notes.extend(cached.notes())
-        plan.notes.extend(cached.save())
+    plan.notes.extend(saved)
     session = Session(plan, results, online, registry, jobs or os.cpu_count() or 1)
-    errors = _project_checks(plan, results)
     return _report(session, plan, results, errors, session if reusable else None)
 
 

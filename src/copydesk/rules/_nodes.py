@@ -52,7 +52,12 @@ def site_choices() -> dict[str, tuple[str, ...]]:
 
 def case_message(what: str, written: str, twin: Path, ctx: Context) -> str:
     """CD101's and CD205's message for a path whose letter case is wrong."""
-    on_disk = project(ctx).on_disk(twin)
+    return site_case_message(what, written, twin, project(ctx))
+
+
+def site_case_message(what: str, written: str, twin: Path, site: Project) -> str:
+    """`case_message` for a link checked in the project stage, without a file's context."""
+    on_disk = site.on_disk(twin)
     return (
         f"{what} '{written}' differs in letter case from '{on_disk}' on disk"
         " (it works where case is ignored, and is a 404 on a Linux host)"
@@ -268,6 +273,28 @@ def project(ctx: Context) -> Project:
         )
     site: Project = ctx.site
     return site
+
+
+def site_key(ctx: Context) -> tuple[Any, ...]:
+    """What names this file's site model in a rule's facts (see `site_model`)."""
+    site = project(ctx)
+    if site.key:
+        return site.key
+    key = ("shared", id(site))  # a model a caller gave: known in this process only
+    _SHARED.setdefault(key, site)
+    return key
+
+
+def site_model(key: tuple[Any, ...]) -> Project:
+    """The site model `site_key` named, for a rule's project stage."""
+    if key[0] == "shared":
+        return _SHARED[key]
+    from copydesk.site.project import model_for
+
+    return model_for(key)
+
+
+_SHARED: dict[tuple[Any, ...], Project] = {}
 
 
 # (id of settings, of root, of the shared project) -> those three, kept alive so

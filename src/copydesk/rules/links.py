@@ -23,13 +23,15 @@ from copydesk.findings import Fix
 from copydesk.rules._fixes import edit_at, remove_lines, replace_in, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
-    case_message,
     has_template,
     html_urls,
     inside_span,
     project,
     prose_text_nodes,
     raw_of,
+    site_case_message,
+    site_key,
+    site_model,
     templated,
     text_of,
     url_of,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     # Type-only: importing the model at run time would pull pydantic into lint start-up.
     from copydesk.findings import Replacement, Severity
     from copydesk.parse import Node, RefDefinition
+    from copydesk.site import Project
 
 _BARE_URL = re.compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}*_'\""
@@ -156,10 +159,16 @@ class MissingLinkTarget(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """A link that only the site's full URL index can resolve (a URL a
+        page's front matter gives it) is kept (`_unresolved`) and checked in
+        `check_project`, once every linted file's URLs are known from its own
+        parse: no page's front matter is read again."""
         url = _local_target(node, ctx)
         if url is None or url.startswith(("#", "?")):
             return
         site = project(ctx)
+        from copydesk.site.project import NeedsIndex
+
         hooked = site.generator.rewrites_links()
         if hooked and _BARE_WORD.fullmatch(url):
             return  # `[term](g)`: a keyword for the site's link render hook
@@ -167,41 +176,135 @@ class MissingLinkTarget(Rule):
             return  # relative to the page that includes this file, which we do not know
         if not site.can_tell(url, ctx.path):
             return  # a page the site's code may add (`copydesk site` says what is unread)
-        found = site.resolve(url, ctx.path)
-        if found is None and hooked and _found_by_hook(url, ctx):
+        site.deferring = True
+        try:
+            problem = _target_problem(url, site, ctx.path, hooked)
+        except NeedsIndex:
+            span = (node.line, node.column, node.end_line, node.end_column)
+            link = UnresolvedLink(url, str(ctx.path), written_url(node, ctx), span, hooked)
+            _unresolved(ctx).append(link)
             return
-        if twin := _case_twin(url, ctx, found is not None, hooked):
-            yield self.at(node, case_message("link target", written_url(node, ctx), twin, ctx))
-        elif found is None:
-            # A page URL says where it was looked for; a file name needs no more.
-            where = "" if _names_a_file(url) else f" ({site.looked_in()})"
-            yield self.at(node, f"link target '{written_url(node, ctx)}' does not exist{where}")
+        finally:
+            site.deferring = False
+        if problem is not None:
+            yield self.at(node, _target_message(problem, url, written_url(node, ctx), site))
+
+    def collect(self, ctx: Context) -> LinkFacts:
+        site = project(ctx)
+        return LinkFacts(
+            str(site.absolute(ctx.path)),
+            _as_tuple(site.served_urls(ctx.parsed)),
+            tuple(_unresolved(ctx)),
+            site_key(ctx),
+        )
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        if not any(fact.links for _, fact in facts):
+            return
+        for path, fact in facts:
+            if not fact.links:
+                continue
+            site = _indexed_site(fact.site, facts)
+            for link in fact.links:
+                problem = _target_problem(link.url, site, Path(link.source), link.hooked)
+                if problem is not None:
+                    message = _target_message(problem, link.url, link.written, site)
+                    line, column, end_line, end_column = link.span
+                    yield path, Violation(line, column, message, end_line, end_column)
 
 
-def _case_twin(url: str, ctx: Context, found: bool, hooked: bool = False) -> Path | None:
+def _target_problem(
+    url: str, site: Project, source: Path, hooked: bool
+) -> tuple[Path | None] | None:
+    """Why a local link does not land: (twin,) for a file whose letter case
+    differs, (None,) for no file at all; None when it lands. Raises
+    `NeedsIndex` where only the site's full URL index can tell."""
+    found = site.resolve(url, source)
+    if found is None and hooked and _found_by_hook(url, site, source):
+        return None
+    if twin := _case_twin(url, site, source, found is not None, hooked):
+        return (twin,)
+    return (None,) if found is None else None
+
+
+def _target_message(problem: tuple[Path | None], url: str, written: str, site: Project) -> str:
+    (twin,) = problem
+    if twin is not None:
+        return site_case_message("link target", written, twin, site)
+    # A page URL says where it was looked for; a file name needs no more.
+    where = "" if _names_a_file(url) else f" ({site.looked_in()})"
+    return f"link target '{written}' does not exist{where}"
+
+
+def _case_twin(url: str, site: Project, source: Path, found: bool, hooked: bool) -> Path | None:
     """The file on disk that `url` names only when letter case is ignored.
     A found target needs the look only on a disk that folds case (elsewhere
     it was found as spelled); a Hugo link render hook's `GetPage` ignores
     case in page paths, so a hooked Markdown link is no mismatch."""
     from copydesk.site import url_path
 
-    site = project(ctx)
     if (found and not site.folds_case) or (hooked and _is_markdown(Path(url_path(url)))):
         return None
-    return site.case_twin(url, ctx.path)
+    return site.case_twin(url, source)
 
 
 _BARE_WORD = re.compile(r"[\w-]+")
 
 
-def _found_by_hook(url: str, ctx: Context) -> bool:
+def _found_by_hook(url: str, site: Project, source: Path) -> bool:
     """A Hugo link render hook looks pages up with `GetPage`: case does not
     matter, and a relative path is also tried from the content root."""
-    site = project(ctx)
     tries = {url.lower()}
     if not url.startswith(("/", ".")):
         tries |= {"/" + url, "/" + url.lower()}
-    return any(site.resolve(candidate, ctx.path) is not None for candidate in tries)
+    return any(site.resolve(candidate, source) is not None for candidate in tries)
+
+
+@dataclass(frozen=True)
+class UnresolvedLink:
+    """A link CD101 checks in its project stage: only the full URL index
+    resolves it. `source`: the linking file as the rule was given it."""
+
+    url: str
+    source: str
+    written: str  # the target as the message shows it
+    span: tuple[int, int, int | None, int | None]
+    hooked: bool  # the site has a link render hook
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    """CD101's facts for one file: its absolute path, the URLs that serve it
+    (None: not a published page) from its own front matter, its links that
+    need the site's full URL index, and which site it belongs to."""
+
+    path: str
+    urls: tuple[str, ...] | None
+    links: tuple[UnresolvedLink, ...]
+    site: tuple[Any, ...]
+
+
+def _as_tuple(urls: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(urls) if urls is not None else None
+
+
+def _unresolved(ctx: Context) -> list[UnresolvedLink]:
+    links: list[UnresolvedLink] = ctx.parsed.memo("cd101-links", list)
+    return links
+
+
+def _indexed_site(key: tuple[Any, ...], facts: list[tuple[Path, Any]]) -> Project:
+    """The site model `key` names, its URL index built from the URLs the run's
+    files gave in their facts (only the pages not linted are read)."""
+    site = site_model(key)
+    if not site.has_url_index:
+        known = {
+            Path(fact.path): list(fact.urls)
+            for _, fact in facts
+            if fact.site == key and fact.urls is not None
+        }
+        site.index_urls(known)
+    return site
 
 
 class EmptyLinkText(Rule):
@@ -578,10 +681,21 @@ class MissingFragment(Rule):
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # the including page's fragments, or relative to it
         if not url.startswith("#"):
-            target = site.resolve(url, ctx.path, localize=not own)
-            if target is None or not target.is_file() or not _is_markdown(target):
+            from copydesk.site.project import NeedsIndex
+
+            site.deferring = True
+            try:
+                target = site.resolve(url, ctx.path, localize=not own)
+            except NeedsIndex:  # resolved in check_project, from every file's URLs
+                link = _fragment_link(node, ctx, url, fragment, "")
+                link = replace(link, source=str(ctx.path), url=url, localize=not own)
+                _pending(ctx).append(link)
+                return
+            finally:
+                site.deferring = False
+            real = _markdown_target(target, site)
+            if real is None:
                 return  # a missing file is CD101's finding; HTML is not ours
-            real = site.realpath(target)
             if real != site.realpath(ctx.path):
                 _pending(ctx).append(_fragment_link(node, ctx, url, fragment, real))
                 return
@@ -592,19 +706,25 @@ class MissingFragment(Rule):
 
     def collect(self, ctx: Context) -> FragmentFacts:
         own = project(ctx).ids(ctx.path, ctx.parsed) if ctx.parsed.body_parsed else None
+        links = tuple(_pending(ctx))
         return FragmentFacts(
             project(ctx).realpath(ctx.path),
             own,
-            tuple(_pending(ctx)),
+            links,
             project(ctx).id_styles,
             ctx.max_size,
             project(ctx).id_writers,
+            site_key(ctx) if any(link.source for link in links) else (),
         )
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         offered = {(fact.path, fact.styles): fact.ids for _, fact in facts if fact.ids is not None}
         for path, fact in facts:
             for link in fact.links:
+                if link.source:  # its target needed the site's full URL index
+                    link = _resolved_link(link, fact)
+                    if link is None:
+                        continue
                 anchors = offered.get((link.target, fact.styles))
                 if anchors is None:  # not linted in this run (excluded, another config)
                     anchors = _ids_of_file(link.target, fact.styles, fact.max_size, fact.writers)
@@ -625,6 +745,11 @@ class FragmentLink:
     span: tuple[int, int, int | None, int | None]
     edit: Replacement | None
     any_case: bool = False  # the site finds an id in any letter case (GitHub)
+    # A link whose target only the site's full URL index resolves (`target` is
+    # ""): the linking file as the rule was given it, the URL and `localize`.
+    source: str = ""
+    url: str = ""
+    localize: bool = True
 
     def violation(self, anchors: frozenset[str]) -> Violation:
         matches = _slug_matches(self.fragment, anchors)
@@ -648,6 +773,29 @@ class FragmentFacts:
     styles: tuple[str, ...]
     max_size: int | None
     writers: frozenset[str] = frozenset()  # the site's shortcodes that write ids
+    site: tuple[Any, ...] = ()  # the site's `site_key`, when a link's target is to resolve
+
+
+def _markdown_target(target: Path | None, site: Project) -> str | None:
+    """The real path of a link's target when it is a Markdown file, else None."""
+    if target is None or not target.is_file() or not _is_markdown(target):
+        return None
+    return site.realpath(target)
+
+
+def _resolved_link(link: FragmentLink, fact: FragmentFacts) -> FragmentLink | None:
+    """A link kept for want of the URL index, with its target now resolved (the
+    link itself when that is the linking file); None when it lands on no
+    Markdown file (CD101's finding, or HTML)."""
+    site = _indexed_site(fact.site, [])
+    found = site.resolve(link.url, Path(link.source), localize=link.localize)
+    real = _markdown_target(found, site)
+    if real is None:
+        return None
+    if real != site.realpath(link.source):
+        return replace(link, target=real, source="", url="")
+    message = f"heading '#{link.fragment}' does not exist"  # a link into its own file
+    return replace(link, target=fact.path, source="", url="", message=message)
 
 
 def _pending(ctx: Context) -> list[FragmentLink]:

@@ -19,6 +19,10 @@ Link, image and metadata rules ask it; none reads a generator's config. API:
 The model is built per site root (`project_for`, cached per process) and its
 expensive parts — the URL index (which needs other files' front matter) and
 other files' parsed headings — are filled lazily, only when a rule asks.
+A lint run's link rules ask with `deferring` set: a link that only the full
+index can answer raises `NeedsIndex`, and the rule checks it in its project
+stage, once `index_urls` has built the index from the URLs each linted file's
+own parse gave (`served_urls`), reading from disk only the pages not linted.
 `Project` is the model's former name, kept for callers that use it.
 """
 
@@ -182,9 +186,21 @@ _HEAD = 4096
 
 
 @functools.lru_cache(maxsize=8)
+def _text_needles(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """`_needles` as text, for front matter already decoded."""
+    return tuple(needle.decode() for needle in _needles(keys))
+
+
+@functools.lru_cache(maxsize=8)
 def _needles(keys: tuple[str, ...]) -> tuple[bytes, ...]:
     """A key at the start of a front matter line, YAML (`key:`) or TOML (`key =`)."""
     return tuple(b"\n" + key.encode() + end for key in keys for end in (b":", b" =", b"="))
+
+
+class NeedsIndex(Exception):
+    """A question only the site's full URL index answers, asked while the
+    model is `deferring`: the link is checked in the project stage instead,
+    when every linted file's URLs are known without reading them again."""
 
 
 # --- the model --------------------------------------------------------------------
@@ -229,6 +245,14 @@ class SiteModel:
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
     # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
     _partials: dict[Path, bool] = field(default_factory=dict, repr=False)
+    # Set by a rule around `resolve`: `NeedsIndex` instead of building the URL index.
+    deferring: bool = field(default=False, repr=False)
+    # Each post's URLs from its path alone (see `path_index`), reused by the full index.
+    _bare_urls: dict[Path, list[str]] = field(default_factory=dict, repr=False)
+    # A page's own URL key from its own front matter (`url_of` before the index exists).
+    _own_alone: dict[Path, str | None] = field(default_factory=dict, repr=False)
+    # How `model_for` finds this model again ((); a model not from `project_for`).
+    key: tuple[Any, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -266,6 +290,10 @@ class SiteModel:
                 absolute = absolute.resolve()
             self._absolutes[key] = absolute
         return absolute
+
+    def absolute(self, path: Path) -> Path:
+        """The path as the site's page list names it (see `posts`)."""
+        return self._absolute(path)
 
     def realpath(self, path: Path | str) -> str:
         """`os.path.realpath`, once per path and working folder for this model."""
@@ -357,6 +385,8 @@ class SiteModel:
             # The path gives the URL unless the file's front matter moves it.
             if found is not None and not _may_hold(found, keys):
                 return found
+        if self._url_index is None and self.deferring:
+            raise NeedsIndex(key)
         for candidate in dict.fromkeys((key, key.lower())):
             found = self.url_index.get(candidate)
             if found is not None:
@@ -370,8 +400,10 @@ class SiteModel:
         for the one file a link lands on."""
         if self._path_index is None:
             index: dict[str, Path] = {}
+            bare = self._bare_urls
             for path in self.posts():
-                for url in self.generator.urls(path, {}):  # no front matter: no redirects
+                urls = bare[path] = self.generator.urls(path, {})  # no front matter: no redirects
+                for url in urls:
                     index.setdefault(url_key(url), path)
             self._path_index = index
         return self._path_index
@@ -380,31 +412,80 @@ class SiteModel:
     def url_index(self) -> dict[str, Path]:
         """Served URL key → file, built on first use from front matter."""
         if self._url_index is None:
-            from copydesk.site.urlcache import note, store_for
-
-            generator = self.generator
-            store = store_for(self.root, generator)  # kept between runs (lint's cache)
-            index: dict[str, Path] = {}
-            own: dict[Path, str] = {}
-            for path in self.posts():
-                found = functools.partial(self._served_at, path)
-                urls = store.urls(path, found) if store is not None else found()
-                for number, url in enumerate(urls):
-                    key = url_key(url)
-                    index.setdefault(key, path)
-                    if number == 0:
-                        own[path] = key
-            self._own_urls = own
-            self._url_index = index
-            if store is not None:
-                note(store.save())
+            self._build_index({})
+            assert self._url_index is not None
         return self._url_index
+
+    @property
+    def has_url_index(self) -> bool:
+        return self._url_index is not None
+
+    def index_urls(self, known: Mapping[Path, list[str]]) -> None:
+        """Build the URL index now (unless it is built), taking the URLs of the
+        files in `known` (absolute paths, as `served_urls` gave them from each
+        file's own parse) instead of reading their front matter again."""
+        if self._url_index is None:
+            self._build_index(known)
+
+    def _build_index(self, known: Mapping[Path, list[str]]) -> None:
+        from copydesk.site.urlcache import note, store_for
+
+        store = store_for(self.root, self.generator)  # kept between runs (lint's cache)
+        index: dict[str, Path] = {}
+        own: dict[Path, str] = {}
+        for path in self.posts():
+            given = known.get(path)
+            found = functools.partial(self._served_at, path) if given is None else given.copy
+            urls = store.urls(path, found) if store is not None else found()
+            for number, url in enumerate(urls):
+                key = url_key(url)
+                index.setdefault(key, path)
+                if number == 0:
+                    own[path] = key
+        self._own_urls = own
+        self._url_index = index
+        if store is not None:
+            note(store.save())
 
     def _served_at(self, path: Path) -> list[str]:
         """The URLs serving a page, from its front matter (read only when it
         may hold a key that moves the URL)."""
         generator = self.generator
-        return generator.urls(path, _read_front_matter(path, generator.front_matter_keys()))
+        return self._urls(path, _read_front_matter(path, generator.front_matter_keys()))
+
+    def _urls(self, path: Path, front_matter: Mapping[str, Any]) -> list[str]:
+        """`generator.urls`; without front matter, what `path_index` found."""
+        bare = None if front_matter else self._bare_urls.get(path)
+        return list(bare) if bare is not None else self.generator.urls(path, front_matter)
+
+    def served_urls(self, parsed: ParsedFile) -> list[str] | None:
+        """The URLs serving a linted file, from its own parse: what the URL
+        index would read from disk for it (`_served_at`); None when the file
+        is not one of the site's published pages."""
+        path = self._absolute(parsed.path)
+        if self._post_set is None:
+            self._post_set = frozenset(self.posts())
+        if path not in self._post_set:
+            return None
+        return self._urls(path, self._url_front_matter(parsed))
+
+    def _url_front_matter(self, parsed: ParsedFile) -> Mapping[str, Any]:
+        """`_read_front_matter(path, front_matter_keys())` from the parse: {}
+        unless a key that moves URLs may be in it (the same test on the same
+        text: the bytes up to the closing fence)."""
+        document = parsed.document
+        if document.front_matter is None:
+            return {}
+        keys = self.generator.front_matter_keys()
+        if document.newline == "\n":
+            text = document.text
+            head = text[: text.find("\n") + 1 + len(document.front_matter)]
+            if not any(needle in head for needle in _text_needles(keys)):
+                return {}
+        elif not _may_hold(parsed.path, keys):  # \r\n, \r: the bytes on disk decide
+            return {}
+        data = parsed.front_matter
+        return data if isinstance(data, Mapping) else {}
 
     def own_url(self, source: Path, front_matter: Mapping[str, Any]) -> str | None:
         """`url_of` for a file being linted, from its own front matter: one file in
@@ -421,8 +502,20 @@ class SiteModel:
 
     def url_of(self, source: Path) -> str | None:
         """The served URL key of a published file, or None."""
-        self.url_index  # noqa: B018  (builds the index and its reverse map)
-        return self._own_urls.get(self._absolute(source)) or self._own_urls.get(source)
+        absolute = self._absolute(source)
+        if self._url_index is not None:
+            return self._own_urls.get(absolute) or self._own_urls.get(source)
+        # The index's answer without the index: the file's own front matter only.
+        if self._post_set is None:
+            self._post_set = frozenset(self.posts())
+        for path in (absolute, source):
+            if path in self._post_set:
+                if path not in self._own_alone:
+                    urls = self._served_at(path)
+                    self._own_alone[path] = url_key(urls[0]) if urls else None
+                if self._own_alone[path]:
+                    return self._own_alone[path]
+        return None
 
     def _strip_base(self, path: str) -> str:
         base = self.generator.base_path
@@ -614,11 +707,26 @@ class SiteModel:
         parent, _, name = path.rstrip("/").rpartition("/")
         if not name or not parent or name.endswith(MARKDOWN_SUFFIXES):
             return None
+        if name.lower() not in self._bundle_files:
+            return None  # beside no bundle's index: no need to ask which page is served
         page = self.page(url_key(self._strip_base(parent)))
-        if page is None or page.stem not in ("index", "_index"):
+        if page is None or page.stem not in _BUNDLES:
             return None
         candidate = page.parent / name
         return candidate if candidate.is_file() else None
+
+    @functools.cached_property
+    def _bundle_files(self) -> frozenset[str]:
+        """Names (lower-cased) of the files in page bundles' folders, the only
+        files `_bundle_resource` can find: a name not among them needs no page
+        lookup (which may need the full URL index)."""
+        names: set[str] = set()
+        for folder in {str(post.parent) for post in self.posts() if post.stem in _BUNDLES}:
+            try:
+                names.update(name.lower() for name in os.listdir(folder))
+            except OSError:
+                continue
+        return frozenset(names)
 
     @staticmethod
     def _file_candidates(base: str) -> Iterator[str]:
@@ -858,6 +966,7 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+_BUNDLES = ("index", "_index")  # the stems of a page bundle's page
 _PARTIAL_FOLDERS = frozenset({"includes", "partials", "snippets"})
 # Files a generator copies as they are: no code makes them at build time.
 _STATIC_SUFFIXES = frozenset(
@@ -974,7 +1083,9 @@ def generator_name_at(folder: Path) -> str | None:
 def _cached_site(
     root: Path, generator: str, static_dirs: tuple[str, ...] | None, permalink: str, stamp: int
 ) -> SiteModel:
-    return load_site(root, generator, static_dirs, permalink)
+    model = load_site(root, generator, static_dirs, permalink)
+    model.key = (str(root), generator, static_dirs, permalink, stamp)
+    return model
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -1010,6 +1121,14 @@ def project_for(
     except OSError:
         stamp = 0
     return _cached_site(root, generator, static_dirs, permalink, stamp)
+
+
+def model_for(key: tuple[Any, ...]) -> SiteModel:
+    """The model a `SiteModel.key` names, for a rule's project stage (in the
+    main process): the one its files were linted with when they were linted
+    here, else one built the same way (a worker's is not at hand)."""
+    root, generator, static_dirs, permalink, stamp = key
+    return _cached_site(Path(root), generator, static_dirs, permalink, stamp)
 
 
 def warm(settings: Mapping[str, Any], config_root: Path, source: Path) -> None:

@@ -1,0 +1,97 @@
+"""Links that only the site's full URL index resolves (a URL a page's front
+matter gives it: Hugo's `url` and `aliases`) are checked in CD101's and
+CD107's project stage, from the URLs each linted file's own parse gave: the
+findings are those of a lint that reads every page, whether the moved page
+is linted too or only the linking file, and no linted page is read twice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copydesk.engine import lint_paths
+from copydesk.site import project
+
+SITE = Path(__file__).parent / "data" / "moved_urls"
+LINKER = "content/docs/linker.md"
+EXPECTED = [
+    "content/docs/linker.md:10:3 CD101 link target '/nowhere/' does not exist"
+    " (Hugo: looked in content/)",
+    "content/docs/linker.md:11:3 CD107 heading '#no-such-heading' does not exist in '/elsewhere/'",
+    "content/docs/linker.md:12:43 CD107 heading '#nope' does not exist",
+]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "docs"
+    shutil.copytree(SITE, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the pages whose front matter the URL index read from disk."""
+    seen: list[str] = []
+    real = project._read_front_matter
+
+    def counting(path: Path, only: Any = None) -> Any:
+        seen.append(path.name)
+        return real(path, only)
+
+    monkeypatch.setattr(project, "_read_front_matter", counting)
+    return seen
+
+
+def lint(*paths: str, jobs: int = 1) -> list[str]:
+    project._cached_site.cache_clear()  # a new process: no model kept
+    result = lint_paths(list(paths), select=["CD101", "CD107"], jobs=jobs)
+    assert not result.errors
+    return [f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in result.findings]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_whole_site_reads_no_front_matter_again(
+    site: Path, reads: list[str], jobs: int
+) -> None:
+    assert lint(".", jobs=jobs) == EXPECTED
+    if jobs == 1:  # a worker's reads are not seen here
+        assert reads == []
+
+
+def test_one_file_alone_finds_the_same_reading_the_others(site: Path, reads: list[str]) -> None:
+    assert lint(LINKER) == EXPECTED
+    assert sorted(reads) == ["crlf.md", "moved.md"]  # not the linted file's own
+
+
+def test_a_moved_page_linted_alone_moves_the_links_into_it(site: Path) -> None:
+    moved = site / "content/docs/moved.md"
+    moved.write_text(moved.read_text().replace("url: /elsewhere/", "url: /moved-again/"))
+    found = lint(".")
+    assert [line.split(" ", 1)[0] for line in found] == [
+        "content/docs/linker.md:8:3",  # [moved](/elsewhere/)
+        "content/docs/linker.md:8:28",  # [its heading](/elsewhere/#real-heading)
+        "content/docs/linker.md:10:3",
+        "content/docs/linker.md:11:3",
+        "content/docs/linker.md:12:43",
+    ]
+    assert lint(LINKER) == found
+    assert lint("content/docs/moved.md") == []
+
+
+def test_the_facts_survive_the_lint_cache(site: Path) -> None:
+    """A warm run re-resolves the kept links from cached facts."""
+    for number in range(8):  # enough files for the lint cache to be used
+        (site / f"content/docs/page{number}.md").write_text(f"# Page {number}\n")
+    project._cached_site.cache_clear()
+    cold = lint_paths(["."], select=["CD101", "CD107"], jobs=1, cache=True)
+    project._cached_site.cache_clear()
+    warm = lint_paths(["."], select=["CD101", "CD107"], jobs=1, cache=True)
+    shown = [f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in warm.findings]
+    assert shown == EXPECTED == [
+        f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in cold.findings
+    ]
