@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from copydesk.engine import lint_paths
+from copydesk.engine import CACHE_MIN_FILES, lint_paths
 from copydesk.site import project
 
 SITE = Path(__file__).parent / "data" / "moved_urls"
@@ -83,15 +83,21 @@ def test_a_moved_page_linted_alone_moves_the_links_into_it(site: Path) -> None:
     assert lint("content/docs/moved.md") == []
 
 
-def test_the_facts_survive_the_lint_cache(site: Path) -> None:
-    """A warm run re-resolves the kept links from cached facts."""
-    for number in range(8):  # enough files for the lint cache to be used
+def test_the_facts_survive_the_lint_cache(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run re-resolves the kept links from cached facts, also when it
+    is started from another folder (the facts name files by absolute paths)."""
+    for number in range(CACHE_MIN_FILES):
         (site / f"content/docs/page{number}.md").write_text(f"# Page {number}\n")
-    project._cached_site.cache_clear()
-    cold = lint_paths(["."], select=["CD101", "CD107"], jobs=1, cache=True)
-    project._cached_site.cache_clear()
-    warm = lint_paths(["."], select=["CD101", "CD107"], jobs=1, cache=True)
-    shown = [f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in warm.findings]
-    assert shown == EXPECTED == [
-        f"{f.path}:{f.line}:{f.column} {f.code} {f.message}" for f in cold.findings
-    ]
+
+    def run(path: str) -> list[str]:
+        project._cached_site.cache_clear()
+        result = lint_paths([path], select=["CD101", "CD107"], jobs=1, cache=True)
+        return [
+            f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in result.findings
+        ]
+
+    expected = [line.replace("content/docs/", "") for line in EXPECTED]
+    assert run(".") == expected
+    assert (site / ".copydesk_cache").is_dir()
+    monkeypatch.chdir(site / "content")
+    assert run("..") == expected

@@ -181,7 +181,9 @@ class MissingLinkTarget(Rule):
             problem = _target_problem(url, site, ctx.path, hooked)
         except NeedsIndex:
             span = (node.line, node.column, node.end_line, node.end_column)
-            link = UnresolvedLink(url, str(ctx.path), written_url(node, ctx), span, hooked)
+            link = UnresolvedLink(
+                url, os.path.abspath(ctx.path), written_url(node, ctx), span, hooked
+            )
             _unresolved(ctx).append(link)
             return
         finally:
@@ -263,7 +265,8 @@ def _found_by_hook(url: str, site: Project, source: Path) -> bool:
 @dataclass(frozen=True)
 class UnresolvedLink:
     """A link CD101 checks in its project stage: only the full URL index
-    resolves it. `source`: the linking file as the rule was given it."""
+    resolves it. `source`: the linking file's absolute path (a warm run may
+    be started from another folder)."""
 
     url: str
     source: str
@@ -688,7 +691,7 @@ class MissingFragment(Rule):
                 target = site.resolve(url, ctx.path, localize=not own)
             except NeedsIndex:  # resolved in check_project, from every file's URLs
                 link = _fragment_link(node, ctx, url, fragment, "")
-                link = replace(link, source=str(ctx.path), url=url, localize=not own)
+                link = replace(link, source=os.path.abspath(ctx.path), url=url, localize=not own)
                 _pending(ctx).append(link)
                 return
             finally:
@@ -746,7 +749,7 @@ class FragmentLink:
     edit: Replacement | None
     any_case: bool = False  # the site finds an id in any letter case (GitHub)
     # A link whose target only the site's full URL index resolves (`target` is
-    # ""): the linking file as the rule was given it, the URL and `localize`.
+    # ""): the linking file's absolute path, the URL and `localize`.
     source: str = ""
     url: str = ""
     localize: bool = True
