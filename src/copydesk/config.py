@@ -212,6 +212,8 @@ class Config:
             return path.as_posix()
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:  # the common case, asked of every file a walk finds
+            return False
         return any(matches_glob(pattern, self.relative(path)) for pattern in self.exclude)
 
 

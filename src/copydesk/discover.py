@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from copydesk.tree import Root, Skipped, admit, file_root, folder_link, folder_root
 
@@ -53,9 +53,9 @@ OTHER_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class Found:
-    """One file to work on."""
+class Found(NamedTuple):
+    """One file to work on (a named tuple: a walk makes one per file, and a
+    frozen dataclass costs a warm lint of a thousand files ~2 ms to make them)."""
 
     path: Path  # as the user names it: the argument, or the argument folder / relative
     place: str  # inside the argument folder; a file argument: its name
@@ -64,7 +64,7 @@ class Found:
     explicit: bool  # named on the command line
     # Its configuration, when the walk looked it up already (a plain file in a
     # folder walked with a finder: the folder's); None: not looked up.
-    config: Config | None = field(default=None, compare=False, repr=False)
+    config: Config | None = None
 
     @property
     def relative(self) -> Path:
@@ -168,11 +168,13 @@ def _walk(
                 path = folder / name
                 if not (config and config.is_excluded(path)):
                     yield from _walk(path, os.path.join(relative, name), root, found, finder)
-        elif name.lower().endswith(POST_SUFFIXES):
-            if name.lower().endswith(TEXT_SUFFIXES) and not _text_is_content(real, name, config):
+        elif (lower := name.lower()).endswith(POST_SUFFIXES):
+            if lower.endswith(TEXT_SUFFIXES) and not _text_is_content(real, name, config):
                 continue
             place = os.path.join(relative, name)
-            yield from _entry(entry, folder / name, place, root, found, config)
+            file = _entry(entry, folder / name, place, root, found, config)
+            if file is not None:
+                yield file
         elif entry.is_symlink() and os.path.isdir(entry.path):
             skipped = folder_link(folder / name, root)
             if skipped is not None:
@@ -206,15 +208,16 @@ def _entry(
     root: Root,
     found: Discovery,
     config: Config | None,
-) -> Iterator[Found]:
+) -> Found | None:
     own = None  # a link's config is the one beside its target (`ConfigFinder.for_file`)
     if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
         real = admit(path, root)
         if isinstance(real, Skipped):
             found.skipped.append(real)
-            return
+            return None
     else:  # a plain file in a folder reached without links: its path is real already
         real = os.path.join(root.real, relative)
         own = config  # and its folder's config is the one `for_file` would find
-    if config is None or not config.is_excluded(path):
-        yield Found(path, relative, real, root, explicit=False, config=own)
+    if config is not None and config.is_excluded(path):
+        return None
+    return Found(path, relative, real, root, explicit=False, config=own)

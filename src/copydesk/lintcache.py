@@ -243,24 +243,28 @@ class SiteState:
         return self._sites[name]
 
     def _walk(self, root: str) -> str:
+        """A warm run's one pass over the whole site: string work per file (a
+        folder's path is the root's and the walk's names: no `relpath`, no `join`)."""
         hasher = hashlib.sha256()
+        update = hasher.update
         config_dir = os.path.join(root, "config")
+        inside = len(os.path.join(root, ""))
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-            relative = os.path.relpath(folder, root)
+            relative = folder[inside:] if folder != root else "."
             configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
+            base = os.path.join(folder, "")
             for name in sorted(files):
-                path = os.path.join(folder, name)
-                hasher.update(f"{relative}/{name}\0".encode())
+                update(f"{relative}/{name}\0".encode())
                 suffix = os.path.splitext(name)[1].lower()
                 if suffix in _PAGE_SUFFIXES:
-                    digests = self._digests(path)
-                    hasher.update(digests[1].encode() if digests else b"\0unread")
+                    digests = self._digests(base + name)
+                    update(digests[1].encode() if digests else b"\0unread")
                 elif suffix in _HTML_SUFFIXES:
-                    hasher.update(_front_matter(_marked(_read(path, _HEAD))))
+                    update(_front_matter(_marked(_read(base + name, _HEAD))))
                 elif configs and suffix in _CONFIG_SUFFIXES:
-                    hasher.update(_marked(_read(path)))
-                hasher.update(b"\0")
+                    update(_marked(_read(base + name)))
+                update(b"\0")
         return hasher.hexdigest()
 
     def _digests(self, path: str) -> tuple[str, str] | None:
@@ -275,7 +279,7 @@ class SiteState:
             return None
         stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         known = self.known.get(path)
-        if _is_stamp(known) and known[:3] == stamp:
+        if type(known) is list and known[:3] == stamp and _is_stamp(known):
             self.stamps[path] = known
             digests: tuple[str, str] = (known[3], known[4])
         else:
