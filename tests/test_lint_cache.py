@@ -158,7 +158,7 @@ def test_a_deleted_target_is_reported_by_the_files_linking_to_it(
     broken = [(f.path, f.code) for f in warm.findings if f.code == "CD101"]
     assert broken == [("a.md", "CD101")]
     assert rendered(warm) == cold()
-    assert "c.md" not in json.loads((site / CACHE).read_text())["entries"]
+    assert "c.md" not in [name for name, *_ in json.loads((site / CACHE).read_text())["entries"]]
 
 
 def test_the_selection_the_config_and_the_version_each_invalidate(
@@ -232,12 +232,29 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     assert parses == []
 
 
+def test_a_cache_naming_a_class_the_codec_does_not_build_is_ignored(
+    site: Path, parses: list[str]
+) -> None:
+    """Tags are decoded as the cache is read: one naming a class outside the
+    codec's few (here `os.system`'s module's) damages the whole cache."""
+    run()
+    text = (site / CACHE).read_text()
+    assert '"c":"FragmentFacts"' in text
+    (site / CACHE).write_text(text.replace('"c":"FragmentFacts"', '"c":"system"', 1))
+    parses.clear()
+
+    result = run()
+
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert rendered(result) == cold()
+    assert any("lint cache ignored (damaged)" in line for line in result.notes)
+
+
 def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) -> None:
     run()
     data = json.loads((site / CACHE).read_text())
-    key, payload = data["entries"]["a.md"]
-    payload["hits"] = [["CD105", "one", None]]
-    data["entries"]["a.md"] = [key, payload]
+    entry = next(entry for entry in data["entries"] if entry[0] == "a.md")
+    entry[2]["hits"] = [["CD105", "one", None]]
     (site / CACHE).write_text(json.dumps(data))
     parses.clear()
 

@@ -41,10 +41,10 @@ the codec does not know (a plugin's own class), is not cached. Runs of fewer
 than `engine.CACHE_MIN_FILES` files neither read nor write the cache: reading it would
 cost a one-file hook run more than it saves.
 
-A cache that cannot be read, is not JSON, is of another format or was
-written by another copydesk is ignored and rebuilt; an entry that does not
-decode is a miss. Writes are atomic and never go through a symbolic link
-(write.py's `Writer`).
+A cache that cannot be read, is not JSON, is of another format, holds a tag
+or a class the codec did not write, or was written by another copydesk is
+ignored and rebuilt; an entry that is not what `put` writes is a miss. Writes
+are atomic and never go through a symbolic link (write.py's `Writer`).
 """
 
 from __future__ import annotations
@@ -109,7 +109,9 @@ _CLASSES = {
 
 
 def encode(value: Any) -> Any:
-    """`value` as JSON data; tuples, sets, paths and known dataclasses are tagged."""
+    """`value` as JSON data; tuples, sets, paths, mappings (as [key, value] pairs)
+    and known dataclasses are tagged: every JSON object inside an entry is a tag
+    (see `_hook`)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -119,7 +121,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise Uncacheable("a mapping with keys that are not strings")
-        return {"d": {key: encode(item) for key, item in value.items()}}
+        return {"d": [[key, encode(item)] for key, item in value.items()]}
     if isinstance(value, (set, frozenset)):
         from copydesk.site.ids import OpenIds
 
@@ -133,37 +135,35 @@ def encode(value: Any) -> Any:
     raise Uncacheable(f"a {type(value).__qualname__}")
 
 
-# JSON values that decode to themselves: most leaves, checked before a call.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+_TAGS = frozenset({"t", "f", "o", "s", "d", "p"})
 
 
-def decode(data: Any) -> Any:
-    """The inverse of `encode`; raises (KeyError, TypeError, ...) on anything it did not write.
-    A warm run decodes every file's facts: leaves are taken as they are, without a call."""
-    kind = type(data)
-    if kind is list:
-        return [item if type(item) in _PLAIN else decode(item) for item in data]
-    if kind is not dict:
-        return data
-    if "c" in data:
-        values = [item if type(item) in _PLAIN else decode(item) for item in data["v"]]
-        return _class(data["c"])(*values)
-    ((tag, inner),) = data.items()
-    if tag == "t":
-        return tuple([item if type(item) in _PLAIN else decode(item) for item in inner])
-    if tag == "d":
-        return {key: item if type(item) in _PLAIN else decode(item) for key, item in inner.items()}
-    if tag in ("f", "o", "s"):
-        plain = all(type(item) is str for item in inner)  # ids, names: the common case
-        items = inner if plain else [decode(item) for item in inner]
-        if tag == "o":
-            from copydesk.site.ids import OpenIds
+def _hook(data: dict[str, Any]) -> Any:
+    """The inverse of `encode`, as `json.loads`' object_hook: the parser calls it
+    for every object, innermost first, so a warm run decodes its thousands of
+    facts without a second walk over them. A tag is built (a known class only:
+    `_CLASSES`); any other object (the file's own tables, a payload) is kept.
+    Raises (KeyError, TypeError, ...) on a tag it did not write."""
+    if len(data) == 1:
+        ((tag, inner),) = data.items()
+        if tag not in _TAGS:
+            return data
+        if tag == "t":
+            return tuple(inner)
+        if tag == "f":
+            return frozenset(inner)
+        if tag == "d":
+            return dict(inner)
+        if tag == "s":
+            return set(inner)
+        if tag == "p":
+            return Path(inner)
+        from copydesk.site.ids import OpenIds
 
-            return OpenIds(items)
-        return frozenset(items) if tag == "f" else set(items)
-    if tag == "p":
-        return Path(inner)
-    raise ValueError(f"unknown tag {tag!r}")
+        return OpenIds(inner)
+    if len(data) == 2 and "c" in data and "v" in data:
+        return _class(data["c"])(*data["v"])
+    return data
 
 
 @functools.cache
@@ -355,10 +355,12 @@ class LintCache:
         self._prefix = os.path.join(os.path.abspath(root), "")
         self.problem: str | None = None
         self.tool = tool_key()
-        self.entries: dict[str, list[Any]] = {}
+        self.entries: dict[str, list[Any]] = {}  # [key, payload], decoded as read
         self.stamps: dict[str, Any] = {}  # see SiteState: what the last run saw of each file
         self.seen: set[str] = set()  # entries this run looked up: their files exist
+        self.fresh: dict[str, list[Any]] = {}  # [key, payload as JSON data] put this run
         self.changed = False
+        self._text = b""  # the file as read: `save` keeps its unchanged entries from it
         self._load()
 
     def _load(self) -> None:
@@ -369,22 +371,29 @@ class LintCache:
         except OSError as error:
             self.problem = error.strerror or str(error)
             return
+        # What `save` writes begins so: anything else is judged before it is decoded
+        # (another copydesk's cache is rebuilt quietly, not called damaged).
+        head = f'{{"format":"{FORMAT}","version":{VERSION},"tool":"{self.tool}",'
+        if not text.startswith(head.encode()):
+            try:
+                data = json.loads(text)
+            except (ValueError, UnicodeDecodeError):
+                self.problem = "not JSON"
+                return
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                self.problem = "not a copydesk lint cache"
+                return
+            if data.get("version") != VERSION or data.get("tool") != self.tool:
+                self.changed = True  # another copydesk: rebuilt quietly, as after an upgrade
+                return
         try:
-            data = json.loads(text)
-        except (ValueError, UnicodeDecodeError):
-            self.problem = "not JSON"
-            return
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            self.problem = "not a copydesk lint cache"
-            return
-        if data.get("version") != VERSION or data.get("tool") != self.tool:
-            self.changed = True  # another copydesk: rebuilt quietly, as after an upgrade
-            return
-        entries = data.get("entries")
-        if not isinstance(entries, dict):
-            self.problem = "no entries"
+            data = json.loads(text, object_hook=_hook)
+            entries = {name: [key, payload] for name, key, payload in data["entries"]}
+        except Exception:  # a tag or a class it did not write: damaged, never trusted
+            self.problem = "damaged"
             return
         self.entries = entries
+        self._text = text
         stamps = data.get("stamps")
         self.stamps = stamps if isinstance(stamps, dict) else {}
 
@@ -421,7 +430,7 @@ class LintCache:
                 payload["urls"] = [_url(use) for use in result.urls]
         except Uncacheable:
             return
-        self.entries[self.relative(path)] = [key, payload]
+        self.fresh[self.relative(path)] = [key, payload]
         self.changed = True
 
     def save(self, stamps: dict[str, list[Any]]) -> str | None:
@@ -433,17 +442,23 @@ class LintCache:
             for rel in self.entries
             if rel not in self.seen and not os.path.exists(os.path.join(self.root, rel))
         ]
-        for rel in gone:
-            del self.entries[rel]
         if not (self.changed or gone or stamps != self.stamps):
             return None
         from copydesk.write import write_cache
 
+        # The entries read, as JSON data again: parsed once more without decoding
+        # (a run that re-linted one file would otherwise encode every other one).
+        entries = json.loads(self._text)["entries"] if self._text else []
+        kept = {name: [key, payload] for name, key, payload in entries}
+        for rel in gone:
+            del kept[rel]
+        kept.update(self.fresh)
         data = {
             "format": FORMAT,
             "version": VERSION,
             "tool": self.tool,
-            "entries": self.entries,
+            # [name, key, payload]: a list, so that no object but a tag is inside one
+            "entries": [[name, *entry] for name, entry in kept.items()],
             "stamps": stamps,
         }
         return write_cache(self.path, json.dumps(data, separators=(",", ":")), "lint cache")
@@ -460,12 +475,13 @@ def _url(use: UrlUse) -> list[Any]:
 
 
 def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileResult | None:
-    """A cached payload as the worker's result for `path`; None when it does not decode."""
+    """A cached payload (decoded as the cache was read) as the worker's result
+    for `path`; None when it is not what `put` writes."""
     FileResult, Violation, Suppressions = _result_types()
     try:
         hits = []
         for code, line, column, message, end_line, end_column, severity, *extra in payload["hits"]:
-            replacement, fix = (decode(extra[0]), decode(extra[1])) if extra else (None, None)
+            replacement, fix = extra if extra else (None, None)
             violation = Violation(
                 line, column, message, end_line, end_column, severity, replacement, fix
             )
@@ -475,17 +491,17 @@ def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileRes
             from copydesk.online import UrlUse
 
             urls = [
-                UrlUse(url, kind, line, column, end_line, end_column, decode(span))
+                UrlUse(url, kind, line, column, end_line, end_column, span)
                 for url, kind, line, column, end_line, end_column, span in payload["urls"]
             ]
-        suppressions = payload.get("suppressions")
+        suppressions = payload.get("suppressions", None)
+        if suppressions is None:
+            suppressions = Suppressions()
+        facts = payload["facts"]
+        if type(suppressions) is not Suppressions or type(facts) is not dict:
+            return None
         return FileResult(
-            path,
-            ruleset,
-            hits=hits,
-            suppressions=decode(suppressions) if suppressions is not None else Suppressions(),
-            facts=decode(payload["facts"]),
-            urls=urls,
+            path, ruleset, hits=hits, suppressions=suppressions, facts=facts, urls=urls
         )
     except Exception:  # a damaged or foreign entry is a miss, never trusted
         return None
