@@ -498,12 +498,46 @@ def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
     """The code spans and links of an inline token tree, in order, through the
     emphasis around them: what a walk that reads no text node sees."""
     found: list[object] = []
-    for token in tokens:
+    for token in _unplaced(tokens):
         if token["type"] in ("codespan", "link", "image"):
             found.append((token["type"], token["raw"] if token["type"] == "codespan" else token))
         else:
             found.extend(_read_tokens(token.get("children") or []))
     return found
+
+
+def _unplaced(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scan's tokens without the places it notes (`_at`): mistune's own keys."""
+    return [
+        {
+            key: _unplaced(value) if key == "children" else value
+            for key, value in token.items()
+            if key != "_at"
+        }
+        for token in tokens
+    ]
+
+
+def _check_places(tokens: list[dict[str, Any]], src: str) -> int:
+    """Each place the scan notes is where its token lies in `src`; how many."""
+    checked = 0
+    for token in tokens:
+        kind, at = token["type"], token["_at"]
+        if kind == "text":
+            assert src[at[0] : at[1]] == token["raw"], (src, token)
+        elif kind == "codespan":
+            piece = src[at[0] : at[1]]
+            assert piece[0] == piece[-1] == "`", (src, token)
+            assert " ".join(piece.strip("`").split("\n")).strip(" ") == token["raw"].strip(" ")
+        elif kind in ("softbreak", "linebreak"):
+            assert "\n" in src[at[0] : at[1]] and not src[at[0] : at[1]].strip(), (src, token)
+        else:
+            start, end, close = at
+            assert src[start] == ("!" if kind == "image" else "["), (src, token)
+            assert src[close] == "]" and close < end, (src, token)
+            checked += _check_places(token["children"], src)
+        checked += 1
+    return checked
 
 
 def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
@@ -546,13 +580,20 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         "[a recent blog\npost](x) and [two  \nlines](y)\n `z`  \n![alt\n \u00a0text](i)",
         "Thanks! [x!](y) and One `Error` Trait, [nope] ![nope] [`c`]",
         "[one \nspace](z) and [none\nat all](z)",
+        # urls `escape_url` changes (or not): unsafe characters, entities, escapes
+        "[a](/é|x^{y}'z\"w) [b](/a&amp;b?c=1&d) [c](%20d) [d](a-b_c.d~e:f/g?h#i@j!$()*+,;=%)",
+        "[plain words](x) and [ok!](v) and [e](/a|b) and [f](/a'b)",
+        "[with & amp](y)",
+        "[AT&amp;T](y)",
+        "[under_score](z)",
+        "[star*](w)",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")
         texts.extend(f"{text}\n\n\x00{paragraph}" for paragraph in text.split("\n\n"))
     md = _markdown()
     stock = mistune.Markdown(renderer=None, plugins=[import_plugin(name) for name in _PLUGINS])
-    checked = links = references = exactly = 0
+    checked = links = references = exactly = places = 0
     for text in texts:
         context, _, paragraph = text.rpartition("\n\n")
         _, state = stock.parse(context)  # for the definitions
@@ -566,14 +607,18 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         references += sum("label" in token for token in ours)
         theirs = md.inline(source, dict(state.env))
         assert _read_tokens(ours) == _read_tokens(theirs), text
+        assert all(token["type"] in ("codespan", "link", "image") for token in ours), text
+        places += _check_places(ours, source)
         exact = _simple_inline(source, refs, exact=True)
         if exact is not None:  # every token mistune's, text and line breaks included
             exactly += 1
-            assert exact == theirs, text
+            assert _unplaced(exact) == theirs, text
+            places += _check_places(exact, source)
     assert checked > 50
     assert links > 25
     assert references >= 6
     assert exactly > 30
+    assert places > 300
 
 
 def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
@@ -581,12 +626,16 @@ def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
 
     assert _simple_inline("use `x` and [y](z) here", {}) is not None
     # brackets no definition resolves are text, around what they hold
+    assert _simple_inline("`x` and [y `z`]", {}, exact=True) == [
+        {"type": "codespan", "raw": "x", "_at": (0, 3)},
+        {"type": "text", "raw": " and [y ", "_at": (3, 11)},
+        {"type": "codespan", "raw": "z", "_at": (11, 14)},
+        {"type": "text", "raw": "]", "_at": (14, 15)},
+    ]
+    # for a walk that reads no text, the text is left out
     assert _simple_inline("`x` and [y `z`]", {}) == [
-        {"type": "codespan", "raw": "x"},
-        {"type": "text", "raw": " and ["},
-        {"type": "text", "raw": "y "},
-        {"type": "codespan", "raw": "z"},
-        {"type": "text", "raw": "]"},
+        {"type": "codespan", "raw": "x", "_at": (0, 3)},
+        {"type": "codespan", "raw": "z", "_at": (11, 14)},
     ]
     for text in (
         "[y][z]",
@@ -692,3 +741,67 @@ def test_plain_text_is_one_text_token_as_mistune_makes_it() -> None:
             assert inline(source, {}) == [{"type": "text", "raw": source}], line
     assert checked > 500
     assert _NOT_PLAIN.search("AT&T") and _NOT_PLAIN.search("snake_case")
+
+
+def _dump(parsed: ParsedFile) -> list[object]:
+    """Every node, its parent and the file's definitions and prose: all a parse gives."""
+    nodes: list[object] = [
+        (node.type, node.line, node.column, node.end_line, node.end_column, node.attrs)
+        + ((node.parent.type, node.parent.line, node.parent.column) if node.parent else ())
+        for node in parsed.walk()
+    ]
+    used = sorted((key, d.url, d.used) for key, d in parsed.definitions.items())
+    return [*nodes, used, parsed.prose]
+
+
+def test_nodes_placed_from_the_scan_are_the_walks_over_mistunes_tokens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block the scan reads (`_simple_inline`) gets its nodes from the places
+    the scan noted, its text not walked again (`_Inline.place_scanned`): on
+    every fixture and the tricky texts below, with text unwanted, every node
+    must be the one the walk over mistune's own tokens builds."""
+    from copydesk import parse
+
+    texts = [
+        "a `b` c [d](e) ``f`g`` ![h `i` j](k.png) [l\nm](n) [o  \np](q)\n",
+        "  lead `x` and [y](z)\n\n| `a` | [b](c) |\n|---|---|\n| d [e](f) | `g` |\n",
+        "[ref] and [r][ref] and [ref][] and [none `c`]\n\n[ref]: /r 'T'\n",
+        "- item `a`\n  [b](c)\n\n> quote [d](e) `f`\n> more\n",
+        "{{< x >}} `a {{ b }}` [c {{ d }}](e{{ f }}) [{{ g }}]({{ h }}/i)\n",
+        "![alt\n \u00a0text](i) and [one \nspace](z) and `x``y` ``z``\n",
+    ]
+    for path in sorted(FIXTURES.parent.rglob("*.md")):
+        texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    want = frozenset({"paragraph", "codespan", "link", "image", "inline_html", "list_item"})
+    placed: list[int] = []
+    place_scanned = parse._Inline.place_scanned
+
+    def counted(inline: Any, tokens: Any, parent: Node) -> None:
+        placed.append(len(tokens))
+        place_scanned(inline, tokens, parent)
+
+    monkeypatch.setattr(parse._Inline, "place_scanned", counted)
+    scanned = [parse_document(parse_text(text).document, want) for text in texts]
+    assert len(placed) > 90 and sum(placed) > 120
+    monkeypatch.setattr(parse, "_simple_inline", lambda *args: None)
+    for text, ours in zip(texts, scanned, strict=True):
+        walked = parse_document(parse_text(text).document, want)
+        assert _dump(ours) == _dump(walked), text
+
+
+def test_a_code_span_ends_at_a_run_of_as_many_backticks() -> None:
+    """`` ``a```b`` ``: the longer run inside is code, not the span's end, whether
+    mistune's tokens are walked (the emphasis, the heading) or the scan's placed."""
+    text = "*x* ``a```b`` y\n\n# ``c```d`` e\n\nplain ``f```g`` z\n"
+    for parsed in (
+        parse_text(text),
+        parse_document(parse_text(text).document, frozenset({"codespan"})),
+    ):
+        assert [
+            (n.attrs["raw"], n.attrs["code"], n.column) for n in parsed.of_type("codespan")
+        ] == [
+            ("``a```b``", "a```b", 5),
+            ("``c```d``", "c```d", 3),
+            ("``f```g``", "f```g", 7),
+        ]

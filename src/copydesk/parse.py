@@ -63,7 +63,6 @@ from mistune.helpers import (
     parse_link,
     parse_link_href,
     parse_link_label,
-    unescape_char,
 )
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
@@ -141,6 +140,10 @@ _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by st
 _NOT_SIMPLE = re.compile(r"[<~\\]")
 _SIMPLE_STOP = re.compile(r"[`\[\]]")
 _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
+# link text `_simple_run` makes one text token of (up to its `]`), and a url that
+# `escape_url` leaves as it is (no entity, nothing `quote` would encode)
+_PLAIN_LABEL = re.compile(r"[^`\[\]\n*_&]*\]")
+_SAFE_URL = re.compile(r"[A-Za-z0-9_.~:/?#@!$()*+,;=%-]*")
 # text that is one text token in mistune's hands once line breaks are split off
 _NOT_EXACT_TEXT = re.compile(r"[*_&]")
 _LINE_BREAK = re.compile(r"( *)\n\s*")
@@ -951,7 +954,7 @@ class _Builder:
                 return [{"type": "text", "raw": src}]  # what mistune makes of it
             simple = _simple_inline(src, self.env.get("ref_links") or {}, wanted)
             if simple is not None:
-                return simple
+                return simple if wanted else _Scanned(src, simple)
             children: list[dict[str, Any]] = self.md.inline(src, self.env)
             return children
         return []
@@ -1061,7 +1064,7 @@ class _Builder:
             return  # nothing wanted in this block's text
         if heading and token.get("style") == "atx":
             segs = [(0, _atx_text_start(state.src, token["_s"]))]
-        _Inline(self, state, segs, end, heading).run(children, node)
+        _Inline(self, state, segs, end, heading).build(children, node)
 
     def _table(self, node: Node, token: dict[str, Any]) -> None:
         """One row per table line (the delimiter row skipped); cells split as mistune does."""
@@ -1119,8 +1122,7 @@ class _Builder:
                 row.children.append(cell)
             children = self._inline_tokens(cell_token)
             if self.walk_all or children:  # parsed: something wanted
-                inline = _Inline(self, state, [(0, base + start)], base + end)
-                inline.run(children, cell)
+                _Inline(self, state, [(0, base + start)], base + end).build(children, cell)
 
     # definitions and footnotes
 
@@ -1216,6 +1218,15 @@ class _Builder:
                 siblings.insert(where, node)
 
 
+class _Scanned(list[dict[str, Any]]):
+    """`_simple_inline`'s tokens for a walk that reads no text (code spans and
+    links, each with its place) and the text they were scanned from."""
+
+    def __init__(self, src: str, tokens: list[dict[str, Any]]) -> None:
+        super().__init__(tokens)
+        self.src = src
+
+
 def _simple_inline(
     src: str, refs: dict[str, dict[str, Any]], exact: bool = False
 ) -> list[dict[str, Any]] | None:
@@ -1224,21 +1235,23 @@ def _simple_inline(
     `refs`: the document's definitions.
 
     A link's text is mistune's own tokens: text runs (of no emphasis or
-    entity) and line breaks. Elsewhere, unless `exact`, text runs are the
-    source itself, line breaks included, for a walk that reads no text node
-    (it only moves its cursor over them). With no escape, HTML, autolink, footnote or
-    strikethrough in the text, and no bare URL outside code spans and link
-    destinations, mistune's scan meets each run of backticks whole: it opens
-    a code span that ends at the next run of exactly as many backticks
-    (`DelimiterScanner.code_end`), or is literal text; and each `[` outside a
-    code span opens `[text](url)`, `[text][label]`, `[text][]` or `[text]`
-    (or an image, after a `!`), whose text is plain words and code spans and
-    whose url needs no unescaping, nesting or title; a `[text]` no definition
-    resolves stays text (else: None). Emphasis and line breaks cannot hold,
-    split or make such a token, only wrap it (a wrapper no walk reads is
-    transparent). On a documentation page or a blog most blocks that need
-    inline parsing at all are these; this scan takes a fraction of mistune's
-    time."""
+    entity) and line breaks. Elsewhere, unless `exact`, text is left out: the
+    tokens are the code spans and links alone, for a walk that reads no text
+    node. Every token holds where it lies in `src` (`_at`: start and end; a
+    link's also the `]` that closes its text), so that walk places them
+    without searching the text again (`_Inline.place_scanned`). With no
+    escape, HTML, autolink, footnote or strikethrough in the text, and no bare
+    URL outside code spans and link destinations, mistune's scan meets each
+    run of backticks whole: it opens a code span that ends at the next run of
+    exactly as many backticks (`DelimiterScanner.code_end`), or is literal
+    text; and each `[` outside a code span opens `[text](url)`,
+    `[text][label]`, `[text][]` or `[text]` (or an image, after a `!`), whose
+    text is plain words and code spans and whose url needs no unescaping,
+    nesting or title; a `[text]` no definition resolves stays text (else:
+    None). Emphasis and line breaks cannot hold, split or make such a token,
+    only wrap it (a wrapper no walk reads is transparent). On a documentation
+    page or a blog most blocks that need inline parsing at all are these; this
+    scan takes a fraction of mistune's time."""
     if _NOT_SIMPLE.search(src) is not None or "[^" in src:
         return None
     run = _simple_run(src, 0, False, refs, exact)
@@ -1248,8 +1261,13 @@ def _simple_inline(
     if exact:  # mistune joins neighbouring text (`[` and `]` that made no link)
         for index in range(len(tokens) - 1, 0, -1):
             if tokens[index]["type"] == tokens[index - 1]["type"] == "text":
-                raw = tokens[index - 1]["raw"] + tokens.pop(index)["raw"]
-                tokens[index - 1] = {"type": "text", "raw": raw}
+                after = tokens.pop(index)
+                before = tokens[index - 1]
+                tokens[index - 1] = {
+                    "type": "text",
+                    "raw": before["raw"] + after["raw"],
+                    "_at": (before["_at"][0], after["_at"][1]),
+                }
     return tokens
 
 
@@ -1272,8 +1290,8 @@ def _simple_run(
             code = src[start + size : end].replace("\n", " ")
             if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
                 code = code[1:-1]
-            token: dict[str, Any] = {"type": "codespan", "raw": code}
             stop = end + size
+            token: dict[str, Any] = {"type": "codespan", "raw": code, "_at": (start, stop)}
         elif char == "]":
             if not label or not _add_text(tokens, src, done, start, exact):
                 return None
@@ -1286,7 +1304,7 @@ def _simple_run(
             if made is None:  # `[text]` that is no link: its code spans stay
                 if not _add_text(tokens, src, done, start + 1, exact):
                     return None
-                tokens.extend(inside)
+                tokens.extend(inside if exact else _codespans(inside))
                 done, pos = stop, stop + 1  # the `]` is text
                 continue
             token = made
@@ -1306,10 +1324,17 @@ def _simple_link(
     start and end; for a `[text]` that stays text, None, the bracket, the `]`
     and the tokens between; None for what `_simple_inline` leaves to mistune."""
     image = bracket > done and src[bracket - 1] == "!"
-    inner = _simple_run(src, bracket + 1, True, refs, True)
-    if inner is None:
-        return None
-    children, close = inner
+    plain = _PLAIN_LABEL.match(src, bracket + 1)
+    if plain is not None and src.find("http", bracket + 1, plain.end()) < 0:
+        # words alone (most links): the one text token `_simple_run` would make
+        close = plain.end() - 1
+        text = src[bracket + 1 : close]
+        children = [{"type": "text", "raw": text, "_at": (bracket + 1, close)}] if text else []
+    else:
+        inner = _simple_run(src, bracket + 1, True, refs, True)
+        if inner is None:
+            return None
+        children, close = inner
     after = close + 1
     following = src[after : after + 1]
     extra: dict[str, Any] = {}
@@ -1317,7 +1342,8 @@ def _simple_link(
         destination = _SIMPLE_URL.match(src, after)
         if destination is None:
             return None
-        attrs: dict[str, Any] = {"url": escape_url(unescape_char(destination.group(1)))}
+        url = destination.group(1)  # no backslash (`_NOT_SIMPLE`): nothing to unescape
+        attrs: dict[str, Any] = {"url": url if _SAFE_URL.fullmatch(url) else escape_url(url)}
         end = destination.end()
     elif following == "]":
         return None
@@ -1338,36 +1364,48 @@ def _simple_link(
             return None if following == "[" else (None, bracket, close, children)
         attrs = {"url": ref["url"], "title": ref.get("title")}
         extra = {"ref": unikey(name), "label": name}
-    token = {"type": "image" if image else "link", "children": children, "attrs": attrs, **extra}
-    return token, bracket - image, end, []
+    start = bracket - image
+    token = {
+        "type": "image" if image else "link",
+        "children": children,
+        "attrs": attrs,
+        **extra,
+        "_at": (start, end, close),
+    }
+    return token, start, end, []
 
 
 def _add_text(
     tokens: list[dict[str, Any]], src: str, start: int, end: int, exact: bool = False
 ) -> bool:
-    """Add src[start:end] as a text token, or (`exact`) as mistune's text and
-    line break tokens; False if it holds a bare URL (mistune links it) or, when
-    `exact`, emphasis or an entity. A URL in a code span or a link's
-    destination is never scanned."""
+    """Add src[start:end] as mistune's text and line break tokens (`exact`; else
+    nothing, see `_simple_inline`); False if it holds a bare URL (mistune links
+    it) or, when `exact`, emphasis or an entity. A URL in a code span or a
+    link's destination is never scanned."""
     if end <= start:
         return True
-    text = src[start:end]
-    if "http" in text:
+    if src.find("http", start, end) >= 0:
         return False
     if not exact:
-        tokens.append({"type": "text", "raw": text})
         return True
+    text = src[start:end]
     if _NOT_EXACT_TEXT.search(text) is not None:
         return False
     done = 0
     for brk in _LINE_BREAK.finditer(text):  # spaces before the newline are the break's
         if brk.start() > done:
-            tokens.append({"type": "text", "raw": text[done : brk.start()]})
-        tokens.append({"type": "linebreak" if len(brk.group(1)) >= 2 else "softbreak"})
+            at = (start + done, start + brk.start())
+            tokens.append({"type": "text", "raw": text[done : brk.start()], "_at": at})
+        kind = "linebreak" if len(brk.group(1)) >= 2 else "softbreak"
+        tokens.append({"type": kind, "_at": (start + brk.start(), start + brk.end())})
         done = brk.end()
     if done < len(text):
-        tokens.append({"type": "text", "raw": text[done:]})
+        tokens.append({"type": "text", "raw": text[done:], "_at": (start + done, end)})
     return True
+
+
+def _codespans(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [token for token in tokens if token["type"] == "codespan"]
 
 
 def _code_end(src: str, marker: str, pos: int) -> int | None:
@@ -1545,6 +1583,87 @@ class _Inline:
         attrs["raw"] = self.file_text[line_starts[row] + col : line_starts[end_row] + end_col]
         return Node(kind, row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
 
+    def build(self, tokens: list[dict[str, Any]], parent: Node) -> None:
+        """Nodes of one block's inline tokens: placed where the scan found them
+        (`_Scanned`), else found by walking the text (`run`)."""
+        if isinstance(tokens, _Scanned):
+            self.place_scanned(tokens, parent)
+        else:
+            self.run(tokens, parent)
+
+    def place_scanned(self, tokens: _Scanned, parent: Node) -> None:
+        """The code spans and links of `_simple_inline` (text unwanted), each
+        built from the place the scan noted: the text between them is not
+        walked again. Same nodes as `run` over mistune's tokens."""
+        lead = self.pos  # the scan read the block's text without its leading space
+        if not self.src.startswith(tokens.src, lead):  # never seen; mistune's, walked
+            self.run(self.builder.md.inline(tokens.src, self.builder.env), parent)
+            return
+        for token in tokens:
+            if token["type"] == "codespan":
+                start, stop = token["_at"]
+                node = self.code(token, start + lead, stop + lead, parent, self.all)
+                if node is not None:
+                    parent.children.append(node)
+            else:
+                parent.children.append(self.placed_link(token, lead, parent))
+
+    def code(
+        self, token: dict[str, Any], start: int, stop: int, parent: Node, built: bool
+    ) -> Node | None:
+        """A code span at [start, stop): not prose; a node if `built`."""
+        row, col, end_row, end_col = self.span(start, stop)
+        line_starts = self.line_starts
+        first, last = line_starts[row] + col, line_starts[end_row] + end_col
+        self.builder.opaque.append((first, last))
+        self.pos = stop
+        if not (built or "codespan" in self.want):  # type: ignore[operator]
+            return None
+        code = token["raw"]
+        attrs = {"code": code, "raw": self.file_text[first:last]}
+        node = Node("codespan", row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
+        if FILL in code:
+            node.attrs["code"] = self.unmask(code, start, node)
+        return node
+
+    def placed_link(self, token: dict[str, Any], lead: int, parent: Node) -> Node:
+        """A link or image of `_simple_inline` and its text's nodes, from their places."""
+        start, stop, close = (at + lead for at in token["_at"])
+        kind = token["type"]
+        node = Node(kind, 0, 0, 0, 0, token["attrs"], [], parent)
+        cursor = start + (2 if kind == "image" else 1)
+        for child in token["children"]:
+            child_kind = child["type"]
+            if child_kind == "text":
+                end = child["_at"][1] + lead
+                self.pos = end
+                if self.has_fill and self.src.find(FILL, cursor, end) >= 0:
+                    self.split_templating(cursor, node)
+                else:
+                    attrs = {"text": child["raw"]}
+                    node.children.append(self.emit("text", cursor, end, attrs, node))
+                cursor = end
+            elif child_kind == "codespan":
+                code_start, code_stop = child["_at"]
+                made = self.code(child, code_start + lead, code_stop + lead, node, True)
+                node.children.append(made)  # type: ignore[arg-type]
+                cursor = code_stop + lead
+            else:  # a line break: as `line_break` steps over it
+                self.pos = cursor
+                self.line_break()
+                cursor = self.pos
+        after = close + 1
+        if "label" not in token and self.src.startswith("(", after):
+            self.opaque(after, stop)
+            if self.has_fill and self.src.find(FILL, after, stop) >= 0:
+                self.restore_destination(node, after + 1)
+        self.pos = stop
+        self.placed(node, start)
+        node.attrs["text"] = _plain_text(node)
+        if "label" in token:
+            self.label(node, token["label"])
+        return node
+
     def run(self, tokens: list[dict[str, Any]], parent: Node) -> None:
         if self.all or "text" in self.want:  # type: ignore[operator]
             for token in tokens:
@@ -1680,8 +1799,8 @@ class _Inline:
         if kind == "codespan":
             start = self.skip_to("`")
             run = _BACKTICKS.match(src, start).end() - start  # type: ignore[union-attr]
-            close = src.find("`" * run, start + run)
-            self.pos = close + run if close >= 0 else start + run
+            close = _code_end(src, "`" * run, start + run)  # a run of as many, not more
+            self.pos = close + run if close is not None else start + run
             attrs["code"] = token["raw"]
         elif kind == "inline_html":
             found = src.find(token["raw"], start)
@@ -1735,14 +1854,18 @@ class _Inline:
         self.placed(node, start)
         node.attrs["text"] = _plain_text(node)
         if "label" in token:
-            node.attrs["label"] = token["label"]
-            definition = self.builder.definitions.get(normalize_label(token["label"]))
-            if definition is not None:
-                definition.used = True
-                if _MASKED_URL in str(node.attrs.get("url") or ""):
-                    # `[a]: {{ site.url }}/a/`: mistune resolved the masked text
-                    node.attrs["url"] = definition.url
+            self.label(node, token["label"])
         return node
+
+    def label(self, node: Node, label: str) -> None:
+        """A reference link's label; its definition is used."""
+        node.attrs["label"] = label
+        definition = self.builder.definitions.get(normalize_label(label))
+        if definition is not None:
+            definition.used = True
+            if _MASKED_URL in str(node.attrs.get("url") or ""):
+                # `[a]: {{ site.url }}/a/`: mistune resolved the masked text
+                node.attrs["url"] = definition.url
 
     def autolink(self, token: dict[str, Any], node: Node, first: str) -> None:
         start = self.pos
