@@ -7,26 +7,34 @@ partial mapping and the generator's defaults, never an error or execution.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-
-class _LenientLoader(yaml.SafeLoader):
-    """SafeLoader that reads any unknown tag (`!!python/name:x`, `!ENV`) as None."""
+if TYPE_CHECKING:
+    import yaml
 
 
-def _unknown(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
-    return None
+@functools.cache
+def _lenient_loader() -> type[yaml.SafeLoader]:
+    """SafeLoader that reads any unknown tag (`!!python/name:x`, `!ENV`) as None.
+    Made on first use: PyYAML costs ~25 ms to import, and a Hugo or Zola site
+    (TOML) loaded by a warm lint cache run never reads YAML."""
+    import yaml
 
+    class LenientLoader(yaml.SafeLoader):
+        pass
 
-_LenientLoader.add_multi_constructor("", _unknown)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown)
+    def unknown(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+        return None
+
+    LenientLoader.add_multi_constructor("", unknown)
+    LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", unknown)
+    return LenientLoader
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
@@ -41,10 +49,19 @@ def read_mapping(path: Path) -> dict[str, Any]:
         elif path.suffix == ".json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_LenientLoader)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError):
+            data = _yaml(text)
+    except (tomllib.TOMLDecodeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _yaml(text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_lenient_loader())
+    except yaml.YAMLError:
+        return {}
 
 
 def first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
