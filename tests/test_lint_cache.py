@@ -389,6 +389,34 @@ def test_a_front_matter_edit_anywhere_invalidates_the_whole_site(
     assert sorted(parses) == ["a.md", "b.md", "c.md"]
 
 
+def test_editing_the_hosts_redirect_files_invalidates_the_site(
+    site: Path, parses: list[str]
+) -> None:
+    """A `_redirects` rule (or a netlify.toml above the root) makes a URL work:
+    editing one must not leave a cached "does not exist" behind."""
+    with (site / "c.md").open("a", encoding="utf-8") as file:
+        file.write("\nSee [the jobs](/jobs) and [the team](/team).\n")
+    (site / "_redirects").write_text("/old /new 301\n", encoding="utf-8")
+    (site.parent / "netlify.toml").write_text("[build]\nbase = 'other'\n", encoding="utf-8")
+    first = run()
+    assert sorted(f.message.split("'")[1] for f in first.findings if f.code == "CD101") == [
+        "/jobs",
+        "/team",
+    ]
+    (site / "_redirects").write_text("/jobs /careers 301\n", encoding="utf-8")
+    (site.parent / "netlify.toml").write_text(
+        "[build]\nbase = 'site'\n\n[[redirects]]\nfrom = '/team'\nto = '/about'\n",
+        encoding="utf-8",
+    )
+    parses.clear()
+
+    warm = run()
+
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert [f for f in warm.findings if f.code == "CD101"] == []
+    assert rendered(warm) == cold()
+
+
 def test_a_small_run_and_no_cache_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,7 +29,9 @@ An entry holds while its key holds. The key is a hash of:
   what the site model reads of other files (which exist, where they are
   served, which are posts), so adding, removing or renaming a file, or
   editing any front matter or the site's config, makes every entry of that
-  site miss; editing a page's body leaves the others' entries valid.
+  site miss; editing a page's body leaves the others' entries valid. The
+  host's redirect files count as config (`_redirects` in any folder, a
+  `netlify.toml` up to three folders above the root): they make URLs work.
 
 The bytes' digests are not recomputed for a file whose size, mtime and ctime
 are those the last run recorded (`stamps` in lint.json, see `SiteState`): a
@@ -84,6 +86,10 @@ _HEAD = 4096
 # Generator config files at the site root (and in Hugo's config/ folder).
 _CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".js", ".mjs", ".cjs", ".ts")
 _SKIPPED_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__", "site-packages"})
+# Host redirect files (copydesk.site.redirects): `_redirects` in any folder (the
+# root or a static one), and a netlify.toml up to this many folders above the root.
+_REDIRECTS = "_redirects"
+_NETLIFY_LEVELS = 3
 
 
 class Uncacheable(Exception):
@@ -262,9 +268,14 @@ class SiteState:
                     update(digests[1].encode() if digests else b"\0unread")
                 elif suffix in _HTML_SUFFIXES:
                     update(_front_matter(_marked(_read(base + name, _HEAD))))
-                elif configs and suffix in _CONFIG_SUFFIXES:
+                elif (configs and suffix in _CONFIG_SUFFIXES) or name == _REDIRECTS:
                     update(_marked(_read(base + name)))
                 update(b"\0")
+        above = root
+        for _ in range(_NETLIFY_LEVELS):
+            above = os.path.dirname(above)
+            netlify = _read(os.path.join(above, "netlify.toml"))
+            update(b"\0" if netlify is None else netlify + b"\0")
         return hasher.hexdigest()
 
     def _digests(self, path: str) -> tuple[str, str] | None:
