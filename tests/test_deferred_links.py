@@ -101,3 +101,19 @@ def test_the_facts_survive_the_lint_cache(site: Path, monkeypatch: pytest.Monkey
     assert (site / ".copydesk_cache").is_dir()
     monkeypatch.chdir(site / "content")
     assert run("..") == expected
+
+
+def test_a_long_lived_process_keeps_no_front_matter_between_runs(site: Path) -> None:
+    """The site model outlives a run (an editor, tests): what the first run
+    kept of a page must not stand for it once it changed."""
+    assert lint("content/docs/moved.md") == []  # keeps its front matter; no index needed
+    moved = site / "content/docs/moved.md"
+    moved.write_text(moved.read_text().replace("url: /elsewhere/", "url: /moved-again/"))
+    result = lint_paths([LINKER], select=["CD101", "CD107"], jobs=1)  # the same model
+    assert [f"{f.line}:{f.column} {f.code}" for f in result.findings] == [
+        "8:3 CD101",
+        "8:28 CD101",
+        "10:3 CD101",
+        "11:3 CD101",
+        "12:43 CD107",
+    ]

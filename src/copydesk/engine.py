@@ -21,6 +21,7 @@ binary, not UTF-8, over `max-file-size`) is named and does not.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -899,6 +900,15 @@ def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
 
 def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
     """`check_project` per rule set, over the facts its files collected."""
+    try:
+        return _run_project_checks(plan, results)
+    finally:
+        sites = sys.modules.get("copydesk.site.project")  # loaded only if a rule read a site
+        if sites is not None:
+            sites.end_run()
+
+
+def _run_project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
     errors: list[LintError] = []
     by_path = {(result.path, result.ruleset): result for result in results}
     for index, ruleset in enumerate(plan.rulesets):

@@ -191,22 +191,17 @@ class MissingLinkTarget(Rule):
         if problem is not None:
             yield self.at(node, _target_message(problem, url, written_url(node, ctx), site))
 
-    def collect(self, ctx: Context) -> LinkFacts:
+    def collect(self, ctx: Context) -> LinkFacts | None:
         site = project(ctx)
-        return LinkFacts(
-            str(site.absolute(ctx.path)),
-            _as_tuple(site.served_urls(ctx.parsed)),
-            tuple(_unresolved(ctx)),
-            site_key(ctx),
-        )
+        site.keep_front_matter(ctx.parsed)
+        links = _unresolved(ctx)
+        return LinkFacts(tuple(links), site_key(ctx)) if links else None
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
-        if not any(fact.links for _, fact in facts):
-            return
         for path, fact in facts:
-            if not fact.links:
+            if fact is None:
                 continue
-            site = _indexed_site(fact.site, facts)
+            site = site_model(fact.site)  # its URL index is built now, on the first link
             for link in fact.links:
                 problem = _target_problem(link.url, site, Path(link.source), link.hooked)
                 if problem is not None:
@@ -277,37 +272,16 @@ class UnresolvedLink:
 
 @dataclass(frozen=True)
 class LinkFacts:
-    """CD101's facts for one file: its absolute path, the URLs that serve it
-    (None: not a published page) from its own front matter, its links that
-    need the site's full URL index, and which site it belongs to."""
+    """CD101's facts for a file with links that need the site's full URL
+    index, and the `site_key` of its site."""
 
-    path: str
-    urls: tuple[str, ...] | None
     links: tuple[UnresolvedLink, ...]
     site: tuple[Any, ...]
-
-
-def _as_tuple(urls: list[str] | None) -> tuple[str, ...] | None:
-    return tuple(urls) if urls is not None else None
 
 
 def _unresolved(ctx: Context) -> list[UnresolvedLink]:
     links: list[UnresolvedLink] = ctx.parsed.memo("cd101-links", list)
     return links
-
-
-def _indexed_site(key: tuple[Any, ...], facts: list[tuple[Path, Any]]) -> Project:
-    """The site model `key` names, its URL index built from the URLs the run's
-    files gave in their facts (only the pages not linted are read)."""
-    site = site_model(key)
-    if not site.has_url_index:
-        known = {
-            Path(fact.path): list(fact.urls)
-            for _, fact in facts
-            if fact.site == key and fact.urls is not None
-        }
-        site.index_urls(known)
-    return site
 
 
 class EmptyLinkText(Rule):
@@ -790,7 +764,7 @@ def _resolved_link(link: FragmentLink, fact: FragmentFacts) -> FragmentLink | No
     """A link kept for want of the URL index, with its target now resolved (the
     link itself when that is the linking file); None when it lands on no
     Markdown file (CD101's finding, or HTML)."""
-    site = _indexed_site(fact.site, [])
+    site = site_model(fact.site)
     found = site.resolve(link.url, Path(link.source), localize=link.localize)
     real = _markdown_target(found, site)
     if real is None:

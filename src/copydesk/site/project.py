@@ -21,8 +21,8 @@ expensive parts — the URL index (which needs other files' front matter) and
 other files' parsed headings — are filled lazily, only when a rule asks.
 A lint run's link rules ask with `deferring` set: a link that only the full
 index can answer raises `NeedsIndex`, and the rule checks it in its project
-stage, once `index_urls` has built the index from the URLs each linted file's
-own parse gave (`served_urls`), reading from disk only the pages not linted.
+stage, when the index is built from each linted page's own parse (kept by
+`keep_front_matter`), reading from disk only the pages not linted.
 `Project` is the model's former name, kept for callers that use it.
 """
 
@@ -251,6 +251,8 @@ class SiteModel:
     _bare_urls: dict[Path, list[str]] = field(default_factory=dict, repr=False)
     # A page's own URL key from its own front matter (`url_of` before the index exists).
     _own_alone: dict[Path, str | None] = field(default_factory=dict, repr=False)
+    # Linted pages' front matter, as far as it moves URLs (`keep_front_matter`).
+    _front_matters: dict[Path, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     # How `model_for` finds this model again ((); a model not from `project_for`).
     key: tuple[Any, ...] = field(default=(), repr=False)
 
@@ -412,30 +414,23 @@ class SiteModel:
     def url_index(self) -> dict[str, Path]:
         """Served URL key → file, built on first use from front matter."""
         if self._url_index is None:
-            self._build_index({})
+            self._build_index()
             assert self._url_index is not None
         return self._url_index
 
-    @property
-    def has_url_index(self) -> bool:
-        return self._url_index is not None
-
-    def index_urls(self, known: Mapping[Path, list[str]]) -> None:
-        """Build the URL index now (unless it is built), taking the URLs of the
-        files in `known` (absolute paths, as `served_urls` gave them from each
-        file's own parse) instead of reading their front matter again."""
-        if self._url_index is None:
-            self._build_index(known)
-
-    def _build_index(self, known: Mapping[Path, list[str]]) -> None:
+    def _build_index(self) -> None:
         from copydesk.site.urlcache import note, store_for
 
         store = store_for(self.root, self.generator)  # kept between runs (lint's cache)
+        kept = self._front_matters
         index: dict[str, Path] = {}
         own: dict[Path, str] = {}
         for path in self.posts():
-            given = known.get(path)
-            found = functools.partial(self._served_at, path) if given is None else given.copy
+            given = kept.get(path)
+            if given is None:
+                found = functools.partial(self._served_at, path)
+            else:  # the file's own parse gave it: not read again
+                found = functools.partial(self._urls, path, given)
             urls = store.urls(path, found) if store is not None else found()
             for number, url in enumerate(urls):
                 key = url_key(url)
@@ -444,6 +439,7 @@ class SiteModel:
                     own[path] = key
         self._own_urls = own
         self._url_index = index
+        self._front_matters = {}
         if store is not None:
             note(store.save())
 
@@ -458,16 +454,19 @@ class SiteModel:
         bare = None if front_matter else self._bare_urls.get(path)
         return list(bare) if bare is not None else self.generator.urls(path, front_matter)
 
-    def served_urls(self, parsed: ParsedFile) -> list[str] | None:
-        """The URLs serving a linted file, from its own parse: what the URL
-        index would read from disk for it (`_served_at`); None when the file
-        is not one of the site's published pages."""
+    def keep_front_matter(self, parsed: ParsedFile) -> None:
+        """Keep what a linted page's front matter says of its URLs, from its
+        own parse, until the URL index is built: the index then reads only the
+        pages not linted (in this process). A rule's project stage that needs
+        the index (see `NeedsIndex`) builds it after every file was kept."""
+        if self._url_index is not None:
+            return
         path = self._absolute(parsed.path)
         if self._post_set is None:
             self._post_set = frozenset(self.posts())
-        if path not in self._post_set:
-            return None
-        return self._urls(path, self._url_front_matter(parsed))
+        if path in self._post_set:
+            self._front_matters[path] = self._url_front_matter(parsed)
+            _KEEPING[id(self)] = self
 
     def _url_front_matter(self, parsed: ParsedFile) -> Mapping[str, Any]:
         """`_read_front_matter(path, front_matter_keys())` from the parse: {}
@@ -1129,6 +1128,19 @@ def model_for(key: tuple[Any, ...]) -> SiteModel:
     here, else one built the same way (a worker's is not at hand)."""
     root, generator, static_dirs, permalink, stamp = key
     return _cached_site(Path(root), generator, static_dirs, permalink, stamp)
+
+
+# Models holding linted pages' front matter for the run under way (`keep_front_matter`).
+_KEEPING: dict[int, SiteModel] = {}
+
+
+def end_run() -> None:
+    """Forget the front matter kept for a run once its project stage is done:
+    a model lives on in a long-lived process, and the pages may change before
+    its next run."""
+    for model in _KEEPING.values():
+        model._front_matters = {}
+    _KEEPING.clear()
 
 
 def warm(settings: Mapping[str, Any], config_root: Path, source: Path) -> None:
