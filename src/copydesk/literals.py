@@ -71,7 +71,7 @@ class Needles:
 def lowered_for(text: str) -> str | None:
     """The text folded needles are compared with: `text.lower()`, or None when
     the text holds a character that `re.IGNORECASE` folds differently."""
-    if any(char in text for char in FOLD_EXCEPTIONS):
+    if not text.isascii() and any(char in text for char in FOLD_EXCEPTIONS):
         return None
     return text.lower()
 

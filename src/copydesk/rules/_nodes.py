@@ -264,7 +264,7 @@ def project(ctx: Context) -> Project:
     depends on nothing else), and kept on the rule's context after that.
     """
     if ctx.site is None:
-        from copydesk.site import project_for
+        from copydesk.site.project import project_for
 
         settings = ctx.settings
         ctx.site = ctx.parsed.memo(

@@ -54,7 +54,7 @@ def _local_image(node: Node, ctx: Context) -> str | None:
 
 
 def _local_url(written: str) -> str | None:
-    from copydesk.site import is_local, strip_base_url
+    from copydesk.site.project import is_local, strip_base_url  # not the package: see links
 
     url = strip_base_url(written.strip())
     if not url or has_template(url) or not is_local(url) or url.startswith("data:"):
@@ -482,7 +482,7 @@ class MissingCoverImage(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        from copydesk.site import is_local, strip_base_url
+        from copydesk.site.project import is_local, strip_base_url
 
         image = (ctx.parsed.front_matter or {}).get("image")
         src = image.get("src") if isinstance(image, Mapping) else image

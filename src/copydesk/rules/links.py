@@ -96,14 +96,15 @@ def _has_url_start(source: str) -> bool:
 
 
 def _is_markdown(path: Path) -> bool:
-    from copydesk.site import MARKDOWN_SUFFIXES
+    from copydesk.site.base import MARKDOWN_SUFFIXES
 
     return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
 def _names_a_file(url: str) -> bool:
     """A relative link to a Markdown file: looked up next to the linking file only."""
-    from copydesk.site import MARKDOWN_SUFFIXES, url_path
+    from copydesk.site.base import MARKDOWN_SUFFIXES
+    from copydesk.site.project import url_path
 
     return not url.startswith("/") and url_path(url).endswith(MARKDOWN_SUFFIXES)
 
@@ -118,7 +119,9 @@ def _local_target(node: Node, ctx: Context) -> str | None:
 
 
 def _find_local_target(node: Node, ctx: Context) -> str | None:
-    from copydesk.site import is_local, strip_base_url
+    # From the modules, not the package: `from package import` runs importlib's
+    # Python-level `_handle_fromlist` on every call (~1 us; asked for every link).
+    from copydesk.site.project import is_local, strip_base_url
 
     url = strip_base_url(url_of(node).strip())
     if not url or not is_local(url) or has_template(url):
@@ -238,7 +241,7 @@ def _case_twin(url: str, site: Project, source: Path, found: bool, hooked: bool)
     A found target needs the look only on a disk that folds case (elsewhere
     it was found as spelled); a Hugo link render hook's `GetPage` ignores
     case in page paths, so a hooked Markdown link is no mismatch."""
-    from copydesk.site import url_path
+    from copydesk.site.project import url_path
 
     if (found and not site.folds_case) or (hooked and _is_markdown(Path(url_path(url)))):
         return None
@@ -443,7 +446,13 @@ def _own_name(ctx: Context) -> str:
     """The host the site is published at without its top-level domain and
     generic labels ("prettier" for https://prettier.io, "benbalter" for
     https://ben.balter.com), "" when the site does not say."""
-    host = (split_url(project(ctx).generator.site_url).hostname or "").lower()
+    return _host_name(project(ctx).generator.site_url)
+
+
+@functools.lru_cache(maxsize=16)
+def _host_name(site_url: str) -> str:
+    """`_own_name` of a site URL: asked for every tracked link, the same few URLs."""
+    host = (split_url(site_url).hostname or "").lower()
     labels = [label for label in host.split(".") if label not in ("www", "docs", "blog")]
     return "".join(labels[:-1]) if len(labels) > 1 else "".join(labels)
 
@@ -943,7 +952,7 @@ class UndefinedReference(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        if "][" not in ctx.parsed.document.text or ctx.parsed.defines_by_template():
+        if "][" not in ctx.parsed.document.text:
             return
         if project(ctx).generator.rewrites_markdown():
             return  # the site's hooks may define it (`copydesk site` says so)
@@ -951,8 +960,11 @@ class UndefinedReference(Rule):
         defined |= _labels_built_in(ctx)
         # A text node's source is a slice of the file's text, so each of its
         # `[text][label]` is one of the text's: most files with references
-        # define every label they use, and need no `prose` (a blanked copy).
+        # define every label they use, and need no `prose` (a blanked copy),
+        # nor the search for a definition a template writes.
         if not _undefined_in(ctx.parsed.document.text, defined):
+            return
+        if ctx.parsed.defines_by_template():
             return
         if not _undefined_in(ctx.parsed.prose, defined):
             return  # text nodes are prose: no candidate there, no finding in them
