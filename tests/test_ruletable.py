@@ -4,7 +4,6 @@ the rule modules and packs say."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 import sys
@@ -77,7 +76,7 @@ def test_loading_the_registry_imports_no_rule_module() -> None:
 
 def test_a_row_that_no_longer_matches_its_class_is_an_error() -> None:
     info = load_registry().rules["CD101"]
-    stale = dataclasses.replace(info.meta, default=not info.meta.default)
+    stale = info.meta._replace(default=not info.meta.default)
     lazy = RuleInfo(None, info.source, stale, info.where)
     with pytest.raises(RuleConflict) as error:
         lazy.cls  # noqa: B018

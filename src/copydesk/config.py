@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from copydesk.errors import CopydeskError
 from copydesk.registry import Registry, RuleInfo
@@ -35,8 +35,7 @@ SEVERITIES = ("error", "warning", "info")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "packs")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One engine key: what the reference says about it (`copydesk.configdocs`)."""
 
     name: str
@@ -165,8 +164,7 @@ class ConfigError(CopydeskError):
     """The configuration has an unknown key, an unknown code or a bad value."""
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """Command-line choices; they win over every configuration file."""
 
     select: tuple[str, ...] | None = None
@@ -435,8 +433,7 @@ class ConfigFinder:
 # --- resolution against the registry ------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(NamedTuple):
     """A selected rule with its merged options and effective severity."""
 
     info: RuleInfo
@@ -444,8 +441,7 @@ class ActiveRule:
     severity: str
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """What one configuration means for a run: which rules, how strict, where."""
 
     config: Config

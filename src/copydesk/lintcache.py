@@ -475,6 +475,15 @@ class LintCache:
         return write_cache(self.path, json.dumps(data, separators=(",", ":")), "lint cache")
 
 
+def _absolute(cwd: str, path: Path) -> str:
+    """`normpath(join(cwd, path))`: for a relative path without `..` (a walk's
+    files, as pathlib keeps them), string work alone."""
+    text = str(path)
+    if os.sep == "/" and not text.startswith(("/", "..")) and "/.." not in text:
+        return f"{cwd}/{text}" if cwd != "/" else f"/{text}"
+    return os.path.normpath(os.path.join(cwd, text))
+
+
 def _hit(code: str, v: Violation) -> list[Any]:
     """A hit as a flat list (most files have many, and most have no fix)."""
     extra = [encode(v.replacement), encode(v.fix)] if v.replacement or v.fix else []
@@ -599,10 +608,11 @@ class CachedRun:
         found: dict[int, FileResult] = {}
         missing: list[int] = []
         cwd = os.getcwd()  # once: abspath would ask for it for every file, three times
+        stdin = plan.stdin
         for number, (path, index) in enumerate(plan.tasks):
-            absolute = os.path.normpath(os.path.join(cwd, path))
+            absolute = _absolute(cwd, path)
             site = self._site(plan, path, index, absolute)  # first: its walk digests the pages
-            digest = self.state.file_digest(absolute, plan.stdin.get(path))
+            digest = self.state.file_digest(absolute, stdin.get(path) if stdin else None)
             if digest is None:
                 missing.append(number)
                 continue

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from copydesk.errors import CopydeskError
 from copydesk.rules.base import Rule
@@ -39,8 +39,7 @@ class RuleConflict(CopydeskError):
     """Two rules claim the same code or name, or a plugin does not load."""
 
 
-@dataclass(frozen=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
     """What selecting, configuring and listing a rule need, without its class."""
 
     code: str

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import sys
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -39,8 +38,7 @@ TABLE_FILE = PACKAGE / "_ruletable.py"
 BUILTIN_PREFIX = "copydesk."
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """Rows by entry-point module; by shipped pack file name, its CRC-32 and rows."""
 
     modules: Mapping[str, Sequence[Row]]

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from copydesk.read import why_unreadable
 
 
-@dataclass(frozen=True)
-class Root:
+class Root(NamedTuple):
     """One tree a command may touch: `real` is its fully resolved path."""
 
     path: Path
@@ -36,8 +35,7 @@ class Root:
         return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A path a command will not touch, and why (one line for the user)."""
 
     path: Path

@@ -174,7 +174,7 @@ def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Pa
     found: dict[Path, Path] = {}
     seen: set[tuple[str, int]] = set()
     for path, index in plan.tasks:
-        place = (os.path.dirname(os.path.abspath(path)), index)
+        place = (os.path.dirname(path), index)  # the same folder, the same site: asked once
         if place in seen:
             continue
         seen.add(place)
@@ -184,5 +184,6 @@ def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Pa
             continue
         config = ruleset.resolved.config
         root = site_root(settings, config.root, path)
-        found.setdefault(root, cache_folder(config, paths, cache_dir))
+        if root not in found:
+            found[root] = cache_folder(config, paths, cache_dir)
     return found

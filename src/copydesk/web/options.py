@@ -7,12 +7,11 @@ online stage (copydesk.online) is loaded only when the web is asked.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class OnlineOptions:
+class OnlineOptions(NamedTuple):
     """A run's choices about the web; None: what the configuration says.
 
     `lines`: with `--changed-lines`, the changed lines per file (absolute
