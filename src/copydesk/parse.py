@@ -335,6 +335,18 @@ class ParsedFile:
             spans = [(0, body_offset), *self.templating]
         return _blank(text, spans)
 
+    def prose_between(self, start: int, end: int) -> str:
+        """`prose[start:end]`, without blanking the whole text when no rule has
+        asked for `prose` yet: for a rule that reads a few lines of it (an
+        attribute list's `{#id}`, see `site.ids`)."""
+        if "prose" in self.__dict__:  # already made: slice it
+            return self.prose[start:end]
+        spans = self._opaque
+        if spans is None:
+            spans = [(0, len(self.document.text) - len(self.document.body)), *self.templating]
+        inside = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+        return _blank(self.document.text[start:end], [(a - start, b - start) for a, b in inside])
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset into `document.text` (or `prose`)."""
         if self._line_starts is None:

@@ -361,6 +361,27 @@ def next_line_ids(parsed: ParsedFile) -> set[str]:
     return found
 
 
+def inline_ids(parsed: ParsedFile) -> list[str]:
+    """`{#id}` attribute lists outside code (`_INLINE_ID` over `prose`).
+
+    Blanking code only turns characters into spaces, so a match lies on a
+    line whose own text has a `{`, then a `#`, then a `}`; only those lines'
+    prose is made (most pages have none: making all of `prose` costs a copy
+    of the text and a pass over every code span)."""
+    lines = list(_INLINE_ID_LINE.finditer(parsed.document.text))
+    if len(lines) > _FEW_LINES:
+        return _INLINE_ID.findall(parsed.prose)
+    found: list[str] = []
+    for line in lines:
+        found += _INLINE_ID.findall(parsed.prose_between(line.start(), line.end()))
+    return found
+
+
+# From the first `{` of a line to its last `}` after a `#`: where `_INLINE_ID` can match.
+_INLINE_ID_LINE = re.compile(r"\{[^\n]*#[^\n]*\}")
+_FEW_LINES = 8
+
+
 def footnote_ids(parsed: ParsedFile) -> set[str]:
     """The ids each generator gives a footnote and its back-reference:
     kramdown/Python-Markdown `fn:label`, goldmark `fn:1` (its number),
@@ -406,8 +427,7 @@ def anchors_of(
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
     if "{" in parsed.document.text and any(s in ("python-markdown", "kramdown") for s in styles):
-        # `{#id}`: every match holds a brace, and `prose` (code blanked) costs a copy of the text
-        anchors.update(_INLINE_ID.findall(parsed.prose))
+        anchors.update(inline_ids(parsed))
     anchors |= footnote_ids(parsed)
     # One type at a time: each comes from the parse's index (two at once walk the tree).
     for node in (*parsed.of_type("inline_html"), *parsed.of_type("block_html")):
