@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import re
 from pathlib import Path
@@ -494,12 +495,15 @@ def test_only_anchored_rules_are_searched_from_line_starts() -> None:
     assert not _anchored(r"(^x)*y", re.MULTILINE)
 
 
+_READ = ("codespan", "link", "image", "footnote_ref")
+
+
 def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
     """The code spans and links of an inline token tree, in order, through the
     emphasis around them: what a walk that reads no text node sees."""
     found: list[object] = []
     for token in _unplaced(tokens):
-        if token["type"] in ("codespan", "link", "image"):
+        if token["type"] in _READ:
             found.append((token["type"], token["raw"] if token["type"] == "codespan" else token))
         else:
             found.extend(_read_tokens(token.get("children") or []))
@@ -507,12 +511,13 @@ def _read_tokens(tokens: list[dict[str, Any]]) -> list[object]:
 
 
 def _unplaced(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The scan's tokens without the places it notes (`_at`): mistune's own keys."""
+    """The scan's tokens without the places it notes (`_at`, and `_autolink`, which
+    mistune drops once parsed): mistune's own keys."""
     return [
         {
             key: _unplaced(value) if key == "children" else value
             for key, value in token.items()
-            if key != "_at"
+            if key not in ("_at", "_autolink")
         }
         for token in tokens
     ]
@@ -529,6 +534,11 @@ def _check_places(tokens: list[dict[str, Any]], src: str) -> int:
             piece = src[at[0] : at[1]]
             assert piece[0] == piece[-1] == "`", (src, token)
             assert " ".join(piece.strip("`").split("\n")).strip(" ") == token["raw"].strip(" ")
+        elif kind == "footnote_ref":
+            assert src[at[0] : at[0] + 2] == "[^" and src[at[1] - 1] == "]", (src, token)
+        elif "_autolink" in token:
+            assert src[at[0] : at[1]] == token["_autolink"], (src, token)
+            checked += _check_places(token["children"], src)
         elif kind in ("softbreak", "linebreak"):
             assert "\n" in src[at[0] : at[1]] and not src[at[0] : at[1]].strip(), (src, token)
         else:
@@ -551,6 +561,7 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
     from copydesk.parse import _PLUGINS, _markdown, _simple_inline
 
     definitions = "[a]: /a\n[t]: /t 'T'\n[`c`]: /c\n\n"
+    notes = "[^n]: a note\n[^m]: another\n\n"
     texts = [
         "a `b` c",
         "``a`b`` and `c`",
@@ -587,29 +598,44 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
         "[AT&amp;T](y)",
         "[under_score](z)",
         "[star*](w)",
+        # what mistune reads as HTML, autolinks, strikethrough or escapes is code in a code span
+        "`Box<V>` and `a~~b~~c` and `src\\main.rs` then [x `<y>`](z) and `<https://a.b>`",
+        "`a\\` b and ``c\\`` and `~~` and `<` done",
+        "Read `Vec<T>`\nand [`~/.ssh`](x) or `\\`.",
+        # autolinks: the url as mistune escapes it, beside code and links
+        "See <https://a.b/c?d=1&e=2> and <http://x.y/é%20z>, `<code>` [l](m) <ftp://f>",
+        "*<https://em.x>* then <irc:x> and <a+b.c-d:x[y](z)> and `a <https://in.code` b>",
+        # footnote references, numbered in order of first reference; unknown ones are text
+        notes + "a[^n] and `c`[^m] and [^n] again, [^x] unknown, [a](b)[^m] `[^x]`",
+        notes + "[^m](y) and *[^n]* and [^N]\n[^m]",
+        notes + "[^n] [^m] [^n] [ok](o)",
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         text = path.read_bytes().decode("utf-8", errors="replace")
         texts.extend(f"{text}\n\n\x00{paragraph}" for paragraph in text.split("\n\n"))
     md = _markdown()
     stock = mistune.Markdown(renderer=None, plugins=[import_plugin(name) for name in _PLUGINS])
-    checked = links = references = exactly = places = 0
+    checked = links = references = exactly = places = notes = 0
     for text in texts:
         context, _, paragraph = text.rpartition("\n\n")
         _, state = stock.parse(context)  # for the definitions
-        refs = state.env.get("ref_links") or {}
         source = paragraph.strip(" \r\n\t\f\x00")
-        ours = _simple_inline(source, refs)
+        env = copy.deepcopy(state.env)
+        ours = _simple_inline(source, env)
         if ours is None:
             continue
         checked += 1
         links += sum(token["type"] in ("link", "image") for token in ours)
         references += sum("label" in token for token in ours)
-        theirs = md.inline(source, dict(state.env))
+        notes += sum(token["type"] == "footnote_ref" for token in ours)
+        mistunes = copy.deepcopy(state.env)
+        theirs = md.inline(source, mistunes)
         assert _read_tokens(ours) == _read_tokens(theirs), text
-        assert all(token["type"] in ("codespan", "link", "image") for token in ours), text
+        # footnotes numbered as mistune numbers them
+        assert env.get("footnotes") == mistunes.get("footnotes"), text
+        assert all(token["type"] in _READ for token in ours), text
         places += _check_places(ours, source)
-        exact = _simple_inline(source, refs, exact=True)
+        exact = _simple_inline(source, copy.deepcopy(state.env), exact=True)
         if exact is not None:  # every token mistune's, text and line breaks included
             exactly += 1
             assert _unplaced(exact) == theirs, text
@@ -619,6 +645,7 @@ def test_simple_inline_scan_finds_mistunes_code_spans_and_links() -> None:
     assert references >= 6
     assert exactly > 30
     assert places > 300
+    assert notes >= 6
 
 
 def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
@@ -645,11 +672,23 @@ def test_text_with_other_inline_syntax_is_left_to_mistune() -> None:
         "![*y*](z)",
         "[y][]",
         "[a &amp; b](c)",  # an entity: mistune does not join text across it
-        "[^1]",
+        "![^1]",
+        "[a [^1]](b)",
+        "[^1 2]",
         "a ] b",
         "`x` \\` y",
         "`x` <b>",
         "`x` ~~y~~",
+        "`x` \\_y_",
+        "[a <b>](c) `d`",
+        "[a ~~b~~](c) `d`",
+        "`a` [b\\]](c)",
+        "`unclosed <b>",
+        "<b>bold</b> `x`",
+        "<me@example.com> `x`",
+        "[a <https://b.c>](d) `e`",
+        "`x` <https://a.b",
+        "`x` <x:y>",
         "`x` https://a.b",
         "[a](b) https://c.d",
         "[see https://a.b](c)",
@@ -766,6 +805,7 @@ def test_nodes_placed_from_the_scan_are_the_walks_over_mistunes_tokens(
     texts = [
         "a `b` c [d](e) ``f`g`` ![h `i` j](k.png) [l\nm](n) [o  \np](q)\n",
         "  lead `x` and [y](z)\n\n| `a` | [b](c) |\n|---|---|\n| d [e](f) | `g` |\n",
+        "<https://a.b/c&d> and `e` <mailto:x@y> {{< s >}}\n\n| <https://{{ u }}/x> | y |\n|-|-|\n",
         "[ref] and [r][ref] and [ref][] and [none `c`]\n\n[ref]: /r 'T'\n",
         "- item `a`\n  [b](c)\n\n> quote [d](e) `f`\n> more\n",
         "{{< x >}} `a {{ b }}` [c {{ d }}](e{{ f }}) [{{ g }}]({{ h }}/i)\n",
@@ -773,7 +813,10 @@ def test_nodes_placed_from_the_scan_are_the_walks_over_mistunes_tokens(
     ]
     for path in sorted(FIXTURES.parent.rglob("*.md")):
         texts.append(path.read_bytes().decode("utf-8", errors="replace"))
-    want = frozenset({"paragraph", "codespan", "link", "image", "inline_html", "list_item"})
+    texts.append("A[^n] `c`[^m] [^x] [^n]\n\n[^n]: a note, [l](m)[^m]\n[^m]: other `x`\n")
+    want = frozenset(
+        {"paragraph", "codespan", "link", "image", "inline_html", "list_item", "footnote_ref"}
+    )
     placed: list[int] = []
     place_scanned = parse._Inline.place_scanned
 

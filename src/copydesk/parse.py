@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, pairwise
@@ -66,7 +66,7 @@ from mistune.helpers import (
 )
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
-from mistune.plugins.footnotes import parse_footnote_item
+from mistune.plugins.footnotes import INLINE_FOOTNOTE, parse_footnote_item
 from mistune.util import escape_url, unikey
 
 from copydesk.errors import CopydeskError, FrontMatterError
@@ -135,14 +135,17 @@ _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
 _BACKTICKS = re.compile("`*")
 _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by str.find
-# see `_simple_inline`: what it leaves to mistune (with "[^", and "http" in text),
-# where its scan stops, the destinations it reads, and the link text it leaves
-_NOT_SIMPLE = re.compile(r"[<~\\]")
-_SIMPLE_STOP = re.compile(r"[`\[\]]")
+# see `_simple_inline`: what it leaves to mistune outside code spans (with "[^",
+# "http", and a "<" that opens no autolink), where its scan stops, the autolinks
+# and destinations it reads, and the link text it leaves
+_NOT_SIMPLE = re.compile(r"[~\\]")
+_SIMPLE_STOP = re.compile(r"[`\[\]<]")
+_INLINE_FOOTNOTE = re.compile(INLINE_FOOTNOTE)
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*>")  # mistune's
 _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
 # link text `_simple_run` makes one text token of (up to its `]`), and a url that
 # `escape_url` leaves as it is (no entity, nothing `quote` would encode)
-_PLAIN_LABEL = re.compile(r"[^`\[\]\n*_&]*\]")
+_PLAIN_LABEL = re.compile(r"[^`\[\]\n*_&<~\\]*\]")
 _SAFE_URL = re.compile(r"[A-Za-z0-9_.~:/?#@!$()*+,;=%-]*")
 # text that is one text token in mistune's hands once line breaks are split off
 _NOT_EXACT_TEXT = re.compile(r"[*_&]")
@@ -964,7 +967,7 @@ class _Builder:
             src = text.strip(_STRIP)
             if wanted and _NOT_PLAIN.search(src) is None and "http" not in src:
                 return [{"type": "text", "raw": src}]  # what mistune makes of it
-            simple = _simple_inline(src, self.env.get("ref_links") or {}, wanted)
+            simple = _simple_inline(src, self.env, wanted)
             if simple is not None:
                 return simple if wanted else _Scanned(src, simple)
             children: list[dict[str, Any]] = self.md.inline(src, self.env)
@@ -1240,11 +1243,12 @@ class _Scanned(list[dict[str, Any]]):
 
 
 def _simple_inline(
-    src: str, refs: dict[str, dict[str, Any]], exact: bool = False
+    src: str, env: MutableMapping[str, Any], exact: bool = False
 ) -> list[dict[str, Any]] | None:
     """mistune's tokens for a block whose only inline syntax is code spans and
     plain links and images; None for any other block (mistune parses it).
-    `refs`: the document's definitions.
+    `env`: the document's, for its definitions; a footnote reference is
+    numbered in it as mistune numbers it, once the block is known simple.
 
     A link's text is mistune's own tokens: text runs (of no emphasis or
     entity) and line breaks. Elsewhere, unless `exact`, text is left out: the
@@ -1252,11 +1256,13 @@ def _simple_inline(
     node. Every token holds where it lies in `src` (`_at`: start and end; a
     link's also the `]` that closes its text), so that walk places them
     without searching the text again (`_Inline.place_scanned`). With no
-    escape, HTML, autolink, footnote or strikethrough in the text, and no bare
-    URL outside code spans and link destinations, mistune's scan meets each
-    run of backticks whole: it opens a code span that ends at the next run of
-    exactly as many backticks (`DelimiterScanner.code_end`), or is literal
-    text; and each `[` outside a code span opens `[text](url)`,
+    escape, HTML, email autolink or strikethrough in the text, and no bare URL
+    outside code spans and link destinations, mistune's scan reads each
+    `<url>` outside link text as an autolink, each `[^key]` (when not `exact`)
+    as a footnote reference, or text if no footnote has that key, and meets
+    each run of backticks whole: it opens a code span that ends at the next
+    run of exactly as many backticks (`DelimiterScanner.code_end`), or is
+    literal text; and each `[` outside a code span opens `[text](url)`,
     `[text][label]`, `[text][]` or `[text]` (or an image, after a `!`), whose
     text is plain words and code spans and whose url needs no unescaping,
     nesting or title; a `[text]` no definition resolves stays text (else:
@@ -1264,12 +1270,16 @@ def _simple_inline(
     only wrap it (a wrapper no walk reads is transparent). On a documentation
     page or a blog most blocks that need inline parsing at all are these; this
     scan takes a fraction of mistune's time."""
-    if _NOT_SIMPLE.search(src) is not None or "[^" in src:
+    if "`" not in src and _NOT_SIMPLE.search(src) is not None:
         return None
-    run = _simple_run(src, 0, False, refs, exact)
+    refs = env.get("ref_links") or {}
+    run = _simple_run(src, 0, False, refs, exact, env.get("ref_footnotes"))
     if run is None:
         return None
     tokens = run[0]
+    for token in tokens:
+        if token["type"] == "footnote_ref":
+            token["attrs"] = {"index": _footnote_index(env, token["raw"])}
     if exact:  # mistune joins neighbouring text (`[` and `]` that made no link)
         for index in range(len(tokens) - 1, 0, -1):
             if tokens[index]["type"] == tokens[index - 1]["type"] == "text":
@@ -1284,10 +1294,16 @@ def _simple_inline(
 
 
 def _simple_run(
-    src: str, pos: int, label: bool, refs: dict[str, dict[str, Any]], exact: bool
+    src: str,
+    pos: int,
+    label: bool,
+    refs: dict[str, dict[str, Any]],
+    exact: bool,
+    notes: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], int] | None:
     """Tokens of src[pos:] up to its end, or (`label`) up to the `]` that ends
-    a link's text, and where they end; None for what `_simple_inline` leaves."""
+    a link's text, and where they end; None for what `_simple_inline` leaves.
+    `notes`: the document's footnotes (`[^key]: text`), by key."""
     tokens: list[dict[str, Any]] = []
     done = pos
     while (found := _SIMPLE_STOP.search(src, pos)) is not None:
@@ -1308,6 +1324,22 @@ def _simple_run(
             if not label or not _add_text(tokens, src, done, start, exact):
                 return None
             return tokens, start
+        elif char == "<":
+            auto = None if label else _AUTOLINK.match(src, start)
+            if auto is None:  # HTML, an email, or text: mistune's
+                return None
+            stop = auto.end()
+            token = _autolink(src[start + 1 : stop - 1], start, stop)
+        elif src.startswith("[^", start):  # mistune tries a footnote before a link
+            note = _INLINE_FOOTNOTE.match(src, start)
+            if note is None or label or exact or (start > done and src[start - 1] == "!"):
+                return None
+            key = unikey(note.group("footnote_key"))
+            if not notes or key not in notes:  # text, as the walk reads none
+                pos = note.end()
+                continue
+            stop = note.end()
+            token = {"type": "footnote_ref", "raw": key, "_at": (start, stop)}
         else:
             link = None if label else _simple_link(src, start, done, refs)
             if link is None:
@@ -1327,6 +1359,34 @@ def _simple_run(
     if label or not _add_text(tokens, src, done, len(src), exact):
         return None
     return tokens, len(src)
+
+
+def _footnote_index(env: MutableMapping[str, Any], key: str) -> int:
+    """The number of the footnote `key`, noted in `env` when first referred to:
+    mistune's `parse_inline_footnote`, which the scan stands in for."""
+    notes = env.get("footnotes")
+    if not notes:
+        notes = []
+    indexes = env.get("footnote_indexes")
+    if not indexes:
+        indexes = {note_key: index for index, note_key in enumerate(notes)}
+        env["footnote_indexes"] = indexes
+    if key not in indexes:
+        notes.append(key)
+        indexes[key] = len(notes) - 1
+        env["footnotes"] = notes
+    return int(indexes[key]) + 1
+
+
+def _autolink(url: str, start: int, stop: int) -> dict[str, Any]:
+    """mistune's token for `<url>` at [start, stop)."""
+    return {
+        "type": "link",
+        "children": [{"type": "text", "raw": url, "_at": (start + 1, stop - 1)}],
+        "attrs": {"url": url if _SAFE_URL.fullmatch(url) else escape_url(url)},
+        "_autolink": f"<{url}>",
+        "_at": (start, stop, stop - 1),
+    }
 
 
 def _simple_link(
@@ -1354,7 +1414,7 @@ def _simple_link(
         destination = _SIMPLE_URL.match(src, after)
         if destination is None:
             return None
-        url = destination.group(1)  # no backslash (`_NOT_SIMPLE`): nothing to unescape
+        url = destination.group(1)  # no backslash (`_SIMPLE_URL`): nothing to unescape
         attrs: dict[str, Any] = {"url": url if _SAFE_URL.fullmatch(url) else escape_url(url)}
         end = destination.end()
     elif following == "]":
@@ -1392,11 +1452,12 @@ def _add_text(
 ) -> bool:
     """Add src[start:end] as mistune's text and line break tokens (`exact`; else
     nothing, see `_simple_inline`); False if it holds a bare URL (mistune links
-    it) or, when `exact`, emphasis or an entity. A URL in a code span or a
-    link's destination is never scanned."""
+    it), strikethrough or an escape (`_NOT_SIMPLE`), or, when `exact`,
+    emphasis or an entity. Code spans and link destinations are never
+    scanned: there, `<`, `~`, `\\` and "http" are code or url."""
     if end <= start:
         return True
-    if src.find("http", start, end) >= 0:
+    if src.find("http", start, end) >= 0 or _NOT_SIMPLE.search(src, start, end) is not None:
         return False
     if not exact:
         return True
@@ -1617,6 +1678,18 @@ class _Inline:
                 node = self.code(token, start + lead, stop + lead, parent, self.all)
                 if node is not None:
                     parent.children.append(node)
+            elif token["type"] == "footnote_ref":
+                start, stop = token["_at"]
+                if "footnote_ref" in self.want:  # type: ignore[operator]
+                    attrs = {**token["attrs"], "key": token["raw"]}
+                    parent.children.append(
+                        self.emit("footnote_ref", start + lead, stop + lead, attrs, parent)
+                    )
+            elif "_autolink" in token:
+                start, stop, _ = token["_at"]
+                parent.children.append(
+                    self.placed_autolink(token, start + lead, stop + lead, parent)
+                )
             else:
                 parent.children.append(self.placed_link(token, lead, parent))
 
@@ -1636,6 +1709,20 @@ class _Inline:
         node = Node("codespan", row + 1, col + 1, end_row + 1, end_col + 1, attrs, [], parent)
         if FILL in code:
             node.attrs["code"] = self.unmask(code, start, node)
+        return node
+
+    def placed_autolink(self, token: dict[str, Any], start: int, stop: int, parent: Node) -> Node:
+        """`<url>` at [start, stop), as `autolink` builds it."""
+        node = Node("link", 0, 0, 0, 0, token["attrs"], [], parent)
+        node.attrs["autolink"] = True
+        self.opaque(start, stop)
+        child = self.emit("text", start + 1, stop - 1, {}, node)
+        child.attrs["text"] = child.attrs["raw"]
+        node.children.append(child)
+        self.restore_url(node, start + 1, stop - 1)
+        self.pos = stop
+        self.placed(node, start)
+        node.attrs["text"] = _plain_text(node)
         return node
 
     def placed_link(self, token: dict[str, Any], lead: int, parent: Node) -> Node:
