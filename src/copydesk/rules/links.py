@@ -112,10 +112,15 @@ def _names_a_file(url: str) -> bool:
 def _local_target(node: Node, ctx: Context) -> str | None:
     """The local URL of a link worth resolving, or None (remote, templated,
     empty, or only a fragment/query)."""
-    if "local_target" not in node.attrs:  # several rules ask for every link
-        node.attrs["local_target"] = _find_local_target(node, ctx)
-    target: str | None = node.attrs["local_target"]
+    attrs = node.attrs
+    target: str | None = attrs.get("local_target", _UNSET)
+    if target is _UNSET:  # several rules ask for every link
+        target = attrs["local_target"] = _find_local_target(node, ctx)
     return target
+
+
+_UNSET: Any = object()
+_REMOTE = ("https:", "http:", "mailto:")
 
 
 def _find_local_target(node: Node, ctx: Context) -> str | None:
@@ -123,7 +128,10 @@ def _find_local_target(node: Node, ctx: Context) -> str | None:
     # Python-level `_handle_fromlist` on every call (~1 us; asked for every link).
     from copydesk.site.project import is_local, strip_base_url
 
-    url = strip_base_url(url_of(node).strip())
+    url = url_of(node)
+    if url.startswith(_REMOTE):
+        return None  # most links (what is_local says first, without the strip and base URL)
+    url = strip_base_url(url.strip())
     if not url or not is_local(url) or has_template(url):
         return None  # most links: remote, asked before the templating spans
     return None if templated(node, ctx) else url
@@ -514,9 +522,15 @@ class TrackingParameters(Rule):
                 violation = violation_in(node, ctx, offset, self._message(found, url))
                 yield replace(violation, fix=_untracked(node, ctx, url, found))
 
-    @staticmethod
-    def _names(ctx: Context) -> tuple[str, ...]:
-        return tuple(str(name).lower() for name in ctx.settings.get("parameters", ()))
+    _named_for: Any = None  # the settings `_named` was made from
+    _named: tuple[str, ...] = ()
+
+    def _names(self, ctx: Context) -> tuple[str, ...]:
+        """`parameters`, lowered once per settings (asked for every URL with a query)."""
+        if ctx.settings is not self._named_for:
+            self._named = tuple(str(name).lower() for name in ctx.settings.get("parameters", ()))
+            self._named_for = ctx.settings
+        return self._named
 
     @staticmethod
     def _message(found: list[str], url: str) -> str:
