@@ -117,3 +117,26 @@ def test_a_long_lived_process_keeps_no_front_matter_between_runs(site: Path) -> 
         "11:3 CD101",
         "12:43 CD107",
     ]
+
+
+def test_a_templated_heading_keeps_its_patterns_in_the_lint_cache(tmp_path: Path) -> None:
+    """A heading with a template in it matches every id its literal parts
+    allow (`TemplatedIds`); a warm run, from cached facts, finds the same."""
+    site = tmp_path / "templated"
+    shutil.copytree(SITE, site)
+    docs = site / "content/docs"
+    (docs / "install.md").write_text("# Install\n\n## Get {{% param version %}} now\n")
+    (docs / "linker.md").write_text(
+        "# Linker\n\n[ok](../install/#get-1-2-now) and [broken](../install/#other)\n"
+    )
+    for number in range(CACHE_MIN_FILES):
+        (docs / f"page{number}.md").write_text(f"# Page {number}\n")
+
+    def run() -> list[str]:
+        project._cached_site.cache_clear()
+        result = lint_paths([site], select=["CD107"], jobs=1, cache=True)
+        return [f"{Path(f.path).name}:{f.line}:{f.column} {f.message}" for f in result.findings]
+
+    cold = run()
+    assert cold == ["linker.md:3:35 heading '#other' does not exist in '../install/'"]
+    assert run() == cold

@@ -715,10 +715,13 @@ class MissingFragment(Rule):
             ctx.max_size,
             project(ctx).id_writers,
             site_key(ctx) if any(link.source for link in links) else (),
+            tuple(pattern.pattern for pattern in getattr(own, "patterns", ())),  # TemplatedIds
         )
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
-        offered = {(fact.path, fact.styles): fact.ids for _, fact in facts if fact.ids is not None}
+        offered = {
+            (fact.path, fact.styles): _offered(fact) for _, fact in facts if fact.ids is not None
+        }
         for path, fact in facts:
             for link in fact.links:
                 if link.source:  # its target needed the site's full URL index
@@ -774,6 +777,20 @@ class FragmentFacts:
     max_size: int | None
     writers: frozenset[str] = frozenset()  # the site's shortcodes that write ids
     site: tuple[Any, ...] = ()  # the site's `site_key`, when a link's target is to resolve
+    # `TemplatedIds.patterns` of `ids`, as text: facts pass through the lint
+    # cache, which keeps a set of ids and not the subclass's patterns.
+    patterns: tuple[str, ...] = ()
+
+
+def _offered(fact: FragmentFacts) -> frozenset[str] | None:
+    """The ids a file's facts say it offers, its templated headings' patterns included."""
+    if not fact.patterns:
+        return fact.ids
+    from copydesk.site.ids import TemplatedIds
+
+    ids = TemplatedIds(fact.ids or ())
+    ids.patterns = tuple(re.compile(pattern) for pattern in fact.patterns)
+    return ids
 
 
 def _markdown_target(target: Path | None, site: Project) -> str | None:
