@@ -67,6 +67,7 @@ from mistune.helpers import (
 from mistune.inline_parser import InlineParser
 from mistune.plugins import import_plugin
 from mistune.plugins.footnotes import INLINE_FOOTNOTE, parse_footnote_item
+from mistune.plugins.url import URL_LINK_PATTERN
 from mistune.util import escape_url, unikey
 
 from copydesk.errors import CopydeskError, FrontMatterError
@@ -141,6 +142,8 @@ _SPECIAL_INLINE = re.compile(r"[`<\[]")  # and "http" for bare URLs, found by st
 _NOT_SIMPLE = re.compile(r"[~\\]")
 _SIMPLE_STOP = re.compile(r"[`\[\]<]")
 _INLINE_FOOTNOTE = re.compile(INLINE_FOOTNOTE)
+_BARE_URL = re.compile(URL_LINK_PATTERN)
+_BRACKET = frozenset("[]")
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*>")  # mistune's
 _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
 # link text `_simple_run` makes one text token of (up to its `]`), and a url that
@@ -1306,8 +1309,27 @@ def _simple_run(
     `notes`: the document's footnotes (`[^key]: text`), by key."""
     tokens: list[dict[str, Any]] = []
     done = pos
-    while (found := _SIMPLE_STOP.search(src, pos)) is not None:
-        start = found.start()
+    url_at = -1 if label else src.find("http", pos)  # link text: `_add_text` refuses one
+    while True:
+        if 0 <= url_at < pos:
+            url_at = src.find("http", pos)
+        found = _SIMPLE_STOP.search(src, pos)
+        start = len(src) if found is None else found.start()
+        if 0 <= url_at < start:  # mistune's url plugin links a bare URL here
+            bare = _BARE_URL.match(src, url_at)
+            if bare is None:  # "http" that starts no URL is text
+                url_at = src.find("http", url_at + 4)
+                continue
+            start, stop = url_at, bare.end()
+            if not _BRACKET.isdisjoint(bare.group(0)):  # mistune may cut it at a `]`
+                return None
+            if not _add_text(tokens, src, done, start, exact, label):
+                return None
+            tokens.append(_autolink(bare.group(0), start, stop, bare=True))
+            done = pos = stop
+            continue
+        if found is None:
+            break
         char = src[start]
         if char == "`":
             size = _BACKTICKS.match(src, start).end() - start  # type: ignore[union-attr]
@@ -1321,7 +1343,7 @@ def _simple_run(
             stop = end + size
             token: dict[str, Any] = {"type": "codespan", "raw": code, "_at": (start, stop)}
         elif char == "]":
-            if not label or not _add_text(tokens, src, done, start, exact):
+            if not label or not _add_text(tokens, src, done, start, exact, label):
                 return None
             return tokens, start
         elif char == "<":
@@ -1346,17 +1368,17 @@ def _simple_run(
                 return None
             made, start, stop, inside = link
             if made is None:  # `[text]` that is no link: its code spans stay
-                if not _add_text(tokens, src, done, start + 1, exact):
+                if not _add_text(tokens, src, done, start + 1, exact, label):
                     return None
                 tokens.extend(inside if exact else _codespans(inside))
                 done, pos = stop, stop + 1  # the `]` is text
                 continue
             token = made
-        if not _add_text(tokens, src, done, start, exact):
+        if not _add_text(tokens, src, done, start, exact, label):
             return None
         tokens.append(token)
         done = pos = stop
-    if label or not _add_text(tokens, src, done, len(src), exact):
+    if label or not _add_text(tokens, src, done, len(src), exact, label):
         return None
     return tokens, len(src)
 
@@ -1378,13 +1400,14 @@ def _footnote_index(env: MutableMapping[str, Any], key: str) -> int:
     return int(indexes[key]) + 1
 
 
-def _autolink(url: str, start: int, stop: int) -> dict[str, Any]:
-    """mistune's token for `<url>` at [start, stop)."""
+def _autolink(url: str, start: int, stop: int, bare: bool = False) -> dict[str, Any]:
+    """mistune's token for `<url>` (or, `bare`, a URL in text) at [start, stop)."""
+    inner = (start, stop) if bare else (start + 1, stop - 1)
     return {
         "type": "link",
-        "children": [{"type": "text", "raw": url, "_at": (start + 1, stop - 1)}],
+        "children": [{"type": "text", "raw": url, "_at": inner}],
         "attrs": {"url": url if _SAFE_URL.fullmatch(url) else escape_url(url)},
-        "_autolink": f"<{url}>",
+        "_autolink": url if bare else f"<{url}>",
         "_at": (start, stop, stop - 1),
     }
 
@@ -1448,16 +1471,24 @@ def _simple_link(
 
 
 def _add_text(
-    tokens: list[dict[str, Any]], src: str, start: int, end: int, exact: bool = False
+    tokens: list[dict[str, Any]],
+    src: str,
+    start: int,
+    end: int,
+    exact: bool = False,
+    label: bool = False,
 ) -> bool:
     """Add src[start:end] as mistune's text and line break tokens (`exact`; else
-    nothing, see `_simple_inline`); False if it holds a bare URL (mistune links
-    it), strikethrough or an escape (`_NOT_SIMPLE`), or, when `exact`,
-    emphasis or an entity. Code spans and link destinations are never
-    scanned: there, `<`, `~`, `\\` and "http" are code or url."""
+    nothing, see `_simple_inline`); False if it holds strikethrough or an
+    escape (`_NOT_SIMPLE`), or, in a link's text (`label`), "http" (mistune
+    leaves a URL there as text), or, when `exact`, emphasis or an entity. Code
+    spans and link destinations are never scanned: there, `<`, `~`, `\\` and
+    "http" are code or url."""
     if end <= start:
         return True
-    if src.find("http", start, end) >= 0 or _NOT_SIMPLE.search(src, start, end) is not None:
+    if _NOT_SIMPLE.search(src, start, end) is not None or (
+        label and src.find("http", start, end) >= 0
+    ):
         return False
     if not exact:
         return True
@@ -1712,14 +1743,19 @@ class _Inline:
         return node
 
     def placed_autolink(self, token: dict[str, Any], start: int, stop: int, parent: Node) -> Node:
-        """`<url>` at [start, stop), as `autolink` builds it."""
+        """`<url>` or a bare URL at [start, stop), as `autolink` builds it."""
         node = Node("link", 0, 0, 0, 0, token["attrs"], [], parent)
-        node.attrs["autolink"] = True
-        self.opaque(start, stop)
-        child = self.emit("text", start + 1, stop - 1, {}, node)
+        if token["_autolink"].startswith("<"):
+            node.attrs["autolink"] = True
+            self.opaque(start, stop)
+            inner = (start + 1, stop - 1)
+        else:  # a bare URL is prose
+            node.attrs["bare"] = True
+            inner = (start, stop)
+        child = self.emit("text", *inner, {}, node)
         child.attrs["text"] = child.attrs["raw"]
         node.children.append(child)
-        self.restore_url(node, start + 1, stop - 1)
+        self.restore_url(node, *inner)
         self.pos = stop
         self.placed(node, start)
         node.attrs["text"] = _plain_text(node)
