@@ -417,6 +417,46 @@ def test_editing_the_hosts_redirect_files_invalidates_the_site(
     assert rendered(warm) == cold()
 
 
+def test_an_image_that_grew_is_reported_by_the_files_showing_it(
+    site: Path, parses: list[str]
+) -> None:
+    """CD204 reads an image's size: replacing it by a larger one under the same
+    name changes what unchanged posts report."""
+    (site / ".copydesk.toml").write_text("[rules.CD204]\nmax-bytes = 100\n", encoding="utf-8")
+    with (site / "c.md").open("a", encoding="utf-8") as file:
+        file.write("\n![A chart](chart.png)\n")
+    (site / "chart.png").write_bytes(b"\x89PNG" + b"\0" * 60)
+    assert not [f for f in run().findings if f.code == "CD204"]
+    (site / "chart.png").write_bytes(b"\x89PNG" + b"\0" * 600)
+    parses.clear()
+
+    warm = run()
+
+    assert "c.md" in parses
+    assert [(f.path, f.code) for f in warm.findings if f.code == "CD204"] == [("c.md", "CD204")]
+    assert rendered(warm) == cold()
+
+
+def test_a_shortcode_template_is_in_the_site_key_whole(tmp_path: Path) -> None:
+    """Whether a Hugo shortcode writes heading ids is read from its whole
+    template; another layout's body is not the site model's business."""
+    (tmp_path / "layouts" / "_shortcodes").mkdir(parents=True)
+    (tmp_path / "layouts" / "_default").mkdir(parents=True)
+    code = tmp_path / "layouts" / "_shortcodes" / "anchor.html"
+    other = tmp_path / "layouts" / "_default" / "single.html"
+    code.write_text("<span>{{ .Get 0 }}</span>\n", encoding="utf-8")
+    other.write_text("<main>{{ .Content }}</main>\n", encoding="utf-8")
+
+    def key() -> str:
+        return lintcache.SiteState().key(tmp_path)
+
+    before = key()
+    other.write_text("<main class=x>{{ .Content }}</main>\n", encoding="utf-8")
+    assert key() == before
+    code.write_text('<span id="{{ .Get 0 }}">{{ .Get 0 }}</span>\n', encoding="utf-8")
+    assert key() != before
+
+
 def test_a_small_run_and_no_cache_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

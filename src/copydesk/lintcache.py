@@ -32,6 +32,8 @@ An entry holds while its key holds. The key is a hash of:
   site miss; editing a page's body leaves the others' entries valid. The
   host's redirect files count as config (`_redirects` in any folder, a
   `netlify.toml` up to three folders above the root): they make URLs work.
+  So do the whole bytes of Hugo's shortcode templates (whether one writes
+  heading ids) and the size of every image (CD204 reads it).
 
 The bytes' digests are not recomputed for a file whose size, mtime and ctime
 are those the last run recorded (`stamps` in lint.json, see `SiteState`): a
@@ -86,6 +88,12 @@ _HEAD = 4096
 # Generator config files at the site root (and in Hugo's config/ folder).
 _CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".js", ".mjs", ".cjs", ".ts")
 _SKIPPED_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__", "site-packages"})
+# Images: their size is what CD204 (large-image) reads of them.
+_IMAGE_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff", ".ico",
+)  # fmt: skip
+# Hugo shortcode templates: read whole for whether they write heading ids (CD107).
+_SHORTCODE_DIRS = (f"{os.sep}shortcodes", f"{os.sep}_shortcodes")
 # Host redirect files (copydesk.site.redirects): `_redirects` in any folder (the
 # root or a static one), and a netlify.toml up to this many folders above the root.
 _REDIRECTS = "_redirects"
@@ -141,9 +149,6 @@ def encode(value: Any) -> Any:
     raise Uncacheable(f"a {type(value).__qualname__}")
 
 
-_TAGS = frozenset({"t", "f", "o", "s", "d", "p"})
-
-
 def _hook(data: dict[str, Any]) -> Any:
     """The inverse of `encode`, as `json.loads`' object_hook: the parser calls it
     for every object, innermost first, so a warm run decodes its thousands of
@@ -151,22 +156,23 @@ def _hook(data: dict[str, Any]) -> Any:
     `_CLASSES`); any other object (the file's own tables, a payload) is kept.
     Raises (KeyError, TypeError, ...) on a tag it did not write."""
     if len(data) == 1:
-        ((tag, inner),) = data.items()
-        if tag not in _TAGS:
-            return data
-        if tag == "t":
-            return tuple(inner)
-        if tag == "f":
-            return frozenset(inner)
-        if tag == "d":
-            return dict(inner)
-        if tag == "s":
-            return set(inner)
-        if tag == "p":
-            return Path(inner)
-        from copydesk.site.ids import OpenIds
+        for tag in data:  # the one key (a loop: cheaper than unpacking `items()`)
+            inner = data[tag]
+            if tag == "t":
+                return tuple(inner)
+            if tag == "f":
+                return frozenset(inner)
+            if tag == "d":
+                return dict(inner)
+            if tag == "s":
+                return set(inner)
+            if tag == "p":
+                return Path(inner)
+            if tag == "o":
+                from copydesk.site.ids import OpenIds
 
-        return OpenIds(inner)
+                return OpenIds(inner)
+        return data
     if len(data) == 2 and "c" in data and "v" in data:
         return _class(data["c"])(*data["v"])
     return data
@@ -260,14 +266,20 @@ class SiteState:
             relative = folder[inside:] if folder != root else "."
             configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
             base = os.path.join(folder, "")
+            shortcodes = _SHORTCODE_DIRS[0] in folder or _SHORTCODE_DIRS[1] in folder
             for name in sorted(files):
                 update(f"{relative}/{name}\0".encode())
                 suffix = os.path.splitext(name)[1].lower()
                 if suffix in _PAGE_SUFFIXES:
                     digests = self._digests(base + name)
                     update(digests[1].encode() if digests else b"\0unread")
+                elif suffix in _HTML_SUFFIXES and shortcodes:
+                    digests = self._digests(base + name)
+                    update(digests[0].encode() if digests else b"\0unread")
                 elif suffix in _HTML_SUFFIXES:
                     update(_front_matter(_marked(_read(base + name, _HEAD))))
+                elif suffix in _IMAGE_SUFFIXES:
+                    update(_size(base + name))
                 elif (configs and suffix in _CONFIG_SUFFIXES) or name == _REDIRECTS:
                     update(_marked(_read(base + name)))
                 update(b"\0")
@@ -334,6 +346,13 @@ def _read(path: str, size: int = -1) -> bytes | None:
             return file.read(size)
     except OSError:
         return None
+
+
+def _size(path: str) -> bytes:
+    try:
+        return str(os.stat(path).st_size).encode()
+    except OSError:
+        return b"\0unread"
 
 
 def _marked(data: bytes | None) -> bytes:
