@@ -241,6 +241,8 @@ class SiteModel:
     # (working folder, path) -> os.path.realpath: an lstat per component, asked per
     # fragment link into another file and per linted file.
     _reals: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    # absolute folder -> os.path.realpath of it (see `_real`).
+    _real_folders: dict[str, str] = field(default_factory=dict, repr=False)
     # absolute path -> its language's URL prefix, asked per root-relative link.
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
     # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
@@ -302,8 +304,22 @@ class SiteModel:
         key = ("" if os.path.isabs(path) else os.getcwd(), str(path))
         real = self._reals.get(key)
         if real is None:
-            real = self._reals[key] = os.path.realpath(path)
+            real = self._reals[key] = self._real(str(path))
         return real
+
+    def _real(self, path: str) -> str:
+        """`os.path.realpath` from the real path of the file's folder (once per
+        folder): one lstat per file instead of one per component. A path with
+        `..` (which realpath takes after a link, not before) or that is a link
+        itself goes the whole way."""
+        absolute = os.path.abspath(path)
+        if ".." in path or os.path.islink(absolute):
+            return os.path.realpath(path)
+        folder, name = os.path.split(absolute)
+        real_folder = self._real_folders.get(folder)
+        if real_folder is None:
+            real_folder = self._real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real_folder, name)
 
     def is_published(self, path: Path) -> bool:
         return self._published(self._absolute(path))
@@ -468,6 +484,10 @@ class SiteModel:
             self._front_matters[path] = self._url_front_matter(parsed)
             _KEEPING[id(self)] = self
 
+    @functools.cached_property
+    def _url_needles(self) -> tuple[str, ...]:
+        return _text_needles(self.generator.front_matter_keys())
+
     def _url_front_matter(self, parsed: ParsedFile) -> Mapping[str, Any]:
         """`_read_front_matter(path, front_matter_keys())` from the parse: {}
         unless a key that moves URLs may be in it (the same test on the same
@@ -475,14 +495,13 @@ class SiteModel:
         document = parsed.document
         if document.front_matter is None:
             return {}
-        keys = self.generator.front_matter_keys()
         if document.newline == "\n":
             text = document.text
-            head = text[: text.find("\n") + 1 + len(document.front_matter)]
-            if not any(needle in head for needle in _text_needles(keys)):
+            end = text.find("\n") + 1 + len(document.front_matter)  # the closing fence
+            if not any(text.find(needle, 0, end) >= 0 for needle in self._url_needles):
                 return {}
-        elif not _may_hold(parsed.path, keys):  # \r\n, \r: the bytes on disk decide
-            return {}
+        elif not _may_hold(parsed.path, self.generator.front_matter_keys()):
+            return {}  # \r\n, \r: the bytes on disk decide
         data = parsed.front_matter
         return data if isinstance(data, Mapping) else {}
 
