@@ -354,6 +354,8 @@ def _text_style(style: str) -> str:
 def next_line_ids(parsed: ParsedFile) -> set[str]:
     """kramdown's `{: #id}` written on the line after a heading."""
     found: set[str] = set()
+    if "{:" not in parsed.document.text:
+        return found  # every match holds one: no need to split the text into lines
     for node in parsed.of_type("heading"):
         match = _NEXT_LINE_IAL.match(parsed.line_text(node.end_line + 1))
         if match:
