@@ -144,7 +144,7 @@ def _captures(parsed: ParsedFile) -> list[tuple[int, int]]:
 
 
 def has_template(value: str) -> bool:
-    return bool(_TEMPLATE.search(value))
+    return "{" in value and _TEMPLATE.search(value) is not None  # most URLs hold no brace
 
 
 def inside(node: Node, *types: str) -> bool:
