@@ -389,7 +389,10 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         if end <= start:
             continue
         parts.append(text[done:start])
-        parts.append("\n".join(" " * len(piece) for piece in text[start:end].split("\n")))
+        if text.find("\n", start, end) < 0:  # most spans: a code span, a destination
+            parts.append(" " * (end - start))
+        else:
+            parts.append("\n".join(" " * len(piece) for piece in text[start:end].split("\n")))
         done = end
     parts.append(text[done:])
     return "".join(parts)
