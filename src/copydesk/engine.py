@@ -853,9 +853,9 @@ def _died(path: Path, index: int) -> FileResult:
 
 
 def _warm_sites(plan: Plan) -> None:
-    """Build each site's model (its URL index included) once, here, before the
-    workers fork: they inherit it instead of each listing and reading the
-    whole site again."""
+    """Build each site's model (its page list and path index) once, here,
+    before the workers fork: they inherit it instead of each listing the
+    whole site again. The full URL index waits for the project stage."""
     from copydesk.site import site_root
     from copydesk.site.project import warm
 

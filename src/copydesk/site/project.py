@@ -1163,6 +1163,10 @@ def end_run() -> None:
 
 
 def warm(settings: Mapping[str, Any], config_root: Path, source: Path) -> None:
-    """Fill the model's indexes now (before worker processes fork)."""
+    """Fill the model's indexes now (before worker processes fork): the page
+    list and the index of URLs pages get from their paths. Not the full URL
+    index: the link rules that need it check those links in their project
+    stage (see `NeedsIndex`), so a run whose links all resolve from paths
+    never reads a page's front matter for it."""
     model = project_for(settings, config_root, source)
-    model.url_index  # noqa: B018  (not `path_index`: `page` never reads it once this exists)
+    model.path_index  # noqa: B018
