@@ -25,6 +25,17 @@ DEMO = ROOT / "fixtures" / "demo"
 CACHE = Path(".copydesk_cache") / "lint.json"
 
 
+def read_cache(site: Path) -> tuple[Any, Any, list[Any]]:
+    """lint.json's lines: the header, the stamps, and one [name, key, payload] per file."""
+    header, stamps, *entries = (site / CACHE).read_text().splitlines()
+    return json.loads(header), json.loads(stamps), [json.loads(line) for line in entries]
+
+
+def write_cache(site: Path, header: Any, stamps: Any, entries: list[Any]) -> None:
+    lines = [json.dumps(header), json.dumps(stamps), *map(json.dumps, entries)]
+    (site / CACHE).write_text("\n".join(lines) + "\n")
+
+
 def rendered(result: Any) -> list[str]:
     """Every finding with everything a reporter shows, fixes included."""
     return [json.dumps(f.as_dict(), sort_keys=True) for f in result.findings]
@@ -101,6 +112,7 @@ def test_warm_equals_cold_on_the_demo_fixtures_and_a_generated_corpus(
 
 def test_a_changed_file_alone_is_parsed_again(site: Path, parses: list[str]) -> None:
     run()
+    before = (site / CACHE).read_text().splitlines()
     with (site / "c.md").open("a", encoding="utf-8") as file:
         file.write("\nMore at [the tracker](https://example.com/?utm_medium=y).\n")
     parses.clear()
@@ -110,6 +122,12 @@ def test_a_changed_file_alone_is_parsed_again(site: Path, parses: list[str]) -> 
     assert parses == ["c.md"]
     assert rendered(warm) == cold()
     assert any(f.path == "c.md" and f.code == "CD105" for f in warm.findings)
+    after = (site / CACHE).read_text().splitlines()
+    kept = [line for line in after if line.startswith(('["a.md"', '["b.md"'))]
+    assert len(kept) == 2 and set(kept) <= set(before)  # the others' lines, as they were
+    assert [line for line in after if line.startswith('["c.md"')] != [
+        line for line in before if line.startswith('["c.md"')
+    ]
 
 
 def test_a_renamed_heading_re_reports_links_into_it_without_parsing_them(
@@ -158,7 +176,7 @@ def test_a_deleted_target_is_reported_by_the_files_linking_to_it(
     broken = [(f.path, f.code) for f in warm.findings if f.code == "CD101"]
     assert broken == [("a.md", "CD101")]
     assert rendered(warm) == cold()
-    assert "c.md" not in [name for name, *_ in json.loads((site / CACHE).read_text())["entries"]]
+    assert "c.md" not in [name for name, *_ in read_cache(site)[2]]
 
 
 def test_the_selection_the_config_and_the_version_each_invalidate(
@@ -226,7 +244,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     assert rendered(result) == expected
     assert sorted(parses) == ["a.md", "b.md", "c.md"]
     assert any(note in line and "lint cache ignored" in line for line in result.notes)
-    assert json.loads((site / CACHE).read_text())["format"] == "copydesk-lint"
+    assert read_cache(site)[0]["format"] == "copydesk-lint"
     parses.clear()
     run()
     assert parses == []
@@ -252,10 +270,10 @@ def test_a_cache_naming_a_class_the_codec_does_not_build_is_ignored(
 
 def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) -> None:
     run()
-    data = json.loads((site / CACHE).read_text())
-    entry = next(entry for entry in data["entries"] if entry[0] == "a.md")
+    header, stamps, entries = read_cache(site)
+    entry = next(entry for entry in entries if entry[0] == "a.md")
     entry[2]["hits"] = [["CD105", "one", None]]
-    (site / CACHE).write_text(json.dumps(data))
+    write_cache(site, header, stamps, entries)
     parses.clear()
 
     assert rendered(run()) == cold()
@@ -364,12 +382,11 @@ def test_same_size_same_mtime_other_bytes_is_read_again(site: Path, parses: list
 def test_damaged_stamps_are_ignored(site: Path, opened: list[str]) -> None:
     settle(*site.glob("*.md"))
     run()
-    data = json.loads((site / CACHE).read_text())
-    stamps = data["stamps"]
+    header, stamps, entries = read_cache(site)
     first, second = sorted(stamps)[:2]
     stamps[first] = [*stamps[first][:3], 7, None]  # not digests
     stamps[second][0] += 1  # another size
-    (site / CACHE).write_text(json.dumps(data))
+    write_cache(site, header, stamps, entries)
     opened.clear()
     assert rendered(run()) == cold()
     assert sorted(opened) == sorted(os.path.basename(name) for name in (first, second))

@@ -1,8 +1,10 @@
 """The lint cache: what linting each file gave, kept between runs, so that an
 unchanged file costs a read and a hash instead of a parse and every rule.
 
-One JSON file, `lint.json`, in the cache folder (`cache-dir`, default
-`.copydesk_cache/`, beside the link cache's `links.json`). Per file (by its
+One file of JSON lines, `lint.json`, in the cache folder (`cache-dir`, default
+`.copydesk_cache/`, beside the link cache's `links.json`): a header (format,
+version, tool), the stamps, then one line per file, so that a run that re-lints
+a few files writes the others' lines as it read them. Per file (by its
 path relative to the cache's root) it keeps what a worker sends back for it:
 the rules' hits, its suppression comments, the facts of cross-file rules and
 its remote URLs. Findings are not kept: severities, per-file-ignores,
@@ -78,7 +80,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 5
+VERSION = 6
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
@@ -390,8 +392,13 @@ class LintCache:
         self.seen: set[str] = set()  # entries this run looked up: their files exist
         self.fresh: dict[str, list[Any]] = {}  # [key, payload as JSON data] put this run
         self.changed = False
-        self._text = b""  # the file as read: `save` keeps its unchanged entries from it
+        self._lines: dict[str, str] = {}  # each entry's line as read: `save` keeps it
         self._load()
+
+    def _header(self) -> str:
+        return json.dumps(
+            {"format": FORMAT, "version": VERSION, "tool": self.tool}, separators=(",", ":")
+        )
 
     def _load(self) -> None:
         try:
@@ -401,12 +408,10 @@ class LintCache:
         except OSError as error:
             self.problem = error.strerror or str(error)
             return
-        # What `save` writes begins so: anything else is judged before it is decoded
-        # (another copydesk's cache is rebuilt quietly, not called damaged).
-        head = f'{{"format":"{FORMAT}","version":{VERSION},"tool":"{self.tool}",'
-        if not text.startswith(head.encode()):
+        first, _, rest = text.partition(b"\n")
+        if first != self._header().encode():  # judged before anything is decoded
             try:
-                data = json.loads(text)
+                data = json.loads(first)
             except (ValueError, UnicodeDecodeError):
                 self.problem = "not JSON"
                 return
@@ -417,15 +422,20 @@ class LintCache:
                 self.changed = True  # another copydesk: rebuilt quietly, as after an upgrade
                 return
         try:
-            data = json.loads(text, object_hook=_hook)
-            entries = {name: [key, payload] for name, key, payload in data["entries"]}
+            stamps, *lines = rest.decode("utf-8").splitlines()
+            # One parse for every entry (one call per line would cost more).
+            decoded = json.loads(f"[{','.join(lines)}]", object_hook=_hook)
+            entries = {}
+            for line, (name, key, payload) in zip(lines, decoded, strict=True):
+                entries[name] = [key, payload]
+                self._lines[name] = line
+            known = json.loads(stamps)
         except Exception:  # a tag or a class it did not write: damaged, never trusted
             self.problem = "damaged"
+            self._lines = {}
             return
         self.entries = entries
-        self._text = text
-        stamps = data.get("stamps")
-        self.stamps = stamps if isinstance(stamps, dict) else {}
+        self.stamps = known if isinstance(known, dict) else {}
 
     def relative(self, path: Path, absolute: str | None = None) -> str:
         """The entry's name: `path` relative to the root (`absolute`: its absolute
@@ -476,22 +486,14 @@ class LintCache:
             return None
         from copydesk.write import write_cache
 
-        # The entries read, as JSON data again: parsed once more without decoding
-        # (a run that re-linted one file would otherwise encode every other one).
-        entries = json.loads(self._text)["entries"] if self._text else []
-        kept = {name: [key, payload] for name, key, payload in entries}
+        lines = dict(self._lines)  # unchanged entries as read: not encoded again
         for rel in gone:
-            del kept[rel]
-        kept.update(self.fresh)
-        data = {
-            "format": FORMAT,
-            "version": VERSION,
-            "tool": self.tool,
+            del lines[rel]
+        for name, (key, payload) in self.fresh.items():
             # [name, key, payload]: a list, so that no object but a tag is inside one
-            "entries": [[name, *entry] for name, entry in kept.items()],
-            "stamps": stamps,
-        }
-        return write_cache(self.path, json.dumps(data, separators=(",", ":")), "lint cache")
+            lines[name] = json.dumps([name, key, payload], separators=(",", ":"))
+        text = [self._header(), json.dumps(stamps, separators=(",", ":")), *lines.values()]
+        return write_cache(self.path, "\n".join(text) + "\n", "lint cache")
 
 
 def _absolute(cwd: str, path: Path) -> str:
