@@ -476,9 +476,54 @@ def test_block_parser_gives_mistunes_tokens() -> None:
     paths = sorted(FIXTURES.parent.rglob("*.md"))
     texts = [path.read_bytes().decode("utf-8", errors="replace") for path in paths]
     texts += ["para\n> quote\n- item\n\n    code\n\n[a]: /b\n| x | y |\n|---|---|\n| 1 | 2 |\n"]
+    texts += [_DEFINITIONS, _DEFINITIONS.replace("\n", "\n\n"), "- " + _DEFINITIONS]
     differ = [text[:40] for text in texts if ours(text) != stock(text)]
     assert len(texts) > 100
     assert differ == []
+
+
+# definitions mistune reads in every way: plain, titled (on the line or below),
+# angled, with parentheses, escapes, entities, controls; duplicates; none at all
+_DEFINITIONS = (
+    "[a]: /plain\n[b]:/nospace\n[c]: <angle> \n[d]: /with(paren)\n[e]: /url 'title'\n"
+    "[f]: /url\n\"title below\"\n[g]: /url\n  'indented title'\n[h]: /url\n(paren title)\n"
+    "[i]: /url junk\n[j]:\n/next-line\n[k]: /é|x^{y}&amp;z\n[l]: /url\x0b\n[M]: /upper\n"
+    "[m]: /dup\n[n]: /back\\\\slash\n[ ]: /blank-label\n[o]: /url\t \n\n[p]: /last\n\n"
+    "(not a title)\npara\n[q]: /in-paragraph\n\n> [r]: /in-quote\n\n[s]: /url \u00a0\n[t]: /end\n"
+    "[u]: /a)b\n[v]: /a(b\n[w]: /a(b)c)d\n"
+)
+
+
+def test_definitions_are_mistunes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain `[label]: url` lines are read with one regex
+    (`_BlockParser.parse_ref_link`): on every fixture and the definitions above,
+    the document's definitions and its blocks must be the ones mistune's own
+    `parse_ref_link` gives (and, where no admonition is involved, stock mistune's)."""
+    import mistune
+    from mistune.block_parser import BlockParser
+    from mistune.plugins import import_plugin
+
+    from copydesk.parse import _PLUGINS, _BlockParser, _markdown, _PosState
+
+    def parse(text: str) -> tuple[dict[str, Any], list[str]]:
+        state = _PosState()
+        state.process(text)
+        state.map_root(0, False)
+        _markdown().block.parse(state)
+        return state.env["ref_links"], [token["type"] for token in state.tokens]
+
+    stock = mistune.Markdown(renderer=None, plugins=[import_plugin(name) for name in _PLUGINS])
+    paths = sorted(FIXTURES.parent.rglob("*.md"))
+    special = [_DEFINITIONS, _DEFINITIONS.replace("\n", "\n\n"), "- " + _DEFINITIONS]
+    texts = [path.read_bytes().decode("utf-8", errors="replace") for path in paths] + special
+    texts = [text if text.endswith("\n") else text + "\n" for text in texts]
+    ours = [parse(text) for text in texts]
+    for text in special:
+        tokens, state = stock.parse(text)
+        assert parse(text) == (state.env["ref_links"], [token["type"] for token in tokens])
+    monkeypatch.setattr(_BlockParser, "parse_ref_link", BlockParser.parse_ref_link)
+    assert [parse(text) for text in texts] == ours
+    assert sum(len(refs) for refs, _ in ours) > 30
 
 
 def test_only_anchored_rules_are_searched_from_line_starts() -> None:

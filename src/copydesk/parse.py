@@ -104,6 +104,11 @@ _TEMPLATING = re.compile(
     re.DOTALL,
 )
 _TEMPLATE_OPEN = re.compile(r"\{[{%]")
+# the rest of a `[label]:` line that is a plain url and nothing else, the next
+# lines holding no title (see `_BlockParser.parse_ref_link`)
+_PLAIN_DEFINITION = re.compile(
+    r"[ \t]*([^\s<\\()\x00-\x1f\x7f][^\\()\x00-\x20\x7f]*)[ \t]*\n(?![ \t\n\r\f]*[\"'(])"
+)
 _INDENTS = (" ", "\t")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
@@ -752,6 +757,27 @@ class _BlockParser(BlockParser):
     ) -> None:
         self.__dict__.pop("_scanners", None)  # a rule's regex may have changed
         super().register(name, pattern, func, before)
+
+    def parse_ref_link(self, m: re.Match[str], state: BlockState) -> int | None:
+        """`[label]: url` alone on its line, the url plain (no `<`, parentheses,
+        escapes or control characters) and no title on the lines below, is read
+        with one regex: what mistune's own parse (a character loop over the url,
+        a blank-line index of the whole source, a title search) finds for it.
+        Anything else is mistune's. Documentation sites define hundreds."""
+        last = state.last_token()
+        if last is None or last["type"] != "paragraph":  # else it continues the paragraph
+            label = m.group("reflink_1")
+            key = unikey(label)
+            plain = _PLAIN_DEFINITION.match(state.src, m.end()) if key else None
+            if plain is not None:
+                refs = state.env["ref_links"]
+                if key not in refs:
+                    url = plain.group(1)
+                    url = url if _SAFE_URL.fullmatch(url) else escape_url(url)
+                    refs[key] = {"url": url, "label": label}
+                return plain.end()
+        end: int | None = super().parse_ref_link(m, state)
+        return end
 
 
 class _PosBlockParser(_BlockParser):
