@@ -6,7 +6,9 @@ is linted too or only the linking file, and no linted page is read twice."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,9 @@ def test_the_facts_survive_the_lint_cache(site: Path, monkeypatch: pytest.Monkey
     is started from another folder (the facts name files by absolute paths)."""
     for number in range(CACHE_MIN_FILES):
         (site / f"content/docs/page{number}.md").write_text(f"# Page {number}\n")
+    an_hour_ago = time.time() - 3600  # settled: the lint cache keeps them
+    for page in site.rglob("*.md"):
+        os.utime(page, (an_hour_ago, an_hour_ago))
 
     def run(path: str) -> list[str]:
         project._cached_site.cache_clear()
@@ -99,6 +104,16 @@ def test_the_facts_survive_the_lint_cache(site: Path, monkeypatch: pytest.Monkey
     expected = [line.replace("content/docs/", "") for line in EXPECTED]
     assert run(".") == expected
     assert (site / ".copydesk_cache").is_dir()
+    built: list[Path] = []
+    real = project.SiteModel._build_index
+
+    def counting(model: project.SiteModel) -> None:
+        built.append(model.root)
+        real(model)
+
+    monkeypatch.setattr(project.SiteModel, "_build_index", counting)
+    assert run(".") == expected
+    assert built == []  # the kept links were settled in the cache: no URL index needed
     monkeypatch.chdir(site / "content")
     assert run("..") == expected
 

@@ -630,17 +630,24 @@ def lint_paths(
     try:
         # The project stage too: a link rule may build a site's URL index there.
         with _url_indexes(plan, paths, cache_dir) if cache else nullcontext([]) as problems:
+            errors: list[LintError] = []
+
+            def execute(part: Plan) -> list[FileResult]:
+                done = _execute(part, workers, bar)
+                errors.extend(_settle(part, done))  # before the lint cache keeps them
+                return done
+
             if cached is not None:
                 advance = bar.advance if bar is not None else _no_progress
-                results = cached.run(plan, lambda part: _execute(part, workers, bar), advance)
+                results = cached.run(plan, execute, advance)
             else:
-                results = _execute(plan, workers, bar)
+                results = execute(plan)
             if bar is not None:
                 bar.close()
                 bar = None
             if cached is not None:  # before the project stage adds its hits to the results
                 saved = [*cached.notes(), *cached.save()]
-            errors = _project_checks(plan, results)
+            errors += _project_checks(plan, results)
         plan.notes.extend(problems)
     finally:
         if bar is not None:
@@ -896,6 +903,32 @@ def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
         lint_file(path, index, plan.rulesets[index], path in context, stdin.get(path))
         for path, index in chunk
     ]
+
+
+def _settle(plan: Plan, results: list[FileResult]) -> list[LintError]:
+    """Rules' `settle` over their facts, before the lint cache keeps the results."""
+    errors: list[LintError] = []
+    by_path = {(result.path, result.ruleset): result for result in results}
+    for index, ruleset in enumerate(plan.rulesets):
+        for i in ruleset.collectors:
+            rule = ruleset.rule(i)
+            if type(rule).settle is Rule.settle:
+                continue
+            code = rule.code
+            facts = [
+                (r.path, r.facts[code]) for r in results if r.ruleset == index and code in r.facts
+            ]
+            try:
+                for path, fact, violations in rule.settle(facts):
+                    target = by_path[(path, index)]
+                    target.facts[code] = fact
+                    target.hits.extend((code, violation) for violation in violations)
+            except Exception as error:
+                where = ruleset.resolved.config.source
+                errors.append(
+                    LintError(where, f"rule {code} crashed: {_crash(error)}", internal=True)
+                )
+    return errors
 
 
 def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:

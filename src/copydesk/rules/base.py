@@ -109,6 +109,15 @@ class Rule:
         called once per run in the main process."""
         return iter(())
 
+    def settle(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Any, list[Violation]]]:
+        """The part of the project stage whose outcome for a file holds as long
+        as the lint cache's key for the file does (which files the site has,
+        their front matter, its config: a link resolved through the site's URL
+        index), run before the cache keeps the run's results: per file whose
+        facts it settles, the facts as kept and findings that join the file's
+        own. A warm run then redoes none of it. Called in the main process."""
+        return iter(())
+
     def probes(self, use: UrlUse) -> Iterator[tuple[str, bool]]:
         """Web rules: the URLs (without fragment) to ask about for one use, and
         whether each page must be read (for its ids)."""

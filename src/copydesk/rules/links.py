@@ -208,17 +208,29 @@ class MissingLinkTarget(Rule):
         links = _unresolved(ctx)
         return LinkFacts(tuple(links), site_key(ctx)) if links else None
 
-    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+    def settle(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Any, list[Violation]]]:
+        """The kept links, resolved once every linted page's URLs are known:
+        their findings are the file's own (kept in the lint cache with it; what
+        the site serves is part of its key), and no facts are left."""
         for path, fact in facts:
-            if fact is None:
-                continue
-            site = site_model(fact.site)  # its URL index is built now, on the first link
-            for link in fact.links:
-                problem = _target_problem(link.url, site, Path(link.source), link.hooked)
-                if problem is not None:
-                    message = _target_message(problem, link.url, link.written, site)
-                    line, column, end_line, end_column = link.span
-                    yield path, Violation(line, column, message, end_line, end_column)
+            if fact is not None:
+                yield path, None, list(_resolve_kept(fact))
+
+    def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
+        """Links still kept (a run that does not settle: `relint`)."""
+        for path, fact in facts:
+            if fact is not None:
+                yield from ((path, violation) for violation in _resolve_kept(fact))
+
+
+def _resolve_kept(fact: LinkFacts) -> Iterator[Violation]:
+    site = site_model(fact.site)  # its URL index is built now, on the first link
+    for link in fact.links:
+        problem = _target_problem(link.url, site, Path(link.source), link.hooked)
+        if problem is not None:
+            message = _target_message(problem, link.url, link.written, site)
+            line, column, end_line, end_column = link.span
+            yield Violation(line, column, message, end_line, end_column)
 
 
 def _target_problem(
@@ -717,6 +729,16 @@ class MissingFragment(Rule):
             site_key(ctx) if any(link.source for link in links) else (),
             tuple(pattern.pattern for pattern in getattr(own, "patterns", ())),  # TemplatedIds
         )
+
+    def settle(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Any, list[Violation]]]:
+        """Links whose target needed the site's URL index get it resolved now,
+        before the lint cache keeps the facts (what the site serves is part of
+        the file's cache key): a warm run finds their targets without it."""
+        for path, fact in facts:
+            if fact is not None and fact.site:
+                links = (_resolved_link(link, fact) if link.source else link for link in fact.links)
+                kept = tuple(link for link in links if link is not None)
+                yield path, replace(fact, links=kept, site=()), []
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         offered = {
