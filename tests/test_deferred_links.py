@@ -10,7 +10,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,20 +32,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(SITE, folder)
     monkeypatch.chdir(folder)
     return folder
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the pages whose front matter the URL index read from disk."""
-    seen: list[str] = []
-    real = project._read_front_matter
-
-    def counting(path: Path, only: Any = None) -> Any:
-        seen.append(path.name)
-        return real(path, only)
-
-    monkeypatch.setattr(project, "_read_front_matter", counting)
-    return seen
 
 
 def lint(*paths: str, jobs: int = 1) -> list[str]:

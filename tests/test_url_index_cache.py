@@ -10,7 +10,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -37,20 +36,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
     monkeypatch.chdir(folder)
     return folder
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the pages whose front matter the URL index read."""
-    seen: list[str] = []
-    real = project._read_front_matter
-
-    def counting(path: Path, only: Any = None) -> Any:
-        seen.append(path.name)
-        return real(path, only)
-
-    monkeypatch.setattr(project, "_read_front_matter", counting)
-    return seen
 
 
 def lint(*paths: str, cache: bool = True) -> list[str]:

@@ -905,30 +905,20 @@ def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
     ]
 
 
+# One rule set's results by path, for a project stage to add findings to.
+_Targets = dict[Path, FileResult]
+
+
 def _settle(plan: Plan, results: list[FileResult]) -> list[LintError]:
     """Rules' `settle` over their facts, before the lint cache keeps the results."""
-    errors: list[LintError] = []
-    by_path = {(result.path, result.ruleset): result for result in results}
-    for index, ruleset in enumerate(plan.rulesets):
-        for i in ruleset.collectors:
-            rule = ruleset.rule(i)
-            if type(rule).settle is Rule.settle:
-                continue
-            code = rule.code
-            facts = [
-                (r.path, r.facts[code]) for r in results if r.ruleset == index and code in r.facts
-            ]
-            try:
-                for path, fact, violations in rule.settle(facts):
-                    target = by_path[(path, index)]
-                    target.facts[code] = fact
-                    target.hits.extend((code, violation) for violation in violations)
-            except Exception as error:
-                where = ruleset.resolved.config.source
-                errors.append(
-                    LintError(where, f"rule {code} crashed: {_crash(error)}", internal=True)
-                )
-    return errors
+
+    def stage(rule: Rule, facts: list[tuple[Path, Any]], targets: _Targets) -> None:
+        for path, fact, violations in rule.settle(facts):
+            target = targets[path]
+            target.facts[rule.code] = fact
+            target.hits.extend((rule.code, violation) for violation in violations)
+
+    return _each_collector(plan, results, stage, settles=True)
 
 
 def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
@@ -942,25 +932,44 @@ def _project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
 
 
 def _run_project_checks(plan: Plan, results: list[FileResult]) -> list[LintError]:
+    def stage(rule: Rule, facts: list[tuple[Path, Any]], targets: _Targets) -> None:
+        for path, violation in rule.check_project(facts):
+            target = targets.get(path)
+            if target is not None:
+                target.hits.append((rule.code, violation))
+
+    return _each_collector(plan, results, stage, settles=False)
+
+
+def _each_collector(
+    plan: Plan,
+    results: list[FileResult],
+    stage: Callable[[Rule, list[tuple[Path, Any]], _Targets], None],
+    settles: bool,
+) -> list[LintError]:
+    """`stage(rule, facts, targets)` for each collecting rule of each rule set
+    (with `settles`, only rules that have a `settle`), over the facts its files
+    collected; `targets` maps a path to its result in that rule set. A rule
+    that crashes is reported as the rule set's error, and the others go on."""
     errors: list[LintError] = []
-    by_path = {(result.path, result.ruleset): result for result in results}
     for index, ruleset in enumerate(plan.rulesets):
+        targets = {result.path: result for result in results if result.ruleset == index}
         for i in ruleset.collectors:
             rule = ruleset.rule(i)
+            if settles and type(rule).settle is Rule.settle:
+                continue
+            code = rule.code
             facts = [
-                (r.path, r.facts[rule.code])
-                for r in results
-                if r.ruleset == index and rule.code in r.facts
+                (path, result.facts[code])
+                for path, result in targets.items()
+                if code in result.facts
             ]
             try:
-                for path, violation in rule.check_project(facts):
-                    target = by_path.get((path, index))
-                    if target is not None:
-                        target.hits.append((rule.code, violation))
+                stage(rule, facts, targets)
             except Exception as error:
                 where = ruleset.resolved.config.source
                 errors.append(
-                    LintError(where, f"rule {rule.code} crashed: {_crash(error)}", internal=True)
+                    LintError(where, f"rule {code} crashed: {_crash(error)}", internal=True)
                 )
     return errors
 
