@@ -203,24 +203,39 @@ class MissingLinkTarget(Rule):
             yield self.at(node, _target_message(problem, url, written_url(node, ctx), site))
 
     def collect(self, ctx: Context) -> LinkFacts | None:
-        site = project(ctx)
-        site.keep_front_matter(ctx.parsed)
+        """The links kept for want of the URL index, and the page's URL front
+        matter: a worker process sends it back, so that the index built in the
+        main process does not read the page from disk again."""
         links = _unresolved(ctx)
-        return LinkFacts(tuple(links), site_key(ctx)) if links else None
+        page = project(ctx).keep_front_matter(ctx.parsed)
+        if not links and page is None:
+            return None
+        return LinkFacts(tuple(links), site_key(ctx), page)
 
     def settle(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Any, list[Violation]]]:
         """The kept links, resolved once every linted page's URLs are known:
         their findings are the file's own (kept in the lint cache with it; what
         the site serves is part of its key), and no facts are left."""
+        _keep_pages(facts)
         for path, fact in facts:
             if fact is not None:
                 yield path, None, list(_resolve_kept(fact))
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         """Links still kept (a run that does not settle: `relint`)."""
+        _keep_pages(facts)
         for path, fact in facts:
             if fact is not None:
                 yield from ((path, violation) for violation in _resolve_kept(fact))
+
+
+def _keep_pages(facts: list[tuple[Path, Any]]) -> None:
+    """Give each site model the URL front matter its linted pages had (parsed
+    in a worker, perhaps), before any kept link builds the URL index."""
+    for _, fact in facts:
+        if fact is not None and fact.page is not None:
+            path, front_matter = fact.page
+            site_model(fact.site).keep(Path(path), front_matter)
 
 
 def _resolve_kept(fact: LinkFacts) -> Iterator[Violation]:
@@ -295,11 +310,13 @@ class UnresolvedLink:
 
 @dataclass(frozen=True)
 class LinkFacts:
-    """CD101's facts for a file with links that need the site's full URL
-    index, and the `site_key` of its site."""
+    """CD101's facts for a file: its links that need the site's full URL
+    index, the `site_key` of its site, and, for a published page, its
+    absolute path and URL front matter (see `SiteModel.keep_front_matter`)."""
 
     links: tuple[UnresolvedLink, ...]
     site: tuple[Any, ...]
+    page: tuple[str, Mapping[str, Any]] | None = None
 
 
 def _unresolved(ctx: Context) -> list[UnresolvedLink]:

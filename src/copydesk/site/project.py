@@ -470,18 +470,29 @@ class SiteModel:
         bare = None if front_matter else self._bare_urls.get(path)
         return list(bare) if bare is not None else self.generator.urls(path, front_matter)
 
-    def keep_front_matter(self, parsed: ParsedFile) -> None:
+    def keep_front_matter(self, parsed: ParsedFile) -> tuple[str, Mapping[str, Any]] | None:
         """Keep what a linted page's front matter says of its URLs, from its
         own parse, until the URL index is built: the index then reads only the
-        pages not linted (in this process). A rule's project stage that needs
-        the index (see `NeedsIndex`) builds it after every file was kept."""
+        pages not linted. A rule's project stage that needs the index (see
+        `NeedsIndex`) builds it after every file was kept. Returns what was
+        kept (absolute path, front matter), for a worker to send back to the
+        process that builds the index (`keep`)."""
         if self._url_index is not None:
-            return
+            return None
         path = self._absolute(parsed.path)
         if self._post_set is None:
             self._post_set = frozenset(self.posts())
-        if path in self._post_set:
-            self._front_matters[path] = self._url_front_matter(parsed)
+        if path not in self._post_set:
+            return None
+        front_matter = self._url_front_matter(parsed)
+        self.keep(path, front_matter)
+        return str(path), front_matter
+
+    def keep(self, path: Path, front_matter: Mapping[str, Any]) -> None:
+        """Keep a linted page's URL front matter (see `keep_front_matter`),
+        given by the process that parsed it."""
+        if self._url_index is None:
+            self._front_matters[path] = front_matter
             _KEEPING[id(self)] = self
 
     @functools.cached_property
