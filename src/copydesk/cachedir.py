@@ -23,11 +23,17 @@ if TYPE_CHECKING:
 
 def digest(*parts: str | bytes) -> str:
     """SHA-256 of the parts, each ended by a NUL (so ("ab", "c") != ("a", "bc"))."""
-    hasher = hashlib.sha256()
+    return hasher(*parts).hexdigest()
+
+
+def hasher(*parts: str | bytes, start: hashlib._Hash | None = None) -> hashlib._Hash:
+    """A SHA-256 hasher fed the parts as `digest` feeds them, after a copy of
+    `start` (a hasher of leading parts, kept to key many files by them)."""
+    hashed = start.copy() if start is not None else hashlib.sha256()
     for part in parts:
-        hasher.update(part.encode() if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+        hashed.update(part.encode() if isinstance(part, str) else part)
+        hashed.update(b"\0")
+    return hashed
 
 
 def plain(value: Any) -> Any:

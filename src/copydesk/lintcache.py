@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from copydesk.cachedir import cache_root, plain, tool_key
 from copydesk.cachedir import digest as _digest
+from copydesk.cachedir import hasher as _hasher
 
 if TYPE_CHECKING:
     from copydesk.engine import FileResult, Plan, RuleSet
@@ -586,7 +587,7 @@ class CachedRun:
         self.state = SiteState(known)
         self._keys: dict[int, str] = {}
         self._sites: dict[tuple[str, int], str] = {}
-        self._prefixes: dict[tuple[int, str], Any] = {}  # hashers, see `_key`
+        self._prefixes: dict[tuple[int, str], hashlib._Hash] = {}  # hashers, see `_key`
 
     def notes(self) -> list[str]:
         return [
@@ -612,12 +613,8 @@ class CachedRun:
         first two kept per rule set and site (the same for most files of a run)."""
         prefix = self._prefixes.get((index, site))
         if prefix is None:
-            prefix = self._prefixes[index, site] = hashlib.sha256()
-            for part in (self.rulesets[index], site):
-                prefix.update(part.encode() + b"\0")
-        hasher = prefix.copy()
-        hasher.update(digest.encode() + b"\0")
-        return hasher.hexdigest()
+            prefix = self._prefixes[index, site] = _hasher(self.rulesets[index], site)
+        return _hasher(digest, start=prefix).hexdigest()
 
     def run(
         self,

@@ -187,9 +187,9 @@ class MissingLinkTarget(Rule):
             return  # relative to the page that includes this file, which we do not know
         if not site.can_tell(url, ctx.path):
             return  # a page the site's code may add (`copydesk site` says what is unread)
-        site.deferring = True
         try:
-            problem = _target_problem(url, site, ctx.path, hooked)
+            with site.deferred():
+                problem = _target_problem(url, site, ctx.path, hooked)
         except NeedsIndex:
             span = (node.line, node.column, node.end_line, node.end_column)
             link = UnresolvedLink(
@@ -197,8 +197,6 @@ class MissingLinkTarget(Rule):
             )
             _unresolved(ctx).append(link)
             return
-        finally:
-            site.deferring = False
         if problem is not None:
             yield self.at(node, _target_message(problem, url, written_url(node, ctx), site))
 
@@ -712,16 +710,14 @@ class MissingFragment(Rule):
         if not url.startswith("#"):
             from copydesk.site.project import NeedsIndex
 
-            site.deferring = True
             try:
-                target = site.resolve(url, ctx.path, localize=not own)
+                with site.deferred():
+                    target = site.resolve(url, ctx.path, localize=not own)
             except NeedsIndex:  # resolved in check_project, from every file's URLs
                 link = _fragment_link(node, ctx, url, fragment, "")
                 link = replace(link, source=os.path.abspath(ctx.path), url=url, localize=not own)
                 _pending(ctx).append(link)
                 return
-            finally:
-                site.deferring = False
             real = _markdown_target(target, site)
             if real is None:
                 return  # a missing file is CD101's finding; HTML is not ours

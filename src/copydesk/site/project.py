@@ -19,7 +19,7 @@ Link, image and metadata rules ask it; none reads a generator's config. API:
 The model is built per site root (`project_for`, cached per process) and its
 expensive parts — the URL index (which needs other files' front matter) and
 other files' parsed headings — are filled lazily, only when a rule asks.
-A lint run's link rules ask with `deferring` set: a link that only the full
+A lint run's link rules ask inside `deferred()`: a link that only the full
 index can answer raises `NeedsIndex`, and the rule checks it in its project
 stage, when the index is built from each linted page's own parse (kept by
 `keep_front_matter`), reading from disk only the pages not linted.
@@ -28,6 +28,7 @@ stage, when the index is built from each linted page's own parse (kept by
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -199,7 +200,7 @@ def _needles(keys: tuple[str, ...]) -> tuple[bytes, ...]:
 
 class NeedsIndex(Exception):
     """A question only the site's full URL index answers, asked while the
-    model is `deferring`: the link is checked in the project stage instead,
+    model is `deferred`: the link is checked in the project stage instead,
     when every linted file's URLs are known without reading them again."""
 
 
@@ -221,7 +222,6 @@ class SiteModel:
     heading_ids: str = ""  # a heading-id style that overrides the generator's
     site: Generator | None = None
     _posts: list[Path] | None = field(default=None, repr=False)
-    _post_set: frozenset[Path] | None = field(default=None, repr=False)
     _published_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
     _post_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
     _path_index: dict[str, Path] | None = field(default=None, repr=False)
@@ -247,7 +247,7 @@ class SiteModel:
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
     # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
     _partials: dict[Path, bool] = field(default_factory=dict, repr=False)
-    # Set by a rule around `resolve`: `NeedsIndex` instead of building the URL index.
+    # Set while `deferred`: `NeedsIndex` instead of building the URL index.
     deferring: bool = field(default=False, repr=False)
     # Each post's URLs from its path alone (see `path_index`), reused by the full index.
     _bare_urls: dict[Path, list[str]] = field(default_factory=dict, repr=False)
@@ -294,10 +294,6 @@ class SiteModel:
                 absolute = absolute.resolve()
             self._absolutes[key] = absolute
         return absolute
-
-    def absolute(self, path: Path) -> Path:
-        """The path as the site's page list names it (see `posts`)."""
-        return self._absolute(path)
 
     def realpath(self, path: Path | str) -> str:
         """`os.path.realpath`, once per path and working folder for this model."""
@@ -375,6 +371,11 @@ class SiteModel:
             if top in (Path(top.anchor), Path.home()):
                 continue
             yield from _walk_markdown(top, suffixes)
+
+    @functools.cached_property
+    def _post_set(self) -> frozenset[Path]:
+        """`posts` as a set, for "is this file a published page"."""
+        return frozenset(self.posts())
 
     def posts(self) -> list[Path]:
         """Published Markdown files, listed once, sorted as Paths sort."""
@@ -470,6 +471,17 @@ class SiteModel:
         bare = None if front_matter else self._bare_urls.get(path)
         return list(bare) if bare is not None else self.generator.urls(path, front_matter)
 
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """While the block runs, a question only the full URL index answers
+        raises `NeedsIndex` instead of building the index (a link rule then
+        checks that link in its project stage)."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
     def keep_front_matter(self, parsed: ParsedFile) -> tuple[str, Mapping[str, Any]] | None:
         """Keep what a linted page's front matter says of its URLs, from its
         own parse, until the URL index is built: the index then reads only the
@@ -480,8 +492,6 @@ class SiteModel:
         if self._url_index is not None:
             return None
         path = self._absolute(parsed.path)
-        if self._post_set is None:
-            self._post_set = frozenset(self.posts())
         if path not in self._post_set:
             return None
         front_matter = self._url_front_matter(parsed)
@@ -522,8 +532,6 @@ class SiteModel:
         if self._url_index is not None:
             return self.url_of(source)
         path = self._absolute(source)
-        if self._post_set is None:
-            self._post_set = frozenset(self.posts())
         if path not in self._post_set:
             return None
         url = next(iter(self.generator.urls(path, front_matter)), None)
@@ -535,8 +543,6 @@ class SiteModel:
         if self._url_index is not None:
             return self._own_urls.get(absolute) or self._own_urls.get(source)
         # The index's answer without the index: the file's own front matter only.
-        if self._post_set is None:
-            self._post_set = frozenset(self.posts())
         for path in (absolute, source):
             if path in self._post_set:
                 if path not in self._own_alone:
