@@ -26,14 +26,25 @@ CACHE = Path(".copydesk_cache") / "lint.json"
 
 
 def read_cache(site: Path) -> tuple[Any, Any, list[Any]]:
-    """lint.json's lines: the header, the stamps, and one [name, key, payload] per file."""
-    header, stamps, *entries = (site / CACHE).read_text().splitlines()
-    return json.loads(header), json.loads(stamps), [json.loads(line) for line in entries]
+    """lint.json's lines: the header, the stamps, and one [name, key, payload] per
+    file (the project outcome and each file's facts line left out)."""
+    header, stamps, _, *lines = (site / CACHE).read_text().splitlines()
+    return json.loads(header), json.loads(stamps), [json.loads(line) for line in lines[0::2]]
 
 
 def write_cache(site: Path, header: Any, stamps: Any, entries: list[Any]) -> None:
-    lines = [json.dumps(header), json.dumps(stamps), *map(json.dumps, entries)]
-    (site / CACHE).write_text("\n".join(lines) + "\n")
+    """`read_cache`'s parts back into lint.json, the other lines as they were."""
+    _, _, project, *lines = (site / CACHE).read_text().splitlines()
+    by_name = {json.loads(line)[0]: facts for line, facts in zip(lines[0::2], lines[1::2])}
+    text = [json.dumps(header), json.dumps(stamps), project]
+    for entry in entries:
+        text += [json.dumps(entry), by_name[entry[0]]]
+    (site / CACHE).write_text("\n".join(text) + "\n")
+
+
+def touch(path: Path, line: str = "One more line.") -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"\n{line}\n")
 
 
 def rendered(result: Any) -> list[str]:
@@ -143,6 +154,32 @@ def test_a_renamed_heading_re_reports_links_into_it_without_parsing_them(
     assert parses == ["b.md"]
     messages = [(f.path, f.message) for f in warm.findings if f.code == "CD107"]
     assert messages == [("a.md", "heading '#setup' does not exist in 'b.md'")]
+    assert rendered(warm) == cold()
+    parses.clear()
+    again = run()  # nothing changed: the project stage's outcome as kept
+    assert parses == []
+    assert rendered(again) == rendered(warm)
+
+
+def test_a_heading_renamed_in_an_excluded_file_re_reports_links_into_it(
+    site: Path, parses: list[str]
+) -> None:
+    """The project stage reads the ids of a linked file that no linted file's
+    facts describe (excluded here) from disk: its kept outcome holds only
+    while that file's bytes do."""
+    (site / ".copydesk.toml").write_text('exclude = ["d.md"]\n', encoding="utf-8")
+    (site / "d.md").write_text("# Dee\n\n## Usage\n\nText.\n", encoding="utf-8")
+    touch(site / "c.md", "See [usage](d.md#usage).")
+    assert [f for f in run().findings if f.code == "CD107"] == []
+    assert [f for f in run().findings if f.code == "CD107"] == []  # the kept outcome
+    (site / "d.md").write_text("# Dee\n\n## Use\n\nText.\n", encoding="utf-8")
+    parses.clear()
+
+    warm = run()
+
+    assert parses == ["d.md"]  # not linted: read by the project stage for its ids
+    messages = [(f.path, f.message) for f in warm.findings if f.code == "CD107"]
+    assert messages == [("c.md", "heading '#usage' does not exist in 'd.md'")]
     assert rendered(warm) == cold()
 
 
@@ -257,8 +294,8 @@ def test_a_cache_naming_a_class_the_codec_does_not_build_is_ignored(
     codec's few (here `os.system`'s module's) damages the whole cache."""
     run()
     text = (site / CACHE).read_text()
-    assert '"c":"FragmentFacts"' in text
-    (site / CACHE).write_text(text.replace('"c":"FragmentFacts"', '"c":"system"', 1))
+    assert '"c":"Suppressions"' in text
+    (site / CACHE).write_text(text.replace('"c":"Suppressions"', '"c":"system"', 1))
     parses.clear()
 
     result = run()
@@ -266,6 +303,31 @@ def test_a_cache_naming_a_class_the_codec_does_not_build_is_ignored(
     assert sorted(parses) == ["a.md", "b.md", "c.md"]
     assert rendered(result) == cold()
     assert any("lint cache ignored (damaged)" in line for line in result.notes)
+
+
+def test_facts_naming_a_class_the_codec_does_not_build_are_a_miss(
+    site: Path, parses: list[str]
+) -> None:
+    """A file's facts are decoded when the project stage runs (another file
+    changed): a tag outside the codec's few builds nothing, and that file is
+    linted again."""
+    run()
+    text = (site / CACHE).read_text()
+    assert text.count('"c":"FragmentFacts"') == 3
+    (site / CACHE).write_text(text.replace('"c":"FragmentFacts"', '"c":"system"', 1))
+    expected = cold()
+    parses.clear()
+    assert rendered(run()) == expected
+    assert parses == []  # nothing changed: the project stage's outcome, no facts read
+
+    touch(site / "c.md")
+    expected = cold()
+    parses.clear()
+    warm = run()
+
+    assert sorted(parses) == ["a.md", "c.md"]  # a.md's facts were the damaged ones
+    assert rendered(warm) == expected
+    assert not warm.notes
 
 
 def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) -> None:
@@ -301,10 +363,13 @@ def test_a_warm_run_imports_no_parser_and_no_site_model(site: Path) -> None:
     assert not unwanted & loaded
 
 
-def test_a_warm_run_imports_only_the_rules_with_a_project_stage(site: Path) -> None:
+def test_a_warm_run_imports_no_rule_and_one_change_only_those_of_the_project_stage(
+    site: Path,
+) -> None:
     """The rules of cached files are not made: their keys and findings come
-    from the rule table. Only the project stage's rules (CD107 in links,
-    CD311 in metadata) are imported, to run over the cached facts."""
+    from the rule table, and with nothing changed the project stage's
+    outcome from the cache. After a change, only the changed file's rules and
+    the project stage's (CD107 in links, CD311 in metadata) are imported."""
     expected = rendered(lint_paths(["."], jobs=1, cache=True))
     script = (
         "import json, sys\n"
@@ -314,14 +379,22 @@ def test_a_warm_run_imports_only_the_rules_with_a_project_stage(site: Path) -> N
         "print(json.dumps([json.dumps(f.as_dict(), sort_keys=True) for f in result.findings]))\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    findings, modules = done.stdout.splitlines()
-    assert json.loads(findings) == expected
-    loaded = set(modules.split())
+
+    def warm() -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        findings, modules = done.stdout.splitlines()
+        assert json.loads(findings) == expected
+        return set(modules.split())
+
+    loaded = warm()
+    rules = {"links", "metadata", "images", "content", "web"}
+    assert not {f"copydesk.rules.{name}" for name in rules} & loaded
+    (site / "notes.txt").write_text("not a post\n", encoding="utf-8")  # the site's files changed
+    expected = rendered(lint_paths(["."], jobs=1))
+    loaded = warm()
     assert {"copydesk.rules.links", "copydesk.rules.metadata"} <= loaded
-    assert not {"copydesk.rules.images", "copydesk.rules.content", "copydesk.packs"} & loaded
 
 
 @pytest.fixture

@@ -645,9 +645,11 @@ def lint_paths(
             if bar is not None:
                 bar.close()
                 bar = None
-            if cached is not None:  # before the project stage adds its hits to the results
+            if cached is not None:  # the project stage, or its outcome as the cache kept it
+                errors += cached.project(plan, results, _project_checks, facts=reusable)
                 saved = [*cached.notes(), *cached.save()]
-            errors += _project_checks(plan, results)
+            else:
+                errors += _project_checks(plan, results)
         plan.notes.extend(problems)
     finally:
         if bar is not None:

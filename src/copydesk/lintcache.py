@@ -3,16 +3,24 @@ unchanged file costs a read and a hash instead of a parse and every rule.
 
 One file of JSON lines, `lint.json`, in the cache folder (`cache-dir`, default
 `.copydesk_cache/`, beside the link cache's `links.json`): a header (format,
-version, tool), the stamps, then one line per file, so that a run that re-lints
-a few files writes the others' lines as it read them. Per file (by its
-path relative to the cache's root) it keeps what a worker sends back for it:
-the rules' hits, its suppression comments, the facts of cross-file rules and
-its remote URLs. Findings are not kept: severities, per-file-ignores,
-suppressions and the project stage (CD107's fragments into other files,
-CD311's collisions) are applied again on every run, from the cached facts of
-unchanged files and the fresh ones of changed files. So renaming a heading
-re-reports the links into it from files that did not change, without
-parsing them.
+version, tool), the stamps, the last project stage's outcome, then two lines
+per file, so that a run that re-lints a few files writes the others' lines as
+it read them. Per file (by its path relative to the cache's root) it keeps
+what a worker sends back for it: the rules' hits, its suppression comments and
+its remote URLs on the first line, the facts of cross-file rules on the
+second (decoded only when the project stage runs). Findings are not kept:
+severities, per-file-ignores, suppressions and the project stage (CD107's
+fragments into other files, CD311's collisions) are applied again on every
+run, from the cached facts of unchanged files and the fresh ones of changed
+files. So renaming a heading re-reports the links into it from files that
+did not change, without parsing them.
+
+The project stage's outcome (the hits it added, per file) is kept too, under
+a key of every file's key in run order and the bytes of the files that
+stage read besides the run's own (each collecting rule says which:
+`Rule.project_reads`; a rule that cannot say, such as a plugin's, makes the
+stage run every time). A run whose files all hit, with that key, adds those
+hits and neither decodes the facts nor runs the stage.
 
 An entry holds while its key holds. The key is a hash of:
 
@@ -73,7 +81,7 @@ from copydesk.cachedir import digest as _digest
 from copydesk.cachedir import hasher as _hasher
 
 if TYPE_CHECKING:
-    from copydesk.engine import FileResult, Plan, RuleSet
+    from copydesk.engine import FileResult, LintError, Plan, RuleSet
     from copydesk.online import UrlUse
     from copydesk.registry import RuleInfo
     from copydesk.rules.base import Violation
@@ -81,7 +89,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 6
+VERSION = 7
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
@@ -391,9 +399,15 @@ class LintCache:
         self.entries: dict[str, list[Any]] = {}  # [key, payload], decoded as read
         self.stamps: dict[str, Any] = {}  # see SiteState: what the last run saw of each file
         self.seen: set[str] = set()  # entries this run looked up: their files exist
-        self.fresh: dict[str, list[Any]] = {}  # [key, payload as JSON data] put this run
+        # [key, payload as JSON data, facts as JSON text] put this run
+        self.fresh: dict[str, list[Any]] = {}
         self.changed = False
-        self._lines: dict[str, str] = {}  # each entry's line as read: `save` keeps it
+        # Each entry's two lines as read (the entry, its facts): `save` keeps them,
+        # and the facts are decoded only when the project stage needs them.
+        self._lines: dict[str, tuple[str, str]] = {}
+        # The last project stage's outcome: [key, [[path, digest], ...], [[name, [hit, ...]], ...]].
+        self.project: list[Any] | None = None
+        self._project_line = "null"
         self._load()
 
     def _header(self) -> str:
@@ -423,20 +437,27 @@ class LintCache:
                 self.changed = True  # another copydesk: rebuilt quietly, as after an upgrade
                 return
         try:
-            stamps, *lines = rest.decode("utf-8").splitlines()
+            stamps, project, *lines = rest.decode("utf-8").splitlines()
+            if len(lines) % 2:
+                raise ValueError("an entry without its facts")
+            heads = lines[0::2]
             # One parse for every entry (one call per line would cost more).
-            decoded = json.loads(f"[{','.join(lines)}]", object_hook=_hook)
+            decoded = json.loads(f"[{','.join(heads)}]", object_hook=_hook)
             entries = {}
-            for line, (name, key, payload) in zip(lines, decoded, strict=True):
+            for head, facts, (name, key, payload) in zip(heads, lines[1::2], decoded, strict=True):
                 entries[name] = [key, payload]
-                self._lines[name] = line
+                self._lines[name] = (head, facts)
             known = json.loads(stamps)
+            outcome = json.loads(project, object_hook=_hook)
         except Exception:  # a tag or a class it did not write: damaged, never trusted
             self.problem = "damaged"
             self._lines = {}
             return
         self.entries = entries
         self.stamps = known if isinstance(known, dict) else {}
+        if _is_outcome(outcome):
+            self.project = outcome
+            self._project_line = project
 
     def relative(self, path: Path, absolute: str | None = None) -> str:
         """The entry's name: `path` relative to the root (`absolute`: its absolute
@@ -446,8 +467,7 @@ class LintCache:
             return absolute[len(self._prefix) :]
         return os.path.relpath(absolute, self.root)
 
-    def get(self, path: Path, key: str, absolute: str | None = None) -> dict[str, Any] | None:
-        name = self.relative(path, absolute)
+    def get(self, name: str, key: str) -> dict[str, Any] | None:
         self.seen.add(name)
         entry = self.entries.get(name)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != key:
@@ -455,24 +475,43 @@ class LintCache:
         payload = entry[1]
         return payload if isinstance(payload, dict) else None
 
-    def put(self, path: Path, key: str, result: FileResult) -> None:
-        """Keep a result (before the project stage adds its hits); not one with errors."""
-        if result.errors:
-            return
+    def facts(self, names: Sequence[str]) -> list[dict[str, Any] | None]:
+        """The cached facts of these entries, decoded now; None for one that is
+        not what `put` writes (its file is linted again)."""
+        lines = [self._lines[name][1] if name in self._lines else "" for name in names]
         try:
-            payload = {
-                "hits": [_hit(code, violation) for code, violation in result.hits],
-                "facts": encode(result.facts),
-            }
+            decoded = json.loads(f"[{','.join(lines)}]", object_hook=_hook)
+            if len(decoded) == len(names) and all(type(item) is dict for item in decoded):
+                return decoded  # type: ignore[no-any-return]
+        except Exception:  # one damaged line: each is decoded alone below
+            pass
+        return [_facts(line) for line in lines]
+
+    def put(self, name: str, key: str, result: FileResult) -> bool:
+        """Keep a result (before the project stage adds its hits); not one with
+        errors. Whether it was kept."""
+        if result.errors:
+            return False
+        try:
+            payload = {"hits": [_hit(code, violation) for code, violation in result.hits]}
+            facts = json.dumps(encode(result.facts), separators=(",", ":"))
             suppressions = result.suppressions
             if suppressions.directives or suppressions.spans or suppressions.used:
                 payload["suppressions"] = encode(suppressions)
             if result.urls:
                 payload["urls"] = [_url(use) for use in result.urls]
         except Uncacheable:
-            return
-        self.fresh[self.relative(path)] = [key, payload]
+            return False
+        self.fresh[name] = [key, payload, facts]
         self.changed = True
+        return True
+
+    def keep_project(self, outcome: list[Any] | None) -> None:
+        """The project stage's outcome for the next run (None: none holds)."""
+        line = json.dumps(outcome, separators=(",", ":"))
+        if line != self._project_line:
+            self._project_line = line
+            self.changed = True
 
     def save(self, stamps: dict[str, list[Any]]) -> str | None:
         """Write atomically when anything changed (the entries, or the `stamps`
@@ -490,11 +529,45 @@ class LintCache:
         lines = dict(self._lines)  # unchanged entries as read: not encoded again
         for rel in gone:
             del lines[rel]
-        for name, (key, payload) in self.fresh.items():
+        for name, (key, payload, facts) in self.fresh.items():
             # [name, key, payload]: a list, so that no object but a tag is inside one
-            lines[name] = json.dumps([name, key, payload], separators=(",", ":"))
-        text = [self._header(), json.dumps(stamps, separators=(",", ":")), *lines.values()]
+            lines[name] = (json.dumps([name, key, payload], separators=(",", ":")), facts)
+        text = [self._header(), json.dumps(stamps, separators=(",", ":")), self._project_line]
+        text.extend(line for pair in lines.values() for line in pair)
         return write_cache(self.path, "\n".join(text) + "\n", "lint cache")
+
+
+def _facts(line: str) -> dict[str, Any] | None:
+    try:
+        decoded = json.loads(line, object_hook=_hook)
+    except Exception:  # a tag or a class it did not write: a miss, never trusted
+        return None
+    return decoded if type(decoded) is dict else None
+
+
+def _is_outcome(data: Any) -> TypeGuard[list[Any]]:
+    """A project outcome as `CachedRun.project` writes it."""
+    return (
+        isinstance(data, list)
+        and len(data) == 3
+        and isinstance(data[0], str)
+        and isinstance(data[1], list)
+        and all(
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and (item[1] is None or isinstance(item[1], str))
+            for item in data[1]
+        )
+        and isinstance(data[2], list)
+        and all(
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], list)
+            for item in data[2]
+        )
+    )
 
 
 def _absolute(cwd: str, path: Path) -> str:
@@ -516,18 +589,26 @@ def _url(use: UrlUse) -> list[Any]:
     return [use.url, use.kind, use.line, use.column, use.end_line, use.end_column, encode(use.span)]
 
 
+def _hits(data: Any) -> list[tuple[str, Violation]]:
+    """Hits as `_hit` writes them; raises (ValueError, TypeError) on anything else."""
+    _, Violation, _ = _result_types()
+    hits = []
+    for code, line, column, message, end_line, end_column, severity, *extra in data:
+        replacement, fix = extra if extra else (None, None)
+        violation = Violation(
+            line, column, message, end_line, end_column, severity, replacement, fix
+        )
+        hits.append((code, violation))
+    return hits
+
+
 def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileResult | None:
     """A cached payload (decoded as the cache was read) as the worker's result
-    for `path`; None when it is not what `put` writes."""
-    FileResult, Violation, Suppressions = _result_types()
+    for `path`, without its facts (see `CachedRun.project`); None when it is
+    not what `put` writes."""
+    FileResult, _, Suppressions = _result_types()
     try:
-        hits = []
-        for code, line, column, message, end_line, end_column, severity, *extra in payload["hits"]:
-            replacement, fix = extra if extra else (None, None)
-            violation = Violation(
-                line, column, message, end_line, end_column, severity, replacement, fix
-            )
-            hits.append((code, violation))
+        hits = _hits(payload["hits"])
         urls = []
         if "urls" in payload:  # web rules selected: copydesk.online is loaded anyway
             from copydesk.online import UrlUse
@@ -539,12 +620,9 @@ def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileRes
         suppressions = payload.get("suppressions", None)
         if suppressions is None:
             suppressions = Suppressions()
-        facts = payload["facts"]
-        if type(suppressions) is not Suppressions or type(facts) is not dict:
+        if type(suppressions) is not Suppressions:
             return None
-        return FileResult(
-            path, ruleset, hits=hits, suppressions=suppressions, facts=facts, urls=urls
-        )
+        return FileResult(path, ruleset, hits=hits, suppressions=suppressions, urls=urls)
     except Exception:  # a damaged or foreign entry is a miss, never trusted
         return None
 
@@ -586,6 +664,10 @@ class CachedRun:
             known.update(cache.stamps)
         self.state = SiteState(known)
         self._keys: dict[int, str] = {}
+        self._names: dict[int, str] = {}  # each task's entry name in its rule set's cache
+        self._lazy: list[int] = []  # tasks answered from the cache: their facts are not read yet
+        self._kept = True  # every task's result is in the cache: the project outcome may be
+        self._execute: Callable[[Plan], list[FileResult]] | None = None
         self._sites: dict[tuple[str, int], str] = {}
         self._prefixes: dict[tuple[int, str], hashlib._Hash] = {}  # hashers, see `_key`
 
@@ -622,11 +704,14 @@ class CachedRun:
         execute: Callable[[Plan], list[FileResult]],
         advance: Callable[[int], None],
     ) -> list[FileResult]:
-        """Every task's result, in task order: cached where the key holds, else linted."""
+        """Every task's result, in task order: cached where the key holds, else
+        linted. A cached result's facts are read by `project`."""
+        self._execute = execute
         found: dict[int, FileResult] = {}
         missing: list[int] = []
         cwd = os.getcwd()  # once: abspath would ask for it for every file, three times
         stdin = plan.stdin
+        by_ruleset = self._by_ruleset
         for number, (path, index) in enumerate(plan.tasks):
             absolute = _absolute(cwd, path)
             site = self._site(plan, path, index, absolute)  # first: its walk digests the pages
@@ -636,25 +721,149 @@ class CachedRun:
                 continue
             key = self._key(index, site, digest)
             self._keys[number] = key
-            payload = self._by_ruleset[index].get(path, key, absolute)
+            name = self._names[number] = by_ruleset[index].relative(path, absolute)
+            payload = by_ruleset[index].get(name, key)
             result = result_from(payload, path, index) if payload is not None else None
             if result is None:
                 missing.append(number)
             else:
                 found[number] = result
+                self._lazy.append(number)
         advance(len(found))
-        if missing:
-            linted = execute(dataclasses.replace(plan, tasks=[plan.tasks[i] for i in missing]))
-            for number, result in zip(missing, linted, strict=True):
-                found[number] = result
-                path, index = plan.tasks[number]
-                # Context files are read for facts only, and an overlay's bytes
-                # (lint --fix in memory, stdin) may never be on disk: neither is kept.
-                keep = path not in plan.context and path not in plan.stdin
-                if keep and number in self._keys:
-                    self._by_ruleset[index].put(path, self._keys[number], result)
+        self._lint(plan, missing, found)
         return [found[number] for number in range(len(plan.tasks))]
+
+    def _lint(self, plan: Plan, numbers: list[int], found: dict[int, FileResult]) -> None:
+        """Lint these tasks into `found`, and keep what may be kept."""
+        if not numbers:
+            return
+        assert self._execute is not None
+        linted = self._execute(dataclasses.replace(plan, tasks=[plan.tasks[i] for i in numbers]))
+        for number, result in zip(numbers, linted, strict=True):
+            found[number] = result
+            path, index = plan.tasks[number]
+            # Context files are read for facts only, and an overlay's bytes
+            # (lint --fix in memory, stdin) may never be on disk: neither is kept.
+            keep = path not in plan.context and path not in plan.stdin
+            cache = self._by_ruleset[index]
+            kept = keep and number in self._keys
+            if not (kept and cache.put(self._names[number], self._keys[number], result)):
+                self._kept = False
+
+    def project(
+        self,
+        plan: Plan,
+        results: list[FileResult],
+        check: Callable[[Plan, list[FileResult]], list[LintError]],
+        facts: bool = False,
+    ) -> list[LintError]:
+        """The project stage (`check`) over `results`, or its kept outcome when
+        every file's key and every file it read hold; `facts`: every result
+        gets its facts all the same (`relint` runs the stage again)."""
+        key = self._project_key(plan)
+        if key is not None and not facts and self._apply_outcome(key, plan, results):
+            return []
+        self._read_facts(plan, results)
+        key = self._project_key(plan)  # a file whose facts were damaged was linted again
+        before = [len(result.hits) for result in results]
+        errors = check(plan, results)
+        outcomes = self._outcomes(key, plan, results, before) if key and not errors else {}
+        for cache in self.caches.values():
+            cache.keep_project(outcomes.get(id(cache)))
+        return errors
+
+    def _project_key(self, plan: Plan) -> str | None:
+        """Every task's entry and key, in order; None when a result is not in the cache."""
+        if not self._kept or len(self._keys) != len(plan.tasks):
+            return None
+        return _digest(*(f"{self._names[i]}\0{self._keys[i]}" for i in range(len(plan.tasks))))
+
+    def _apply_outcome(self, key: str, plan: Plan, results: list[FileResult]) -> bool:
+        """Add the kept project stage's hits, when it holds for this run (the
+        same key in every cache, the files it read unchanged); whether it did."""
+        outcomes = [cache.project for cache in self._by_ruleset]
+        if not all(outcome is not None and outcome[0] == key for outcome in outcomes):
+            return False
+        for outcome in outcomes:
+            assert outcome is not None
+            for path, digest in outcome[1]:
+                if self.state.file_digest(path, None) != digest:
+                    return False
+        try:
+            added = [
+                {name: _hits(hits) for name, hits in outcome[2]}  # type: ignore[index]
+                for outcome in outcomes
+            ]
+        except Exception:  # not what `_outcome` writes: the stage runs
+            return False
+        for number, result in enumerate(results):
+            hits = added[plan.tasks[number][1]].get(self._names[number])
+            if hits:
+                result.hits.extend(hits)
+        return True
+
+    def _read_facts(self, plan: Plan, results: list[FileResult]) -> None:
+        """The facts of the results read from the cache; a file whose facts are
+        damaged is linted again."""
+        lazy, self._lazy = self._lazy, []
+        damaged: list[int] = []
+        for cache in self.caches.values():
+            numbers = [i for i in lazy if self._by_ruleset[plan.tasks[i][1]] is cache]
+            if not numbers:
+                continue
+            for number, facts in zip(
+                numbers, cache.facts([self._names[i] for i in numbers]), strict=True
+            ):
+                if facts is None:
+                    damaged.append(number)
+                else:
+                    results[number].facts = facts
+        if damaged:
+            found: dict[int, FileResult] = {}
+            self._lint(plan, damaged, found)
+            for number, result in found.items():
+                results[number] = result
+
+    def _outcomes(
+        self, key: str, plan: Plan, results: list[FileResult], before: list[int]
+    ) -> dict[int, list[Any]]:
+        """What `_apply_outcome` reads, by cache (`id`): the key, the files the
+        stage read with their digests, and the hits it added per file of that
+        cache; none when a rule cannot say what it read, or a hit does not encode."""
+        reads = _project_reads(plan, results)
+        if reads is None:
+            return {}
+        inputs = [[path, self.state.file_digest(path, None)] for path in sorted(reads)]
+        added: dict[int, list[Any]] = {id(cache): [] for cache in self.caches.values()}
+        try:
+            for number, (result, start) in enumerate(zip(results, before, strict=True)):
+                if len(result.hits) > start:
+                    hits = [_hit(code, v) for code, v in result.hits[start:]]
+                    added[id(self._by_ruleset[result.ruleset])].append([self._names[number], hits])
+        except Uncacheable:
+            return {}
+        return {cache: [key, inputs, hits] for cache, hits in added.items()}
 
     def save(self) -> list[str]:
         problems = (cache.save(self.state.stamps) for cache in self.caches.values())
         return [f"copydesk: {problem}" for problem in problems if problem]
+
+
+def _project_reads(plan: Plan, results: list[FileResult]) -> set[str] | None:
+    """The files the project stage's rules read besides the run's own; None
+    when one cannot say."""
+    reads: set[str] = set()
+    for index, ruleset in enumerate(plan.rulesets):
+        for i in ruleset.collectors:
+            rule = ruleset.rule(i)
+            code = rule.code
+            facts = [
+                (result.path, result.facts[code])
+                for result in results
+                if result.ruleset == index and code in result.facts
+            ]
+            found = rule.project_reads(facts)
+            if found is None:
+                return None
+            reads.update(found)
+    return reads

@@ -9,7 +9,7 @@ values are modules or classes; every `Rule` subclass found there is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -108,6 +108,13 @@ class Rule:
         """Cross-file checks (e.g. slug collisions) over every file's `collect` result,
         called once per run in the main process."""
         return iter(())
+
+    def project_reads(self, facts: list[tuple[Path, Any]]) -> Iterable[str] | None:
+        """The files besides the run's own whose bytes `check_project` reads
+        for these facts (the site a file's key covers aside). The lint cache
+        keeps the project stage's outcome while every file's key and these
+        files hold. None: it may read anything, so the stage runs every time."""
+        return None
 
     def settle(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Any, list[Violation]]]:
         """The part of the project stage whose outcome for a file holds as long

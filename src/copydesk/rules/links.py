@@ -12,7 +12,7 @@ import functools
 import glob
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -218,6 +218,10 @@ class MissingLinkTarget(Rule):
         for path, fact in facts:
             if fact is not None:
                 yield path, None, list(_resolve_kept(fact))
+
+    def project_reads(self, facts: list[tuple[Path, Any]]) -> Iterable[str] | None:
+        """The site alone (part of every file's cache key)."""
+        return ()
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         """Links still kept (a run that does not settle: `relint`)."""
@@ -752,6 +756,19 @@ class MissingFragment(Rule):
                 links = (_resolved_link(link, fact) if link.source else link for link in fact.links)
                 kept = tuple(link for link in links if link is not None)
                 yield path, replace(fact, links=kept, site=()), []
+
+    def project_reads(self, facts: list[tuple[Path, Any]]) -> Iterable[str] | None:
+        """The files linked into that no linted file's facts describe (their
+        ids are parsed from disk); None while a link waits for the URL index."""
+        offered = {(fact.path, fact.styles) for _, fact in facts if fact.ids is not None}
+        reads: set[str] = set()
+        for _, fact in facts:
+            for link in fact.links:
+                if link.source:
+                    return None
+                if (link.target, fact.styles) not in offered:
+                    reads.add(link.target)
+        return reads
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         offered = {

@@ -20,7 +20,7 @@ import datetime as dt
 import html
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -790,6 +790,10 @@ class DuplicateSlug(Rule):
             url = site.own_url(ctx.path, data)
             return (f"url {url}", slug, line, column) if url else None
         return (f"slug {site.variant(ctx.path)} {slug}", slug, line, column)
+
+    def project_reads(self, facts: list[tuple[Path, Any]]) -> Iterable[str] | None:
+        """Nothing: the facts alone."""
+        return ()
 
     def check_project(self, facts: list[tuple[Path, Any]]) -> Iterator[tuple[Path, Violation]]:
         by_key: dict[str, list[tuple[Path, int, int]]] = {}
