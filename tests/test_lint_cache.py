@@ -35,7 +35,8 @@ def read_cache(site: Path) -> tuple[Any, Any, list[Any]]:
 def write_cache(site: Path, header: Any, stamps: Any, entries: list[Any]) -> None:
     """`read_cache`'s parts back into lint.json, the other lines as they were."""
     _, _, project, *lines = (site / CACHE).read_text().splitlines()
-    by_name = {json.loads(line)[0]: facts for line, facts in zip(lines[0::2], lines[1::2])}
+    pairs = zip(lines[0::2], lines[1::2], strict=True)
+    by_name = {json.loads(line)[0]: facts for line, facts in pairs}
     text = [json.dumps(header), json.dumps(stamps), project]
     for entry in entries:
         text += [json.dumps(entry), by_name[entry[0]]]
