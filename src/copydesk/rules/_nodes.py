@@ -267,9 +267,9 @@ def project(ctx: Context) -> Project:
         from copydesk.site.project import project_for
 
         settings = ctx.settings
+        root = ctx.root if isinstance(ctx.root, Path) else Path(ctx.root)
         ctx.site = ctx.parsed.memo(
-            _site_key(ctx),
-            lambda: project_for(settings, Path(ctx.root), ctx.path, ctx.project),
+            _site_key(ctx), lambda: project_for(settings, root, ctx.path, ctx.project)
         )
     site: Project = ctx.site
     return site

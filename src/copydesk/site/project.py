@@ -28,7 +28,6 @@ stage, when the index is built from each linted page's own parse (kept by
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import os
@@ -204,6 +203,22 @@ class NeedsIndex(Exception):
     when every linted file's URLs are known without reading them again."""
 
 
+class _Deferral:
+    """`SiteModel.deferred`'s context manager: a class, not a generator, as
+    link rules enter it for every local link (a third of the cost)."""
+
+    __slots__ = ("model",)
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+
+    def __enter__(self) -> None:
+        self.model.deferring = True
+
+    def __exit__(self, *exc: object) -> None:
+        self.model.deferring = False
+
+
 # --- the model --------------------------------------------------------------------
 
 
@@ -238,6 +253,9 @@ class SiteModel:
     _listings: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
     # path as a rule gives it -> its absolute path (asked by several rules per file).
     _absolutes: dict[tuple[str, Path], Path] = field(default_factory=dict, repr=False)
+    # The last path `_absolute` was asked for, the working folder it was relative
+    # to ("" for an absolute path) and its answer.
+    _last_absolute: tuple[object, str, Path] = field(default=(None, "", Path()), repr=False)
     # (working folder, path) -> os.path.realpath: an lstat per component, asked per
     # fragment link into another file and per linted file.
     _reals: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -285,14 +303,21 @@ class SiteModel:
     def _absolute(self, path: Path) -> Path:
         """Each rule asks about the file it lints (published? a post? a
         partial?): the path is made absolute once per file, not per question
-        (relative to the working folder of the moment: a process may move)."""
-        key = ("" if os.path.isabs(path) else os.getcwd(), path)
+        (relative to the working folder of the moment: a process may move).
+        The rules of one file ask with the same `Path` object, one question
+        after another: that one is answered without hashing it again."""
+        last = self._last_absolute
+        if last[0] is path and (not last[1] or last[1] == os.getcwd()):
+            return last[2]
+        folder = "" if os.path.isabs(path) else os.getcwd()
+        key = (folder, path)
         absolute = self._absolutes.get(key)
         if absolute is None:
             absolute = Path(os.path.abspath(path))
             if not str(absolute).startswith(str(self.root)):
                 absolute = absolute.resolve()
             self._absolutes[key] = absolute
+        self._last_absolute = (path, folder, absolute)
         return absolute
 
     def realpath(self, path: Path | str) -> str:
@@ -471,16 +496,11 @@ class SiteModel:
         bare = None if front_matter else self._bare_urls.get(path)
         return list(bare) if bare is not None else self.generator.urls(path, front_matter)
 
-    @contextlib.contextmanager
-    def deferred(self) -> Iterator[None]:
+    def deferred(self) -> _Deferral:
         """While the block runs, a question only the full URL index answers
         raises `NeedsIndex` instead of building the index (a link rule then
         checks that link in its project stage)."""
-        self.deferring = True
-        try:
-            yield
-        finally:
-            self.deferring = False
+        return _Deferral(self)
 
     def keep_front_matter(self, parsed: ParsedFile) -> tuple[str, Mapping[str, Any]] | None:
         """Keep what a linted page's front matter says of its URLs, from its
@@ -1140,6 +1160,35 @@ def project_for(
     """
     if isinstance(shared, SiteModel):
         return shared
+    folder = os.path.dirname(os.path.abspath(source))
+    known = _SITES_OF.get((id(settings), config_root, folder))
+    if known is not None and known[0] is settings:  # the same settings object, still alive
+        root, generator, static_dirs, permalink = known[1]
+    else:
+        root, generator, static_dirs, permalink = _site_arguments(settings, config_root, source)
+        if len(_SITES_OF) >= 4096:  # a long-lived process (tests, an editor)
+            _SITES_OF.clear()
+        _SITES_OF[(id(settings), config_root, folder)] = (
+            settings,
+            (root, generator, static_dirs, permalink),
+        )
+    try:
+        stamp = os.stat(root).st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _cached_site(root, generator, static_dirs, permalink, stamp)
+
+
+# (id of the settings, config root, folder of a file) -> the settings (kept alive, so
+# that the id is not reused) and `_site_arguments` for a file in that folder: every
+# file of a run asks, and the files of a folder share the answer.
+_SITES_OF: dict[tuple[int, Path, str], tuple[Any, tuple[Path, str, Any, str]]] = {}
+
+
+def _site_arguments(
+    settings: Mapping[str, Any], config_root: Path, source: Path
+) -> tuple[Path, str, tuple[str, ...] | None, str]:
+    """`_cached_site`'s arguments but the stamp, from a file's site settings."""
     root = site_root(settings, config_root, source)
     generator = str(settings.get("generator") or "auto")
     if generator not in GENERATORS and generator not in ID_STYLES:
@@ -1151,11 +1200,7 @@ def project_for(
     static = settings.get("static-dirs")
     static_dirs = _tuple(static) if static else None
     permalink = str(settings.get("permalink", "") or "")
-    try:
-        stamp = root.stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    return _cached_site(root, generator, static_dirs, permalink, stamp)
+    return root, generator, static_dirs, permalink
 
 
 def model_for(key: tuple[Any, ...]) -> SiteModel:
