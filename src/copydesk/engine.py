@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from copydesk.parse import Node, ParsedFile
     from copydesk.progress import Progress
     from copydesk.web.options import OnlineOptions
+
+    # A rule's bound `check` and `check_file`, as the per-file loop calls them.
+    NodeCheck = Callable[[Node, Context], Iterator[Violation]]
+    FileCheck = Callable[[Context], Iterator[Violation]]
 
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
@@ -139,7 +143,7 @@ class RuleSet:
 
     def make(self) -> None:
         """Every rule, and what comes from their classes, now (see `_make_rules`)."""
-        _ = self.dispatch, self.file_rules, self.collectors, self.want
+        _ = self.node_checks, self.file_checks, self.collectors, self.want
 
     @cached_property
     def rules(self) -> list[Rule]:
@@ -157,6 +161,21 @@ class RuleSet:
     @cached_property
     def file_rules(self) -> list[int]:
         return [i for i, r in enumerate(self.rules) if type(r).check_file is not Rule.check_file]
+
+    @cached_property
+    def node_checks(self) -> dict[str, list[tuple[int, NodeCheck, str]]]:
+        """`dispatch` with each rule's bound `check` and code, as the per-file loop
+        calls them (looked up once per run, not once per file and rule)."""
+        rules = self.rules
+        return {
+            node_type: [(i, rules[i].check, rules[i].code) for i in indexes]
+            for node_type, indexes in self.dispatch.items()
+        }
+
+    @cached_property
+    def file_checks(self) -> list[tuple[int, FileCheck, str]]:
+        """`file_rules` with each rule's bound `check_file` and code."""
+        return [(i, self.rules[i].check_file, self.rules[i].code) for i in self.file_rules]
 
     @cached_property
     def collectors(self) -> list[int]:
@@ -289,20 +308,18 @@ def _lint_file(
         unreadable = isinstance(error, UnreadableFile)
         result.errors.append(LintError(display(path), error.reason, unreadable=unreadable))
         return result
-    root = ruleset.resolved.config.root
-    built = ruleset.want
-    limit = ruleset.max_size
+    root, built, limit = ruleset.resolved.config.root, ruleset.want, ruleset.max_size
     shared = [
-        Context(parsed, settings, None, root, built=built, max_size=limit)
+        Context(parsed, settings, None, root, None, built, limit)
         for settings in ruleset.context_settings
     ]
     contexts = [shared[slot] for slot in ruleset.contexts]
     crashed: dict[int, str] = {}
     if not collect_only:
         _walk(parsed, ruleset, contexts, result, crashed)
-        for i in ruleset.file_rules:
+        for i, check_file, code in ruleset.file_checks:
             if i not in crashed:
-                _run(ruleset.rules[i], ruleset.rules[i].check_file(contexts[i]), result, crashed, i)
+                _run(code, check_file(contexts[i]), result, crashed, i)
     for i in ruleset.collectors:
         if i not in crashed:
             try:
@@ -365,55 +382,43 @@ def _walk(
     different order than a document walk would give, which nothing sees:
     findings are sorted by position and code.
     """
-    rules = ruleset.rules
-    for node_type, targets in ruleset.dispatch.items():
-        nodes = parsed.of_type(node_type)
+    of_type = parsed.of_type
+    for node_type, checks in ruleset.node_checks.items():
+        nodes = of_type(node_type)
         if not nodes:
             continue
-        for i in targets:
-            if i not in crashed:
-                _check_nodes(rules[i], nodes, contexts[i], result, crashed, i)
-
-
-def _check_nodes(
-    rule: Rule,
-    nodes: Sequence[Node],
-    context: Context,
-    result: FileResult,
-    crashed: dict[int, str],
-    index: int,
-) -> None:
-    """One rule over its nodes; the first exception stops it for this file only.
-
-    Most checks yield nothing: `extend` drains each one's generator in C, and
-    keeps what a check yielded before it raised."""
-    check = rule.check
-    found: list[Violation] = []
-    extend = found.extend
-    try:
-        for node in nodes:
-            extend(check(node, context))
-    except Exception as error:  # one broken rule must not hide the others' findings
-        crashed[index] = _crash(error)
-    if found:
-        code = rule.code
-        result.hits.extend([(code, violation) for violation in found])
+        for i, check, code in checks:
+            if i in crashed:
+                continue
+            # One rule over its nodes; the first exception stops it for this file
+            # only. Most checks yield nothing: `extend` drains each one's generator
+            # in C, and keeps what a check yielded before it raised.
+            found: list[Violation] = []
+            extend = found.extend
+            context = contexts[i]
+            try:
+                for node in nodes:
+                    extend(check(node, context))
+            except Exception as error:  # one broken rule must not hide the others' findings
+                crashed[i] = _crash(error)
+            if found:
+                result.hits.extend([(code, violation) for violation in found])
 
 
 def _run(
-    rule: Rule,
-    violations: Any,
+    code: str,
+    violations: Iterable[Violation],
     result: FileResult,
     crashed: dict[int, str],
     index: int,
 ) -> None:
+    """A file-level hook's violations into `result`, as `_walk` does for node checks."""
     found: list[Violation] = []
     try:
         found.extend(violations)
     except Exception as error:  # one broken rule must not hide the others' findings
         crashed[index] = _crash(error)
     if found:
-        code = rule.code
         result.hits.extend([(code, violation) for violation in found])
 
 
