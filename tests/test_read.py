@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,18 @@ def test_front_matter_may_hold_finds_a_key_in_the_header(raw: bytes) -> None:
 def test_front_matter_may_hold_ignores_keys_outside_the_header(raw: bytes) -> None:
     assert "permalink" not in str(doc(raw).front_matter)
     assert not front_matter_may_hold(raw, (b"permalink",))
+
+
+def test_the_hash_is_of_the_bytes_read_and_skipped_when_not_wanted() -> None:
+    raw = b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\nBody\r\n"
+    hashed = doc(raw)
+    # Of the bytes, not of the normalised text: a BOM or CRLF changes it.
+    assert hashed.sha256 == hashlib.sha256(raw).hexdigest()
+    assert hashed.sha256 != hashlib.sha256(hashed.text.encode()).hexdigest()
+    unhashed = document_from_bytes(Path("p.md"), raw, digest=False)  # what lint reads
+    assert unhashed.sha256 == ""
+    assert (unhashed.text, unhashed.front_matter, unhashed.body) == (
+        hashed.text,
+        hashed.front_matter,
+        hashed.body,
+    )

@@ -11,13 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 POST = ROOT / "fixtures" / "demo" / "jekyll" / "2021-04-10-moving-the-blog.md"
 
 
-def imported_after(argv: list[str], cwd: Path) -> set[str]:
-    """The copydesk modules in sys.modules after `copydesk ARGV` ran in a fresh process."""
+def imported_after(argv: list[str], cwd: Path, prefix: str = "copydesk") -> set[str]:
+    """The modules (named `prefix`...) in sys.modules after `copydesk ARGV` ran in a
+    fresh process."""
     code = (
         "import sys\n"
         "from copydesk.cli import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith('copydesk'))))\n"
+        f"print(' '.join(sorted(m for m in sys.modules if m.startswith({prefix!r}))))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True
@@ -43,3 +44,11 @@ def test_a_run_of_selected_rules_imports_only_their_modules(tmp_path: Path) -> N
     assert not others & selected
     assert "copydesk.packs" not in selected
     assert others <= imported_after(["lint", "-q", "post.md"], tmp_path)  # the default set
+
+
+def test_a_lint_without_the_cache_hashes_nothing(tmp_path: Path) -> None:
+    """Lint reads no `Document.sha256`: hashing every file (and loading OpenSSL
+    for hashlib) would cost each run for nothing; the lint cache hashes its own."""
+    (tmp_path / "post.md").write_text("# A post\n\n[a](other.md#b)\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("---\ntitle: O\n---\n# B\n", encoding="utf-8")
+    assert "hashlib" not in imported_after(["lint", "-q", "--no-cache", "."], tmp_path, "hashlib")

@@ -350,8 +350,8 @@ def parse_for(
     if data is not None:
         if max_size is not None and len(data) > max_size:  # the same limit as on disk
             raise FileTooLarge(path, too_large(len(data), max_size))
-        return parse_document(document_from_bytes(path, data), want)
-    return parse_document(read_document(path, max_size), want)
+        return parse_document(document_from_bytes(path, data, digest=False), want)
+    return parse_document(read_document(path, max_size, digest=False), want)
 
 
 def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:
@@ -362,7 +362,7 @@ def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:
     from copydesk.parse import ParsedFile, _front_matter, front_matter_keys
     from copydesk.read import read_document
 
-    document = read_document(path, max_size)
+    document = read_document(path, max_size, digest=False)
     front_matter, error = _front_matter(document)
     keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
     return ParsedFile(path, document, front_matter, error, keys, [], {}, [])

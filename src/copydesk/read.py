@@ -9,7 +9,6 @@ recorded on the `Document` so migrate can report it and lint can keep columns.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -37,7 +36,9 @@ class Document:
     """One input file as text, split into front matter and body.
 
     `body_line` is the 1-based line of the original file on which `body`
-    starts, so positions found in the body map back to the file.
+    starts, so positions found in the body map back to the file. `sha256`
+    (hex, of the bytes read) is what migrate records as the source; it is ""
+    when the reader was told not to hash (`digest=False`: lint needs no hash).
     """
 
     path: Path
@@ -56,9 +57,9 @@ class Document:
         return self.text.split("\n")
 
 
-def read_document(path: Path, max_size: int | None = None) -> Document:
+def read_document(path: Path, max_size: int | None = None, digest: bool = True) -> Document:
     """Read and split one file; raise `ReadError` with a one-line reason."""
-    return document_from_bytes(path, read_bytes(path, max_size))
+    return document_from_bytes(path, read_bytes(path, max_size), digest)
 
 
 def read_bytes(path: Path, max_size: int | None = None) -> bytes:
@@ -131,7 +132,9 @@ def _kind(mode: int) -> str:
     return "a device"
 
 
-def document_from_bytes(path: Path, raw: bytes) -> Document:
+def document_from_bytes(path: Path, raw: bytes, digest: bool = True) -> Document:
+    """`raw` as a `Document`; `digest=False`: no `sha256` (lint: hashing every
+    file, and importing hashlib with OpenSSL, cost a run for nothing it reads)."""
     text, bom = decode(path, raw)
     newline = _newline_style(text)
     if newline != "\n":
@@ -139,7 +142,7 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
     front_matter, kind, body, body_line = split_front_matter(text)
     return Document(
         path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=_sha256(raw) if digest else "",
         text=text,
         newline=newline,
         bom=bom,
@@ -149,6 +152,12 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
         body=body,
         body_line=body_line,
     )
+
+
+def _sha256(raw: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def front_matter_may_hold(raw: bytes, needles: tuple[bytes, ...]) -> bool:

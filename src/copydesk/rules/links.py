@@ -922,7 +922,7 @@ def _ids_in(
     from copydesk.site.ids import anchors_of
 
     try:
-        parsed = parse_document(read_document(Path(path), max_size))
+        parsed = parse_document(read_document(Path(path), max_size, digest=False))
     except ReadError:  # over max-file-size, binary, not UTF-8: its ids are unknown
         return None
     ids = anchors_of(parsed, styles, writers)

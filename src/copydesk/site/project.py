@@ -157,7 +157,7 @@ def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mappi
         raw = path.read_bytes()
         if only is not None and not front_matter_may_hold(raw, _needles(only)):
             return {}
-        document = document_from_bytes(path, raw)
+        document = document_from_bytes(path, raw, digest=False)
         if document.front_matter is None or document.front_matter_kind is None:
             return {}
         data = load_front_matter(path, document.front_matter, document.front_matter_kind)
@@ -949,7 +949,7 @@ class SiteModel:
             raise self._unreadable[cache_key]
         if cache_key not in self._anchors:
             try:
-                parsed = parse_document(read_document(path, max_size))
+                parsed = parse_document(read_document(path, max_size, digest=False))
             except ReadError as error:
                 self._unreadable[cache_key] = error
                 raise
