@@ -189,3 +189,36 @@ def test_help_imports_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "40", "132"])
+def test_help_is_as_wide_as_shutil_says_the_terminal_is(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """copydesk finds the width without importing shutil; help must wrap the same."""
+    import shutil
+
+    from copydesk.cli import _terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_help_wraps_at_the_width_columns_gives() -> None:
+    def help_text(columns: str) -> str:
+        env = {"COLUMNS": columns, "PATH": ""}
+        done = subprocess.run(
+            [sys.executable, "-m", "copydesk", "lint", "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return done.stdout
+
+    narrow, wide = help_text("50").splitlines(), help_text("150").splitlines()
+    assert len(narrow) > len(wide)
+    assert max(map(len, wide)) > 50

@@ -52,3 +52,10 @@ def test_a_lint_without_the_cache_hashes_nothing(tmp_path: Path) -> None:
     (tmp_path / "post.md").write_text("# A post\n\n[a](other.md#b)\n", encoding="utf-8")
     (tmp_path / "other.md").write_text("---\ntitle: O\n---\n# B\n", encoding="utf-8")
     assert "hashlib" not in imported_after(["lint", "-q", "--no-cache", "."], tmp_path, "hashlib")
+
+
+def test_a_small_lint_does_not_import_shutil(tmp_path: Path) -> None:
+    """argparse imports shutil (and zlib, bz2, lzma) for the terminal's width
+    unless its formatter is given one: copydesk's finds it alone."""
+    (tmp_path / "post.md").write_text("# A post\n\nText.\n", encoding="utf-8")
+    assert "shutil" not in imported_after(["lint", "-q", "post.md"], tmp_path, "shutil")
