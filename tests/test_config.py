@@ -322,3 +322,25 @@ def test_bad_generator_is_refused_once_before_any_file_is_linted(tmp_path: Path)
 def test_select_on_the_command_line_names_the_command_line(tmp_path: Path) -> None:
     message = _lint_error(tmp_path, "", "CD999")
     assert message == "command line: --select: unknown rule code 'CD999'"
+
+
+def test_exclude_matches_a_walks_files_and_folders_however_the_tree_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk that follows no link knows each file's real path: the patterns
+    match it relative to the config's folder, whether the tree was named by
+    its real path, a relative one or a link to it."""
+    from copydesk.config import ConfigFinder
+    from copydesk.discover import discover
+
+    site = tmp_path / "site"
+    (site / "drafts").mkdir(parents=True)
+    (site / "posts").mkdir()
+    (site / ".copydesk.toml").write_text('exclude = ["drafts/", "posts/old-*.md"]\n')
+    for name in ("drafts/a.md", "posts/old-1.md", "posts/new.md", "index.md"):
+        (site / name).write_text("# Title\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(site)
+    monkeypatch.chdir(tmp_path)
+    for start in (site, Path("site"), Path("link")):
+        found = discover([start], ConfigFinder())
+        assert sorted(file.place for file in found.files) == ["index.md", "posts/new.md"], start

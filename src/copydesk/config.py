@@ -202,17 +202,26 @@ class Config:
     def source(self) -> str:
         return str(self.path) if self.path else "(defaults)"
 
-    def relative(self, path: Path) -> str:
-        """`path` relative to this config's folder, for globs."""
+    def relative(self, path: Path, real: str | None = None) -> str:
+        """`path` relative to this config's folder, for globs. `real`: its real
+        path when the caller knows it (a walk that follows no link): string
+        work instead of a `realpath` per file."""
+        if real is not None and os.sep == "/":
+            root = str(self.root)
+            prefix = root if root.endswith("/") else root + "/"
+            if real.startswith(prefix):
+                return real[len(prefix) :]
         try:  # realpath, not resolve(): a symlink loop must not raise (reading names it)
-            return Path(os.path.realpath(path)).relative_to(self.root).as_posix()
+            return Path(real or os.path.realpath(path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
-    def is_excluded(self, path: Path) -> bool:
+    def is_excluded(self, path: Path, real: str | None = None) -> bool:
+        """Whether an `exclude` pattern matches `path` (`real`: see `relative`)."""
         if not self.exclude:  # the common case, asked of every file a walk finds
             return False
-        return any(matches_glob(pattern, self.relative(path)) for pattern in self.exclude)
+        relative = self.relative(path, real)
+        return any(matches_glob(pattern, relative) for pattern in self.exclude)
 
 
 # --- reading ------------------------------------------------------------------

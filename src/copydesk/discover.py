@@ -166,8 +166,9 @@ def _walk(
         if entry.is_dir(follow_symlinks=False):
             if name not in SKIPPED_DIRS and name not in TEST_INPUT_DIRS:
                 path = folder / name
-                if not (config and config.is_excluded(path)):
-                    yield from _walk(path, os.path.join(relative, name), root, found, finder)
+                inner = os.path.join(relative, name)
+                if not (config and config.is_excluded(path, os.path.join(root.real, inner))):
+                    yield from _walk(path, inner, root, found, finder)
         elif (lower := name.lower()).endswith(POST_SUFFIXES):
             if lower.endswith(TEXT_SUFFIXES) and not _text_is_content(real, name, config):
                 continue
@@ -215,9 +216,11 @@ def _entry(
         if isinstance(real, Skipped):
             found.skipped.append(real)
             return None
+        if config is not None and config.is_excluded(path):  # the link's own path
+            return None
     else:  # a plain file in a folder reached without links: its path is real already
         real = os.path.join(root.real, relative)
         own = config  # and its folder's config is the one `for_file` would find
-    if config is not None and config.is_excluded(path):
-        return None
+        if config is not None and config.is_excluded(path, real):
+            return None
     return Found(path, relative, real, root, explicit=False, config=own)
