@@ -57,7 +57,7 @@ from types import FunctionType
 from typing import Any, TypeVar
 
 import mistune
-from mistune.block_parser import BlockParser
+from mistune.block_parser import BlockParser, _is_plain_paragraph_start
 from mistune.core import BlockState
 from mistune.helpers import (
     MAX_LINK_LABEL_LENGTH,
@@ -111,6 +111,8 @@ _PLAIN_DEFINITION = re.compile(
     r"[ \t]*([^\s<\\()\x00-\x1f\x7f][^\\()\x00-\x20\x7f]*)[ \t]*\n(?![ \t\n\r\f]*[\"'(])"
 )
 _INDENTS = (" ", "\t")
+# a line `str.strip` leaves empty: it ends a paragraph (see `_parse_plain_paragraph`)
+_BLANK_LINE = re.compile(r"^[^\S\n]*(?:\n|\Z)", re.MULTILINE)
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
 _CONTAINERS = frozenset(
     {
@@ -579,9 +581,25 @@ def _mask(text: str, spans: list[tuple[int, int, str]], offset: int) -> str:
 
 
 def _unmask(derived: str, masked: str, original: str) -> str:
-    """Put the original template text back into a string mistune derived from masked text."""
+    """Put the original template text back into a string mistune derived from masked text.
+
+    Most derived strings (a fenced block's code, its info string, a code
+    span's code) are a slice of the masked text, with no filler before it
+    and none running on past its end: then each run in it is the masked run
+    at the same place, and the answer is the same slice of the original."""
     if FILL not in derived:
         return derived
+    at = masked.find(derived)
+    if at >= 0 and masked.find(FILL, 0, at) < 0:
+        stop = at + len(derived)
+        if masked[stop : stop + 1] != FILL:
+            return original[at:stop]
+    return _unmask_runs(derived, masked, original)
+
+
+def _unmask_runs(derived: str, masked: str, original: str) -> str:
+    """`_unmask`, run by run: each run of filler in `derived` is the original
+    text of the next run of the same width in `masked`."""
     out: list[str] = []
     done = 0
     runs = _FILL_RUN.finditer(masked)
@@ -827,6 +845,29 @@ class _PosBlockParser(_BlockParser):
 
     def parse_list(self, m: re.Match[str], state: BlockState) -> int:
         return _list_parser()(self, m, state)
+
+    def _parse_plain_paragraph(self, state: BlockState, sc: re.Pattern[str]) -> bool:
+        """mistune's paragraph of plain lines, its end found by two regex
+        searches instead of a loop over its lines. It ends at the first later
+        line where a block rule matches (`sc`, anchored at line starts) or
+        that holds only white space (`str.strip` empties it), or at the end."""
+        src, cursor = state.src, state.cursor
+        if not _is_plain_paragraph_start(src, cursor):
+            return False
+        first = src.find("\n", cursor)
+        if first < 0 or first + 1 >= state.cursor_max:
+            end = state.cursor_max
+        else:
+            hit = sc.search(src, first + 1)
+            end = state.cursor_max if hit is None else hit.start()
+            if end > first + 1 and src[end - 1] != "\n":  # a rule not anchored: mistune's loop
+                return bool(super()._parse_plain_paragraph(state, sc))
+            blank = _BLANK_LINE.search(src, first + 1, end)
+            if blank is not None:
+                end = blank.start()
+        state.add_paragraph(src[cursor:end])
+        state.cursor = end
+        return True
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
         start = state.cursor
@@ -1225,9 +1266,12 @@ class _Builder:
             start_at, end_at = self._line_start(state, line), self._line_end(state, line)
             row = self._node(kind, start_at, end_at, {}, parent)
             parent.children.append(row)
-        base = state.starts[line]
-        spans = _cell_spans(state.lines[line], piped)
+        text = state.lines[line]
         cells = self.builds("table_cell")
+        if not (cells or self.walk_all or _may_hold_special(text, 0, len(text))):
+            return  # no cell can hold a wanted node (their text is the line's)
+        base = state.starts[line]
+        spans = _cell_spans(text, piped)
         for cell_token, (start, end) in zip(token["children"], spans, strict=False):
             cell = row
             if cells:
@@ -1315,22 +1359,29 @@ class _Builder:
         if span_start in self.emitted:
             return None
         self.emitted.add(span_start)
-        row, end_row = self._row_of(span_start), self._row_of(span_end)
-        begin = (row, span_start - self.line_starts[row])
-        finish = (end_row, span_end - self.line_starts[end_row])
-        return self._node(self.kinds[span_start], begin, finish, {}, parent)
+        return self._templating(span_start, span_end, self._row_of(span_start), parent)
+
+    def _templating(self, start: int, end: int, row: int, parent: Node | None) -> Node:
+        """The node of the span [start, end), which begins on 0-based `row`."""
+        starts = self.line_starts
+        end_row = row if row + 1 == len(starts) or end < starts[row + 1] else self._row_of(end)
+        begin = (row, start - starts[row])
+        finish = (end_row, end - starts[end_row])
+        return self._node(self.kinds[start], begin, finish, {}, parent)
 
     def _place_unclaimed_templating(self, blocks: list[Node]) -> None:
         """Spans not met in inline text (code, HTML, link targets) join the innermost node."""
-        for start, _ in self.spans:
-            if start in self.emitted:
+        emitted = self.emitted
+        for start, end in self.spans:
+            if start in emitted:
                 continue
+            emitted.add(start)
             row = self._row_of(start)
-            siblings, parent = _innermost(blocks, row + 1, start - self.line_starts[row] + 1)
-            node = self.templating_node(start, parent)
-            if node is not None:
-                where = bisect_right(siblings, (node.line, node.column), key=_start)
-                siblings.insert(where, node)
+            column = start - self.line_starts[row] + 1
+            siblings, parent = _innermost(blocks, row + 1, column)
+            node = self._templating(start, end, row, parent)
+            where = bisect_right(siblings, (row + 1, column), key=_start)
+            siblings.insert(where, node)
 
 
 class _Scanned(list[dict[str, Any]]):
@@ -1715,6 +1766,12 @@ def _escaped(text: str, pos: int) -> bool:
 
 class _Inline:
     """Walks one block's inline tokens over its source text with a moving cursor."""
+
+    # one per block and table cell: slots make the many attribute reads cheaper
+    __slots__ = (
+        *("builder", "want", "all", "state", "starts", "rows", "cols", "line_starts"),
+        *("file_text", "base", "single", "src", "bases", "offsets", "has_fill", "pos"),
+    )
 
     def __init__(
         self,
