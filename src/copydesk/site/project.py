@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin
 
@@ -102,7 +103,14 @@ def is_local(url: str) -> bool:
 
 def url_path(url: str) -> str:
     """The path part of a local URL, percent-decoded, without query or fragment."""
+    if _NOT_PLAIN.search(url) is None and not url.startswith("//"):
+        return url  # most URLs asked (every page's own): what the split would give
     return unquote(split_url(strip_base_url(url)).path)
+
+
+# What makes `url_path` more than the URL itself: a scheme, query, fragment, escape,
+# template or character `urlsplit` strips or drops; `//` starts a host.
+_NOT_PLAIN = re.compile(r"[:?#%{\x00-\x20\x7f]")
 
 
 def url_key(url: str) -> str:
@@ -795,14 +803,14 @@ class SiteModel:
             yield from (stem + markdown for markdown in MARKDOWN_SUFFIXES)
         if not suffix or suffix not in _KNOWN_SUFFIXES:
             yield from (base + markdown for markdown in MARKDOWN_SUFFIXES)
-            for index in ("index.md", "_index.md", "index.html", "README.md", "index.mdx"):
+            for index in _INDEX_PAGES:
                 yield os.path.join(base, index)
 
     def _existing(self, bases: Iterable[str]) -> Path | None:
         for base in bases:
-            for candidate in self._file_candidates(base):
-                if os.path.isfile(candidate):
-                    return Path(candidate)
+            found = _first_file(base)
+            if found is not None:
+                return Path(found)
         return None
 
     def _existing_for(self, path: str, folder: str, pages: bool) -> Path | None:
@@ -1014,6 +1022,35 @@ def _walk_markdown(top: Path, suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES) -> 
                 yield Path(entry.path)
 
 
+def _first_file(base: str) -> str | None:
+    """The first of `SiteModel._file_candidates(base)` that is a file: one
+    `stat` of `base` tells whether it is a file, and whether it is a folder
+    that can hold the index pages (nothing is below a path that is not one:
+    most links miss, and each candidate costs a `stat`)."""
+    base = base.rstrip("/") or "/"
+    try:
+        mode = os.stat(base).st_mode
+    except (OSError, ValueError):
+        mode = 0
+    if S_ISREG(mode):
+        return base
+    stem, suffix = os.path.splitext(base)
+    if suffix in (".html", ".htm"):
+        for markdown in MARKDOWN_SUFFIXES:
+            if os.path.isfile(stem + markdown):
+                return stem + markdown
+    if not suffix or suffix not in _KNOWN_SUFFIXES:
+        for markdown in MARKDOWN_SUFFIXES:
+            if os.path.isfile(base + markdown):
+                return base + markdown
+        if S_ISDIR(mode):
+            for index in _INDEX_PAGES:
+                candidate = os.path.join(base, index)
+                if os.path.isfile(candidate):
+                    return candidate
+    return None
+
+
 def _is_file(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file()
@@ -1022,6 +1059,8 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 _BUNDLES = ("index", "_index")  # the stems of a page bundle's page
+# What a folder URL serves, in the order `_file_candidates` tries them.
+_INDEX_PAGES = ("index.md", "_index.md", "index.html", "README.md", "index.mdx")
 _PARTIAL_FOLDERS = frozenset({"includes", "partials", "snippets"})
 # Files a generator copies as they are: no code makes them at build time.
 _STATIC_SUFFIXES = frozenset(
@@ -1136,10 +1175,12 @@ def generator_name_at(folder: Path) -> str | None:
 
 @functools.lru_cache(maxsize=16)
 def _cached_site(
-    root: Path, generator: str, static_dirs: tuple[str, ...] | None, permalink: str, stamp: int
+    root: str, generator: str, static_dirs: tuple[str, ...] | None, permalink: str, stamp: int
 ) -> SiteModel:
-    model = load_site(root, generator, static_dirs, permalink)
-    model.key = (str(root), generator, static_dirs, permalink, stamp)
+    """The model of a site root (text: `model_for` asks with a model's key,
+    per file's facts, and a string hashes faster than a `Path`)."""
+    model = load_site(Path(root), generator, static_dirs, permalink)
+    model.key = (root, generator, static_dirs, permalink, stamp)
     return model
 
 
@@ -1182,14 +1223,14 @@ def project_for(
 # (id of the settings, config root, folder of a file) -> the settings (kept alive, so
 # that the id is not reused) and `_site_arguments` for a file in that folder: every
 # file of a run asks, and the files of a folder share the answer.
-_SITES_OF: dict[tuple[int, Path, str], tuple[Any, tuple[Path, str, Any, str]]] = {}
+_SITES_OF: dict[tuple[int, Path, str], tuple[Any, tuple[str, str, Any, str]]] = {}
 
 
 def _site_arguments(
     settings: Mapping[str, Any], config_root: Path, source: Path
-) -> tuple[Path, str, tuple[str, ...] | None, str]:
+) -> tuple[str, str, tuple[str, ...] | None, str]:
     """`_cached_site`'s arguments but the stamp, from a file's site settings."""
-    root = site_root(settings, config_root, source)
+    root = str(site_root(settings, config_root, source))
     generator = str(settings.get("generator") or "auto")
     if generator not in GENERATORS and generator not in ID_STYLES:
         from copydesk.errors import UsageError
@@ -1208,7 +1249,7 @@ def model_for(key: tuple[Any, ...]) -> SiteModel:
     main process): the one its files were linted with when they were linted
     here, else one built the same way (a worker's is not at hand)."""
     root, generator, static_dirs, permalink, stamp = key
-    return _cached_site(Path(root), generator, static_dirs, permalink, stamp)
+    return _cached_site(root, generator, static_dirs, permalink, stamp)
 
 
 # Models holding linted pages' front matter for the run under way (`keep_front_matter`).
