@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from copydesk.config import Config, ConfigFinder, Overrides, Resolved, resolve
 from copydesk.errors import CopydeskError, FileTooLarge, UnreadableFile, UsageError
@@ -61,13 +61,13 @@ CACHE_MIN_FILES = 24
 CHUNKS_PER_JOB = 64
 
 
-@dataclass(frozen=True)
-class LintError:
+class LintError(NamedTuple):
     """A file that could not be linted, or a rule that crashed.
 
     `internal`: a bug (a rule, the parser or the engine raised).
     `unreadable`: the file's bytes could not be read (permission, a symlink
     loop, not a regular file). Either means the file went unchecked.
+    (A NamedTuple: an immutable record that costs start-up no compiled methods.)
     """
 
     path: str

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from copydesk.errors import CopydeskError
 from copydesk.literals import Needles, lowered_for, required_literals, start_literals
@@ -73,9 +72,8 @@ class PackError(CopydeskError):
     """A rule pack file is missing, not YAML, or has a malformed entry."""
 
 
-@dataclass(frozen=True)
-class PackSpec:
-    """One validated pack entry."""
+class PackSpec(NamedTuple):
+    """One validated pack entry (a NamedTuple: a frozen dataclass costs start-up ~1 ms)."""
 
     code: str
     name: str
