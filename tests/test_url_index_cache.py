@@ -165,3 +165,45 @@ def test_a_write_that_fails_is_a_note_and_the_run_goes_on(site: Path) -> None:
     result = lint_paths([LINKER], select=["CD101"], jobs=1, cache=True)
     assert result.findings == [] and not result.errors
     assert any("cannot write the URL index" in note for note in result.notes)
+
+
+def test_a_warm_run_that_relints_one_page_takes_the_page_list_from_the_cache(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which files are published pages depends on what the lint cache's key of
+    the site covers (names, front matter, config): kept in urls.json under it,
+    a run that re-lints one page does not list the site again; a new page
+    (another key) is listed, and links to it resolve."""
+    from copydesk import engine
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    listed: list[str] = []
+    real = project.SiteModel._list_posts
+
+    def listing(self: project.SiteModel) -> list[Path]:
+        listed.append(self.root.name)
+        return real(self)
+
+    monkeypatch.setattr(project.SiteModel, "_list_posts", listing)
+
+    def kept() -> list[str]:
+        sites = json.loads((site / INDEX).read_text())["sites"]
+        return sorted(sites[str(site.resolve())]["posts"][1])
+
+    assert lint(".") == []
+    assert listed == ["blog"]
+    pages = ("_index.md", "first.md", "linker.md", "second.md")
+    assert kept() == [f"content/blog/{name}" for name in pages]
+    linker = site / LINKER
+    write(linker, linker.read_text() + "\nAnd [the third](/2021/04/04/third/).\n")
+    listed.clear()
+    broken = lint(".")
+    assert len(broken) == 1 and "/2021/04/04/third/" in broken[0]
+    assert listed == []  # one page re-linted: the list as kept
+
+    third = site / "content/blog/third.md"
+    write(third, '+++\ntitle = "Third"\ndate = 2021-04-04\npath = "2021/04/04/third"\n+++\n')
+    assert lint(".") == []
+    assert listed == ["blog"]
+    assert "content/blog/third.md" in kept()
+    assert lint(".") == lint(".", cache=False) == []

@@ -139,7 +139,8 @@ SCHEMA: tuple[Key, ...] = (
         '".copydesk_cache"',
         "The one folder of copydesk's caches (`lint.json`: each file's results, reused while "
         "the file, its rules and its site are unchanged; `urls.json`: each site's URL index, "
-        "reused per page while its size and times are unchanged; `links.json`: what "
+        "reused per page while its size and times are unchanged, and its list of published "
+        "pages, reused while the site's files and front matter are; `links.json`: what "
         "`--online` learnt about each link), relative to the config's folder; "
         "`--cache-dir` wins, `--no-cache` neither reads nor writes it. `[links] cache-dir`, "
         "the link cache's former key, still works when this one is not set, with a "

@@ -254,16 +254,16 @@ class SiteState:
         self.known = known or {}
         self.stamps: dict[str, list[Any]] = {}
         self._settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
-        self._sites: dict[str, str] = {}
+        self.sites: dict[str, str] = {}  # each site's key by its root's real path
         self._real: dict[Path, str] = {}  # each root's realpath: asked once per folder linted
 
     def key(self, root: Path) -> str:
         name = self._real.get(root)
         if name is None:
             name = self._real[root] = os.path.realpath(root)
-        if name not in self._sites:
-            self._sites[name] = self._walk(name)
-        return self._sites[name]
+        if name not in self.sites:
+            self.sites[name] = self._walk(name)
+        return self.sites[name]
 
     def _walk(self, root: str) -> str:
         """A warm run's one pass over the whole site: string work per file (a
@@ -690,6 +690,13 @@ class CachedRun:
             self._sites[folder] = self.state.key(root) if root is not None else ""
         return self._sites[folder]
 
+    def tell_sites(self) -> None:
+        """Give the URL index's cache each site's key (it keeps page lists under it)."""
+        from copydesk.site.urlcache import known_site
+
+        for root, key in self.state.sites.items():
+            known_site(root, key)
+
     def _key(self, index: int, site: str, digest: str) -> str:
         """`_digest(rule set's key, site's key, file's digest)`, from a hasher of the
         first two kept per rule set and site (the same for most files of a run)."""
@@ -730,6 +737,7 @@ class CachedRun:
                 found[number] = result
                 self._lazy.append(number)
         advance(len(found))
+        self.tell_sites()
         self._lint(plan, missing, found)
         return [found[number] for number in range(len(plan.tasks))]
 

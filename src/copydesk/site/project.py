@@ -411,11 +411,17 @@ class SiteModel:
         return frozenset(self.posts())
 
     def posts(self) -> list[Path]:
-        """Published Markdown files, listed once, sorted as Paths sort."""
+        """Published Markdown files, listed once, sorted as Paths sort (kept
+        between runs of the lint cache: copydesk.site.urlcache)."""
         if self._posts is None:
-            published = (p for p in self.markdown_files() if self._published(p))
-            self._posts = sorted(published, key=lambda p: str(p).split(os.sep))
+            from copydesk.site.urlcache import kept_posts
+
+            self._posts = kept_posts(self.root, self.generator, self._list_posts)
         return self._posts
+
+    def _list_posts(self) -> list[Path]:
+        published = (p for p in self.markdown_files() if self._published(p))
+        return sorted(published, key=lambda p: str(p).split(os.sep))
 
     # --- URLs ---------------------------------------------------------------------------
 

@@ -18,6 +18,15 @@ they were (git's index treats "racily clean" files so). A file that cannot
 be read, is not JSON, or is of another format is ignored and rewritten; an
 entry of the wrong shape is a miss: never trusted.
 
+It keeps each site's page list too (`kept_posts`): which Markdown files under
+the content folders the generator publishes. That depends on nothing but the
+names of the site's files, their front matter and the generator's config,
+which is what the lint cache's key of the site covers (copydesk.lintcache's
+`SiteState`): the list is kept under that key (told for the run by
+`known_site`) with `site_key`, so that a run that re-lints one page does not
+list and judge the whole site again. A site whose content folders are not all
+inside its root is never kept (the lint cache's key sees only the root).
+
 Only `lint` with its cache on (not `--no-cache`) uses it: the engine names the
 cache folder of each site root for the run (`kept`).
 """
@@ -48,6 +57,10 @@ SETTLE_SECONDS = 2
 _RUN: list[Callable[[], Mapping[Path, Path]]] = []
 # Why an index could not be written, for the run's notes.
 _PROBLEMS: list[str] = []
+# The lint cache's key of each site of the run under way, by its root's real path.
+_SITE_KEYS: dict[str, str] = {}
+# Page lists listed afresh this run, written when it ends: (urls.json, root, key, names).
+_POSTS: list[tuple[Path, str, str, list[str]]] = []
 
 
 @contextlib.contextmanager
@@ -61,10 +74,90 @@ def kept(folders: Callable[[], Mapping[Path, Path]]) -> Iterator[list[str]]:
     problems: list[str] = []
     try:
         yield problems
+        for path, root, key, names in _POSTS:
+            note(_save_posts(path, root, key, names))
     finally:
         problems.extend(_PROBLEMS[start:])
         del _PROBLEMS[start:]
         _RUN.pop()
+        _SITE_KEYS.clear()
+        _POSTS.clear()
+
+
+def known_site(root: str, key: str) -> None:
+    """The lint cache's key of the site at `root` (a real path) for the run
+    under way (see `kept_posts`)."""
+    if _RUN:
+        _SITE_KEYS[root] = key
+
+
+def kept_posts(root: Path, generator: Generator, listed: Callable[[], list[Path]]) -> list[Path]:
+    """The site's published pages: as kept in urls.json under this run's key
+    of the site, else `listed()` (kept for the next run)."""
+    found = _posts_place(root, generator)
+    if found is None:
+        return listed()
+    path, key = found
+    prefix = os.path.join(str(root), "")
+    data = _read(path)
+    site = data.get("sites", {}).get(str(root)) if data else None
+    kept = site.get("posts") if isinstance(site, dict) else None
+    if (
+        isinstance(kept, list)
+        and len(kept) == 2
+        and kept[0] == key
+        and isinstance(kept[1], list)
+        and all(type(name) is str for name in kept[1])
+    ):
+        return [Path(prefix + name) for name in kept[1]]
+    posts = listed()
+    names = [str(post)[len(prefix) :] for post in posts if str(post).startswith(prefix)]
+    if len(names) == len(posts):
+        _POSTS.append((path, str(root), key, names))
+    return posts
+
+
+def _posts_place(root: Path, generator: Generator) -> tuple[Path, str] | None:
+    """(urls.json, key) of the site's page list for this run; None when the
+    run keeps none: no cache, a site the lint cache did not key, or content
+    folders outside the root."""
+    folder = _RUN[-1]().get(root) if _RUN else None
+    if folder is None:
+        return None
+    real = os.path.realpath(root)
+    lint_key = _SITE_KEYS.get(real)
+    inside = os.path.join(real, "")
+    dirs = [os.path.realpath(content) for content in generator.content_dirs()]
+    if lint_key is None or not all(os.path.join(d, "").startswith(inside) for d in dirs):
+        return None
+    from copydesk.cachedir import digest
+
+    return folder / FILE, digest("posts", site_key(generator), lint_key)
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """urls.json's data, or None when it is missing, unreadable or not ours."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    if data.get("version") != VERSION or not isinstance(data.get("sites"), dict):
+        return None
+    return data
+
+
+def _save_posts(path: Path, root: str, key: str, names: list[str]) -> str | None:
+    """Keep a page list in urls.json, beside what the file holds (read again
+    now: the URL index may have been written since)."""
+    from copydesk.write import write_cache
+
+    data = _read(path) or {"format": FORMAT, "version": VERSION, "sites": {}}
+    site = data["sites"].get(root)
+    site = site if isinstance(site, dict) else {}
+    data["sites"][root] = {**site, "posts": [key, names]}
+    return write_cache(path, json.dumps(data, separators=(",", ":")), "URL index")
 
 
 def store_for(root: Path, generator: Generator) -> UrlStore | None:
@@ -103,13 +196,8 @@ class UrlStore:
         self.new: dict[str, list[Any]] = {}
 
     def _load(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError, UnicodeDecodeError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        if data.get("version") != VERSION or not isinstance(data.get("sites"), dict):
+        data = _read(self.path)
+        if data is None:
             return {}
         self.data = data
         site = data["sites"].get(self.root)
@@ -145,7 +233,9 @@ class UrlStore:
         from copydesk.write import write_cache
 
         sites = self.data.get("sites", {}) if self.data else {}
-        sites[self.root] = {"key": self.key, "pages": self.new}
+        site = sites.get(self.root)
+        posts = {"posts": site["posts"]} if isinstance(site, dict) and "posts" in site else {}
+        sites[self.root] = {"key": self.key, "pages": self.new, **posts}
         data = {"format": FORMAT, "version": VERSION, "sites": sites}
         return write_cache(self.path, json.dumps(data, separators=(",", ":")), "URL index")
 
