@@ -50,7 +50,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import accumulate, chain, pairwise
 from pathlib import Path
 from types import FunctionType
@@ -86,7 +86,7 @@ _PLUGINS = (
 )
 _STRIP = " \r\n\t\f"
 _FILL_RUN = re.compile(FILL + "+")
-_TEMPLATED_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]*(?:\{\{|\{%)[^\]\n]*\]:", re.MULTILINE)
+_TEMPLATED_DEFINITION = r"(?m)^ {0,3}\[[^\]\n]*(?:\{\{|\{%)[^\]\n]*\]:"
 _MASKED_URL = "%EE%80%80"  # FILL as mistune percent-escapes it in a resolved URL
 # Block tags whose content is code or not Markdown at all: the whole block, content
 # included, is one opaque span, as a fenced code block is (a `# comment` inside
@@ -95,16 +95,16 @@ _MASKED_URL = "%EE%80%80"  # FILL as mistune percent-escapes it in a resolved UR
 # `code`/`code-toggle` shortcodes themes and Hugo's own docs use for code.
 _CODE_TAGS = r"raw|comment|highlight|codeblock"
 _CODE_SHORTCODES = r"highlight|code-toggle|code"
-_TEMPLATING = re.compile(
+_TEMPLATING = (
+    r"(?s)"
     rf"(?P<raw>\{{%-?\s*(?P<tag>{_CODE_TAGS})\b[^%]*?%\}}.*?\{{%-?\s*end(?P=tag)\s*-?%\}})"
     # the opening ends at its own `>}}`, and a self-closing `{{< code-toggle … />}}` holds nothing
     rf"|(?P<code>\{{\{{([<%])\s*(?P<sc>{_CODE_SHORTCODES})\b(?:(?!\}}\}}).)*?(?<!/)[>%]\}}\}}"
     r".*?\{\{[<%]\s*/\s*(?P=sc)\s*[>%]\}\})"  # `{{< /x >}}` or `{{</ x >}}`
     r"|(?P<shortcode>\{\{<.*?>\}\}|\{\{%.*?%\}\})"
-    r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})",
-    re.DOTALL,
+    r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})"
 )
-_TEMPLATE_OPEN = re.compile(r"\{[{%]")
+_TEMPLATE_OPEN = r"\{[{%]"
 # the rest of a `[label]:` line that is a plain url and nothing else, the next
 # lines holding no title (see `_BlockParser.parse_ref_link`)
 _PLAIN_DEFINITION = re.compile(
@@ -133,12 +133,14 @@ _CHILD_PARENTS = frozenset({"block_quote", "admonition", "list"})
 # not an indented code block. `=== "Tab"` needs its quote: a bare `===` line is a
 # setext underline.
 _ADMONITION = r"^ {0,3}(?:(?:!!!|\?\?\?\+?)[ \t]+[\w-]+|===\+?[ \t]+\")[^\n]*(?:\n|$)"
-_ADMONITION_BODY = re.compile(r"(?:[ \t]*\n)*(?:(?:    |\t)[^\n]*(?:\n|$)(?:[ \t]*\n)*)+")
-_BODY_INDENT = re.compile(r"^(?:    |\t)", re.MULTILINE)
+_ADMONITION_BODY = r"(?:[ \t]*\n)*(?:(?:    |\t)[^\n]*(?:\n|$)(?:[ \t]*\n)*)+"
+_BODY_INDENT = r"(?m)^(?:    |\t)"
 _OPAQUE_BLOCKS = frozenset({"block_code", "block_html"})
 # built whatever `want` says: read by the builder itself and by every consumer
 _ALWAYS_BUILT = frozenset({"heading", "link", "image", "liquid", "shortcode"})
 _DELIMITED = {"emphasis": 1, "strong": 2, "strikethrough": 2}
+# what a scanned link's text may hold for `_Inline.flat_link` (a line break spans lines)
+_FLAT = frozenset({"text", "codespan"})
 # inline types whose nodes need every block's inline tokens walked; the others
 # can only start at one of the characters of _SPECIAL_INLINE
 _PLAIN_INLINE = frozenset({"text", "emphasis", "strong", "strikethrough"})
@@ -158,8 +160,11 @@ _SIMPLE_URL = re.compile(r"\(([^\s()<\\\x00-\x1f\x7f]*)\)")
 # `escape_url` leaves as it is (no entity, nothing `quote` would encode)
 _PLAIN_LABEL = re.compile(r"[^`\[\]\n*_&<~\\]*\]")
 _SAFE_URL = re.compile(r"[A-Za-z0-9_.~:/?#@!$()*+,;=%-]*")
-# text that is one text token in mistune's hands once line breaks are split off
-_NOT_EXACT_TEXT = re.compile(r"[*_&]")
+# text that may not be one text token in mistune's hands once line breaks are split
+# off: a `*`, a `_` that is not alone between two letters or digits (one inside a
+# word, as in `snake_case`, neither opens nor closes emphasis), and a `&` that is
+# not followed by white space (it may start an entity)
+_NOT_EXACT_TEXT = re.compile(r"\*|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?![ \t\n])")
 _LINE_BREAK = re.compile(r"( *)\n\s*")
 # Every character that can start an inline token but `!` (an image needs a `[`) and
 # `h` (a bare URL needs "http"), and `&` (mistune does not join text runs across
@@ -167,6 +172,15 @@ _LINE_BREAK = re.compile(r"( *)\n\s*")
 _NOT_PLAIN = re.compile(r"[\\\]*<`_\[~\n&]")
 # `(url)` with nothing mistune would have to unescape, nest or split off as a title
 _SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled the first time it is used. For the regexes a run may
+    never need (key positions, admonitions, templates, templated definitions):
+    compiled in the module body, they cost every start-up, even `lint` of one
+    post that has none of them."""
+    return re.compile(pattern)
 
 
 def normalize_label(label: str) -> str:
@@ -233,7 +247,7 @@ class ParsedFile:
         # Inside a Liquid loop the definition follows a tag line that Markdown never
         # sees (Liquid runs first), so the parser read it as paragraph text.
         body = self.document.body
-        return "]:" in body and _TEMPLATED_DEFINITION.search(body) is not None
+        return "]:" in body and _regex(_TEMPLATED_DEFINITION).search(body) is not None
 
     @property
     def keys(self) -> dict[str, tuple[int, int]]:
@@ -454,12 +468,13 @@ def _front_matter(document: Document) -> tuple[dict[str, Any] | None, CopydeskEr
 
 # --- front matter keys -------------------------------------------------------------------
 
-_YAML_KEY = re.compile(
+# compiled on first use (`_regex`): most runs never ask where a key is
+_YAML_KEY = (
     r"""( *)("[^"\n]*"|'[^'\n]*'|[^\s#'"\-?:,\[\]{}][^:\n]*?|-[^\s:][^:\n]*?)[ \t]*:(?:[ \t]|$)"""
 )
-_YAML_PARENT = re.compile(r"[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$")
-_TOML_TABLE = re.compile(r"[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?")
-_TOML_KEY = re.compile(r"""([ \t]*)("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_.-]+)[ \t]*=""")
+_YAML_PARENT = r"[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$"
+_TOML_TABLE = r"[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?"
+_TOML_KEY = r"""([ \t]*)("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_.-]+)[ \t]*="""
 
 
 def front_matter_keys(
@@ -481,6 +496,7 @@ def _yaml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
     keys: dict[str, tuple[int, int]] = {}
     parents: list[tuple[int, str, int | None]] = []  # (indent, dotted key, child indent)
     skip_deeper_than: int | None = None
+    key_re, parent_re = _regex(_YAML_KEY), _regex(_YAML_PARENT)
     for number, line in enumerate(text.split("\n"), start=first_line):
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
@@ -489,7 +505,7 @@ def _yaml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
         if skip_deeper_than is not None and indent > skip_deeper_than:
             continue
         skip_deeper_than = None
-        match = _YAML_KEY.match(line)
+        match = key_re.match(line)
         if match is None:
             skip_deeper_than = indent  # a sequence item or a scalar: its block is not keys
             continue
@@ -507,7 +523,7 @@ def _yaml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
         name = match.group(2).strip("'\"")
         dotted = f"{parents[-1][1]}.{name}" if parents else name
         keys.setdefault(dotted, (number, indent + 1))
-        if _YAML_PARENT.match(line, match.end()):
+        if parent_re.match(line, match.end()):
             parents.append((indent, dotted, None))
         else:
             skip_deeper_than = indent
@@ -517,14 +533,15 @@ def _yaml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
 def _toml_keys(text: str, first_line: int) -> dict[str, tuple[int, int]]:
     keys: dict[str, tuple[int, int]] = {}
     table = ""
+    table_re, key_re = _regex(_TOML_TABLE), _regex(_TOML_KEY)
     for number, line in enumerate(text.split("\n"), start=first_line):
-        header = _TOML_TABLE.match(line)
+        header = table_re.match(line)
         if header and "=" not in line.split("]")[0]:
             table = header.group(1).replace(" ", "")
             column = line.index(header.group(1)) + 1
             keys.setdefault(table, (number, column))
             continue
-        match = _TOML_KEY.match(line)
+        match = key_re.match(line)
         if match:
             name = match.group(2).strip("'\"")
             dotted = f"{table}.{name}" if table else name
@@ -546,13 +563,14 @@ def find_templating(text: str, start: int = 0) -> list[tuple[int, int, str]]:
         return []
     spans: list[tuple[int, int, str]] = []
     pos = start
+    opener, templating = _regex(_TEMPLATE_OPEN), _regex(_TEMPLATING)
     while True:
         # every template opens with `{{` or `{%`: jump there (a C scan) and try the
         # alternatives only at that spot, the way `search` would, minus its slow scan
-        opening = _TEMPLATE_OPEN.search(text, pos)
+        opening = opener.search(text, pos)
         if opening is None:
             return spans
-        match = _TEMPLATING.match(text, opening.start())
+        match = templating.match(text, opening.start())
         if match is None:
             pos = opening.start() + 1
             continue
@@ -916,7 +934,7 @@ def _parse_admonition(block: BlockParser, m: re.Match[str], state: BlockState) -
     """`!!! note "Title"` (or `??? note`, `=== "Tab"`) and its indented body, as a
     container whose children are the body parsed as Markdown, four spaces off."""
     assert isinstance(state, _PosState)
-    body = _ADMONITION_BODY.match(state.src, m.end())
+    body = _regex(_ADMONITION_BODY).match(state.src, m.end())
     if body is None or not body.group(0).strip():
         state.append_token({"type": "admonition", "children": []})
         return m.end()
@@ -925,7 +943,7 @@ def _parse_admonition(block: BlockParser, m: re.Match[str], state: BlockState) -
         lines.pop()
     text = "\n".join(lines) + "\n"
     state.frames[-1].start = m.end()  # the child's first line is the one after the marker
-    child = state.child_state(_BODY_INDENT.sub("", text))
+    child = state.child_state(_regex(_BODY_INDENT).sub("", text))
     block.parse(child, block.block_quote_rules)
     state.append_token({"type": "admonition", "children": child.tokens})
     return m.end() + len(text)
@@ -1918,6 +1936,10 @@ class _Inline:
     def placed_link(self, token: dict[str, Any], lead: int, parent: Node) -> Node:
         """A link or image of `_simple_inline` and its text's nodes, from their places."""
         start, stop, close = (at + lead for at in token["_at"])
+        if not self.has_fill and all(child["type"] in _FLAT for child in token["children"]):
+            flat = self.flat(start, stop)
+            if flat is not None:  # most links
+                return self.flat_link(token, lead, flat, parent)
         kind = token["type"]
         node = Node(kind, 0, 0, 0, 0, token["attrs"], [], parent)
         cursor = start + (2 if kind == "image" else 1)
@@ -1948,6 +1970,53 @@ class _Inline:
                 self.restore_destination(node, after + 1)
         self.pos = stop
         self.placed(node, start)
+        node.attrs["text"] = _plain_text(node)
+        if "label" in token:
+            self.label(node, token["label"])
+        return node
+
+    def flat(self, start: int, stop: int) -> tuple[int, int] | None:
+        """When inline text [start, stop) lies on one line of the block's
+        source: that line's 0-based file row, and the column inline index 0
+        stands for there (index i is at column + i)."""
+        if not self.single:
+            return None
+        starts, base = self.starts, self.base
+        k = bisect_right(starts, base + start) - 1
+        if k + 1 < len(starts) and base + stop - 1 >= starts[k + 1]:
+            return None
+        return self.rows[k], self.cols[k] + base - starts[k]
+
+    def flat_link(
+        self, token: dict[str, Any], lead: int, flat: tuple[int, int], parent: Node
+    ) -> Node:
+        """`placed_link` for a link on one line with no template in it (`flat`):
+        every place is an offset from one lookup, not a lookup of its own."""
+        start, stop, close = (at + lead for at in token["_at"])
+        row, column = flat
+        line, origin = row + 1, self.line_starts[row] + column  # file offset of index 0
+        text = self.file_text
+        kind = token["type"]
+        first = column + 1  # 1-based column of index 0
+        node = Node(kind, line, first + start, line, first + stop, token["attrs"], [], parent)
+        cursor = start + (2 if kind == "image" else 1)
+        for child in token["children"]:
+            if child["type"] == "text":
+                end = child["_at"][1] + lead
+                attrs = {"text": child["raw"], "raw": text[origin + cursor : origin + end]}
+                made = Node("text", line, first + cursor, line, first + end, attrs, [], node)
+                node.children.append(made)
+                cursor = end
+            else:  # a code span
+                code_start, code_stop = child["_at"]
+                code = self.code(child, code_start + lead, code_stop + lead, node, True)
+                node.children.append(code)  # type: ignore[arg-type]
+                cursor = code_stop + lead
+        after = close + 1
+        if "label" not in token and self.src.startswith("(", after) and stop > after:
+            self.builder.opaque.append((origin + after, origin + stop))
+        self.pos = stop
+        node.attrs["raw"] = text[origin + start : origin + stop]
         node.attrs["text"] = _plain_text(node)
         if "label" in token:
             self.label(node, token["label"])

@@ -28,7 +28,20 @@ FRAGMENTS = (
     *("`", "``", "`c`", "`k\nl`", "[", "]", "[a](b)", "[r]", "[r][]", "[x `y`](z)"),
     *("![i](j.png)", "[l\nm](n)", "<", ">", "<https://a.b>", "<a@b.c>", "<b>", "</b>"),
     *("https://x.y/z", "http://q.r/s_t", "http", "[^n]", "[^x]", "~", "~~", "\\", "*", "_"),
-    *("&", "{{ t }}", "{{< s >}}"),
+    *(
+        "&",
+        "{{ t }}",
+        "{{< s >}}",
+        "snake_case",
+        "x__y",
+        "a & b",
+        "&amp;",
+        "[l_m](n)",
+        "[o & p]",
+        "[_e_](f)",
+        "_g_",
+        "[h_](i)",
+    ),
 )
 DEFINITIONS = "[r]: /r\n[^n]: a note [q](w) `e`\n"
 
@@ -93,3 +106,29 @@ def test_placed_nodes_are_the_walks(text: str) -> None:
         patch.setattr(parse, "_simple_inline", lambda *args, **kwargs: None)
         walked = _dump(parse_document(parse_text(text).document, want))
     assert placed == walked
+
+
+@pytest.mark.parametrize(
+    ("text", "scanned"),
+    [
+        ("[snake_case](u) and a_b", True),  # a `_` inside a word opens nothing
+        ("[Installing & Using Themes][r]", True),  # nor does a `&` before a space
+        ("[a_b_c](u)", True),
+        ("[a _b_ c](u)", False),  # emphasis: mistune's
+        ("[_e_](f)", False),
+        ("[__init__](x)", False),
+        ("[a_](x)", False),
+        ("[x__y](z)", False),
+        ("[a &amp; b](u)", False),  # maybe an entity: mistune's
+        ("[a&b](u)", False),
+    ],
+)
+def test_link_text_with_underscores_and_ampersands(
+    mistunes: tuple[mistune.Markdown, dict[str, Any]], text: str, scanned: bool
+) -> None:
+    md, env = mistunes
+    exact = parse._simple_inline(text, copy.deepcopy(env), exact=True)
+    assert (exact is not None) == scanned
+    if exact is not None:
+        assert _unplaced(exact) == md.inline(text, copy.deepcopy(env))
+        _check_places(exact, text)
