@@ -11,6 +11,7 @@ Only the cache is read; nothing is asked.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,9 @@ class KnownHttps:
         self.finder = finder
         self.cache_dir = cache_dir  # `--cache-dir`; None: each config's `cache-dir`
         self.caches: dict[Path, LinkCache | None] = {}
+        # (config, the linked file's folder) -> its cache file: finding the cache's
+        # root may run git, once per folder, not once per finding (64 on a blog).
+        self._paths: dict[tuple[int, str], Path] = {}
         self.now = time.time()
 
     def answers(self, source: Path, url: str) -> bool:
@@ -51,7 +55,11 @@ class KnownHttps:
         from copydesk.web.settings import LinkSettings
 
         settings = config.links or LinkSettings()
-        path = cache_root(config, [source]) / (self.cache_dir or config.cache_dir) / CACHE_FILE
+        where = (id(config), os.path.dirname(os.path.abspath(source)))
+        path = self._paths.get(where)
+        if path is None:
+            folder = cache_root(config, [source]) / (self.cache_dir or config.cache_dir)
+            path = self._paths[where] = folder / CACHE_FILE
         if path not in self.caches:
             cache = LinkCache(path, settings.ok_days) if path.is_file() else None
             self.caches[path] = cache if cache is not None and not cache.problem else None
