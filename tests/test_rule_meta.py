@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from copydesk.registry import BUILTIN_CODE, RuleInfo, load_registry
+from copydesk.registry import RuleInfo, load_registry
 from copydesk.ruledocs import HEADINGS, markdown, sections
 
 REPO = Path(__file__).resolve().parents[1]
 CASE_DIR = REPO / "tests" / "data" / "rules"
+BUILTIN_CODE = re.compile(r"^CD\d{3}$")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 REGISTRY = load_registry()

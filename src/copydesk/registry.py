@@ -17,7 +17,6 @@ shadowing a rule hides it.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
     from copydesk.ruletable import Row
 
 ENTRY_POINT_GROUP = "copydesk.rules"
-BUILTIN_CODE = re.compile(r"^CD\d{3}$")
-ANY_CODE = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 
 
 class RuleConflict(CopydeskError):
