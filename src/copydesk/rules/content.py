@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.findings import Fix, Replacement
-from copydesk.mojibake import MOJIBAKE, has_mojibake
+from copydesk.mojibake import has_mojibake, mojibake_pattern
 from copydesk.rules._nodes import SITE_OPTIONS, code_map, project
 from copydesk.rules.base import Context, Rule, Violation
 
@@ -66,8 +66,9 @@ class Mojibake(Rule):
             return
         code = code_map(ctx.parsed)
         lines = text.split("\n")
+        pattern = mojibake_pattern()
         for number, text in enumerate(lines, start=1):
-            for match in MOJIBAKE.finditer(text):
+            for match in pattern.finditer(text):
                 column = match.start() + 1
                 if code.covers(number, column) or ctx.parsed.in_templating(number, column):
                     continue
