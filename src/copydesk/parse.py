@@ -111,6 +111,16 @@ _PLAIN_DEFINITION = re.compile(
     r"[ \t]*([^\s<\\()\x00-\x1f\x7f][^\\()\x00-\x20\x7f]*)[ \t]*\n(?![ \t\n\r\f]*[\"'(])"
 )
 _INDENTS = (" ", "\t")
+# the block rules whose regexes need white space, punctuation, a digit or (`nptable`)
+# a `|` in the line before anything else, and that match no empty line but
+# `blank_line`: with only these, `_PosBlockParser.parse` skips trying them there
+_KNOWN_RULES = frozenset(
+    {
+        *("admonition", "fenced_code", "indent_code", "atx_heading", "setex_heading"),
+        *("thematic_break", "block_quote", "list", "ref_footnote", "ref_link", "raw_html"),
+        *("blank_line", "table", "nptable", "block_html"),
+    }
+)
 # a line `str.strip` leaves empty: it ends a paragraph (see `_parse_plain_paragraph`)
 _BLANK_LINE = re.compile(r"^[^\S\n]*(?:\n|\Z)", re.MULTILINE)
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])")
@@ -172,6 +182,20 @@ _LINE_BREAK = re.compile(r"( *)\n\s*")
 _NOT_PLAIN = re.compile(r"[\\\]*<`_\[~\n&]")
 # `(url)` with nothing mistune would have to unescape, nest or split off as a title
 _SIMPLE_DESTINATION = re.compile(r"\([^\s()<\\\x00-\x1f\x7f]*\)")
+
+
+def _plain_line(src: str, pos: int) -> bool:
+    """Whether the line at `pos` starts a plain paragraph (a letter or the like,
+    see mistune's `_is_plain_paragraph_start`) and holds no `|`."""
+    if not _is_plain_paragraph_start(src, pos):
+        return False
+    end = src.find("\n", pos)
+    return src.find("|", pos, len(src) if end < 0 else end) < 0
+
+
+@cache
+def _regex_flags(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
 
 
 @cache
@@ -863,6 +887,61 @@ class _PosBlockParser(_BlockParser):
 
     def parse_list(self, m: re.Match[str], state: BlockState) -> int:
         return _list_parser()(self, m, state)
+
+    def parse(self, state: BlockState, rules: list[str] | None = None) -> None:
+        """mistune's block loop, which tries every rule's regex at each block
+        start, minus that try where no rule can match: an empty line (only
+        `blank_line` matches there) and a line that starts with a letter and
+        holds no `|` (only a paragraph: every rule needs white space,
+        punctuation, a digit or a pipe first). Only for rule sets made of
+        `_KNOWN_RULES`; any other set runs mistune's loop unchanged."""
+        if rules is None:
+            rules = self.rules
+        sc = self.compile_sc(rules)
+        indent = "indent_code" in rules
+        known = _KNOWN_RULES.issuperset(rules) and "blank_line" in rules
+        src = state.src
+        while state.cursor < state.cursor_max:
+            cursor = state.cursor
+            if known:
+                char = src[cursor]
+                if char == "\n" and (cursor == 0 or src[cursor - 1] == "\n"):
+                    blank = self._blank_lines().match(src, cursor)
+                    assert blank is not None  # an empty line at a line start
+                    state.cursor = self.parse_blank_line(blank, state)
+                    continue
+                if _plain_line(src, cursor) and self._parse_plain_paragraph(state, sc):
+                    continue
+            if indent:
+                end_pos = self._parse_indent_code_fast(state)
+                if end_pos is not None:
+                    state.cursor = end_pos
+                    continue
+            m = sc.match(src, state.cursor)
+            if not m and self._parse_plain_paragraph(state, sc):
+                continue
+            if not m:
+                m = sc.search(src, state.cursor)
+            if not m:
+                break
+            end_pos = m.start()
+            if end_pos > state.cursor:
+                state.add_paragraph(state.get_text(end_pos))
+                state.cursor = end_pos
+            end_pos2 = self.parse_method(m, state)
+            if end_pos2:
+                state.cursor = end_pos2
+            else:
+                end_pos3 = state.find_line_end()
+                state.add_paragraph(state.get_text(end_pos3))
+                state.cursor = end_pos3
+        if state.cursor < state.cursor_max:
+            state.add_paragraph(src[state.cursor :])
+            state.cursor = state.cursor_max
+
+    def _blank_lines(self) -> re.Pattern[str]:
+        """The `blank_line` rule alone (its match is the one `sc` gives there)."""
+        return _regex_flags(self.specification["blank_line"], self.sc_flag)
 
     def _parse_plain_paragraph(self, state: BlockState, sc: re.Pattern[str]) -> bool:
         """mistune's paragraph of plain lines, its end found by two regex
