@@ -12,6 +12,11 @@ from collections.abc import Callable, Sequence
 
 from copydesk import __version__
 
+# Not `typing.TYPE_CHECKING`: `copydesk --help` imports no typing (see copydesk/__init__.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 FORMATS = ("jekyll", "medium", "plain", "canonical")
 
 
@@ -47,10 +52,11 @@ class _Formatter(argparse.HelpFormatter):
         indent_increment: int = 2,
         max_help_position: int = 24,
         width: int | None = None,
+        **more: Any,  # what a later argparse may pass (its own keywords)
     ) -> None:
         if width is None:
             width = _terminal_columns() - 2  # as argparse does
-        super().__init__(prog, indent_increment, max_help_position, width)
+        super().__init__(prog, indent_increment, max_help_position, width, **more)
 
 
 def _terminal_columns() -> int:
