@@ -309,26 +309,56 @@ def test_a_cache_naming_a_class_the_codec_does_not_build_is_ignored(
 def test_facts_naming_a_class_the_codec_does_not_build_are_a_miss(
     site: Path, parses: list[str]
 ) -> None:
-    """A file's facts are decoded when the project stage runs (another file
-    changed): a tag outside the codec's few builds nothing, and that file is
-    linted again."""
+    """A file's facts are decoded when the project stage runs (here because
+    they are not those its kept outcome was keyed by): a tag outside the
+    codec's few builds nothing, and that file is linted again."""
     run()
     text = (site / CACHE).read_text()
     assert text.count('"c":"FragmentFacts"') == 3
     (site / CACHE).write_text(text.replace('"c":"FragmentFacts"', '"c":"system"', 1))
     expected = cold()
     parses.clear()
-    assert rendered(run()) == expected
-    assert parses == []  # nothing changed: the project stage's outcome, no facts read
 
-    touch(site / "c.md")
+    warm = run()
+
+    assert parses == ["a.md"]  # a.md's facts were the damaged ones
+    assert rendered(warm) == expected
+    assert not warm.notes
+    parses.clear()
+    assert rendered(run()) == expected
+    assert parses == []
+
+
+def test_an_edit_that_moves_no_heading_link_or_slug_keeps_the_project_outcome(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project stage reads files' facts alone: after an edit that leaves
+    them as they were, its kept outcome holds (no facts decoded); an edit that
+    moves a link into another file runs it again."""
+    decoded: list[int] = []
+    real = lintcache.LintCache.facts
+
+    def counting(self: lintcache.LintCache, names: Any) -> Any:
+        decoded.append(len(names))
+        return real(self, names)
+
+    monkeypatch.setattr(lintcache.LintCache, "facts", counting)
+    run()
+    touch(site / "c.md", "A new closing line, with no link.")
+    expected = cold()
+    parses.clear()
+    assert rendered(run()) == expected
+    assert parses == ["c.md"] and decoded == []
+
+    text = (site / "a.md").read_text(encoding="utf-8")
+    (site / "a.md").write_text(text.replace("# Guide\n", "# Guide\n\nA new line.\n"))
+    (site / "b.md").write_text((site / "b.md").read_text().replace("## Setup", "## Install"))
     expected = cold()
     parses.clear()
     warm = run()
-
-    assert sorted(parses) == ["a.md", "c.md"]  # a.md's facts were the damaged ones
     assert rendered(warm) == expected
-    assert not warm.notes
+    assert sorted(parses) == ["a.md", "b.md"] and decoded == [1]  # c.md's facts, from the cache
+    assert [(f.path, f.line) for f in warm.findings if f.code == "CD107"] == [("a.md", 9)]
 
 
 def test_a_damaged_entry_is_a_miss_never_trusted(site: Path, parses: list[str]) -> None:

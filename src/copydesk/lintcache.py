@@ -16,11 +16,13 @@ files. So renaming a heading re-reports the links into it from files that
 did not change, without parsing them.
 
 The project stage's outcome (the hits it added, per file) is kept too, under
-a key of every file's key in run order and the bytes of the files that
-stage read besides the run's own (each collecting rule says which:
-`Rule.project_reads`; a rule that cannot say, such as a plugin's, makes the
-stage run every time). A run whose files all hit, with that key, adds those
-hits and neither decodes the facts nor runs the stage.
+a key of every file's facts as kept (with its rule set's and site's keys) in
+run order, and the bytes of the files that stage read besides the run's own
+(each collecting rule says which: `Rule.project_reads`; a rule that cannot
+say, such as a plugin's, makes the stage run every time). The facts are all
+that stage reads of a file, so a run whose files are all in the cache under
+that key, such as one after an edit that moved no heading, link or slug,
+adds those hits and neither decodes the facts nor runs the stage.
 
 An entry holds while its key holds. The key is a hash of:
 
@@ -506,6 +508,14 @@ class LintCache:
         self.changed = True
         return True
 
+    def facts_text(self, name: str) -> str | None:
+        """An entry's facts as JSON text (put this run, else as read); None: no entry."""
+        fresh = self.fresh.get(name)
+        if fresh is not None:
+            return fresh[2]  # type: ignore[no-any-return]
+        lines = self._lines.get(name)
+        return lines[1] if lines is not None else None
+
     def keep_project(self, outcome: list[Any] | None) -> None:
         """The project stage's outcome for the next run (None: none holds)."""
         line = json.dumps(outcome, separators=(",", ":"))
@@ -665,6 +675,7 @@ class CachedRun:
         self.state = SiteState(known)
         self._keys: dict[int, str] = {}
         self._names: dict[int, str] = {}  # each task's entry name in its rule set's cache
+        self._scopes: dict[int, tuple[int, str]] = {}  # each task's rule set and site key
         self._lazy: list[int] = []  # tasks answered from the cache: their facts are not read yet
         self._kept = True  # every task's result is in the cache: the project outcome may be
         self._execute: Callable[[Plan], list[FileResult]] | None = None
@@ -728,6 +739,7 @@ class CachedRun:
                 continue
             key = self._key(index, site, digest)
             self._keys[number] = key
+            self._scopes[number] = (index, site)
             name = self._names[number] = by_ruleset[index].relative(path, absolute)
             payload = by_ruleset[index].get(name, key)
             result = result_from(payload, path, index) if payload is not None else None
@@ -766,7 +778,7 @@ class CachedRun:
         facts: bool = False,
     ) -> list[LintError]:
         """The project stage (`check`) over `results`, or its kept outcome when
-        every file's key and every file it read hold; `facts`: every result
+        every file's facts and every file it read hold; `facts`: every result
         gets its facts all the same (`relint` runs the stage again)."""
         key = self._project_key(plan)
         if key is not None and not facts and self._apply_outcome(key, plan, results):
@@ -781,10 +793,18 @@ class CachedRun:
         return errors
 
     def _project_key(self, plan: Plan) -> str | None:
-        """Every task's entry and key, in order; None when a result is not in the cache."""
+        """Every task's entry name, rule set, site and facts as kept, in order
+        (all the project stage reads of it); None when a result is not in the cache."""
         if not self._kept or len(self._keys) != len(plan.tasks):
             return None
-        return _digest(*(f"{self._names[i]}\0{self._keys[i]}" for i in range(len(plan.tasks))))
+        hasher = hashlib.sha256()
+        for number, (index, site) in sorted(self._scopes.items()):
+            name = self._names[number]
+            facts = self._by_ruleset[index].facts_text(name)
+            if facts is None:
+                return None
+            hasher.update(f"{name}\0{self.rulesets[index]}\0{site}\0{facts}\0".encode())
+        return hasher.hexdigest()
 
     def _apply_outcome(self, key: str, plan: Plan, results: list[FileResult]) -> bool:
         """Add the kept project stage's hits, when it holds for this run (the
