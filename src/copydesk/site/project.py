@@ -273,6 +273,8 @@ class SiteModel:
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
     # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
     _partials: dict[Path, bool] = field(default_factory=dict, repr=False)
+    # `looked_in()`'s answer, once asked.
+    _looked_in: str | None = field(default=None, repr=False)
     # Set while `deferred`: `NeedsIndex` instead of building the URL index.
     deferring: bool = field(default=False, repr=False)
     # Each post's URLs from its path alone (see `path_index`), reused by the full index.
@@ -979,7 +981,13 @@ class SiteModel:
         return LABELS.get(self.generator.name, self.generator.name)
 
     def looked_in(self) -> str:
-        """`Hugo: looked in content/, static/` — for "not found" messages."""
+        """`Hugo: looked in content/, static/` — for "not found" messages:
+        the folders are stat-ed once per model, not once per message."""
+        if self._looked_in is None:
+            self._looked_in = self._folders_looked_in()
+        return self._looked_in
+
+    def _folders_looked_in(self) -> str:
         folders = [self._short(f) for f in self.generator.content_dirs() if f.is_dir()]
         folders += [self._short(folder) for folder, _ in self.static_roots if folder.is_dir()]
         unique = list(dict.fromkeys(folders))
