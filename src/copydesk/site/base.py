@@ -12,6 +12,7 @@ answers; no rule asks a generator directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -183,8 +184,7 @@ def urlize(text: str) -> str:
 def fill(pattern: str, values: Mapping[str, str | None]) -> str | None:
     """Replace `:name` placeholders; None when one has no value. Longer
     names first, so `:year` is not read as `:y` + "ear"."""
-    names = sorted(values, key=len, reverse=True)
-    regex = re.compile(r":(" + "|".join(map(re.escape, names)) + r")\b" if names else r"(?!)")
+    regex = _placeholders(tuple(values))
     missing: list[str] = []
 
     def one(match: re.Match[str]) -> str:
@@ -195,7 +195,18 @@ def fill(pattern: str, values: Mapping[str, str | None]) -> str | None:
         return value
 
     url = regex.sub(one, pattern)
-    return None if missing else re.sub(r"/{2,}", "/", url)
+    return None if missing else _SLASHES.sub("/", url)
+
+
+_SLASHES = re.compile(r"/{2,}")
+
+
+@functools.lru_cache(maxsize=64)
+def _placeholders(names: tuple[str, ...]) -> re.Pattern[str]:
+    """`fill`'s regex for these names, built once: a site fills its pattern
+    for every post with the same names (`post_values`' and a few more)."""
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r":(" + "|".join(map(re.escape, ordered)) + r")\b" if ordered else r"(?!)")
 
 
 @dataclass
