@@ -749,17 +749,23 @@ class _PosState(BlockState):
         """Align each line of this child source with its parent line, on the right."""
         lines = self.lines = self.src.split("\n")
         self.starts = _line_starts(lines)
-        plines, pcols = parent.lines, parent.cols
-        last = len(plines) - 1
-        index = [*range(first, min(first + len(lines), last + 1))]
-        index += [last] * (len(lines) - len(index))  # lines past the parent's end: its last
-        self.rows = [parent.rows[j] for j in index]
+        count, stop = len(lines), first + len(lines)
+        rows, plines, pcols = (
+            parent.rows[first:stop],
+            parent.lines[first:stop],
+            parent.cols[first:stop],
+        )
+        if len(rows) < count:  # lines past the parent's end: its last
+            last = len(parent.lines) - 1
+            missing = count - len(rows)
+            rows += [parent.rows[last]] * missing
+            plines += [parent.lines[last]] * missing
+            pcols += [parent.cols[last]] * missing
+        self.rows = rows
         # a comprehension, not a loop of appends: this runs for every line of every list item
         self.cols = [
             col + (len(above) - len(line) if above.endswith(line) else _shift(above, line))
-            for col, above, line in zip(
-                map(pcols.__getitem__, index), map(plines.__getitem__, index), lines, strict=True
-            )
+            for col, above, line in zip(pcols, plines, lines, strict=True)
         ]
 
     def add_paragraph(self, text: str) -> None:
