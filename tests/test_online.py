@@ -540,7 +540,8 @@ def test_when_no_host_at_all_can_be_reached_links_are_skipped_with_one_note(
     assert first.findings == second.findings == []  # no warning per link, no dead link
     assert first.links is not None and first.links.counts == {"skipped": 2}
     assert second.links is not None and second.links.cached == 0  # nothing was remembered
-    assert second.links.requests == first.links.requests > 0
+    # Each host is asked again (how many retries each gets depends on timing).
+    assert first.links.requests >= 2 and second.links.requests >= 2
     [note] = second.links.notes
     assert "no host could be reached (2 tried; cannot connect: 127.0.0.1:" in note
     assert "is the network down?" in note and "SSLContext" not in note
