@@ -436,9 +436,10 @@ class ConfigFinder:
         return cached
 
     def _lookup(self, directory: Path) -> Config:
+        folder = str(directory)  # asked of every folder a walk enters: no Path per name
         for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
+            if os.path.isfile(os.path.join(folder, name)):
+                candidate = directory / name
                 table = read_table(candidate)
                 if table is not None:
                     return config_from_table(candidate, table)
