@@ -24,6 +24,7 @@ from copydesk.rules._nodes import (
     has_template,
     project,
     raw_of,
+    sites,
     templated,
     text_of,
     url_of,
@@ -54,10 +55,9 @@ def _local_image(node: Node, ctx: Context) -> str | None:
 
 
 def _local_url(written: str) -> str | None:
-    from copydesk.site.project import is_local, strip_base_url  # not the package: see links
-
-    url = strip_base_url(written.strip())
-    if not url or has_template(url) or not is_local(url) or url.startswith("data:"):
+    site = sites()  # the module, kept (see `sites`): asked per image
+    url: str = site.strip_base_url(written.strip())
+    if not url or has_template(url) or not site.is_local(url) or url.startswith("data:"):
         return None
     return url
 

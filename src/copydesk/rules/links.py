@@ -32,6 +32,7 @@ from copydesk.rules._nodes import (
     site_case_message,
     site_key,
     site_model,
+    sites,
     templated,
     text_of,
     url_of,
@@ -124,15 +125,12 @@ _REMOTE = ("https:", "http:", "mailto:")
 
 
 def _find_local_target(node: Node, ctx: Context) -> str | None:
-    # From the modules, not the package: `from package import` runs importlib's
-    # Python-level `_handle_fromlist` on every call (~1 us; asked for every link).
-    from copydesk.site.project import is_local, strip_base_url
-
     url = url_of(node)
     if url.startswith(_REMOTE):
         return None  # most links (what is_local says first, without the strip and base URL)
-    url = strip_base_url(url.strip())
-    if not url or not is_local(url) or has_template(url):
+    site = sites()  # the module, kept: an import statement here cost ~1.4 us a link
+    url = site.strip_base_url(url.strip())
+    if not url or not site.is_local(url) or has_template(url):
         return None  # most links: remote, asked before the templating spans
     return None if templated(node, ctx) else url
 
@@ -178,8 +176,6 @@ class MissingLinkTarget(Rule):
         if url is None or url.startswith(("#", "?")):
             return
         site = project(ctx)
-        from copydesk.site.project import NeedsIndex
-
         hooked = site.generator.rewrites_links()
         if hooked and _BARE_WORD.fullmatch(url):
             return  # `[term](g)`: a keyword for the site's link render hook
@@ -190,7 +186,7 @@ class MissingLinkTarget(Rule):
         try:
             with site.deferred():
                 problem = _target_problem(url, site, ctx.path, hooked)
-        except NeedsIndex:
+        except sites().NeedsIndex:  # looked up only when something was raised
             span = (node.line, node.column, node.end_line, node.end_column)
             link = UnresolvedLink(
                 url, os.path.abspath(ctx.path), written_url(node, ctx), span, hooked
@@ -278,9 +274,7 @@ def _case_twin(url: str, site: Project, source: Path, found: bool, hooked: bool)
     A found target needs the look only on a disk that folds case (elsewhere
     it was found as spelled); a Hugo link render hook's `GetPage` ignores
     case in page paths, so a hooked Markdown link is no mismatch."""
-    from copydesk.site.project import url_path
-
-    if (found and not site.folds_case) or (hooked and _is_markdown(Path(url_path(url)))):
+    if (found and not site.folds_case) or (hooked and _is_markdown(Path(sites().url_path(url)))):
         return None
     return site.case_twin(url, source)
 
@@ -712,12 +706,10 @@ class MissingFragment(Rule):
         if not url.startswith("/") and site.is_partial(ctx.path):
             return  # the including page's fragments, or relative to it
         if not url.startswith("#"):
-            from copydesk.site.project import NeedsIndex
-
             try:
                 with site.deferred():
                     target = site.resolve(url, ctx.path, localize=not own)
-            except NeedsIndex:  # resolved in check_project, from every file's URLs
+            except sites().NeedsIndex:  # resolved in check_project, from every file's URLs
                 link = _fragment_link(node, ctx, url, fragment, "")
                 link = replace(link, source=os.path.abspath(ctx.path), url=url, localize=not own)
                 _pending(ctx).append(link)

@@ -951,14 +951,14 @@ class SiteModel:
         `max_size`: the run's `max-file-size`; a linked file over it is not
         parsed (it would cost ~10x its size), it raises `FileTooLarge`, as a
         file that cannot be read raises its `ReadError`, once per version."""
-        from copydesk.parse import parse_document
-        from copydesk.read import read_document
-
         if parsed is not None:  # several links of one file ask: once per file
             given = parsed
             return given.memo(
                 "site-ids", lambda: anchors_of(given, self.id_styles, self.id_writers)
             )
+        from copydesk.parse import parse_document
+        from copydesk.read import read_document
+
         stat = path.stat()
         cache_key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
         if cache_key in self._unreadable:
