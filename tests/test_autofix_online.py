@@ -72,28 +72,28 @@ def test_cd106_fix_stays_unsafe_where_the_https_twin_leads_to_another_page(
     assert out.splitlines()[-1] == "0 fixed, 1 remaining (1 fixable with --unsafe-fixes)."
 
 
-def test_the_link_caches_folder_is_found_once_per_folder_not_per_finding(
+def test_the_link_caches_folder_is_found_without_running_git(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a config the link cache sits at the repository's root, which
-    `git` finds: asked once per folder of posts with an `http:` link, not once
-    per link (a blog with dozens of them ran git dozens of times per lint)."""
+    """Without a config the link cache sits at the repository's root, found
+    as the lint cache finds it (the folder holding `.git`), not by running
+    `git` (a blog with dozens of `http:` links ran git once per link)."""
     from copydesk import changes
+    from copydesk.cachedir import cache_folder
+    from copydesk.config import ConfigFinder
 
-    asked: list[Path | None] = []
-    real = changes.repo_root
+    def no_git(*args: object, **kwargs: object) -> str:
+        raise AssertionError("git was run")
 
-    def counting(cwd: Path | None = None) -> Path | None:
-        asked.append(cwd)
-        return real(cwd)
-
-    monkeypatch.setattr(changes, "repo_root", counting)
-    monkeypatch.chdir(tmp_path)
-    for folder in ("posts", "notes"):
-        (tmp_path / folder).mkdir()
-        for number in range(3):
-            links = "".join(f"[{n}](http://example.com/{number}/{n})\n\n" for n in range(4))
-            (tmp_path / folder / f"{number}.md").write_text(links, encoding="utf-8")
+    monkeypatch.setattr(changes, "git", no_git)
+    (tmp_path / ".git").mkdir()
+    posts = tmp_path / "blog" / "posts"
+    posts.mkdir(parents=True)
+    monkeypatch.chdir(posts)
+    for number in range(3):
+        links = "".join(f"[{n}](http://example.com/{number}/{n})\n\n" for n in range(4))
+        (posts / f"{number}.md").write_text(links, encoding="utf-8")
     code, out, _ = lint(capsys, "--select", "CD106", ".")
-    assert code == 0 and out.count("CD106") == 24
-    assert len(asked) == 2
+    assert code == 0 and out.count("CD106") == 12
+    config = ConfigFinder().for_file(posts / "0.md")
+    assert cache_folder(config, [posts / "0.md"], None) == tmp_path / ".copydesk_cache"

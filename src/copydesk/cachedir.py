@@ -94,8 +94,8 @@ def _git_root(folder: str) -> str | None:
 
 def _repository(paths: Sequence[Path]) -> Path:
     """Where the cache lives without a config: the repository holding the
-    linted files (as the link cache: online.cache_root, without running git),
-    else their common folder."""
+    linted files (the folder holding `.git`: git's own answer, without running
+    git), else their common folder. The lint cache and the link cache share it."""
     common = os.path.commonpath([os.path.abspath(path) for path in paths] or [os.getcwd()])
     start = common if os.path.isdir(common) else os.path.dirname(common)
     return Path(_git_root(start) or start)

@@ -420,25 +420,13 @@ def _open_cache(
 
     if not options.cache:
         return LinkCache(None, settings.ok_days)
-    folder = cache_root(config, paths) / (options.cache_dir or config.cache_dir)
+    from copydesk.cachedir import cache_folder
+
+    folder = cache_folder(config, paths, options.cache_dir)
     cache = LinkCache(folder / CACHE_FILE, settings.ok_days)
     if cache.problem:
         summary.notes.append(f"{folder / CACHE_FILE}: link cache ignored: {cache.problem}")
     return cache
-
-
-def cache_root(config: Config, paths: Sequence[Path] = ()) -> Path:
-    """Where `cache-dir` is relative to: the config's folder; without a config,
-    the root of the repository holding the linted files (else their folder)."""
-    if config.path is not None:
-        return config.root
-    from copydesk.changes import repo_root
-
-    start = config.root
-    if paths:
-        common = Path(os.path.commonpath([os.path.abspath(path) for path in paths]))
-        start = common if common.is_dir() else common.parent
-    return repo_root(start) or start
 
 
 def _quarantine(settings: LinkSettings) -> Quarantine:

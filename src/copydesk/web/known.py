@@ -50,7 +50,7 @@ class KnownHttps:
 
     def _cache(self, config: Config, source: Path) -> LinkCache | None:
         """The config's link cache, read once; None when there is none (or it is unreadable)."""
-        from copydesk.online import cache_root
+        from copydesk.cachedir import cache_folder
         from copydesk.web.cache import CACHE_FILE, LinkCache
         from copydesk.web.settings import LinkSettings
 
@@ -58,7 +58,7 @@ class KnownHttps:
         where = (id(config), os.path.dirname(os.path.abspath(source)))
         path = self._paths.get(where)
         if path is None:
-            folder = cache_root(config, [source]) / (self.cache_dir or config.cache_dir)
+            folder = cache_folder(config, [source], self.cache_dir)
             path = self._paths[where] = folder / CACHE_FILE
         if path not in self.caches:
             cache = LinkCache(path, settings.ok_days) if path.is_file() else None
