@@ -71,6 +71,33 @@ class NeverBuilt(Rule):
         raise AssertionError("a deselected rule was constructed")
 
 
+class LinkTupleRule(Rule):
+    """Returns its findings as a tuple (empty for most links), as the built-in
+    link rules do; raises at a link to 'boom'."""
+
+    code: ClassVar[str] = "TST005"
+    name: ClassVar[str] = "link-tuple"
+    summary: ClassVar[str] = "link to y"
+    targets: ClassVar[tuple[str, ...]] = ("link",)
+
+    def check(self, node: Node, ctx: Context) -> tuple[Violation, ...]:
+        url = node.attrs.get("url")
+        if url == "boom":
+            raise RuntimeError("boom")
+        return (self.at(node, "to y"),) if url == "y.md" else ()
+
+
+class FileListRule(Rule):
+    """A file check that returns a list, not a generator."""
+
+    code: ClassVar[str] = "TST006"
+    name: ClassVar[str] = "file-list"
+    summary: ClassVar[str] = "file with y"
+
+    def check_file(self, ctx: Context) -> list[Violation]:
+        return [Violation(1, 1, "mentions y")] if "y" in ctx.parsed.document.text else []
+
+
 def registry(*classes: type[Rule]) -> Registry:
     result = Registry()
     for cls in classes:
@@ -122,6 +149,30 @@ def test_a_crashing_rule_is_one_line_and_the_rest_still_runs(tmp_path: Path) -> 
         ("b.md", 1, 1, "TST001"),
         ("b.md", 1, 1, "TST002"),
     ]
+
+
+def test_checks_may_return_tuples_lists_or_generators(tmp_path: Path) -> None:
+    """The rule API takes any iterable; generator rules (plugins) still work beside
+    tuple and list ones, and a tuple check that raises keeps what it found before."""
+    write(
+        tmp_path,
+        {
+            "a.md": "# A\n\n[to y](y.md) and [to x](x.md)\n",
+            "b.md": "# B\n\n[y](y.md)\n\n[b](boom)\n\n[y](y.md)\n",
+            "c.md": "No links, no heading.\n",
+        },
+    )
+    rules = registry(HeadingRule, LinkTupleRule, FileListRule)
+    result = lint_paths(["."], registry=rules, jobs=1)
+    assert positions(result) == [
+        ("a.md", 1, 1, "TST001"),
+        ("a.md", 1, 1, "TST006"),
+        ("a.md", 3, 1, "TST005"),
+        ("b.md", 1, 1, "TST001"),
+        ("b.md", 1, 1, "TST006"),
+        ("b.md", 3, 1, "TST005"),
+    ]
+    assert [str(e) for e in result.errors] == ["b.md: rule TST005 crashed: RuntimeError: boom"]
 
 
 def test_unreadable_files_are_reported_and_skipped(tmp_path: Path) -> None:

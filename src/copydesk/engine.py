@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from copydesk.web.options import OnlineOptions
 
     # A rule's bound `check` and `check_file`, as the per-file loop calls them.
-    NodeCheck = Callable[[Node, Context], Iterator[Violation]]
-    FileCheck = Callable[[Context], Iterator[Violation]]
+    NodeCheck = Callable[[Node, Context], Iterable[Violation]]
+    FileCheck = Callable[[Context], Iterable[Violation]]
 
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_JOB = 24
@@ -391,8 +391,9 @@ def _walk(
             if i in crashed:
                 continue
             # One rule over its nodes; the first exception stops it for this file
-            # only. Most checks yield nothing: `extend` drains each one's generator
-            # in C, and keeps what a check yielded before it raised.
+            # only. Most checks find nothing: `extend` drains each one's result in
+            # C (a generator, or for the link rules an empty tuple: no frame to
+            # create), and keeps what a check yielded before it raised.
             found: list[Violation] = []
             extend = found.extend
             context = contexts[i]

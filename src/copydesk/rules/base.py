@@ -66,7 +66,11 @@ class Context:
 class Rule:
     """Base class of every rule. Subclasses set the class variables and override
     `check` (called per node of a type in `targets`) and/or `check_file`
-    (called once per file). The docstring must have the four headings
+    (called once per file). Both return any iterable of `Violation`s: a
+    generator that yields them, or a tuple or list. A check called for every
+    link of a site and that finds nothing on most may `return ()` there: an
+    empty tuple costs the engine nothing beyond the call, a generator costs
+    its creation and a first step. The docstring must have the four headings
     "What it does", "Why is this bad?", "Example" and "Use instead".
     """
 
@@ -94,11 +98,11 @@ class Rule:
     # run over every remote URL the files use (see copydesk.online).
     online: ClassVar[bool] = False
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        return iter(())
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        return ()
 
-    def check_file(self, ctx: Context) -> Iterator[Violation]:
-        return iter(())
+    def check_file(self, ctx: Context) -> Iterable[Violation]:
+        return ()
 
     def collect(self, ctx: Context) -> Any:
         """Per-file facts for `check_project` (must pickle: files run in worker processes)."""

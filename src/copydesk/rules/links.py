@@ -337,12 +337,13 @@ class EmptyLinkText(Rule):
     severity: ClassVar[Severity] = "error"
     targets: ClassVar[tuple[str, ...]] = ("link",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> tuple[Violation, ...]:
+        # A tuple, not a generator: called for every link, and most have text.
         if text_of(node).strip() or templated(node, ctx):
-            return
+            return ()
         if any(_shows_image(child) for child in node.children):
-            return  # the image's alt text is the link's text
-        yield self.at(node, f"link to '{url_of(node)}' has no text")
+            return ()  # the image's alt text is the link's text
+        return (self.at(node, f"link to '{url_of(node)}' has no text"),)
 
 
 _HTML_IMG = re.compile(r"<img\b", re.IGNORECASE)
@@ -371,10 +372,10 @@ class EmptyLinkTarget(Rule):
     severity: ClassVar[Severity] = "error"
     targets: ClassVar[tuple[str, ...]] = ("link",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> tuple[Violation, ...]:
         if url_of(node).strip() not in ("", "#") or templated(node, ctx):
-            return
-        yield self.at(node, f"link '{text_of(node)}' has an empty target")
+            return ()
+        return (self.at(node, f"link '{text_of(node)}' has an empty target"),)
 
 
 class LostLink(Rule):
@@ -523,22 +524,27 @@ class TrackingParameters(Rule):
         "parameters": list(TRACKING_PARAMETERS),
     }
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        # Called for every link, image and piece of HTML; a tuple, not a
+        # generator, where there is no query (nearly always).
         if node.type in ("link", "image"):
             url = url_of(node)
             if "?" not in url or templated(node, ctx):
-                return  # no query, no parameters
+                return ()  # no query, no parameters
             names = self._names(ctx)
             if not may_track(url, names):
-                return
+                return ()
             found = tracking_parameters(url, names, _own_name(ctx))
-            if found:
-                yield self.at(
-                    node, self._message(found, url), fix=_untracked(node, ctx, url, found)
-                )
-            return
+            if not found:
+                return ()
+            fix = _untracked(node, ctx, url, found)
+            return (self.at(node, self._message(found, url), fix=fix),)
         if "?" not in raw_of(node) or templated(node, ctx):
-            return  # no query in any of its URLs (most HTML: a tag, a comment)
+            return ()  # no query in any of its URLs (most HTML: a tag, a comment)
+        return self._in_html(node, ctx)
+
+    def _in_html(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """The tracked URLs in an HTML node's href and src attributes."""
         for offset, url in html_urls(node):
             if "?" not in url or not may_track(url, names := self._names(ctx)):
                 continue
@@ -612,19 +618,19 @@ class InsecureLink(Rule):
     targets: ClassVar[tuple[str, ...]] = ("link",)
     options: ClassVar[Mapping[str, Any]] = {"http-allowed": ["localhost", "127.0.0.1"]}
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> tuple[Violation, ...]:
         url = url_of(node).strip()
         if url[:7].lower() != "http://" or templated(node, ctx):
-            return
+            return ()
         if http_allowed(url, ctx.settings.get("http-allowed", False)):
-            return
+            return ()
         if _verbatim(ctx.path):
-            return  # a licence or code of conduct is quoted as its authors wrote it
+            return ()  # a licence or code of conduct is quoted as its authors wrote it
         written = url[: len("http://")]
         fix = replace_in(
             node, ctx, url, "https://" + url[len(written) :], "unsafe", replaces="http"
         )
-        yield self.at(node, f"link '{url}' uses http:", fix=fix)
+        return (self.at(node, f"link '{url}' uses http:", fix=fix),)
 
 
 def _verbatim(path: Path) -> bool:
