@@ -59,3 +59,20 @@ def test_a_small_lint_does_not_import_shutil(tmp_path: Path) -> None:
     unless its formatter is given one: copydesk's finds it alone."""
     (tmp_path / "post.md").write_text("# A post\n\nText.\n", encoding="utf-8")
     assert "shutil" not in imported_after(["lint", "-q", "post.md"], tmp_path, "shutil")
+
+
+def test_a_run_compiles_only_the_rule_patterns_it_uses(tmp_path: Path) -> None:
+    """The link, image and id modules compile their patterns on first use: a plain
+    post with no Liquid tags, Hugo refs or raw `<img>` compiles none of those."""
+    (tmp_path / "post.md").write_text("# A post\n\n[a](#a-post) and ![b](b.png)\n")
+    code = (
+        "from copydesk.cli import main\n"
+        "try:\n    main(['lint', '-q', '--no-cache', 'post.md'])\nexcept SystemExit:\n    pass\n"
+        "from copydesk.rules import images, links\n"
+        "unused = [links._POST_URL, links._HUGO_REF, images._IMG_SRC, images._IMG]\n"
+        "print(sum('match' in vars(p) for p in unused))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.split()[-1] == "0"

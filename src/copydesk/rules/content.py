@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.findings import Fix, Replacement
+from copydesk.lazyre import lazy_compile
 from copydesk.mojibake import has_mojibake, mojibake_pattern
 from copydesk.rules._nodes import SITE_OPTIONS, code_map, project
 from copydesk.rules.base import Context, Rule, Violation
@@ -81,8 +82,8 @@ class Mojibake(Rule):
                 yield Violation(number, column, _mojibake_message(found, repaired), fix=fix)
 
 
-_WORD_BEFORE = re.compile(r"\w*\Z")
-_WORD_AFTER = re.compile(r"\w*")
+_WORD_BEFORE = lazy_compile(r"\w*\Z")
+_WORD_AFTER = lazy_compile(r"\w*")
 
 
 def _with_word(line: str, start: int, end: int) -> str:
@@ -191,7 +192,7 @@ class MultipleH1(Rule):
                 yield self.at(node, f"another H1 (the first is on line {first.line})")
 
 
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
+_LIQUID_TAG = lazy_compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
 LIQUID_BLOCKS = (
     "if",
     "unless",
@@ -297,7 +298,7 @@ class UnbalancedLiquid(Rule):
             yield Violation(*body_position(ctx, tag.offset), message)
 
 
-_SHORTCODE = re.compile(r"\{\{<(.*?)>\}\}|\{\{%(.*?)%\}\}", re.DOTALL)
+_SHORTCODE = lazy_compile(r"\{\{<(.*?)>\}\}|\{\{%(.*?)%\}\}", re.DOTALL)
 
 
 def shortcode_tags(body: str) -> Iterator[Tag]:

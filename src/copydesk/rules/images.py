@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
 from copydesk.findings import Fix
+from copydesk.lazyre import lazy_compile
 from copydesk.rules._fixes import edit_at, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
@@ -39,13 +40,13 @@ if TYPE_CHECKING:
     from copydesk.findings import Severity
     from copydesk.parse import Node
 
-_IMAGE_FILE = re.compile(
+_IMAGE_FILE = lazy_compile(
     r"^[\w.\- ()]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)$", re.IGNORECASE
 )
-_CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dcim|pxl|screen ?shot)[_\- ]?\d", re.IGNORECASE)
-_UNSAFE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_DESTINATION = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)")
-_HTML_TAG = re.compile(r"<(img|figure|figcaption)\b", re.IGNORECASE)
+_CAMERA_NAME = lazy_compile(r"^(?:img|dsc|dscn|dcim|pxl|screen ?shot)[_\- ]?\d", re.IGNORECASE)
+_UNSAFE_PERCENT = lazy_compile(r"%(?![0-9A-Fa-f]{2})")
+_DESTINATION = lazy_compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)")
+_HTML_TAG = lazy_compile(r"<(img|figure|figcaption)\b", re.IGNORECASE)
 MIB = 1024 * 1024
 
 
@@ -193,12 +194,12 @@ class HotlinkedImage(Rule):
         return f"image '{url}' is hot-linked from the old platform"
 
 
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_IMG_SRC = lazy_compile(r"""<img\b[^>]*?\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
-_IMG_TAG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.IGNORECASE)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_HTML_ALT = re.compile(r"\salt\s*(?:=|\s|/?>|$)", re.IGNORECASE)
+_IMG_TAG = lazy_compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.IGNORECASE)
+_HTML_COMMENT = lazy_compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_HTML_ALT = lazy_compile(r"\salt\s*(?:=|\s|/?>|$)", re.IGNORECASE)
 
 
 def _html_images(node: Node) -> Iterator[tuple[int, str]]:
@@ -428,10 +429,10 @@ class RawHtmlImage(Rule):
                 yield violation
 
 
-_IMG = re.compile(r"<img((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>", re.IGNORECASE)
-_ATTR = re.compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_PLAIN_ALT = re.compile(r"[^\[\]()<>*_`\\!\n]*")
-_PLAIN_SRC = re.compile(r"[^\s()<>\\]+")
+_IMG = lazy_compile(r"<img((?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>", re.IGNORECASE)
+_ATTR = lazy_compile(r"([a-zA-Z-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_PLAIN_ALT = lazy_compile(r"[^\[\]()<>*_`\\!\n]*")
+_PLAIN_SRC = lazy_compile(r"[^\s()<>\\]+")
 
 
 def _markdown_image(node: Node, ctx: Context) -> Fix | None:

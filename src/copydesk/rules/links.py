@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote
 
 from copydesk.errors import ReadError
 from copydesk.findings import Fix
+from copydesk.lazyre import lazy_compile
 from copydesk.rules._fixes import edit_at, remove_lines, replace_in, source_of
 from copydesk.rules._nodes import (
     SITE_OPTIONS,
@@ -49,15 +50,15 @@ if TYPE_CHECKING:
     from copydesk.parse import Node, RefDefinition
     from copydesk.site import Project
 
-_BARE_URL = re.compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_BARE_URL = lazy_compile(r"(?<![\w(<\"'=/])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}*_'\""
-_REFERENCE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
+_REFERENCE = lazy_compile(r"(?<![\]\\])\[([^\[\]]+)\]\[([^\[\]]*)\]")
 
 
 # Every `[text][label]` start, overlapping ones included: only the `[` is
 # consumed. Leading with that literal lets the regex engine skip to each `[`
 # instead of trying a lookahead at every character (10x faster on prose).
-_REFERENCE_AT = re.compile(r"\[(?=([^\[\]]+)\]\[([^\[\]]*)\])")
+_REFERENCE_AT = lazy_compile(r"\[(?=([^\[\]]+)\]\[([^\[\]]*)\])")
 
 
 def _undefined_label(match: re.Match[str], defined: set[str]) -> bool:
@@ -279,7 +280,7 @@ def _case_twin(url: str, site: Project, source: Path, found: bool, hooked: bool)
     return site.case_twin(url, source)
 
 
-_BARE_WORD = re.compile(r"[\w-]+")
+_BARE_WORD = lazy_compile(r"[\w-]+")
 
 
 def _found_by_hook(url: str, site: Project, source: Path) -> bool:
@@ -346,7 +347,7 @@ class EmptyLinkText(Rule):
         return (self.at(node, f"link to '{url_of(node)}' has no text"),)
 
 
-_HTML_IMG = re.compile(r"<img\b", re.IGNORECASE)
+_HTML_IMG = lazy_compile(r"<img\b", re.IGNORECASE)
 
 
 def _shows_image(node: Node) -> bool:
@@ -459,7 +460,7 @@ def _needles(names: tuple[str, ...]) -> tuple[str, ...]:
     return (*(name.lower().removesuffix("*") for name in names), "source")
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 # Not "referral": Medium adds utm_medium=referral to every Unsplash credit it exports.
 _DELIBERATE_MEDIA = frozenset({"badge", "partner", "affiliate", "sponsor"})
 
@@ -967,7 +968,7 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-_SNIPPET_INCLUDE = re.compile(r"""^[ \t]*-{1,3}8<-{1,3}[ \t]+["']([^"'\n]+)["']""", re.MULTILINE)
+_SNIPPET_INCLUDE = lazy_compile(r"""^[ \t]*-{1,3}8<-{1,3}[ \t]+["']([^"'\n]+)["']""", re.MULTILINE)
 
 
 def _labels_built_in(ctx: Context) -> set[str]:
@@ -1100,7 +1101,7 @@ class UnusedReference(Rule):
 
 
 # A definition alone on one line: `[label]: url` with an optional title.
-_ONE_LINE_DEFINITION = re.compile(
+_ONE_LINE_DEFINITION = lazy_compile(
     r" {0,3}\[[^\]\n]+\]:[ \t]*(?:<[^>\n]*>|\S+)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*"
 )
@@ -1118,7 +1119,7 @@ def _definition_removal(ctx: Context, definition: RefDefinition) -> Fix | None:
     return remove_lines(ctx.parsed, definition.line, definition.line)
 
 
-_HTML_ANCHOR = re.compile(r"<(/?)a\b", re.IGNORECASE)
+_HTML_ANCHOR = lazy_compile(r"<(/?)a\b", re.IGNORECASE)
 
 
 def _in_html_anchor(node: Node) -> bool:
@@ -1211,11 +1212,11 @@ def _autolink_at(ctx: Context, violation: Violation, url: str) -> Fix | None:
 
 
 # An autolink needs a scheme, and ends at a space or `<`/`>`.
-_LINKABLE = re.compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)
+_LINKABLE = lazy_compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)
 
 
-_POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
-_LINK_TAG = re.compile(r"\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
+_POST_URL = lazy_compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
+_LINK_TAG = lazy_compile(r"\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
 
 
 class MissingLiquidLinkTarget(Rule):
@@ -1297,11 +1298,11 @@ def _posts_folders(root: Path) -> tuple[Path, ...]:
 
 
 # `{{< ref "x" >}}`, `{{% relref path="x" lang="fr" %}}`; not the `{{</* ref */>}}` comment form.
-_HUGO_REF = re.compile(r"\{\{([<%])-?\s*(ref|relref)\s+([^{}]*?)\s*-?[>%]\}\}")
-_REF_PATH = re.compile(r"""(?:^|\s)path\s*=\s*(?:"([^"]*)"|`([^`]*)`)""")
+_HUGO_REF = lazy_compile(r"\{\{([<%])-?\s*(ref|relref)\s+([^{}]*?)\s*-?[>%]\}\}")
+_REF_PATH = lazy_compile(r"""(?:^|\s)path\s*=\s*(?:"([^"]*)"|`([^`]*)`)""")
 # A fragment written after the shortcode, inside the link destination.
-_AFTER_REF = re.compile(r"#[^\s)\"'<>\]]+")
-_FIRST_QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|`([^`]*)`)""")
+_AFTER_REF = lazy_compile(r"#[^\s)\"'<>\]]+")
+_FIRST_QUOTED = lazy_compile(r"""^\s*(?:"([^"]*)"|`([^`]*)`)""")
 
 
 def hugo_ref_target(arguments: str) -> str | None:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from copydesk.lazyre import lazy_compile
 from copydesk.rules._fixes import remove_lines
 from copydesk.rules._nodes import SITE_OPTIONS, is_post, project
 from copydesk.rules.base import Context, Rule, Scope, Violation
@@ -40,18 +41,18 @@ CANONICAL_KEYS = (
     "authors", "canonical_url", "layout", "draft", "aliases", "source", "extra",
 )  # fmt: skip
 
-_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
-_ERROR_LINE = re.compile(r"\bon line (\d+)\b")
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_STAMP = re.compile(
+_FILE_DATE = lazy_compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_ERROR_LINE = lazy_compile(r"\bon line (\d+)\b")
+_TOML_LINE = lazy_compile(r"\(at line (\d+), column \d+\)")
+_DAY = lazy_compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_STAMP = lazy_compile(
     r"(?P<day>\d{4}-\d{1,2}-\d{1,2})[Tt ]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
     r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?\s*(?P<zone>.*)"
 )
-_ZONE = re.compile(r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
+_ZONE = lazy_compile(r"(?:(?:GMT|UTC)\s*)?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 _UTC_NAMES = frozenset({"z", "utc", "gmt", "ut"})
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_SPACES = re.compile(r"\s+")
+_NOT_SLUG = lazy_compile(r"[^a-z0-9]+")
+_SPACES = lazy_compile(r"\s+")
 
 
 # --- shared reading of the front matter -------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from copydesk.discover import TEST_INPUT_DIRS
+from copydesk.lazyre import lazy_compile
 
 MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
@@ -48,7 +49,7 @@ REPOSITORY_DOCS = frozenset(
         "claude",
     }
 )
-_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_DATE_PREFIX = lazy_compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 POST_FOLDERS = frozenset(
     {"posts", "post", "_posts", "blog", "articles", "news", "_drafts", "drafts"}
 )
@@ -198,7 +199,7 @@ def fill(pattern: str, values: Mapping[str, str | None]) -> str | None:
     return None if missing else _SLASHES.sub("/", url)
 
 
-_SLASHES = re.compile(r"/{2,}")
+_SLASHES = lazy_compile(r"/{2,}")
 
 
 @functools.lru_cache(maxsize=64)

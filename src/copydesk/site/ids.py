@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from copydesk.lazyre import lazy_compile
+
 if TYPE_CHECKING:
     from copydesk.parse import Node, ParsedFile
 
@@ -27,28 +29,28 @@ GENERATORS: tuple[str, ...] = (
 )  # fmt: skip
 # Not a slug rule: Hugo's `autoDefinitionTermID` gives definition list terms ids too.
 DEFINITION_TERMS = "definition-terms"
-_EXPLICIT_ID = re.compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
+_EXPLICIT_ID = lazy_compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
 # kramdown block IAL on the line after a heading: `{: #id .class}`.
-_NEXT_LINE_IAL = re.compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
+_NEXT_LINE_IAL = lazy_compile(r"^\s*\{:\s*[^}]*?#([\w:.-]+)[^}]*\}\s*$")
 # `\b(?:id|name)\s*=…` under re.IGNORECASE, spelt out (the letters `re` folds, the
 # word boundary checked after the name): starting with a character set, it lets
 # `re` skip to each possible first letter, 1.5x faster on large HTML blocks.
-_HTML_ID = re.compile(
+_HTML_ID = lazy_compile(
     "(?:[iI\u0130\u0131][dD](?<!\\w..)|[nN][aA][mM][eE](?<!\\w....))"
     r"""\s*=\s*["']([^"']+)["']"""
 )
 # Templates that write ids the source does not show: a shortcode or tag with an
 # `id` argument, or one that includes another file (whose headings are unknown here).
 # `\bid\s*[=:]` under re.IGNORECASE, spelt out as `_HTML_ID` is: 4x faster.
-_ID_ARGUMENT = re.compile("[iI\u0130\u0131][dD](?<!\\w..)\\s*[=:]")
-_INCLUDE_TAG = re.compile(
+_ID_ARGUMENT = lazy_compile("[iI\u0130\u0131][dD](?<!\\w..)\\s*[=:]")
+_INCLUDE_TAG = lazy_compile(
     r"\{[{%][<%]?-?\s*(?:include|include_relative|readfile|snippet)\b", re.IGNORECASE
 )
 # pymdownx.snippets includes; mkdocstrings/mkdocs-click `::: name` blocks render whole sections
-_SNIPPET_LINE = re.compile(r"^(?:-{1,3}8<-{1,3}|:::[ \t]+[\w.-]+)", re.MULTILINE)
+_SNIPPET_LINE = lazy_compile(r"^(?:-{1,3}8<-{1,3}|:::[ \t]+[\w.-]+)", re.MULTILINE)
 # An attribute list anywhere in the text (`**locale**{ #mkdocs-locale }`, kramdown's
 # span IAL): an id on an inline element, which Python-Markdown and kramdown honour.
-_INLINE_ID = re.compile(r"\{:?[ \t]*#([\w:.-]+)[^}\n]*\}")
+_INLINE_ID = lazy_compile(r"\{:?[ \t]*#([\w:.-]+)[^}\n]*\}")
 
 
 class OpenIds(frozenset[str]):
@@ -60,11 +62,11 @@ class OpenIds(frozenset[str]):
 
 
 # A template span that is a code block: `{% highlight %}…`, `{% raw %}…`, `{{< highlight >}}…`.
-_CODE_BLOCK = re.compile(
+_CODE_BLOCK = lazy_compile(
     r"\{%-?\s*(?:raw|comment|highlight|codeblock)\b|\{\{[<%]\s*(?:highlight|code-toggle|code)\b"
 )
 # The name of the shortcode a template span calls: `{{< clients x="y" >}}` → clients.
-_SHORTCODE_NAME = re.compile(r"\{\{[<%]-?\s*([\w./-]+)")
+_SHORTCODE_NAME = lazy_compile(r"\{\{[<%]-?\s*([\w./-]+)")
 
 
 def writes_ids(parsed: ParsedFile, writers: frozenset[str] = frozenset()) -> bool:
@@ -105,7 +107,7 @@ def _github_char_kept(char: str) -> bool:
 
 
 # In ASCII the kept characters are letters, digits, "_" (the one Pc), "-" and the space.
-_ASCII_DROPPED = re.compile(r"[^a-z0-9_ -]+")
+_ASCII_DROPPED = lazy_compile(r"[^a-z0-9_ -]+")
 
 
 def github_slug(text: str) -> str:
@@ -383,7 +385,7 @@ def inline_ids(parsed: ParsedFile) -> list[str]:
 
 
 # From the first `{` of a line to its last `}` after a `#`: where `_INLINE_ID` can match.
-_INLINE_ID_LINE = re.compile(r"\{[^\n]*#[^\n]*\}")
+_INLINE_ID_LINE = lazy_compile(r"\{[^\n]*#[^\n]*\}")
 _FEW_LINES = 8
 
 
