@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from copydesk.engine import lint_paths
+from copydesk.engine import _chunks, lint_paths
 from copydesk.parse import Node
 from copydesk.registry import Registry, RuleConflict, RuleInfo
 from copydesk.rules.base import Context, Rule, Violation
@@ -258,6 +258,19 @@ def test_output_is_the_same_for_one_and_two_jobs(tmp_path: Path) -> None:
     assert [str(e) for e in one.errors] == [str(e) for e in two.errors]
     assert len(one.findings) == 80 + 80 + 73  # headings, crash-rule first hits, duplicates
     assert len(one.errors) == 2
+
+
+@pytest.mark.parametrize("count", [48, 49, 100, 757, 3112])
+def test_chunks_keep_task_order_and_shrink_to_small_last_ones(count: int) -> None:
+    """Workers take large chunks first (fewer round trips through the main
+    process) and small ones last (they finish together)."""
+    tasks = [(Path(f"{i}.md"), 0) for i in range(count)]
+    sizes = [len(chunk) for chunk in _chunks(tasks, 2)]
+    assert [task for chunk in _chunks(tasks, 2) for task in chunk] == tasks
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == count // 8
+    assert sizes[-1] <= max(1, count // 256)
+    assert len(sizes) <= 40  # fixed chunks of 1/128 were 128 (or one file each)
 
 
 def test_duplicate_codes_name_both_sources() -> None:

@@ -55,10 +55,14 @@ MIN_FILES_PER_JOB = 24
 # would cost a one-file hook run more than it saves. Here, not in copydesk.lintcache,
 # so that a small run does not import that module only to learn it is not needed.
 CACHE_MIN_FILES = 24
-# Small chunks, so that workers finish together: the last chunk of one worker
-# is all the other may wait for. A chunk costs a task list and its results
-# through a pipe; at 64 per job it holds ~16 of 2,000 posts (~50 ms of work).
-CHUNKS_PER_JOB = 64
+# Chunks shrink as the queue does (guided scheduling): each takes this share of
+# what is left per job, so that the first are large (a chunk costs the main
+# process ~0.4 ms: a future, a task list and its results through a pipe) and
+# the last are small, so that workers finish together: the last chunk of one
+# worker is all the other may wait for. ~30 chunks a job, not 64.
+CHUNK_SHARE = 4
+# The last chunks' size: ~1/128 of a job's files (the fixed chunks had 1/64).
+LAST_CHUNKS_PER_JOB = 128
 
 
 class LintError(NamedTuple):
@@ -768,8 +772,7 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
     # Imported once here, not by each worker on its first file (~35 ms of mistune apiece).
     import copydesk.parse  # noqa: F401
 
-    size = max(1, -(-len(plan.tasks) // (jobs * CHUNKS_PER_JOB)))
-    chunks = [plan.tasks[i : i + size] for i in range(0, len(plan.tasks), size)]
+    chunks = _chunks(plan.tasks, jobs)
     parts: list[list[FileResult] | None] = []  # None: its worker died
     with _pool(plan, jobs) as pool:
         try:
@@ -795,6 +798,19 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
         for chunk, part in zip(chunks, parts, strict=True)
         for result in (part if part is not None else [next(redone) for _ in chunk])
     ]
+
+
+def _chunks(tasks: list[tuple[Path, int]], jobs: int) -> list[list[tuple[Path, int]]]:
+    """`tasks` in order, cut into chunks that shrink from 1/(CHUNK_SHARE * jobs)
+    of the tasks down to 1/(LAST_CHUNKS_PER_JOB * jobs) of them (at least one)."""
+    least = max(1, len(tasks) // (jobs * LAST_CHUNKS_PER_JOB))
+    chunks: list[list[tuple[Path, int]]] = []
+    start = 0
+    while start < len(tasks):
+        size = max(least, (len(tasks) - start) // (jobs * CHUNK_SHARE))
+        chunks.append(tasks[start : start + size])
+        start += size
+    return chunks
 
 
 def _make_rules(plan: Plan) -> None:
