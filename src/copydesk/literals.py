@@ -18,12 +18,10 @@ to them (dotted and dotless I, long s): a text holding one skips the shortcut.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # Characters `re.IGNORECASE` equates with an ASCII letter although
 # `str.lower` does not map them to it: İ (U+0130), ı (U+0131), ſ (U+017F).
@@ -31,16 +29,17 @@ FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
 _MAX_ALTERNATIVES = 16
 
 
-@dataclass(frozen=True)
-class Needles:
+class Needles(NamedTuple):
     """Every match contains all needles of one of `alternatives`.
 
     A needle is (text, folded): folded needles are lowercase and are looked
-    for in the lowered text.
+    for in the lowered text; `folded` says whether any needle is. (A NamedTuple,
+    not a dataclass: making a dataclass costs ~0.3 ms at every import.)
     """
 
     common: tuple[tuple[str, bool], ...]
     alternatives: tuple[tuple[tuple[str, bool], ...], ...]
+    folded: bool
 
     def may_match(self, text: str, lowered: str | None) -> bool:
         """False only when no match is possible; `lowered` is `lowered_for(text)`."""
@@ -62,10 +61,6 @@ class Needles:
             else:
                 return True
         return False
-
-    @functools.cached_property
-    def folded(self) -> bool:
-        return any(f for needles in (self.common, *self.alternatives) for _, f in needles)
 
 
 def lowered_for(text: str) -> str | None:
@@ -93,9 +88,15 @@ def walk_pattern(pattern: re.Pattern[str], walker_class: Any) -> Any:
     """What `walker_class` finds in `pattern`'s parse tree, or None when `re`'s
     private parser is not there or fails (a future `re` that moved its internals:
     callers then just scan)."""
+    return walk_source(pattern.pattern, pattern.flags, walker_class)
+
+
+def walk_source(pattern: str, flags: int, walker_class: Any) -> Any:
+    """`walk_pattern` of a pattern not compiled: a caller that only asks about a
+    pattern's shape need not pay for compiling it."""
     try:
         parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern.pattern, pattern.flags)
+        tree = parser.parse(pattern, flags)
         walker = walker_class(importlib.import_module("re._constants"))
         return walker.sequence(list(tree), bool(tree.state.flags & re.IGNORECASE))
     except Exception:
@@ -116,7 +117,9 @@ def _needles(found: _Requirement) -> Needles:
         # A needle many alternatives share is tested once for all of them.
         return tuple(sorted(needles, key=lambda n: (-shared[n], -len(n[0]), n)))
 
-    return Needles(ordered(common), tuple(sorted(ordered(needles) for needles in rest)))
+    alternatives = tuple(sorted(ordered(needles) for needles in rest))
+    folded = any(f for needles in (common, *rest) for _, f in needles)
+    return Needles(ordered(common), alternatives, folded)
 
 
 def _literal(run: list[str], fold: bool) -> _Requirement:

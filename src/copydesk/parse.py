@@ -988,9 +988,9 @@ def _anchored(pattern: str, flags: int) -> bool:
     """Whether every match of `pattern` begins at a line start (`^` first in
     each alternative, maybe inside a group or a repeat of at least once);
     False when `re`'s private parser is missing or fails (`walk_pattern`)."""
-    from copydesk.literals import walk_pattern
+    from copydesk.literals import walk_source
 
-    return bool(walk_pattern(re.compile(pattern, flags), _LineStart))
+    return bool(walk_source(pattern, flags, _LineStart))
 
 
 class _LineStart:

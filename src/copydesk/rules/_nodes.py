@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from copydesk.rules.base import Context, Violation
@@ -187,9 +186,9 @@ def full_parse(ctx: Context) -> ParsedFile:
     return parsed.memo("full-parse", lambda: parse_document(parsed.document))
 
 
-@dataclass(frozen=True)
-class CodeMap:
-    """Where code sits in the file: whole lines of code blocks, spans of inline code."""
+class CodeMap(NamedTuple):
+    """Where code sits in the file: whole lines of code blocks, spans of inline code.
+    (A NamedTuple: making a dataclass costs ~0.3 ms at every import.)"""
 
     lines: frozenset[int]
     spans: tuple[tuple[int, int, int, int], ...]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from copydesk.findings import Fix, Replacement
 from copydesk.lazyre import lazy_compile
@@ -209,9 +208,9 @@ _OPAQUE = ("raw", "comment")  # their content is not parsed as Liquid
 _ASSIGNING = ("set",)
 
 
-@dataclass(frozen=True)
-class Tag:
-    """An opening or closing template tag at a body offset."""
+class Tag(NamedTuple):
+    """An opening or closing template tag at a body offset. (A NamedTuple, not a
+    dataclass: making a dataclass costs ~0.3 ms at every import.)"""
 
     name: str
     closing: bool
