@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -258,6 +259,28 @@ def test_output_is_the_same_for_one_and_two_jobs(tmp_path: Path) -> None:
     assert [str(e) for e in one.errors] == [str(e) for e in two.errors]
     assert len(one.findings) == 80 + 80 + 73  # headings, crash-rule first hits, duplicates
     assert len(one.errors) == 2
+
+
+class FrozenInWorker(Rule):
+    """Reports whether the objects its worker inherited are out of the cycle
+    collector's reach (see engine._frozen)."""
+
+    code: ClassVar[str] = "TST009"
+    name: ClassVar[str] = "frozen-in-worker"
+    summary: ClassVar[str] = "says whether the gc is frozen"
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        yield Violation(1, 1, f"frozen {gc.get_freeze_count() > 0}")
+
+
+def test_workers_fork_with_the_main_process_objects_frozen_and_it_unfreezes(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {f"{i:03d}.md": f"# H{i}\n" for i in range(60)})
+    result = lint_paths(["."], registry=registry(FrozenInWorker), jobs=2)
+    assert {f.message for f in result.findings} == {"frozen True"}
+    assert len(result.findings) == 60
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize("count", [48, 49, 100, 757, 3112])

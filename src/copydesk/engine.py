@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -774,7 +774,7 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
 
     chunks = _chunks(plan.tasks, jobs)
     parts: list[list[FileResult] | None] = []  # None: its worker died
-    with _pool(plan, jobs) as pool:
+    with _frozen(), _pool(plan, jobs) as pool:
         try:
             futures = [pool.submit(_worker_chunk, chunk) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):
@@ -830,6 +830,21 @@ def _pool(plan: Plan, jobs: int) -> ProcessPoolExecutor:
 
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(jobs, context, _init_worker, (plan,))
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """This process's objects out of the cycle collector's reach while the
+    workers fork and run: a collection in a worker would otherwise write to
+    the header of every object it inherited, copying the pages that fork
+    shared (rust blog, --jobs 2: ~10% fewer page faults in the workers)."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
