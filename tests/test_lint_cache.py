@@ -217,6 +217,23 @@ def test_a_deleted_target_is_reported_by_the_files_linking_to_it(
     assert "c.md" not in [name for name, *_ in read_cache(site)[2]]
 
 
+def test_a_github_folder_appearing_changes_what_a_link_above_the_root_is(
+    site: Path, parses: list[str]
+) -> None:
+    """Above a repository's top a README's `../../issues` is GitHub's page
+    (CD101 lets it be); `.github` is hidden, so the site key asks for it."""
+    (site / "README.md").write_text("[issues](../../issues)\n", encoding="utf-8")
+    before = run()
+    assert [f.path for f in before.findings if f.code == "CD101"] == ["README.md"]
+    (site / ".github").mkdir()
+    (site / ".github" / "CODEOWNERS").write_text("* @someone\n", encoding="utf-8")
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD101"] == []
+    assert rendered(warm) == cold()
+
+
 def test_the_selection_the_config_and_the_version_each_invalidate(
     site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

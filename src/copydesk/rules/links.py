@@ -150,6 +150,9 @@ class MissingLinkTarget(Rule):
     `netlify.toml`, `vercel.json`) works. Where the site adds pages in code
     copydesk cannot read (an Eleventy config with plugins), only links to
     files (`x.md`, images) are checked: `copydesk site` says so.
+    In a repository read on GitHub (a plain folder, or a file the site does
+    not publish), a link that climbs above the repository's top
+    (`../../issues` from the README: GitHub's page for it) is not checked.
     A path to a file whose letter case differs from the file on disk
     (`Report.PDF` for `report.pdf`) is reported with the spelling on disk:
     it works on macOS and Windows and is a 404 on a Linux host. A page URL's

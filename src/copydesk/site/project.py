@@ -732,10 +732,26 @@ class SiteModel:
 
     def _in_repository(self, path: str, source: Path) -> Path | None:
         """A README or other repository file is read on GitHub, which takes
-        `/x` from the repository root and shows a folder's listing."""
+        `/x` from the repository root and shows a folder's listing. When the
+        root is a repository's top (`.git`, `.github`), a path that climbs
+        above it leaves the repository: on GitHub, `../../issues` from the
+        root README is the repository's issues page. copydesk cannot tell
+        what is there, so it is taken as found (the root)."""
+        if not path:
+            return None
         base = str(self.root) if path.startswith("/") else os.path.dirname(source)
         candidate = os.path.join(base, path.lstrip("/"))
-        return Path(candidate) if path and os.path.exists(candidate) else None
+        if os.path.exists(candidate):
+            return Path(candidate)
+        if not self._repository_top:
+            return None
+        inside = os.path.join(os.path.abspath(self.root), "")
+        return None if os.path.abspath(candidate).startswith(inside) else self.root
+
+    @functools.cached_property
+    def _repository_top(self) -> bool:
+        """Whether the root is the top of a repository (GitHub reads `.github` there)."""
+        return any(os.path.exists(self.root / name) for name in (".git", ".github"))
 
     def _localized(self, url: str, source: Path) -> Path | None:
         """A root-relative page link from a page in another language or locale
