@@ -283,6 +283,19 @@ def test_workers_fork_with_the_main_process_objects_frozen_and_it_unfreezes(
     assert gc.get_freeze_count() == 0
 
 
+def test_a_callers_own_frozen_objects_stay_frozen(tmp_path: Path) -> None:
+    """An application that froze its objects (a pre-forking server) keeps
+    them frozen: the pool does not unfreeze what it did not freeze."""
+    write(tmp_path, {f"{i:03d}.md": f"# H{i}\n" for i in range(60)})
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        lint_paths(["."], registry=registry(FrozenInWorker), jobs=2)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize("count", [48, 49, 100, 757, 3112])
 def test_chunks_keep_task_order_and_shrink_to_small_last_ones(count: int) -> None:
     """Workers take large chunks first (fewer round trips through the main

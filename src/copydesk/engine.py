@@ -840,6 +840,9 @@ def _frozen() -> Iterator[None]:
     shared (rust blog, --jobs 2: ~10% fewer page faults in the workers)."""
     import gc
 
+    if gc.get_freeze_count():  # a caller froze objects of its own: unfreezing would undo that
+        yield
+        return
     gc.freeze()
     try:
         yield
