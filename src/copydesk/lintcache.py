@@ -94,8 +94,6 @@ FORMAT = "copydesk-lint"
 VERSION = 7
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
-# What makes the root a repository's top, above which a README's links are GitHub's pages.
-_TOP_MARKERS = (".git", ".github")
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
 _PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 _HTML_SUFFIXES = (".html", ".htm")
@@ -276,7 +274,9 @@ class SiteState:
         update = hasher.update
         config_dir = os.path.join(root, "config")
         inside = len(os.path.join(root, ""))
-        for marker in _TOP_MARKERS:  # hidden, so not walked: CD101 asks whether the root has them
+        from copydesk.site.detect import REPOSITORY_TOP_MARKERS
+
+        for marker in REPOSITORY_TOP_MARKERS:  # hidden, so not walked: CD101 asks
             update(b"1" if os.path.exists(os.path.join(root, marker)) else b"0")
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)

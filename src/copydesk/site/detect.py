@@ -42,6 +42,9 @@ GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 # A project's root when no generator is found: a repository, a package.
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
+# A repository's top, above which a README's relative links are GitHub's pages
+# (CD101 lets them be; the lint cache's site key records them, as hidden names).
+REPOSITORY_TOP_MARKERS = (".git", ".github")
 
 
 def _listing(folder: str) -> frozenset[str] | None:

@@ -45,6 +45,7 @@ from copydesk.site.detect import (
     GENERATORS,
     NAMES,
     PROJECT_MARKERS,
+    REPOSITORY_TOP_MARKERS,
     find_site,
     is_site_root,
     load_generator,
@@ -273,8 +274,6 @@ class SiteModel:
     _prefixes: dict[Path, str] = field(default_factory=dict, repr=False)
     # absolute path -> whether it is a partial, asked per relative link (CD101, CD107).
     _partials: dict[Path, bool] = field(default_factory=dict, repr=False)
-    # `looked_in()`'s answer, once asked.
-    _looked_in: str | None = field(default=None, repr=False)
     # Set while `deferred`: `NeedsIndex` instead of building the URL index.
     deferring: bool = field(default=False, repr=False)
     # Each post's URLs from its path alone (see `path_index`), reused by the full index.
@@ -751,7 +750,7 @@ class SiteModel:
     @functools.cached_property
     def _repository_top(self) -> bool:
         """Whether the root is the top of a repository (GitHub reads `.github` there)."""
-        return any(os.path.exists(self.root / name) for name in (".git", ".github"))
+        return any(os.path.exists(self.root / name) for name in REPOSITORY_TOP_MARKERS)
 
     def _localized(self, url: str, source: Path) -> Path | None:
         """A root-relative page link from a page in another language or locale
@@ -814,21 +813,6 @@ class SiteModel:
             except OSError:
                 continue
         return frozenset(names)
-
-    @staticmethod
-    def _file_candidates(base: str) -> Iterator[str]:
-        """`base` itself, then what a generator serves for it: `x.html` from
-        `x.md`, `x/` from `x.md` or `x/index.md`. Plain strings: this runs for
-        every link, and pathlib costs more than the stat calls."""
-        base = base.rstrip("/") or "/"
-        yield base
-        stem, suffix = os.path.splitext(base)
-        if suffix in (".html", ".htm"):
-            yield from (stem + markdown for markdown in MARKDOWN_SUFFIXES)
-        if not suffix or suffix not in _KNOWN_SUFFIXES:
-            yield from (base + markdown for markdown in MARKDOWN_SUFFIXES)
-            for index in _INDEX_PAGES:
-                yield os.path.join(base, index)
 
     def _existing(self, bases: Iterable[str]) -> Path | None:
         for base in bases:
@@ -999,11 +983,10 @@ class SiteModel:
     def looked_in(self) -> str:
         """`Hugo: looked in content/, static/` — for "not found" messages:
         the folders are stat-ed once per model, not once per message."""
-        if self._looked_in is None:
-            self._looked_in = self._folders_looked_in()
         return self._looked_in
 
-    def _folders_looked_in(self) -> str:
+    @functools.cached_property
+    def _looked_in(self) -> str:
         folders = [self._short(f) for f in self.generator.content_dirs() if f.is_dir()]
         folders += [self._short(folder) for folder, _ in self.static_roots if folder.is_dir()]
         unique = list(dict.fromkeys(folders))
@@ -1053,10 +1036,12 @@ def _walk_markdown(top: Path, suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES) -> 
 
 
 def _first_file(base: str) -> str | None:
-    """The first of `SiteModel._file_candidates(base)` that is a file: one
-    `stat` of `base` tells whether it is a file, and whether it is a folder
-    that can hold the index pages (nothing is below a path that is not one:
-    most links miss, and each candidate costs a `stat`)."""
+    """The first file of: `base` itself, then what a generator serves for it
+    (`x.html` from `x.md`, `x/` from `x.md` or `x/index.md`). One `stat` of
+    `base` tells whether it is a file, and whether it is a folder that can
+    hold the index pages (nothing is below a path that is not one: most
+    links miss, and each candidate costs a `stat`). Plain strings: this runs
+    for every link, and pathlib costs more than the stat calls."""
     base = base.rstrip("/") or "/"
     try:
         mode = os.stat(base).st_mode
@@ -1089,7 +1074,7 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 _BUNDLES = ("index", "_index")  # the stems of a page bundle's page
-# What a folder URL serves, in the order `_file_candidates` tries them.
+# What a folder URL serves, in the order `_first_file` tries them.
 _INDEX_PAGES = ("index.md", "_index.md", "index.html", "README.md", "index.mdx")
 _PARTIAL_FOLDERS = frozenset({"includes", "partials", "snippets"})
 # Files a generator copies as they are: no code makes them at build time.
