@@ -760,12 +760,7 @@ def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[Fi
     _make_rules(plan)
     jobs = min(jobs, max(1, len(plan.tasks) // MIN_FILES_PER_JOB))
     if jobs <= 1:
-        done: list[FileResult] = []
-        rulesets, context, stdin = plan.rulesets, plan.context, plan.stdin
-        for path, index in plan.tasks:  # `_lint_chunk` of each task, without a list apiece
-            done.append(lint_file(path, index, rulesets[index], path in context, stdin.get(path)))
-            advance(1)
-        return done
+        return _lint_chunk(plan, plan.tasks, advance)
     from concurrent.futures.process import BrokenProcessPool
 
     _warm_sites(plan)
@@ -940,12 +935,17 @@ def _worker_chunk(chunk: list[tuple[Path, int]]) -> list[FileResult]:
     return _lint_chunk(_worker_plan[0], chunk)
 
 
-def _lint_chunk(plan: Plan, chunk: list[tuple[Path, int]]) -> list[FileResult]:
-    context, stdin = plan.context, plan.stdin
-    return [
-        lint_file(path, index, plan.rulesets[index], path in context, stdin.get(path))
-        for path, index in chunk
-    ]
+def _lint_chunk(
+    plan: Plan, chunk: list[tuple[Path, int]], advance: Callable[[int], None] = _no_progress
+) -> list[FileResult]:
+    """Each task's result, in order; `advance(1)` after each file (a one-job
+    run's progress bar: a worker's chunk is counted when it comes back)."""
+    done: list[FileResult] = []
+    rulesets, context, stdin = plan.rulesets, plan.context, plan.stdin
+    for path, index in chunk:
+        done.append(lint_file(path, index, rulesets[index], path in context, stdin.get(path)))
+        advance(1)
+    return done
 
 
 # One rule set's results by path, for a project stage to add findings to.
