@@ -360,6 +360,8 @@ def test_rules_set_alike_share_a_context_and_others_keep_their_own(tmp_path: Pat
         ("{cwd}/posts/../b.md", "b.md"),
         ("{cwd}/.hidden/c.md", ".hidden/c.md"),
         ("{parent}/elsewhere/d.md", "{parent}/elsewhere/d.md"),
+        ("{cwd}-sibling/f.md", "{cwd}-sibling/f.md"),
+        ("/g.md", "/g.md"),
         ("{cwd}/../elsewhere/d.md", "{cwd}/../elsewhere/d.md"),
         ("posts/a.md", "posts/a.md"),
         ("./posts/a.md", "posts/a.md"),

@@ -663,3 +663,13 @@ def test_an_entry_key_is_the_digest_of_rule_set_site_and_bytes() -> None:
         assert cached._key(index, site, digest) == lintcache._digest(
             cached.rulesets[index], site, digest
         )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["a.md", "posts/a.md", "/abs/posts/a.md", "/a.md", "../up/a.md", "posts/../b.md", "//x/a.md"],
+)
+@pytest.mark.parametrize("cwd", ["/work/tree", "/"])
+def test_an_entry_path_is_the_normalized_absolute_path(cwd: str, path: str) -> None:
+    """`_absolute` cuts by string work what `normpath(join(cwd, path))` gives."""
+    assert lintcache._absolute(cwd, Path(path)) == os.path.normpath(os.path.join(cwd, path))

@@ -485,16 +485,22 @@ def display(path: Path) -> str:
 
     Every linted file's path goes through here: on POSIX a path that needs no
     normalizing (no `.` or `..` part, no `//`) is cut by string work, not
-    `relpath` (which asks for the current folder twice and splits both paths)."""
+    `relpath` (which asks for the current folder twice and splits both paths).
+    An absolute one outside the current folder is shown as it is: `relpath`
+    would climb out with `..`, which is never shown."""
     text = str(path)
     if os.sep == "/" and "/." not in text and "//" not in text:
         if text[:1] != "/":
             if not text.startswith("."):  # relative and normal: as pathlib keeps it
                 return text
         else:
-            prefix = os.path.join(os.getcwd(), "")
-            if text.startswith(prefix) and len(text) > len(prefix):
-                return text[len(prefix) :]
+            cwd = os.getcwd()
+            prefix = os.path.join(cwd, "")
+            if text.startswith(prefix):
+                if len(text) > len(prefix):
+                    return text[len(prefix) :]
+            elif text != cwd:
+                return text
     text = os.path.relpath(path) if path.is_absolute() else os.path.normpath(path)
     return path.as_posix() if text.startswith("..") else Path(text).as_posix()
 

@@ -585,11 +585,14 @@ def _is_outcome(data: Any) -> TypeGuard[list[Any]]:
 
 
 def _absolute(cwd: str, path: Path) -> str:
-    """`normpath(join(cwd, path))`: for a relative path without `..` (a walk's
+    """`normpath(join(cwd, path))`: for a path without `..` or `//` (a walk's
     files, as pathlib keeps them), string work alone."""
     text = str(path)
-    if os.sep == "/" and not text.startswith(("/", "..")) and "/.." not in text:
-        return f"{cwd}/{text}" if cwd != "/" else f"/{text}"
+    if os.sep == "/" and "/.." not in text and "//" not in text:
+        if text[:1] == "/":
+            return text
+        if not text.startswith(".."):
+            return f"{cwd}/{text}" if cwd != "/" else f"/{text}"
     return os.path.normpath(os.path.join(cwd, text))
 
 
