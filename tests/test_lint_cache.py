@@ -18,6 +18,7 @@ import copydesk
 from copydesk import engine, lintcache, parse
 from copydesk.cli import main
 from copydesk.engine import lint_paths
+from copydesk.site import project as site_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(__file__).parent / "data" / "cached_site"
@@ -231,6 +232,140 @@ def test_a_github_folder_appearing_changes_what_a_link_above_the_root_is(
     warm = run()
 
     assert [f.path for f in warm.findings if f.code == "CD101"] == []
+    assert rendered(warm) == cold()
+
+
+def cd101(result: Any) -> list[str]:
+    return [f.path for f in result.findings if f.code == "CD101"]
+
+
+def test_a_file_in_a_published_hidden_folder_appearing_or_going_changes_links_to_it(
+    site: Path, parses: list[str]
+) -> None:
+    """Hosts serve `/.well-known/` from a static folder: a warm run sees its
+    files come and go as a cold run does (the site key walks hidden folders
+    the site publishes)."""
+    touch(site / "c.md", "Our [security contact](/.well-known/security.txt).")
+    assert cd101(run()) == ["c.md"]
+    (site / "static" / ".well-known").mkdir(parents=True)
+    (site / "static" / ".well-known" / "security.txt").write_text("Contact: x\n")
+
+    found = run()
+
+    assert cd101(found) == []
+    assert rendered(found) == cold()
+    (site / "static" / ".well-known" / "security.txt").unlink()
+    site_project._cached_site.cache_clear()  # as a new process: the root's mtime is as it was
+
+    gone = run()
+
+    assert rendered(gone) == cold()
+    assert cd101(gone) == ["c.md"]
+
+
+def test_a_file_in_the_roots_github_folder_going_is_reported_by_links_to_it(
+    site: Path, parses: list[str]
+) -> None:
+    """A README links into `.github/`: its files are in the site key, not only
+    whether the folder is there."""
+    (site / ".github").mkdir()
+    (site / ".github" / "CONTRIBUTING.md").write_text("# Contributing\n", encoding="utf-8")
+    (site / "README.md").write_text("Read [how to help](.github/CONTRIBUTING.md).\n")
+    assert cd101(run()) == []
+    (site / ".github" / "CONTRIBUTING.md").unlink()
+    (site / ".github" / "FUNDING.yml").write_text("github: someone\n", encoding="utf-8")
+
+    warm = run()
+
+    assert cd101(warm) == ["README.md"]
+    assert rendered(warm) == cold()
+
+
+def test_hidden_folders_the_site_does_not_publish_stay_out_of_its_key(tmp_path: Path) -> None:
+    """Only hidden folders inside a folder the site publishes are walked: a
+    tool's `.icons` (thousands of files in mkdocs-material) is not the site's."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "tools" / ".icons").mkdir(parents=True)
+    (tmp_path / ".vscode").mkdir()
+
+    def key() -> str:
+        return lintcache.SiteState().key(tmp_path)
+
+    before = key()
+    (tmp_path / "tools" / ".icons" / "star.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / ".vscode" / "settings.json").write_text("{}", encoding="utf-8")
+    assert key() == before
+    (tmp_path / "static" / ".well-known").mkdir(parents=True)
+    (tmp_path / "static" / ".well-known" / "security.txt").write_text("x", encoding="utf-8")
+    assert key() != before
+
+
+def test_a_cache_folder_inside_the_site_is_not_part_of_its_key(
+    site: Path, parses: list[str]
+) -> None:
+    """The run writes its cache folder: were it walked as the site's, the
+    next run would find every entry's site changed."""
+    lint_paths(["."], select=["ALL"], jobs=1, cache=True, cache_dir="cache")
+    parses.clear()
+
+    warm = lint_paths(["."], select=["ALL"], jobs=1, cache=True, cache_dir="cache")
+
+    assert parses == []
+    assert rendered(warm) == cold()
+
+
+def test_an_mkdocs_hook_that_starts_rewriting_pages_changes_what_cd108_checks(
+    site: Path, parses: list[str]
+) -> None:
+    """A `hooks:` file with `on_page_markdown` may define any label: CD108 stays
+    silent on such a site. The hook's bytes are in the site key."""
+    (site / "mkdocs.yml").write_text("site_name: x\ndocs_dir: .\nhooks:\n  - hooks/pages.py\n")
+    (site / "hooks").mkdir()
+    (site / "hooks" / "pages.py").write_text("def on_config(config):\n    return config\n")
+    touch(site / "c.md", "See [the guide][guide].")
+    assert [f.path for f in run().findings if f.code == "CD108"] == ["c.md"]
+    with (site / "hooks" / "pages.py").open("a", encoding="utf-8") as file:
+        file.write("\n\ndef on_page_markdown(markdown, **kwargs):\n    return markdown\n")
+
+    warm = run()
+
+    assert [f for f in warm.findings if f.code == "CD108"] == []
+    assert rendered(warm) == cold()
+
+
+def nope(result: Any) -> list[str]:
+    return [f.path for f in result.findings if f.code == "CD107" and "#nope" in f.message]
+
+
+@pytest.mark.parametrize(
+    ("place", "before", "after"),
+    [
+        ("_data/metadata.json", '{"url": "https://example.org"}', '{"url": "https://other.org"}'),
+        ("CNAME", "example.org\n", "other.org\n"),
+        ("../package.json", '{"homepage": "https://example.org"}', '{"homepage": "https://x.org"}'),
+    ],
+)
+def test_the_file_giving_the_sites_address_is_in_its_key(
+    site: Path, parses: list[str], place: str, before: str, after: str
+) -> None:
+    """A full URL to the site's own address is checked as a local link: the
+    address comes from Eleventy's global data, a `CNAME` file or the
+    `homepage` of a package.json (the site's or the folder's above it)."""
+    if place.startswith("_data"):
+        (site / "eleventy.config.js").write_text("module.exports = () => ({});\n")
+    if place.startswith(".."):  # the repository's package.json, above the site's root
+        (site / ".git").mkdir()
+    (site / place).parent.mkdir(exist_ok=True)
+    (site / place).write_text(before, encoding="utf-8")
+    touch(site / "c.md", "Also [gone](https://example.org/b/#nope).")
+    assert nope(run()) == ["c.md"]
+    (site / place).write_text(after, encoding="utf-8")
+
+    warm = run()
+
+    assert nope(warm) == []
     assert rendered(warm) == cold()
 
 

@@ -36,16 +36,22 @@ An entry holds while its key holds. The key is a hash of:
 - where the tree is (the real path of the cache's root): cross-file facts
   name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
-  the site root (hidden and dependency folders aside), the front matter of
-  every page there and the bytes of the generator's config files. That is
-  what the site model reads of other files (which exist, where they are
-  served, which are posts), so adding, removing or renaming a file, or
-  editing any front matter or the site's config, makes every entry of that
-  site miss; editing a page's body leaves the others' entries valid. The
-  host's redirect files count as config (`_redirects` in any folder, a
+  the site root (dependency folders and the caches' own folders aside), the
+  front matter of every page there and the bytes of the generator's config
+  files. That is what the site model reads of other files (which exist,
+  where they are served, which are posts), so adding, removing or renaming a
+  file, or editing any front matter or the site's config, makes every entry
+  of that site miss; editing a page's body leaves the others' entries valid.
+  The host's redirect files count as config (`_redirects` in any folder, a
   `netlify.toml` up to three folders above the root): they make URLs work.
-  So do the whole bytes of Hugo's shortcode templates (whether one writes
-  heading ids) and the size of every image (CD204 reads it).
+  So do the files that give the site's address (`CNAME` in any folder,
+  Eleventy's global data files, the package.json above the root), MkDocs'
+  `hooks:` files (named in its config: whether one rewrites pages), the
+  whole bytes of Hugo's shortcode templates (whether one writes heading ids)
+  and the size of every image (CD204 reads it). Hidden folders are walked
+  where a link may reach them (`SiteState._hidden`): the root's `.github`
+  and `.well-known`, and below the root those inside a folder the site
+  publishes; never `.git` (whether the root has one is recorded).
 
 The bytes' digests are not recomputed for a file whose size, mtime and ctime
 are those the last run recorded (`stamps` in lint.json, see `SiteState`): a
@@ -110,6 +116,21 @@ _SHORTCODE_DIRS = (f"{os.sep}shortcodes", f"{os.sep}_shortcodes")
 # Host redirect files (copydesk.site.redirects): `_redirects` in any folder (the
 # root or a static one), and a netlify.toml up to this many folders above the root.
 _REDIRECTS = "_redirects"
+# Files read whole wherever they are: host redirects, and the `CNAME` that
+# gives a site's address (copydesk.site.project.published_at).
+_READ_WHOLE = frozenset({_REDIRECTS, "CNAME"})
+# Hidden folders at the root that are walked: a README links into `.github`,
+# hosts serve `/.well-known/`. Others there are tools' (`.vscode`, `.cache`).
+_HIDDEN_AT_ROOT = frozenset({".github", ".well-known"})
+# Eleventy's global data files that may give the site's address
+# (copydesk.site.eleventy._address_in_data), in its data folder.
+_ELEVENTY_DATA = frozenset(
+    stem + suffix
+    for stem in ("metadata", "site", "config", "meta")
+    for suffix in (".js", ".mjs", ".cjs", ".json")
+)
+# A Python file named in MkDocs' config: a `hooks:` entry (copydesk.site.mkdocs).
+_PYTHON_NAME = rb"""[^\s'"\[\],#]+\.py\b"""
 _NETLIFY_LEVELS = 3
 
 
@@ -251,7 +272,10 @@ class SiteState:
     reads every file and still reuses entries restored from another run.
     """
 
-    def __init__(self, known: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, known: Mapping[str, Any] | None = None, skip: frozenset[str] = frozenset()
+    ) -> None:
+        self.skip = skip  # folders not walked (real paths): the caches' own
         self.file_digests: dict[str, str] = {}  # absolute path -> digest of its bytes
         self.known = known or {}
         self.stamps: dict[str, list[Any]] = {}
@@ -259,53 +283,122 @@ class SiteState:
         self.sites: dict[str, str] = {}  # each site's key by its root's real path
         self._real: dict[Path, str] = {}  # each root's realpath: asked once per folder linted
 
-    def key(self, root: Path) -> str:
+    def key(self, root: Path, settings: Mapping[str, Any] | None = None) -> str:
+        """The site's key; `settings` (its rule set's site options) say which
+        folders it publishes, asked only when a hidden folder is below the root."""
         name = self._real.get(root)
         if name is None:
             name = self._real[root] = os.path.realpath(root)
         if name not in self.sites:
-            self.sites[name] = self._walk(name)
+            self.sites[name] = self._walk(name, settings or {})
         return self.sites[name]
 
-    def _walk(self, root: str) -> str:
+    def _walk(self, root: str, settings: Mapping[str, Any]) -> str:
         """A warm run's one pass over the whole site: string work per file (a
-        folder's path is the root's and the walk's names: no `relpath`, no `join`)."""
+        folder's path is the root's and the walk's names: no `relpath`, no `join`).
+        Hidden folders are walked after it: see `_hidden`."""
         hasher = hashlib.sha256()
         update = hasher.update
-        config_dir = os.path.join(root, "config")
-        inside = len(os.path.join(root, ""))
-        from copydesk.site.detect import REPOSITORY_TOP_MARKERS
+        from copydesk.site.detect import ELEVENTY_MARKERS, MKDOCS_MARKERS, REPOSITORY_TOP_MARKERS
 
-        for marker in REPOSITORY_TOP_MARKERS:  # hidden, so not walked: CD101 asks
+        for marker in REPOSITORY_TOP_MARKERS:  # .git is never walked: CD101 asks
             update(b"1" if os.path.exists(os.path.join(root, marker)) else b"0")
+        hidden: list[str] = []
+        skip = self.skip
+        eleventy = False
+        mkdocs: list[str] = []
         for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-            relative = folder[inside:] if folder != root else "."
-            configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
+            if folder == root:  # the first folder walked: which generator reads what
+                eleventy = any(name in files for name in ELEVENTY_MARKERS)
+                mkdocs = [name for name in MKDOCS_MARKERS if name in files]
             base = os.path.join(folder, "")
-            shortcodes = _SHORTCODE_DIRS[0] in folder or _SHORTCODE_DIRS[1] in folder
-            for name in sorted(files):
-                update(f"{relative}/{name}\0".encode())
-                suffix = os.path.splitext(name)[1].lower()
-                if suffix in _PAGE_SUFFIXES:
-                    digests = self._digests(base + name)
-                    update(digests[1].encode() if digests else b"\0unread")
-                elif suffix in _HTML_SUFFIXES and shortcodes:
-                    digests = self._digests(base + name)
-                    update(digests[0].encode() if digests else b"\0unread")
-                elif suffix in _HTML_SUFFIXES:
-                    update(_front_matter(_marked(_read(base + name, _HEAD))))
-                elif suffix in _IMAGE_SUFFIXES:
-                    update(_size(base + name))
-                elif (configs and suffix in _CONFIG_SUFFIXES) or name == _REDIRECTS:
-                    update(_marked(_read(base + name)))
-                update(b"\0")
+            kept = []
+            for name in dirs:
+                if name[0] == ".":
+                    if name != ".git" and (folder != root or name in _HIDDEN_AT_ROOT):
+                        hidden.append(base + name)
+                elif name not in _SKIPPED_DIRS and not (skip and base + name in skip):
+                    kept.append(name)
+            dirs[:] = sorted(kept)
+            self._files(update, root, folder, files, eleventy)
+        if hidden:
+            self._hidden(update, root, hidden, settings, eleventy)
+        for config in mkdocs:  # its `hooks:` files: whether one rewrites pages' Markdown
+            import re
+
+            data = _read(os.path.join(root, config)) or b""
+            for hook in sorted(set(re.findall(_PYTHON_NAME, data))):
+                digests = self._digests(os.path.join(root, hook.decode(errors="replace")))
+                update(hook + b"\0" + (digests[0].encode() if digests else b"\0unread"))
         above = root
         for _ in range(_NETLIFY_LEVELS):
             above = os.path.dirname(above)
             netlify = _read(os.path.join(above, "netlify.toml"))
             update(b"\0" if netlify is None else netlify + b"\0")
+        # published_at reads a package.json's homepage at the root or the folder above it
+        update(_marked(_read(os.path.join(os.path.dirname(root), "package.json"))))
         return hasher.hexdigest()
+
+    def _files(
+        self,
+        update: Callable[[bytes], None],
+        root: str,
+        folder: str,
+        files: list[str],
+        eleventy: bool,
+    ) -> None:
+        """Hash what the site model reads of one folder's files (`eleventy`: an
+        Eleventy site's, whose data files may give its address)."""
+        inside = len(os.path.join(root, ""))
+        relative = folder[inside:] if folder != root else "."
+        config_dir = os.path.join(root, "config")
+        configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
+        base = os.path.join(folder, "")
+        shortcodes = _SHORTCODE_DIRS[0] in folder or _SHORTCODE_DIRS[1] in folder
+        for name in sorted(files):
+            update(f"{relative}/{name}\0".encode())
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in _PAGE_SUFFIXES:
+                digests = self._digests(base + name)
+                update(digests[1].encode() if digests else b"\0unread")
+            elif suffix in _HTML_SUFFIXES and shortcodes:
+                digests = self._digests(base + name)
+                update(digests[0].encode() if digests else b"\0unread")
+            elif suffix in _HTML_SUFFIXES:
+                update(_front_matter(_marked(_read(base + name, _HEAD))))
+            elif suffix in _IMAGE_SUFFIXES:
+                update(_size(base + name))
+            elif (configs and suffix in _CONFIG_SUFFIXES) or name in _READ_WHOLE:
+                update(_marked(_read(base + name)))
+            elif eleventy and name in _ELEVENTY_DATA:
+                digests = self._digests(base + name)
+                update(digests[0].encode() if digests else b"\0unread")
+            update(b"\0")
+
+    def _hidden(
+        self,
+        update: Callable[[bytes], None],
+        root: str,
+        hidden: list[str],
+        settings: Mapping[str, Any],
+        eleventy: bool,
+    ) -> None:
+        """Hidden folders: the root's `.github` and `.well-known` (a README's
+        links, hosts serve `/.well-known/`), and below the root those inside a
+        folder the site publishes (`static/.well-known/`; not a tool's
+        `.icons` or `.cache` elsewhere). Which folders the site publishes
+        is asked of its generator only here: most sites have none such."""
+        below = [folder for folder in hidden if os.path.dirname(folder) != root]
+        published = _published(root, settings) if below else []
+        for top in hidden:
+            if top in below and not any(top.startswith(p) for p in published):
+                continue
+            for folder, dirs, files in os.walk(top):
+                dirs[:] = sorted(
+                    d for d in dirs if d != ".git" and d not in _SKIPPED_DIRS
+                    and not (self.skip and os.path.join(folder, d) in self.skip)
+                )  # fmt: skip
+                self._files(update, root, folder, files, eleventy)
 
     def _digests(self, path: str) -> tuple[str, str] | None:
         """(digest of the file's bytes, digest of its front matter), from the
@@ -342,6 +435,25 @@ class SiteState:
         if name not in self.file_digests and self._digests(name) is None:
             return None  # linted, and refused with its reason
         return self.file_digests[name]
+
+
+def _published(root: str, settings: Mapping[str, Any]) -> list[str]:
+    """The folders the site at `root` publishes (its static roots and content
+    folders, as the site model finds them), each ending in a separator."""
+    from copydesk.site.detect import NAMES, generator_at, load_generator
+
+    option = str(settings.get("generator") or "auto")
+    name = option if option in NAMES else generator_at(root) or "plain"
+    try:
+        generator = load_generator(Path(root), name)
+    except Exception:  # the lint says what is wrong: here everything below the root counts
+        return [os.path.join(root, "")]
+    extra = settings.get("static-dirs")
+    if extra:
+        added = (extra,) if isinstance(extra, str) else tuple(str(item) for item in extra)
+        generator.static_dirs = tuple(dict.fromkeys((*generator.static_dirs, *added)))
+    folders = [folder for folder, _ in generator.static_roots()] + generator.content_dirs()
+    return [os.path.join(os.path.realpath(folder), "") for folder in folders]
 
 
 def _is_stamp(entry: Any) -> TypeGuard[list[Any]]:
@@ -679,7 +791,9 @@ class CachedRun:
         known: dict[str, Any] = {}
         for cache in self.caches.values():
             known.update(cache.stamps)
-        self.state = SiteState(known)
+        # The caches' folders are not the site's: a run writing them changes no key.
+        skip = frozenset(os.path.realpath(cache.path.parent) for cache in self.caches.values())
+        self.state = SiteState(known, skip)
         self._keys: dict[int, str] = {}
         self._names: dict[int, str] = {}  # each task's entry name in its rule set's cache
         self._scopes: dict[int, tuple[int, str]] = {}  # each task's rule set and site key
@@ -705,7 +819,7 @@ class CachedRun:
             ruleset = plan.rulesets[index]
             settings = next((s for s in ruleset.settings if "generator" in s), None)
             root = site_root(settings, ruleset.resolved.config.root, path) if settings else None
-            self._sites[folder] = self.state.key(root) if root is not None else ""
+            self._sites[folder] = self.state.key(root, settings) if root is not None else ""
         return self._sites[folder]
 
     def tell_sites(self) -> None:
