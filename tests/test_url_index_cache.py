@@ -207,3 +207,51 @@ def test_a_warm_run_that_relints_one_page_takes_the_page_list_from_the_cache(
     assert listed == ["blog"]
     assert "content/blog/third.md" in kept()
     assert lint(".") == lint(".", cache=False) == []
+
+
+def test_a_cold_run_writes_urls_json_once_with_the_urls_and_the_page_list(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a run keeps (each page's URLs, the page list) is written at its
+    end, in one write: not one read-merge-write per thing kept."""
+    from copydesk import engine, write
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    writes: list[str] = []
+    real = write.write_cache
+
+    def counting(path: Path, text: str, what: str) -> str | None:
+        writes.append(path.name)
+        return real(path, text, what)
+
+    monkeypatch.setattr(write, "write_cache", counting)
+
+    assert lint(".") == []
+
+    assert writes.count(urlcache.FILE) == 1
+    kept = json.loads((site / INDEX).read_text())["sites"][str(site.resolve())]
+    assert sorted(kept) == ["key", "pages", "posts"]
+    assert "content/blog/first.md" in kept["pages"]
+    assert "content/blog/first.md" in kept["posts"][1]
+
+
+def test_a_symlinked_urls_json_is_refused_in_one_note_naming_it(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk import engine
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    outside = tmp_path / "outside.json"
+    outside.write_text("not yours\n", encoding="utf-8")
+    (site / ".copydesk_cache").mkdir()
+    (site / INDEX).symlink_to(outside)
+    project._cached_site.cache_clear()
+
+    result = lint_paths(["."], select=["CD101"], jobs=1, cache=True)
+
+    assert result.findings == [] and not result.errors
+    refusals = [note for note in result.notes if urlcache.FILE in note]
+    assert len(refusals) == 1
+    assert str(site / INDEX) in refusals[0] and "symlink" in refusals[0]
+    assert outside.read_text(encoding="utf-8") == "not yours\n"
+    assert (site / INDEX).is_symlink()

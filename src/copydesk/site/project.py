@@ -476,7 +476,7 @@ class SiteModel:
         return self._url_index
 
     def _build_index(self) -> None:
-        from copydesk.site.urlcache import note, store_for
+        from copydesk.site.urlcache import store_for
 
         store = store_for(self.root, self.generator)  # kept between runs (lint's cache)
         kept = self._front_matters
@@ -498,7 +498,7 @@ class SiteModel:
         self._url_index = index
         self._front_matters = {}
         if store is not None:
-            note(store.save())
+            store.save()
 
     def _served_at(self, path: Path) -> list[str]:
         """The URLs serving a page, from its front matter (read only when it

@@ -28,7 +28,11 @@ list and judge the whole site again. A site whose content folders are not all
 inside its root is never kept (the lint cache's key sees only the root).
 
 Only `lint` with its cache on (not `--no-cache`) uses it: the engine names the
-cache folder of each site root for the run (`kept`).
+cache folder of each site root for the run (`kept`). What a run learns (each
+site's URLs, its page list) is gathered and written once, when the run ends:
+one read of the file as it is then (another run may have kept other sites in
+it), one atomic write, never through a link (`write.write_cache`), and so one
+note when it cannot be written.
 """
 
 from __future__ import annotations
@@ -59,8 +63,9 @@ _RUN: list[Callable[[], Mapping[Path, Path]]] = []
 _PROBLEMS: list[str] = []
 # The lint cache's key of each site of the run under way, by its root's real path.
 _SITE_KEYS: dict[str, str] = {}
-# Page lists listed afresh this run, written when it ends: (urls.json, root, key, names).
-_POSTS: list[tuple[Path, str, str, list[str]]] = []
+# What this run keeps, written when it ends: urls.json -> site root -> the
+# site's entries to replace ("key" with "pages", and/or "posts").
+_PENDING: dict[Path, dict[str, dict[str, Any]]] = {}
 
 
 @contextlib.contextmanager
@@ -74,14 +79,14 @@ def kept(folders: Callable[[], Mapping[Path, Path]]) -> Iterator[list[str]]:
     problems: list[str] = []
     try:
         yield problems
-        for path, root, key, names in _POSTS:
-            note(_save_posts(path, root, key, names))
+        for path, sites in _PENDING.items():
+            note(_save(path, sites))
     finally:
         problems.extend(_PROBLEMS[start:])
         del _PROBLEMS[start:]
         _RUN.pop()
         _SITE_KEYS.clear()
-        _POSTS.clear()
+        _PENDING.clear()
 
 
 def known_site(root: str, key: str) -> None:
@@ -113,7 +118,7 @@ def kept_posts(root: Path, generator: Generator, listed: Callable[[], list[Path]
     posts = listed()
     names = [str(post)[len(prefix) :] for post in posts if str(post).startswith(prefix)]
     if len(names) == len(posts):
-        _POSTS.append((path, str(root), key, names))
+        _keep(path, str(root), {"posts": [key, names]})
     return posts
 
 
@@ -148,15 +153,21 @@ def _read(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _save_posts(path: Path, root: str, key: str, names: list[str]) -> str | None:
-    """Keep a page list in urls.json, beside what the file holds (read again
-    now: the URL index may have been written since)."""
+def _keep(path: Path, root: str, entries: dict[str, Any]) -> None:
+    """Keep a site's entries for the write at the end of the run."""
+    _PENDING.setdefault(path, {}).setdefault(root, {}).update(entries)
+
+
+def _save(path: Path, sites: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Write what this run keeps into urls.json, beside what the file holds
+    now (other sites'; a site's entries this run did not replace); the reason
+    when it could not be written."""
     from copydesk.write import write_cache
 
     data = _read(path) or {"format": FORMAT, "version": VERSION, "sites": {}}
-    site = data["sites"].get(root)
-    site = site if isinstance(site, dict) else {}
-    data["sites"][root] = {**site, "posts": [key, names]}
+    for root, entries in sites.items():
+        site = data["sites"].get(root)
+        data["sites"][root] = {**(site if isinstance(site, dict) else {}), **entries}
     return write_cache(path, json.dumps(data, separators=(",", ":")), "URL index")
 
 
@@ -191,7 +202,6 @@ class UrlStore:
         self.root = str(root)
         self.prefix = self.root.rstrip(os.sep) + os.sep
         self.key = key
-        self.data: dict[str, Any] = {}  # the whole file: other sites' entries are kept
         self.old: dict[str, Any] = self._load()
         self.new: dict[str, list[Any]] = {}
 
@@ -199,7 +209,6 @@ class UrlStore:
         data = _read(self.path)
         if data is None:
             return {}
-        self.data = data
         site = data["sites"].get(self.root)
         if not isinstance(site, dict) or site.get("key") != self.key:
             return {}
@@ -226,18 +235,10 @@ class UrlStore:
             self.new[name] = [*stamp, found]
         return found
 
-    def save(self) -> str | None:
-        """Write the file when the site's pages changed; the reason when it could not be."""
-        if self.new == self.old:
-            return None
-        from copydesk.write import write_cache
-
-        sites = self.data.get("sites", {}) if self.data else {}
-        site = sites.get(self.root)
-        posts = {"posts": site["posts"]} if isinstance(site, dict) and "posts" in site else {}
-        sites[self.root] = {"key": self.key, "pages": self.new, **posts}
-        data = {"format": FORMAT, "version": VERSION, "sites": sites}
-        return write_cache(self.path, json.dumps(data, separators=(",", ":")), "URL index")
+    def save(self) -> None:
+        """Keep the site's pages for the run's write (`kept`), when they changed."""
+        if self.new != self.old:
+            _keep(self.path, self.root, {"key": self.key, "pages": self.new})
 
 
 def _valid(entry: Any) -> TypeGuard[list[Any]]:
