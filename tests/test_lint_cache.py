@@ -335,6 +335,47 @@ def test_an_mkdocs_hook_that_starts_rewriting_pages_changes_what_cd108_checks(
     assert rendered(warm) == cold()
 
 
+@pytest.mark.parametrize("appended", [False, True])
+def test_a_label_defined_in_an_included_snippet_is_seen_by_a_warm_run(
+    site: Path, parses: list[str], appended: bool
+) -> None:
+    """CD108 reads the labels of the snippets a page includes (`--8<--`) or
+    that MkDocs appends to every page: the entry holds while their bytes do."""
+    config = "site_name: x\ndocs_dir: .\n"
+    if appended:
+        config += "markdown_extensions:\n  - pymdownx.snippets:\n      auto_append:\n"
+        config += "        - includes/links.md\n"
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (site / "includes").mkdir()
+    snippet = site / "includes" / "links.md"
+    snippet.write_text("[home]: https://example.com/\n", encoding="utf-8")
+    text = (
+        "See [the guide][guide]."
+        if appended
+        else '--8<-- "includes/links.md"\n\n[the guide][guide]'
+    )
+    touch(site / "c.md", text)
+    assert [f.path for f in run().findings if f.code == "CD108"] == ["c.md"]
+    with snippet.open("a", encoding="utf-8") as file:
+        file.write("[guide]: https://example.com/guide\n")
+
+    warm = run()
+
+    assert [f for f in warm.findings if f.code == "CD108"] == []
+    assert rendered(warm) == cold()
+    parses.clear()
+    assert rendered(run()) == rendered(warm)
+    assert parses == []
+    header, stamps, entries = read_cache(site)
+    for entry in entries:
+        if entry[0] == "c.md":
+            entry[2]["reads"] = [["not", "what was written", "at all"]]
+    write_cache(site, header, stamps, entries)
+
+    assert rendered(run()) == rendered(warm)  # a damaged entry: a miss, never trusted
+    assert parses == ["c.md"]
+
+
 def nope(result: Any) -> list[str]:
     return [f.path for f in result.findings if f.code == "CD107" and "#nope" in f.message]
 

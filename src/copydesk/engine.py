@@ -272,6 +272,7 @@ class FileResult:
     facts: dict[str, Any] = field(default_factory=dict)
     errors: list[LintError] = field(default_factory=list)
     urls: list[UrlUse] = field(default_factory=list)  # remote URLs, for web rules
+    reads: tuple[str, ...] = ()  # other files its findings depend on (`Context.read`)
 
 
 # --- per file (runs in workers) -----------------------------------------------
@@ -337,6 +338,9 @@ def _lint_file(
         result.urls = remote_uses(parsed)
     if not collect_only:
         result.suppressions = find_suppressions(parsed, names)
+        reads = [name for context in shared if context.reads for name in context.reads]
+        if reads:
+            result.reads = tuple(sorted(set(reads)))
     for i, reason in sorted(crashed.items()):
         message = f"rule {ruleset.rules[i].code} crashed: {reason}"
         result.errors.append(LintError(display(path), message, internal=True))

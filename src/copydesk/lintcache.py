@@ -33,6 +33,8 @@ An entry holds while its key holds. The key is a hash of:
   code is (a built-in rule's module, whose version is the tool's; a shipped
   pack's bytes; a plugin's module file, a version of its own, and the node
   types it reads), the size limit, and whether web rules want its URLs;
+- the bytes of the other files a rule read for its findings (`Context.read`:
+  the snippets a page includes, for CD108), checked when the entry is read;
 - where the tree is (the real path of the cache's root): cross-file facts
   name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
@@ -605,9 +607,12 @@ class LintCache:
             pass
         return [_facts(line) for line in lines]
 
-    def put(self, name: str, key: str, result: FileResult) -> bool:
+    def put(
+        self, name: str, key: str, result: FileResult, reads: list[list[Any]] | None = None
+    ) -> bool:
         """Keep a result (before the project stage adds its hits); not one with
-        errors. Whether it was kept."""
+        errors; `reads`: the files its findings depend on, with their digests.
+        Whether it was kept."""
         if result.errors:
             return False
         try:
@@ -618,6 +623,8 @@ class LintCache:
                 payload["suppressions"] = encode(suppressions)
             if result.urls:
                 payload["urls"] = [_url(use) for use in result.urls]
+            if reads:
+                payload["reads"] = reads
         except Uncacheable:
             return False
         self.fresh[name] = [key, payload, facts]
@@ -863,7 +870,10 @@ class CachedRun:
             self._scopes[number] = (index, site)
             name = self._names[number] = by_ruleset[index].relative(path, absolute)
             payload = by_ruleset[index].get(name, key)
-            result = result_from(payload, path, index) if payload is not None else None
+            result = None
+            # An entry holds while the files its findings depend on do (`Context.read`).
+            if payload is not None and ("reads" not in payload or self._hold(payload["reads"])):
+                result = result_from(payload, path, index)
             if result is None:
                 missing.append(number)
             else:
@@ -888,8 +898,17 @@ class CachedRun:
             keep = path not in plan.context and path not in plan.stdin
             cache = self._by_ruleset[index]
             kept = keep and number in self._keys
-            if not (kept and cache.put(self._names[number], self._keys[number], result)):
+            reads = [[name, self.state.file_digest(name, None)] for name in result.reads]
+            if not (kept and cache.put(self._names[number], self._keys[number], result, reads)):
                 self._kept = False
+
+    def _hold(self, reads: Any) -> bool:
+        """Whether the files an entry's findings depend on are as they were
+        (each [absolute path, digest of its bytes or None: unreadable])."""
+        try:
+            return all(self.state.file_digest(name, None) == digest for name, digest in reads)
+        except Exception:  # not what `_lint` writes: a miss, never trusted
+            return False
 
     def project(
         self,

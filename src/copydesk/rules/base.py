@@ -9,6 +9,7 @@ values are modules or classes; every `Rule` subclass found there is loaded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +58,21 @@ class Context:
     # The run's `max-file-size` in bytes (None: no limit): a rule that reads another
     # file (a link's target) holds it to the same limit as the files linted.
     max_size: int | None = None
+    # Other files whose bytes this file's findings depend on (see `read`).
+    reads: list[str] | None = None
 
     @property
     def path(self) -> Path:
         return self.parsed.path
+
+    def read(self, path: Path | str) -> None:
+        """Say that this file's findings depend on another file's bytes (a
+        snippet it includes): the lint cache keeps its entry while they hold.
+        What the site model reads (which files exist, front matter, config)
+        is in the cache's key of the site already."""
+        if self.reads is None:
+            self.reads = []
+        self.reads.append(os.path.abspath(path))
 
 
 class Rule:

@@ -984,6 +984,7 @@ def _labels_built_in(ctx: Context) -> set[str]:
         files += [root / m.group(1) for m in _SNIPPET_INCLUDE.finditer(ctx.parsed.document.body)]
     labels: set[str] = set()
     for path in files:
+        ctx.read(path)
         labels |= _defined_labels(path)
     return labels
 
