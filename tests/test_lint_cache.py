@@ -587,6 +587,31 @@ def test_a_warm_run_imports_no_parser_and_no_site_model(site: Path) -> None:
     assert not unwanted & loaded
 
 
+def test_a_warm_run_of_the_command_imports_no_dataclasses(site: Path) -> None:
+    """What a warm `copydesk lint` makes (its records, results and findings)
+    are NamedTuples and plain classes: the dataclasses module, with the
+    inspect, ast, dis and tokenize it pulls in, would cost a nothing-changed
+    hugoDocs run ~8 ms, a tenth of it. A run that lints a file loads it."""
+    script = (
+        "import sys\n"
+        "from copydesk import engine\n"
+        "from copydesk.cli import main\n"
+        "engine.CACHE_MIN_FILES = 1\n"
+        "try:\n    main(['lint', '-q', '--jobs', '1', '.'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+
+    def loaded() -> set[str]:
+        command = [sys.executable, "-c", script]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        return set(done.stdout.splitlines()[-1].split())
+
+    assert "dataclasses" in loaded()  # the cold run that fills the cache
+    warm = loaded()
+    assert "copydesk.lintcache" in warm and "copydesk.parse" not in warm
+    assert not {"dataclasses", "inspect"} & warm
+
+
 def test_a_warm_run_imports_no_rule_and_one_change_only_those_of_the_project_stage(
     site: Path,
 ) -> None:
@@ -849,3 +874,14 @@ def test_an_entry_key_is_the_digest_of_rule_set_site_and_bytes() -> None:
 def test_an_entry_path_is_the_normalized_absolute_path(cwd: str, path: str) -> None:
     """`_absolute` cuts by string work what `normpath(join(cwd, path))` gives."""
     assert lintcache._absolute(cwd, Path(path)) == os.path.normpath(os.path.join(cwd, path))
+
+
+@pytest.mark.parametrize("name", sorted(lintcache._CLASSES))
+def test_the_codec_keeps_every_argument_of_each_class_it_builds(name: str) -> None:
+    """`encode` keeps a known class as its `__match_args__` and `_hook` builds
+    it from them: they must be its constructor's parameters, all and in order."""
+    import inspect
+
+    cls = lintcache._class(name)
+    parameters = list(inspect.signature(cls).parameters)
+    assert list(cls.__match_args__) == parameters

@@ -399,12 +399,20 @@ def test_text_comparisons_do_not_depend_on_the_callers_colour_environment(variab
     assert done.returncode == 0, done.stdout[-2000:]
 
 
+def _asdict(value: Any) -> Any:
+    """What `dataclasses.asdict` gave of a finding: records as dicts, deeply."""
+    if hasattr(value, "_asdict"):
+        return {key: _asdict(item) for key, item in value._asdict().items()}
+    if isinstance(value, tuple):
+        return [_asdict(item) for item in value]
+    return value
+
+
 def test_json_bytes_equal_the_stdlib_encoding_of_asdict() -> None:
     """The hand-written encoder and `as_dict` write what `json.dumps(indent=2,
-    ensure_ascii=False)` of `dataclasses.asdict` always wrote: awkward strings,
-    a replacement, a fix with several edits and one with none."""
-    from dataclasses import asdict
-
+    ensure_ascii=False)` of `dataclasses.asdict` always wrote (every record a
+    dict of its fields, in order, nested ones too): awkward strings, a
+    replacement, a fix with several edits and one with none."""
     from copydesk.findings import Fix, Replacement
     from copydesk.report import json as json_report
 
@@ -428,7 +436,7 @@ def test_json_bytes_equal_the_stdlib_encoding_of_asdict() -> None:
     ]
     expected = []
     for finding in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code)):
-        data = asdict(finding)
+        data = _asdict(finding)
         for key in ("replacement", "fix"):
             if data[key] is None:
                 del data[key]

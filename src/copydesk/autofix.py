@@ -80,8 +80,6 @@ def fix_findings(
 def trust_known_https(result: LintResult, answers: Callable[[Path, str], bool]) -> LintResult:
     """CD106's `http:` -> `https:` fix becomes safe where `answers(file, url)` says
     an earlier online run saw the `https:` twin answer the same (copydesk.web.known)."""
-    from dataclasses import replace
-
     findings = []
     for finding in result.findings:
         fix = finding.fix
@@ -90,9 +88,9 @@ def trust_known_https(result: LintResult, answers: Callable[[Path, str], bool]) 
             assert fix is not None
             url = "http://" + fix.edits[0].text[len("https://") :]
             if answers(path, url):
-                finding = replace(finding, fix=replace(fix, applicability="safe"))
+                finding = finding._replace(fix=fix._replace(applicability="safe"))
         findings.append(finding)
-    return replace(result, findings=findings)
+    return result._replace(findings=findings)
 
 
 def _http_fix(code: str, fix: Fix | None) -> bool:
@@ -106,15 +104,13 @@ def _http_fix(code: str, fix: Fix | None) -> bool:
 
 def _without_refused(result: LintResult, refused: set[tuple[str, str, str]]) -> LintResult:
     """Findings whose fix was refused stay, no longer marked fixable."""
-    from dataclasses import replace
-
     if not refused:
         return result
     findings = [
-        replace(f, fix=None) if (f.path, f.code, f.message) in refused else f
+        f._replace(fix=None) if (f.path, f.code, f.message) in refused else f
         for f in result.findings
     ]
-    return replace(result, findings=findings)
+    return result._replace(findings=findings)
 
 
 def _wanted(finding: Finding, unsafe: bool) -> bool:
@@ -176,13 +172,11 @@ def _read(path: Path, shown: str, outcome: Outcome) -> bytes | None:
 
 def _merge(old: LintResult, new: LintResult, changed: list[Path]) -> LintResult:
     """`old` with the findings of the re-linted files replaced by `new`'s."""
-    from dataclasses import replace
-
     redone = {shown for shown, path in old.paths.items() if path in changed}
     findings = [f for f in old.findings if f.path not in redone] + new.findings
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     errors = [e for e in old.errors if e.path not in redone] + new.errors
-    return replace(old, findings=findings, errors=errors)
+    return old._replace(findings=findings, errors=errors)
 
 
 # --- one file -------------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -73,19 +72,21 @@ class Found(NamedTuple):
         return Path(self.place)
 
 
-@dataclass
 class Discovery:
     """The files found, and what was left out (for one note each)."""
 
-    files: list[Found] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    missing: list[Path] = field(default_factory=list)  # arguments that do not exist
-    # Files named on the command line that cannot be read (a loop, a broken link, a
-    # FIFO): an error for the command, as any unreadable file the user names.
-    unreadable: list[Skipped] = field(default_factory=list)
-    empty: list[Path] = field(default_factory=list)  # folder arguments without a post
-    excluded: list[Path] = field(default_factory=list)  # named, but the config excludes them
-    other_formats: Counter[str] = field(default_factory=Counter)
+    __slots__ = ("empty", "excluded", "files", "missing", "other_formats", "skipped", "unreadable")
+
+    def __init__(self) -> None:
+        self.files: list[Found] = []
+        self.skipped: list[Skipped] = []
+        self.missing: list[Path] = []  # arguments that do not exist
+        # Files named on the command line that cannot be read (a loop, a broken link, a
+        # FIFO): an error for the command, as any unreadable file the user names.
+        self.unreadable: list[Skipped] = []
+        self.empty: list[Path] = []  # folder arguments without a post
+        self.excluded: list[Path] = []  # named, but the config excludes them
+        self.other_formats: Counter[str] = Counter()
 
     def notes(self) -> list[str]:
         """Lines for stderr: each skipped path, then one line per other format."""

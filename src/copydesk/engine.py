@@ -24,7 +24,6 @@ import os
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -83,25 +82,25 @@ class LintError(NamedTuple):
         return f"{self.path}: {self.message}"
 
 
-@dataclass
-class LintResult:
+class LintResult(NamedTuple):
     """Findings and errors, plus what reporters need besides them: the files
     linted (display paths, for one JUnit test case each) and every rule known
-    to the run by code, a config's own packs included (for SARIF's rule list)."""
+    to the run by code, a config's own packs included (for SARIF's rule list).
+    (A NamedTuple, as the records of a run are: `_replace` makes a changed copy.)"""
 
     findings: list[Finding]
     errors: list[LintError]
-    files: list[str] = field(default_factory=list)
-    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    files: list[str]
+    rules: dict[str, RuleInfo]
     # `lint --online`: counts per outcome of the run's remote URLs (None: offline).
-    links: LinkSummary | None = None
-    notes: list[str] = field(default_factory=list)  # what discovery skipped, and why
+    links: LinkSummary | None
+    notes: list[str]  # what discovery skipped, and why
     # Each linted file by its display path (`lint --fix` writes through these).
-    paths: dict[str, Path] = field(default_factory=dict)
+    paths: dict[str, Path]
     # Each linted file's configuration by its display path (`lint` takes its baseline).
-    configs: dict[str, Config] = field(default_factory=dict)
+    configs: dict[str, Config]
     # `lint_paths(reusable=True)`: what `relint` needs to lint some files again.
-    session: Session | None = field(default=None, repr=False)
+    session: Session | None
 
     @property
     def internal_error(self) -> bool:
@@ -113,7 +112,6 @@ class LintResult:
         return any(error.internal or error.unreadable for error in self.errors)
 
 
-@dataclass
 class RuleSet:
     """The selected rules of one resolved configuration, ready to dispatch.
 
@@ -124,19 +122,31 @@ class RuleSet:
     Everything else here comes from the registry's metadata.
     """
 
-    resolved: Resolved
-    infos: list[RuleInfo]
-    settings: list[Any]
-    known: frozenset[str]
-    active: frozenset[str]
-    max_size: int | None = None  # bytes above which a file is skipped; None: no limit
-    # Web rules (`lint --online`); their files' remote URLs are collected.
-    online_rules: list[int] = field(default_factory=list)
-    # Rules whose settings are equal share one `Context` per file (see `shared_settings`):
-    # `contexts[i]` is rule i's among the settings in `context_settings`.
-    contexts: list[int] = field(default_factory=list)
-    context_settings: list[Any] = field(default_factory=list)
-    _made: dict[int, Rule] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        resolved: Resolved,
+        infos: list[RuleInfo],
+        settings: list[Any],
+        known: frozenset[str],
+        active: frozenset[str],
+        max_size: int | None = None,
+        online_rules: list[int] | None = None,
+        contexts: list[int] | None = None,
+        context_settings: list[Any] | None = None,
+    ) -> None:
+        self.resolved = resolved
+        self.infos = infos
+        self.settings = settings
+        self.known = known
+        self.active = active
+        self.max_size = max_size  # bytes above which a file is skipped; None: no limit
+        # Web rules (`lint --online`); their files' remote URLs are collected.
+        self.online_rules = online_rules if online_rules is not None else []
+        # Rules whose settings are equal share one `Context` per file (see `shared_settings`):
+        # `contexts[i]` is rule i's among the settings in `context_settings`.
+        self.contexts = contexts if contexts is not None else []
+        self.context_settings = context_settings if context_settings is not None else []
+        self._made: dict[int, Rule] = {}
 
     def rule(self, index: int) -> Rule:
         """Rule `index`, constructed once."""
@@ -261,18 +271,43 @@ def shared_settings(settings: Sequence[Any]) -> tuple[list[int], list[Any]]:
     return slots, distinct
 
 
-@dataclass
 class FileResult:
     """What a worker sends back for one file (all of it pickles)."""
 
-    path: Path
-    ruleset: int
-    hits: list[tuple[str, Violation]] = field(default_factory=list)
-    suppressions: Suppressions = field(default_factory=Suppressions)
-    facts: dict[str, Any] = field(default_factory=dict)
-    errors: list[LintError] = field(default_factory=list)
-    urls: list[UrlUse] = field(default_factory=list)  # remote URLs, for web rules
-    reads: tuple[str, ...] = ()  # other files its findings depend on (`Context.read`)
+    __slots__ = ("errors", "facts", "hits", "path", "reads", "ruleset", "suppressions", "urls")
+
+    def __init__(
+        self,
+        path: Path,
+        ruleset: int,
+        hits: list[tuple[str, Violation]] | None = None,
+        suppressions: Suppressions | None = None,
+        facts: dict[str, Any] | None = None,
+        errors: list[LintError] | None = None,
+        urls: list[UrlUse] | None = None,
+        reads: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.ruleset = ruleset
+        self.hits = hits if hits is not None else []
+        self.suppressions = suppressions if suppressions is not None else Suppressions()
+        self.facts = facts if facts is not None else {}
+        self.errors = errors if errors is not None else []
+        self.urls = urls if urls is not None else []  # remote URLs, for web rules
+        self.reads = reads  # other files its findings depend on (`Context.read`)
+
+    def without_hits(self) -> FileResult:
+        """The same result with no hits: its facts feed a project stage run again."""
+        return FileResult(
+            self.path,
+            self.ruleset,
+            [],
+            self.suppressions,
+            self.facts,
+            self.errors,
+            self.urls,
+            self.reads,
+        )
 
 
 # --- per file (runs in workers) -----------------------------------------------
@@ -512,18 +547,33 @@ def display(path: Path) -> str:
 # --- the run ------------------------------------------------------------------
 
 
-@dataclass
 class Plan:
     """Everything workers need; inherited through fork, never pickled."""
 
-    rulesets: list[RuleSet]
-    tasks: list[tuple[Path, int]]
-    # Files outside `lint_paths(only=...)`: parsed only so that project rules
-    # (slug collisions) see every post; their own findings are dropped.
-    context: frozenset[Path] = frozenset()
-    notes: list[str] = field(default_factory=list)  # what discovery skipped, for stderr
-    # Bytes of a file read from standard input (`lint - --stdin-filename PATH`).
-    stdin: dict[Path, bytes] = field(default_factory=dict)
+    __slots__ = ("context", "notes", "rulesets", "stdin", "tasks")
+
+    def __init__(
+        self,
+        rulesets: list[RuleSet],
+        tasks: list[tuple[Path, int]],
+        context: frozenset[Path] = frozenset(),
+        notes: list[str] | None = None,
+        stdin: dict[Path, bytes] | None = None,
+    ) -> None:
+        self.rulesets = rulesets
+        self.tasks = tasks
+        # Files outside `lint_paths(only=...)`: parsed only so that project rules
+        # (slug collisions) see every post; their own findings are dropped.
+        self.context = context
+        self.notes = notes if notes is not None else []  # what discovery skipped, for stderr
+        # Bytes of a file read from standard input (`lint - --stdin-filename PATH`).
+        self.stdin = stdin if stdin is not None else {}
+
+    def part(self, tasks: list[tuple[Path, int]], stdin: dict[Path, bytes] | None = None) -> Plan:
+        """The same run over other tasks (`stdin`: other bytes in place of files')."""
+        return Plan(
+            self.rulesets, tasks, self.context, self.notes, self.stdin if stdin is None else stdin
+        )
 
 
 def plan_run(
@@ -679,15 +729,24 @@ def lint_paths(
     return _report(session, plan, results, errors, session if reusable else None)
 
 
-@dataclass
 class Session:
     """A finished run, kept so that `relint` can lint some of its files again."""
 
-    plan: Plan
-    results: list[FileResult]
-    online: OnlineOptions | None
-    registry: Registry
-    jobs: int
+    __slots__ = ("jobs", "online", "plan", "registry", "results")
+
+    def __init__(
+        self,
+        plan: Plan,
+        results: list[FileResult],
+        online: OnlineOptions | None,
+        registry: Registry,
+        jobs: int,
+    ) -> None:
+        self.plan = plan
+        self.results = results
+        self.online = online
+        self.registry = registry
+        self.jobs = jobs
 
 
 def relint(
@@ -699,17 +758,15 @@ def relint(
     The run's discovery, configuration, rules and site models are reused, and
     the other files' facts feed project rules as they were; only the files
     named are read, parsed and reported."""
-    from dataclasses import replace
-
     session = previous.session
     assert session is not None, "relint needs a result of lint_paths(reusable=True)"
     plan = session.plan
     wanted = set(paths)
     tasks = [(path, index) for path, index in plan.tasks if path in wanted]
-    redo = replace(plan, tasks=tasks, stdin={**plan.stdin, **overlay})
+    redo = plan.part(tasks, stdin={**plan.stdin, **overlay})
     fresh = _execute(redo, session.jobs)
     by_path = {result.path: result for result in fresh}
-    others = [replace(r, hits=[]) for r in session.results if r.path not in by_path]
+    others = [r.without_hits() for r in session.results if r.path not in by_path]
     errors = _project_checks(plan, [*fresh, *others])
     session.results = [by_path.get(r.path, r) for r in session.results]
     return _report(session, redo, fresh, errors, session)

@@ -1,14 +1,15 @@
 """`Finding`: one lint result, positioned in the original file.
 
-A plain frozen dataclass rather than a pydantic model: lint makes thousands
-of them and must start fast, and nothing here needs validating — the engine
-builds every field itself.
+Immutable records (NamedTuples) rather than pydantic models or frozen
+dataclasses: lint makes thousands of them and must start fast (a frozen
+dataclass compiles its methods at import, and the dataclasses module pulls
+in inspect: ~8 ms of a warm lint), and nothing here needs validating — the
+engine builds every field itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 # As ruff: "safe" keeps what a reader sees and is applied by `lint --fix`;
@@ -16,8 +17,7 @@ Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe"]
 
 
-@dataclass(frozen=True, slots=True)
-class Replacement:
+class Replacement(NamedTuple):
     """A suggested edit: put `text` in place of the span (1-based, end exclusive).
     Never applied by lint; reporters show it (JSON, SARIF `fixes`)."""
 
@@ -28,8 +28,7 @@ class Replacement:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """What `lint --fix` may do about a finding: edits of the original file, applied together.
 
     `removes`: the text the fix means to take out (a tracking parameter, an
@@ -48,8 +47,7 @@ class Fix:
     replaces: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        # By hand: `asdict` copies deeply, field by field, and the JSON of
-        # thousands of findings paid for it.
+        # By hand, each edit a dict too: the JSON as `dataclasses.asdict` wrote it.
         return {
             "edits": [_replacement_dict(edit) for edit in self.edits],
             "applicability": self.applicability,
@@ -59,8 +57,7 @@ class Fix:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """1-based line and column; `end_column` is exclusive."""
 
     path: str
@@ -76,8 +73,9 @@ class Finding:
     fix: Fix | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields in order (as `asdict`), without `replacement` and `fix` when
-        None: most findings keep their JSON as it always was."""
+        """The fields in order (as `dataclasses.asdict` gave them), without
+        `replacement` and `fix` when None: most findings keep their JSON as it
+        always was."""
         data: dict[str, Any] = {
             "path": self.path,
             "line": self.line,

@@ -73,7 +73,6 @@ are atomic and never go through a symbolic link (write.py's `Writer`).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import importlib
@@ -160,12 +159,18 @@ _CLASSES = {
 
 def encode(value: Any) -> Any:
     """`value` as JSON data; tuples, sets, paths, mappings (as [key, value] pairs)
-    and known dataclasses are tagged: every JSON object inside an entry is a tag
-    (see `_hook`)."""
+    and instances of the known classes are tagged: every JSON object inside an
+    entry is a tag (see `_hook`). A known class (a dataclass, a NamedTuple or a
+    plain class) is kept as the values of its `__match_args__`: the arguments
+    its constructor takes, in order (Python's own list of them, for `match`)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
         return [encode(item) for item in value]
+    cls = type(value)
+    if cls is not tuple and _CLASSES.get(cls.__name__) == cls.__module__:
+        names = cls.__match_args__
+        return {"c": cls.__name__, "v": [encode(getattr(value, name)) for name in names]}
     if isinstance(value, tuple):
         return {"t": [encode(item) for item in value]}
     if isinstance(value, dict):
@@ -179,10 +184,7 @@ def encode(value: Any) -> Any:
         return {tag: sorted((encode(item) for item in value), key=repr)}
     if isinstance(value, Path):
         return {"p": str(value)}
-    name = type(value).__name__
-    if dataclasses.is_dataclass(value) and _CLASSES.get(name) == type(value).__module__:
-        return {"c": name, "v": [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
-    raise Uncacheable(f"a {type(value).__qualname__}")
+    raise Uncacheable(f"a {cls.__qualname__}")
 
 
 def _hook(data: dict[str, Any]) -> Any:
@@ -889,7 +891,7 @@ class CachedRun:
         if not numbers:
             return
         assert self._execute is not None
-        linted = self._execute(dataclasses.replace(plan, tasks=[plan.tasks[i] for i in numbers]))
+        linted = self._execute(plan.part([plan.tasks[i] for i in numbers]))
         for number, result in zip(numbers, linted, strict=True):
             found[number] = result
             path, index = plan.tasks[number]

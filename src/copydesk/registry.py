@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
@@ -130,12 +129,16 @@ class RuleInfo:
         return self.meta.option_choices
 
 
-@dataclass
 class Registry:
     """Every known rule by code, with a name -> code index."""
 
-    rules: dict[str, RuleInfo] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("names", "rules")
+
+    def __init__(
+        self, rules: dict[str, RuleInfo] | None = None, names: dict[str, str] | None = None
+    ) -> None:
+        self.rules = rules if rules is not None else {}
+        self.names = names if names is not None else {}
 
     def add(self, info: RuleInfo) -> None:
         code, name = info.code, info.name

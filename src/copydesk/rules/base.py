@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 if TYPE_CHECKING:
     # Type-only: importing the model would pull pydantic into every lint start-up.
@@ -24,9 +23,10 @@ if TYPE_CHECKING:
 Scope = Literal["line", "file", "project"]
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """A rule's report, positioned in the original file (1-based)."""
+class Violation(NamedTuple):
+    """A rule's report, positioned in the original file (1-based). (A
+    NamedTuple: an immutable record that costs start-up no compiled methods;
+    `violation._replace(fix=...)` makes a changed copy.)"""
 
     line: int
     column: int
@@ -38,28 +38,39 @@ class Violation:
     fix: Fix | None = None  # edits `lint --fix` may apply (see copydesk.autofix)
 
 
-@dataclass
 class Context:
     """What a rule may look at for one file.
 
     `settings` are the rule's options merged over its defaults; `project`
     gives cross-file facts (which files exist, which URL serves which post,
     heading ids of other files) and is shared by every file of a run.
+    `root`: the configuration's folder (the current folder when not given).
     """
 
-    parsed: ParsedFile
-    settings: Mapping[str, Any]
-    project: Any = None
-    root: Path = field(default_factory=Path.cwd)
-    # This file's `site.Project`, once a rule has looked it up (see rules._nodes.project).
-    site: Any = field(default=None, repr=False)
-    # Node types `parsed` was built with (`parse_document(want=...)`); None: all of them.
-    built: frozenset[str] | None = None
-    # The run's `max-file-size` in bytes (None: no limit): a rule that reads another
-    # file (a link's target) holds it to the same limit as the files linted.
-    max_size: int | None = None
-    # Other files whose bytes this file's findings depend on (see `read`).
-    reads: list[str] | None = None
+    def __init__(
+        self,
+        parsed: ParsedFile,
+        settings: Mapping[str, Any],
+        project: Any = None,
+        root: Path | None = None,
+        site: Any = None,
+        built: frozenset[str] | None = None,
+        max_size: int | None = None,
+        reads: list[str] | None = None,
+    ) -> None:
+        self.parsed = parsed
+        self.settings = settings
+        self.project = project
+        self.root: Path = root if root is not None else Path.cwd()
+        # This file's `site.Project`, once a rule has looked it up (see rules._nodes.project).
+        self.site = site
+        # Node types `parsed` was built with (`parse_document(want=...)`); None: all of them.
+        self.built = built
+        # The run's `max-file-size` in bytes (None: no limit): a rule that reads another
+        # file (a link's target) holds it to the same limit as the files linted.
+        self.max_size = max_size
+        # Other files whose bytes this file's findings depend on (see `read`).
+        self.reads = reads
 
     @property
     def path(self) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
@@ -425,7 +424,7 @@ class RawHtmlImage(Rule):
             if tag in tags:
                 violation = violation_in(node, ctx, match.start(), f"raw HTML <{tag}>")
                 if tag == "img":
-                    violation = replace(violation, fix=_markdown_image(node, ctx))
+                    violation = violation._replace(fix=_markdown_image(node, ctx))
                 yield violation
 
 

@@ -555,7 +555,7 @@ class TrackingParameters(Rule):
             found = tracking_parameters(url, names, _own_name(ctx))
             if found:
                 violation = violation_in(node, ctx, offset, self._message(found, url))
-                yield replace(violation, fix=_untracked(node, ctx, url, found))
+                yield violation._replace(fix=_untracked(node, ctx, url, found))
 
     _named_for: Any = None  # the settings `_named` was made from
     _named: tuple[str, ...] = ()
@@ -812,7 +812,7 @@ class FragmentLink:
         matches = _slug_matches(self.fragment, anchors)
         fix = None
         if self.edit is not None and len(matches) == 1:
-            edit = replace(self.edit, text="#" + matches[0])
+            edit = self.edit._replace(text="#" + matches[0])
             fix = Fix((edit,), "unsafe", replaces=self.written)
         line, column, end_line, end_column = self.span
         return Violation(line, column, self.message, end_line, end_column, fix=fix)
@@ -1194,7 +1194,7 @@ class BareUrl(Rule):
             for match in _BARE_URL.finditer(source):
                 url = match.group(0).rstrip(_TRAILING)
                 violation = violation_in(node, ctx, match.start(), f"bare URL '{url}'")
-                yield replace(violation, fix=_autolink_at(ctx, violation, url))
+                yield violation._replace(fix=_autolink_at(ctx, violation, url))
 
 
 def _autolink(node: Node, ctx: Context, url: str) -> Fix | None:

@@ -38,7 +38,6 @@ note when it cannot be written.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import json
 import os
@@ -180,6 +179,8 @@ def store_for(root: Path, generator: Generator) -> UrlStore | None:
 def site_key(generator: Generator) -> str:
     """What a page's URLs depend on besides its own file: copydesk, the
     generator's class and settings, and its config file's bytes."""
+    import dataclasses  # loaded already: a generator is a dataclass
+
     from copydesk.cachedir import digest, plain, tool_key
 
     kind = type(generator)
