@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,9 +231,10 @@ def test_a_cold_run_writes_urls_json_once_with_the_urls_and_the_page_list(
 
     assert writes.count(urlcache.FILE) == 1
     kept = json.loads((site / INDEX).read_text())["sites"][str(site.resolve())]
-    assert sorted(kept) == ["key", "pages", "posts"]
+    assert sorted(kept) == ["key", "pages", "paths", "posts"]
     assert "content/blog/first.md" in kept["pages"]
     assert "content/blog/first.md" in kept["posts"][1]
+    assert "content/blog/first.md" in kept["paths"][1].values()
 
 
 def test_a_symlinked_urls_json_is_refused_in_one_note_naming_it(
@@ -255,3 +257,92 @@ def test_a_symlinked_urls_json_is_refused_in_one_note_naming_it(
     assert str(site / INDEX) in refusals[0] and "symlink" in refusals[0]
     assert outside.read_text(encoding="utf-8") == "not yours\n"
     assert (site / INDEX).is_symlink()
+
+
+def _hugo_site(folder: Path) -> Path:
+    """A small Hugo site whose pages get their URLs from their paths: links
+    to them resolve through the path index."""
+    (folder / ".git").mkdir(parents=True)
+    (folder / "hugo.toml").write_text('baseURL = "https://docs.example.org/"\n')
+    docs = folder / "content" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "_index.md").write_text("---\ntitle: Docs\n---\n\nThe [first page](/docs/first/).\n")
+    (docs / "first.md").write_text("---\ntitle: First\n---\n\nBack to [the docs](/docs/).\n")
+    (docs / "Linker.md").write_text(
+        "---\ntitle: Linker\n---\n\n[First](/docs/first/), [third](/docs/third/).\n"
+    )
+    for path in folder.rglob("*.md"):
+        os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    return folder
+
+
+def _kept_index(folder: Path) -> dict[str, str]:
+    sites = json.loads((folder / INDEX).read_text())["sites"]
+    return sites[str(folder.resolve())]["paths"][1]  # type: ignore[no-any-return]
+
+
+def test_the_kept_path_index_is_the_one_the_generator_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """urls.json keeps the URL key of every page from its path alone, each
+    naming its page relative to the root: what a model that keeps nothing
+    computes, mixed-case file name (Hugo serves it lowercased) included."""
+    from copydesk import engine
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    site = _hugo_site(tmp_path / "docs")
+    monkeypatch.chdir(site)
+    cold = lint(".", cache=False)
+    assert lint(".") == cold and len(cold) == 1 and "/docs/third/" in cold[0]
+    fresh = project.load_site(site.resolve(), "auto", None, "")
+    prefix = os.path.join(str(site.resolve()), "")
+    expected = {key: str(path).removeprefix(prefix) for key, path in fresh.path_index.items()}
+    assert _kept_index(site) == expected
+    assert expected["/docs/linker"] == "content/docs/Linker.md"
+
+
+def test_a_warm_run_that_relints_one_page_asks_no_other_page_its_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path index comes from urls.json: the generator is asked the URL of
+    the page linted (its own) and of no other; the findings are the cold
+    run's. A page added (another key of the site) is indexed again, and a
+    link to it resolves; a damaged kept index is recomputed, never trusted."""
+    from copydesk import engine
+    from copydesk.site.hugo import Hugo
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    site = _hugo_site(tmp_path / "docs")
+    monkeypatch.chdir(site)
+    lint(".")
+    asked: list[str] = []
+    real = Hugo.urls
+
+    def urls(self: Hugo, path: Path, front_matter: Any) -> list[str]:
+        asked.append(path.name)
+        return real(self, path, front_matter)
+
+    monkeypatch.setattr(Hugo, "urls", urls)
+    linker = site / "content/docs/Linker.md"
+    write(linker, linker.read_text() + "\nOne more line.\n")
+    found = lint(".")
+    assert set(asked) <= {"Linker.md"}
+    assert found == lint(".", cache=False) and len(found) == 1
+
+    third = site / "content/docs/third.md"
+    write(third, "---\ntitle: Third\n---\n\nHello.\n")
+    assert lint(".") == lint(".", cache=False) == []
+    write(linker, linker.read_text() + "\n[Fourth](/docs/fourth/).\n")
+    found = lint(".")
+    assert found == lint(".", cache=False) and len(found) == 1 and "/docs/fourth/" in found[0]
+    assert _kept_index(site)["/docs/third"] == "content/docs/third.md"
+
+    data = json.loads((site / INDEX).read_text())
+    kept = data["sites"][str(site.resolve())]["paths"][1]
+    kept["/docs/first"] = 7  # not a name
+    (site / INDEX).write_text(json.dumps(data))
+    write(linker, linker.read_text() + "\nAnd one more.\n")
+    asked.clear()
+    assert lint(".") == found
+    assert "first.md" in asked  # the index was made again
+    assert _kept_index(site)["/docs/first"] == "content/docs/first.md"

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from copydesk.parse import ParsedFile
     from copydesk.site.redirects import Redirect
     from copydesk.site.refs import RefIndex
+    from copydesk.site.urlcache import KeptPages
 
 # Folders a generator never serves from (build output, dependencies, tooling).
 SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor", "__pycache__"})
@@ -248,7 +249,7 @@ class SiteModel:
     _posts: list[Path] | None = field(default=None, repr=False)
     _published_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
     _post_memo: dict[Path, bool] = field(default_factory=dict, repr=False)
-    _path_index: dict[str, Path] | None = field(default=None, repr=False)
+    _path_index: Mapping[str, Path] | None = field(default=None, repr=False)
     _url_index: dict[str, Path] | None = field(default=None, repr=False)
     _own_urls: dict[Path, str] = field(default_factory=dict, repr=False)
     _anchors: dict[tuple[Path, int, int], frozenset[str]] = field(default_factory=dict, repr=False)
@@ -407,17 +408,35 @@ class SiteModel:
             yield from _walk_markdown(top, suffixes)
 
     @functools.cached_property
-    def _post_set(self) -> frozenset[Path]:
-        """`posts` as a set, for "is this file a published page"."""
-        return frozenset(self.posts())
+    def _post_names(self) -> frozenset[str]:
+        """`posts` as a set of their paths' text, for "is this file a published
+        page" (`str(path) in`): made from the names the lint cache kept, a run
+        that re-lints one page makes no `Path` for the others."""
+        kept = self._kept
+        if self._posts is None and kept is not None and kept.names is not None:
+            prefix = kept.prefix
+            return frozenset([prefix + name for name in kept.names])
+        return frozenset([str(post) for post in self.posts()])
+
+    @functools.cached_property
+    def _kept(self) -> KeptPages | None:
+        """The page list and path index the lint cache keeps for this run (see
+        copydesk.site.urlcache); None when it keeps none."""
+        from copydesk.site.urlcache import kept_pages
+
+        return kept_pages(self.root, self.generator)
 
     def posts(self) -> list[Path]:
         """Published Markdown files, listed once, sorted as Paths sort (kept
         between runs of the lint cache: copydesk.site.urlcache)."""
         if self._posts is None:
-            from copydesk.site.urlcache import kept_posts
-
-            self._posts = kept_posts(self.root, self.generator, self._list_posts)
+            kept = self._kept
+            if kept is not None and kept.names is not None:
+                self._posts = [Path(kept.prefix + name) for name in kept.names]
+            else:
+                self._posts = self._list_posts()
+                if kept is not None:
+                    kept.keep_posts(self._posts)
         return self._posts
 
     def _list_posts(self) -> list[Path]:
@@ -453,11 +472,16 @@ class SiteModel:
         return None
 
     @property
-    def path_index(self) -> dict[str, Path]:
+    def path_index(self) -> Mapping[str, Path]:
         """URL key → file, from paths alone (no file read): right for every
         file whose front matter does not move its URL, which `page` checks
-        for the one file a link lands on."""
+        for the one file a link lands on. Kept by the lint cache with the
+        page list (one page re-linted asks no page's URL)."""
         if self._path_index is None:
+            kept = self._kept
+            if kept is not None and kept.names is not None and kept.index is not None:
+                self._path_index = _NamedIndex(kept.prefix, kept.index)
+                return self._path_index
             index: dict[str, Path] = {}
             bare = self._bare_urls
             for path in self.posts():
@@ -465,6 +489,8 @@ class SiteModel:
                 for url in urls:
                     index.setdefault(url_key(url), path)
             self._path_index = index
+            if kept is not None:
+                kept.keep_index(index)
         return self._path_index
 
     @property
@@ -527,7 +553,7 @@ class SiteModel:
         if self._url_index is not None:
             return None
         path = self._absolute(parsed.path)
-        if path not in self._post_set:
+        if str(path) not in self._post_names:
             return None
         front_matter = self._url_front_matter(parsed)
         self.keep(path, front_matter)
@@ -567,7 +593,7 @@ class SiteModel:
         if self._url_index is not None:
             return self.url_of(source)
         path = self._absolute(source)
-        if path not in self._post_set:
+        if str(path) not in self._post_names:
             return None
         url = next(iter(self.generator.urls(path, front_matter)), None)
         return url_key(url) if url is not None else None
@@ -579,7 +605,7 @@ class SiteModel:
             return self._own_urls.get(absolute) or self._own_urls.get(source)
         # The index's answer without the index: the file's own front matter only.
         for path in (absolute, source):
-            if path in self._post_set:
+            if str(path) in self._post_names:
                 if path not in self._own_alone:
                     urls = self._served_at(path)
                     self._own_alone[path] = url_key(urls[0]) if urls else None
@@ -1005,6 +1031,24 @@ class SiteModel:
 
 
 Project = SiteModel
+
+
+class _NamedIndex(Mapping[str, Path]):
+    """A path index as the lint cache keeps it (URL key -> name under the
+    root): a `Path` is made for the page a link lands on, not for every page."""
+
+    def __init__(self, prefix: str, names: dict[str, str]) -> None:
+        self._prefix = prefix
+        self._names = names
+
+    def __getitem__(self, key: str) -> Path:
+        return Path(self._prefix + self._names[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _outermost(folders: list[Path]) -> list[Path]:

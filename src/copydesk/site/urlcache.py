@@ -18,14 +18,17 @@ they were (git's index treats "racily clean" files so). A file that cannot
 be read, is not JSON, or is of another format is ignored and rewritten; an
 entry of the wrong shape is a miss: never trusted.
 
-It keeps each site's page list too (`kept_posts`): which Markdown files under
-the content folders the generator publishes. That depends on nothing but the
-names of the site's files, their front matter and the generator's config,
-which is what the lint cache's key of the site covers (copydesk.lintcache's
-`SiteState`): the list is kept under that key (told for the run by
-`known_site`) with `site_key`, so that a run that re-lints one page does not
-list and judge the whole site again. A site whose content folders are not all
-inside its root is never kept (the lint cache's key sees only the root).
+It keeps each site's page list too (`kept_pages`): which Markdown files under
+the content folders the generator publishes, and the URL key each of them
+gets from its path alone (the site model's `path_index`, which answers most
+links). Both depend on nothing but the names of the site's files, their front
+matter and the generator's config, which is what the lint cache's key of the
+site covers (copydesk.lintcache's `SiteState`): they are kept under that key
+(told for the run by `known_site`) with `site_key`, so that a run that
+re-lints one page neither lists and judges the whole site again nor asks the
+generator for the URL of each of its pages to resolve that page's links. A
+site whose content folders are not all inside its root is never kept (the
+lint cache's key sees only the root).
 
 Only `lint` with its cache on (not `--no-cache`) uses it: the engine names the
 cache folder of each site root for the run (`kept`). What a run learns (each
@@ -52,7 +55,7 @@ if TYPE_CHECKING:
 
 FILE = "urls.json"
 FORMAT = "copydesk-urls"
-VERSION = 1
+VERSION = 2
 SETTLE_SECONDS = 2
 
 # Where the run under way keeps URL indexes: a function giving the cache
@@ -63,7 +66,7 @@ _PROBLEMS: list[str] = []
 # The lint cache's key of each site of the run under way, by its root's real path.
 _SITE_KEYS: dict[str, str] = {}
 # What this run keeps, written when it ends: urls.json -> site root -> the
-# site's entries to replace ("key" with "pages", and/or "posts").
+# site's entries to replace ("key" with "pages", "posts", "paths").
 _PENDING: dict[Path, dict[str, dict[str, Any]]] = {}
 
 
@@ -90,35 +93,68 @@ def kept(folders: Callable[[], Mapping[Path, Path]]) -> Iterator[list[str]]:
 
 def known_site(root: str, key: str) -> None:
     """The lint cache's key of the site at `root` (a real path) for the run
-    under way (see `kept_posts`)."""
+    under way (see `kept_pages`)."""
     if _RUN:
         _SITE_KEYS[root] = key
 
 
-def kept_posts(root: Path, generator: Generator, listed: Callable[[], list[Path]]) -> list[Path]:
-    """The site's published pages: as kept in urls.json under this run's key
-    of the site, else `listed()` (kept for the next run)."""
+@dataclasses.dataclass
+class KeptPages:
+    """A site's page list and path index as urls.json keeps them under this
+    run's key of the site (`names`, `index`: None when not kept under it);
+    `keep_posts` and `keep_index` keep those made afresh, written when the
+    run ends. Names are relative to `prefix` (the root and a separator)."""
+
+    file: Path
+    root: str
+    key: str
+    prefix: str
+    names: list[str] | None
+    index: dict[str, str] | None  # URL key -> name
+
+    def keep_posts(self, posts: list[Path]) -> None:
+        names = self._names(posts)
+        if names is not None:
+            _keep(self.file, self.root, {"posts": [self.key, names]})
+
+    def keep_index(self, index: Mapping[str, Path]) -> None:
+        """The path index (URL key -> page), when every page is under the root."""
+        names = self._names(list(index.values()))
+        if names is not None:
+            _keep(self.file, self.root, {"paths": [self.key, dict(zip(index, names, strict=True))]})
+
+    def _names(self, paths: list[Path]) -> list[str] | None:
+        prefix = self.prefix
+        names = [str(path)[len(prefix) :] for path in paths if str(path).startswith(prefix)]
+        return names if len(names) == len(paths) else None
+
+
+def kept_pages(root: Path, generator: Generator) -> KeptPages | None:
+    """The site's page list and path index as kept in urls.json for this run
+    (see `KeptPages`); None when the run keeps none (see `_posts_place`)."""
     found = _posts_place(root, generator)
     if found is None:
-        return listed()
+        return None
     path, key = found
-    prefix = os.path.join(str(root), "")
     data = _read(path)
-    site = data.get("sites", {}).get(str(root)) if data else None
-    kept = site.get("posts") if isinstance(site, dict) else None
-    if (
-        isinstance(kept, list)
-        and len(kept) == 2
-        and kept[0] == key
-        and isinstance(kept[1], list)
-        and all(type(name) is str for name in kept[1])
-    ):
-        return [Path(prefix + name) for name in kept[1]]
-    posts = listed()
-    names = [str(post)[len(prefix) :] for post in posts if str(post).startswith(prefix)]
-    if len(names) == len(posts):
-        _keep(path, str(root), {"posts": [key, names]})
-    return posts
+    site = data["sites"].get(str(root)) if data else None
+    site = site if isinstance(site, dict) else {}
+    kept = site.get("posts")
+    names = None
+    if _is_kept(kept, key, list) and all(type(name) is str for name in kept[1]):
+        names = kept[1]
+    kept = site.get("paths")
+    index = None
+    if _is_kept(kept, key, dict) and all(type(name) is str for name in kept[1].values()):
+        index = kept[1]
+    return KeptPages(path, str(root), key, os.path.join(str(root), ""), names, index)
+
+
+def _is_kept(entry: Any, key: str, kind: type) -> TypeGuard[list[Any]]:
+    """An entry `KeptPages` wrote under `key`, its value of type `kind`."""
+    return (
+        isinstance(entry, list) and len(entry) == 2 and entry[0] == key and type(entry[1]) is kind
+    )
 
 
 def _posts_place(root: Path, generator: Generator) -> tuple[Path, str] | None:
