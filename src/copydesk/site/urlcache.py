@@ -98,19 +98,26 @@ def known_site(root: str, key: str) -> None:
         _SITE_KEYS[root] = key
 
 
-@dataclasses.dataclass
 class KeptPages:
     """A site's page list and path index as urls.json keeps them under this
     run's key of the site (`names`, `index`: None when not kept under it);
     `keep_posts` and `keep_index` keep those made afresh, written when the
     run ends. Names are relative to `prefix` (the root and a separator)."""
 
-    file: Path
-    root: str
-    key: str
-    prefix: str
-    names: list[str] | None
-    index: dict[str, str] | None  # URL key -> name
+    def __init__(
+        self,
+        file: Path,
+        root: str,
+        key: str,
+        names: list[str] | None,
+        index: dict[str, str] | None,
+    ) -> None:
+        self.file = file
+        self.root = root
+        self.key = key
+        self.prefix = os.path.join(root, "")
+        self.names = names
+        self.index = index  # URL key -> name
 
     def keep_posts(self, posts: list[Path]) -> None:
         names = self._names(posts)
@@ -147,7 +154,7 @@ def kept_pages(root: Path, generator: Generator) -> KeptPages | None:
     index = None
     if _is_kept(kept, key, dict) and all(type(name) is str for name in kept[1].values()):
         index = kept[1]
-    return KeptPages(path, str(root), key, os.path.join(str(root), ""), names, index)
+    return KeptPages(path, str(root), key, names, index)
 
 
 def _is_kept(entry: Any, key: str, kind: type) -> TypeGuard[list[Any]]:
