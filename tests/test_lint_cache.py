@@ -296,10 +296,34 @@ def test_hidden_folders_the_site_does_not_publish_stay_out_of_its_key(tmp_path: 
     before = key()
     (tmp_path / "tools" / ".icons" / "star.svg").write_text("<svg/>", encoding="utf-8")
     (tmp_path / ".vscode" / "settings.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "vendor" / "bundle").mkdir(parents=True)  # the root's: dependencies
+    (tmp_path / "vendor" / "bundle" / "x.md").write_text("# X\n", encoding="utf-8")
     assert key() == before
     (tmp_path / "static" / ".well-known").mkdir(parents=True)
     (tmp_path / "static" / ".well-known" / "security.txt").write_text("x", encoding="utf-8")
     assert key() != before
+    before = key()
+    (tmp_path / "static" / "vendor").mkdir()
+    (tmp_path / "static" / "vendor" / "app.css").write_text("a {}", encoding="utf-8")
+    assert key() != before
+
+
+def test_a_nested_repository_and_every_image_kind_are_in_the_site_key(tmp_path: Path) -> None:
+    """A folder holding `.git` is a site of its own (its pages are not the
+    site's); CD204 reads the size of any image it finds, a `.jxl` too."""
+    (tmp_path / "content" / "sub").mkdir(parents=True)
+    (tmp_path / "content" / "sub" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "content" / "chart.jxl").write_bytes(b"\0" * 10)
+
+    def key() -> str:
+        return lintcache.SiteState().key(tmp_path)
+
+    before = key()
+    (tmp_path / "content" / "sub" / ".git").mkdir()
+    nested = key()
+    assert nested != before
+    (tmp_path / "content" / "chart.jxl").write_bytes(b"\0" * 100)
+    assert key() != nested
 
 
 def test_a_cache_folder_inside_the_site_is_not_part_of_its_key(

@@ -53,7 +53,8 @@ An entry holds while its key holds. The key is a hash of:
   and the size of every image (CD204 reads it). Hidden folders are walked
   where a link may reach them (`SiteState._hidden`): the root's `.github`
   and `.well-known`, and below the root those inside a folder the site
-  publishes; never `.git` (whether the root has one is recorded).
+  publishes, as are `vendor` folders; never `.git` (whether a folder has
+  one is recorded: it makes that folder a site of its own).
 
 The bytes' digests are not recomputed for a file whose size, mtime and ctime
 are those the last run recorded (`stamps` in lint.json, see `SiteState`): a
@@ -107,11 +108,15 @@ _HTML_SUFFIXES = (".html", ".htm")
 _HEAD = 4096
 # Generator config files at the site root (and in Hugo's config/ folder).
 _CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".js", ".mjs", ".cjs", ".ts")
-_SKIPPED_DIRS = frozenset({"node_modules", "_site", "vendor", "__pycache__", "site-packages"})
+_SKIPPED_DIRS = frozenset({"node_modules", "_site", "__pycache__", "site-packages"})
+# Set aside as hidden folders are (`SiteState._hidden`): the root's holds a
+# project's dependencies (Bundler, Composer), `static/vendor/` is served.
+_VENDOR = "vendor"
 # Images: their size is what CD204 (large-image) reads of them.
-_IMAGE_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff", ".ico",
-)  # fmt: skip
+_IMAGE_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".pjpeg", ".pjp", ".gif", ".webp", ".avif",
+    ".apng", ".jxl", ".heic", ".heif", ".svg", ".bmp", ".tif", ".tiff", ".ico",
+})  # fmt: skip
 # Hugo shortcode templates: read whole for whether they write heading ids (CD107).
 _SHORTCODE_DIRS = (f"{os.sep}shortcodes", f"{os.sep}_shortcodes")
 # Host redirect files (copydesk.site.redirects): `_redirects` in any folder (the
@@ -309,6 +314,7 @@ class SiteState:
             update(b"1" if os.path.exists(os.path.join(root, marker)) else b"0")
         hidden: list[str] = []
         skip = self.skip
+        inside = len(os.path.join(root, ""))
         eleventy = False
         mkdocs: list[str] = []
         for folder, dirs, files in os.walk(root):
@@ -318,8 +324,10 @@ class SiteState:
             base = os.path.join(folder, "")
             kept = []
             for name in dirs:
-                if name[0] == ".":
-                    if name != ".git" and (folder != root or name in _HIDDEN_AT_ROOT):
+                if name[0] == "." or name == _VENDOR:
+                    if name == ".git":  # another repository's top: a site root of its own
+                        update(base[inside:].encode() + b".git/\0")
+                    elif folder != root or name in _HIDDEN_AT_ROOT:
                         hidden.append(base + name)
                 elif name not in _SKIPPED_DIRS and not (skip and base + name in skip):
                     kept.append(name)
@@ -390,7 +398,8 @@ class SiteState:
         """Hidden folders: the root's `.github` and `.well-known` (a README's
         links, hosts serve `/.well-known/`), and below the root those inside a
         folder the site publishes (`static/.well-known/`; not a tool's
-        `.icons` or `.cache` elsewhere). Which folders the site publishes
+        `.icons` or `.cache` elsewhere); `vendor` folders likewise (the
+        root's is a project's dependencies). Which folders the site publishes
         is asked of its generator only here: most sites have none such."""
         below = [folder for folder in hidden if os.path.dirname(folder) != root]
         published = _published(root, settings) if below else []
