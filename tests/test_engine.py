@@ -352,6 +352,46 @@ def test_rules_set_alike_share_a_context_and_others_keep_their_own(tmp_path: Pat
     assert by_code["TST010"][1] == by_code["TST011"][1] != by_code["TST012"][1]
 
 
+class ParagraphsWhereFound(Rule):
+    """Reads paragraphs only in a file that says "needle" (`needs_if_found`)."""
+
+    code: ClassVar[str] = "TST013"
+    name: ClassVar[str] = "paragraphs-where-found"
+    summary: ClassVar[str] = "paragraphs"
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    needs_if_found: ClassVar[tuple[str, ...]] = ("paragraph",)
+    seen: ClassVar[dict[str, int]] = {}
+
+    def may_find(self, text: str) -> bool:
+        return "needle" in text
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        self.seen[ctx.path.name] = len(ctx.parsed.of_type("paragraph"))
+        return iter(())
+
+
+class NeedsParagraphs(Rule):
+    """Reads paragraphs in every file."""
+
+    code: ClassVar[str] = "TST014"
+    name: ClassVar[str] = "paragraphs-always"
+    summary: ClassVar[str] = "paragraphs"
+    needs: ClassVar[tuple[str, ...] | None] = ("paragraph",)
+
+
+def test_a_rules_needs_if_found_are_built_only_where_it_may_find_something(
+    tmp_path: Path,
+) -> None:
+    """A file the rule surely finds nothing in is parsed without those node
+    types, unless another rule needs them everywhere."""
+    write(tmp_path, {"a.md": "A needle.\n\nTwo.\n", "b.md": "One.\n\nTwo.\n"})
+    ParagraphsWhereFound.seen.clear()
+    lint_paths(["."], registry=registry(ParagraphsWhereFound), jobs=1)
+    assert ParagraphsWhereFound.seen == {"a.md": 2, "b.md": 0}
+    lint_paths(["."], registry=registry(ParagraphsWhereFound, NeedsParagraphs), jobs=1)
+    assert ParagraphsWhereFound.seen == {"a.md": 2, "b.md": 2}
+
+
 @pytest.mark.parametrize(
     ("shape", "expected"),
     [

@@ -150,3 +150,37 @@ def test_a_pattern_replacement_is_a_template_of_its_groups(
     main(["lint", "--select", "HOUSE011", "--fix", "."])
     assert capsys.readouterr().out.splitlines()[-1] == "2 fixed, 0 remaining."
     assert post.read_text(encoding="utf-8") == "The end of the story.\n"
+
+
+def test_a_removal_reads_paragraphs_only_in_a_file_it_may_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`remove: paragraph` reads the blocks around a match: a file whose text
+    rules out every match (its needles) is parsed without them, and a file
+    with a match still gets its removal, in a list item too."""
+    from copydesk.engine import lint_paths
+
+    monkeypatch.chdir(tmp_path)
+    pack(
+        tmp_path,
+        "- {id: HOUSE020, name: spam-notice, message: spam, remove: paragraph,\n"
+        "   phrases: [Powered by Spamco]}\n",
+    )
+    (tmp_path / ".copydesk.toml").write_text('packs = ["house.yml"]\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "Text.\n\n- one\n- Powered by spamco.\n\nMore.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.md").write_text("Text.\n\n- one\n- two\n", encoding="utf-8")
+    result = lint_paths(["."], select=["HOUSE020"], jobs=1, reusable=True)
+    assert [(f.path, f.line) for f in result.findings] == [("a.md", 4)]
+    fix = result.findings[0].fix
+    assert fix is not None and fix.removes == "- Powered by spamco.\n"
+    assert result.session is not None
+    ruleset = result.session.plan.rulesets[0]
+    rule = ruleset.rule(0)
+    assert not rule.may_find("Text.\n\n- one\n- two\n")
+    assert rule.may_find("POWERED BY SPAMCO")
+    base = ruleset.want
+    assert base is not None and "paragraph" not in base
+    assert ruleset.want_for("Text.") == base
+    assert {"paragraph", "list_item"} <= (ruleset.want_for("powered by spamco") or set())

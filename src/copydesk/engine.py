@@ -157,7 +157,7 @@ class RuleSet:
 
     def make(self) -> None:
         """Every rule, and what comes from their classes, now (see `_make_rules`)."""
-        _ = self.node_checks, self.file_checks, self.collectors, self.want
+        _ = self.node_checks, self.file_checks, self.collectors, self.wanted_if_found
 
     @cached_property
     def rules(self) -> list[Rule]:
@@ -205,8 +205,33 @@ class RuleSet:
 
     @cached_property
     def want(self) -> frozenset[str] | None:
-        """Node types the parser must build for these rules; None: all."""
+        """Node types the parser must build for these rules in every file; None: all."""
         return parse_wants(self.rules)
+
+    @cached_property
+    def wanted_if_found(self) -> list[tuple[Callable[[str], bool], frozenset[str]]]:
+        """Each rule's `may_find` with the node types it adds where that holds."""
+        want = self.want
+        if want is None:
+            return []
+        found = [(rule.may_find, frozenset(rule.needs_if_found) - want) for rule in self.rules]
+        return [(may_find, more) for may_find, more in found if more]
+
+    def want_for(self, text: str) -> frozenset[str] | None:
+        """`want`, and the `needs_if_found` of each rule that may find
+        something in a file of this text."""
+        want = self.want
+        if want is None:
+            return None
+        for may_find, more in self.wanted_if_found:
+            if not more <= want and may_find(text):
+                want |= more
+        return want
+
+    def wants(self) -> frozenset[str] | Callable[[str], frozenset[str] | None] | None:
+        """What `parse_for` is given: `want`, or `want_for` when some rule's
+        needs depend on the file."""
+        return self.want_for if self.wanted_if_found else self.want
 
 
 # Suppression comments are found through the parse's HTML nodes.
@@ -343,7 +368,7 @@ def _lint_file(
         if collect_only:
             parsed = parse_front_matter(path, ruleset.max_size)
         else:
-            parsed = parse_for(path, ruleset.want, ruleset.max_size, data)
+            parsed = parse_for(path, ruleset.wants(), ruleset.max_size, data)
     except CopydeskError as error:
         unreadable = isinstance(error, UnreadableFile)
         result.errors.append(LintError(display(path), error.reason, unreadable=unreadable))
@@ -384,17 +409,23 @@ def _lint_file(
 
 
 def parse_for(
-    path: Path, want: frozenset[str] | None, max_size: int | None = None, data: bytes | None = None
+    path: Path,
+    want: frozenset[str] | Callable[[str], frozenset[str] | None] | None,
+    max_size: int | None = None,
+    data: bytes | None = None,
 ) -> ParsedFile:
-    """Read and parse a file, building only the node types in `want` (None: all)."""
+    """Read and parse a file, building only the node types in `want` (None:
+    all); a function gives them from the file's text (`RuleSet.want_for`)."""
     from copydesk.parse import parse_document
     from copydesk.read import document_from_bytes, read_document, too_large
 
     if data is not None:
         if max_size is not None and len(data) > max_size:  # the same limit as on disk
             raise FileTooLarge(path, too_large(len(data), max_size))
-        return parse_document(document_from_bytes(path, data, digest=False), want)
-    return parse_document(read_document(path, max_size, digest=False), want)
+        document = document_from_bytes(path, data, digest=False)
+    else:
+        document = read_document(path, max_size, digest=False)
+    return parse_document(document, want(document.text) if callable(want) else want)
 
 
 def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:

@@ -64,7 +64,8 @@ class Context:
         self.root: Path = root if root is not None else Path.cwd()
         # This file's `site.Project`, once a rule has looked it up (see rules._nodes.project).
         self.site = site
-        # Node types `parsed` was built with (`parse_document(want=...)`); None: all of them.
+        # Node types `parsed` was built with (`parse_document(want=...)`), at least; None:
+        # all of them. (A file where a rule may find something has its `needs_if_found` too.)
         self.built = built
         # The run's `max-file-size` in bytes (None: no limit): a rule that reads another
         # file (a link's target) holds it to the same limit as the files linted.
@@ -106,6 +107,11 @@ class Rule:
     # `ctx.parsed.of_type` or `walk`): the engine asks the parser to build only
     # what the selected rules read. None: unknown, so every node is built.
     needs: ClassVar[tuple[str, ...] | None] = None
+    # Node types the rule reads only in a file where it may find something
+    # (a pack rule's fix reads the paragraph its match is in): built for a
+    # file only when `may_find` says so of its text, so that the files it
+    # surely finds nothing in (most) are parsed without them.
+    needs_if_found: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
     # Options that take one of a fixed set of values: checked when the config
     # loads (a typo is refused once, with the nearest value) and documented.
@@ -123,6 +129,11 @@ class Rule:
 
     def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
         return ()
+
+    def may_find(self, text: str) -> bool:
+        """False only when the rule surely finds nothing in a file of this
+        text (read before the file is parsed: see `needs_if_found`)."""
+        return True
 
     def check_file(self, ctx: Context) -> Iterable[Violation]:
         return ()

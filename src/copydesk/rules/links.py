@@ -1167,7 +1167,8 @@ class BareUrl(Rule):
 
     code: ClassVar[str] = "CD110"
     fixable: ClassVar[bool | str] = "safe"
-    needs: ClassVar[tuple[str, ...] | None] = ("inline_html",)
+    # The blocks text sits in: a URL's siblings tell whether an HTML `<a>` holds it.
+    needs: ClassVar[tuple[str, ...] | None] = ("inline_html", "paragraph", "block_text")
     name: ClassVar[str] = "bare-url"
     summary: ClassVar[str] = "URL in text is not a link"
     severity: ClassVar[Severity] = "warning"
