@@ -457,6 +457,28 @@ def test_the_selection_the_config_and_the_version_each_invalidate(
     assert sorted(parses) == ["a.md", "b.md", "c.md"]
 
 
+@pytest.mark.parametrize("library", ["pydantic", "ftfy"])
+def test_a_release_of_a_library_rules_report_through_invalidates(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """CD30x's messages are pydantic's, CD401's repairs ftfy's."""
+    from copydesk import plugins
+
+    run()
+    real = plugins.distribution_stamp
+    monkeypatch.setattr(
+        plugins,
+        "distribution_stamp",
+        lambda name: f"{library}-99.0.dist-info" if name == library else real(name),
+    )
+    parses.clear()
+
+    warm = run()
+
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+    assert rendered(warm) == cold()
+
+
 def test_a_rule_module_that_changed_invalidates(
     site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

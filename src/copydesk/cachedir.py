@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from copydesk.config import Config
 
 
+# Libraries whose release changes what rules report (see `tool_key`).
+_RULE_LIBRARIES = ("pydantic", "pydantic-core", "ftfy")
+
+
 def digest(*parts: str | bytes) -> str:
     """SHA-256 of the parts, each ended by a NUL (so ("ab", "c") != ("a", "bc"))."""
     return hasher(*parts).hexdigest()
@@ -54,7 +58,7 @@ def tool_key() -> str:
     another version), and the versions of what parses for it (from their
     metadata: importing them would cost a warm run ~35 ms)."""
     import copydesk
-    from copydesk.plugins import version
+    from copydesk.plugins import distribution_stamp, version
 
     package = os.path.dirname(copydesk.__file__)
     start = len(os.path.join(package, ""))  # a file's path relative to the package: a slice
@@ -69,6 +73,9 @@ def tool_key() -> str:
     versions = [copydesk.__version__, sys.version]
     for name in ("mistune", "PyYAML", "python-frontmatter"):
         versions.append(f"{name} {version(name) or 'none'}")
+    # Rules' messages and fixes come from these too (CD30x's from pydantic's
+    # errors, CD401's mojibake repair from ftfy): their releases, by folder name.
+    versions.extend(distribution_stamp(name) for name in _RULE_LIBRARIES)
     return digest(*versions, *stamps)
 
 

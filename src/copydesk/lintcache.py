@@ -28,7 +28,8 @@ An entry holds while its key holds. The key is a hash of:
 
 - the file's bytes;
 - the run's tool: copydesk's version and its modules (size and mtime, so an
-  edited checkout counts as another version), Python's, mistune's and PyYAML's;
+  edited checkout counts as another version), Python's, mistune's and PyYAML's,
+  and the releases of pydantic and ftfy (CD30x's messages, CD401's repairs);
 - the file's rule set: each selected rule's code, options and where its
   code is (a built-in rule's module, whose version is the tool's; a shipped
   pack's bytes; a plugin's module file, a version of its own, and the node

@@ -83,6 +83,20 @@ def version(distribution: str) -> str | None:
     return None
 
 
+def distribution_stamp(distribution: str) -> str:
+    """Which release of `distribution` is installed, from its metadata
+    folder's name (`pydantic-2.14.4.dist-info`: no file read); "none"."""
+    folders = _dist_folders()
+    if folders is None:
+        return version(distribution) or "none"
+    wanted = _normalised(distribution)
+    for folder in folders:
+        name = os.path.basename(folder)
+        if _normalised(_dist_name(name)) == wanted:
+            return name
+    return "none"
+
+
 def _dist_folders() -> list[str] | None:
     """The distributions' metadata folders, first of each name; None: a zip on the path.
     Listed once per `sys.path`: a lint asks four times (its rules, three versions)."""
