@@ -400,6 +400,27 @@ def test_a_label_defined_in_an_included_snippet_is_seen_by_a_warm_run(
     assert parses == ["c.md"]
 
 
+def test_a_heading_renamed_in_a_page_a_hugo_ref_names_is_reported_by_a_warm_run(
+    site: Path, parses: list[str]
+) -> None:
+    """CD117 checks a `{{< ref "b#setup" >}}` against b's headings in the
+    linting page's own check: the entry holds while b's bytes do."""
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (site / "content").mkdir()
+    (site / "content" / "guide.md").write_text(
+        '---\ntitle: Guide\n---\n\nSee [setup]({{< ref "steps#setup" >}}).\n', encoding="utf-8"
+    )
+    steps = site / "content" / "steps.md"
+    steps.write_text("---\ntitle: Steps\n---\n\n## Setup\n\nDo it.\n", encoding="utf-8")
+    assert [f.path for f in run().findings if f.code == "CD117"] == []
+    steps.write_text("---\ntitle: Steps\n---\n\n## Install\n\nDo it.\n", encoding="utf-8")
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD117"] == ["content/guide.md"]
+    assert rendered(warm) == cold()
+
+
 def nope(result: Any) -> list[str]:
     return [f.path for f in result.findings if f.code == "CD107" and "#nope" in f.message]
 

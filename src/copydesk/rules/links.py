@@ -1379,6 +1379,8 @@ def _ref_problem(target: str, ctx: Context) -> str | None:
         return None
     try:
         same = page.resolve() == ctx.path.resolve()
+        if not same:
+            ctx.read(page)  # its headings: the lint cache keeps this file's entry while they hold
         ids = site.ids(ctx.path, ctx.parsed) if same else site.ids(page, max_size=ctx.max_size)
     except ReadError:
         return None
