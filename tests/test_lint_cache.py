@@ -658,7 +658,9 @@ def test_a_warm_run_of_the_command_imports_no_dataclasses(site: Path) -> None:
     """What a warm `copydesk lint` makes (its records, results and findings)
     are NamedTuples and plain classes: the dataclasses module, with the
     inspect, ast, dis and tokenize it pulls in, would cost a nothing-changed
-    hugoDocs run ~8 ms, a tenth of it. A run that lints a file loads it."""
+    hugoDocs run ~8 ms, a tenth of it. A run that lints a file loads it. Nor
+    does it import what only reading a file, the rules' helpers or heading
+    ids need (the config's checks of site options read copydesk.site.detect)."""
     script = (
         "import sys\n"
         "from copydesk import engine\n"
@@ -677,6 +679,7 @@ def test_a_warm_run_of_the_command_imports_no_dataclasses(site: Path) -> None:
     warm = loaded()
     assert "copydesk.lintcache" in warm and "copydesk.parse" not in warm
     assert not {"dataclasses", "inspect"} & warm
+    assert not {"copydesk.read", "copydesk.rules._nodes", "copydesk.site.ids"} & warm
 
 
 def test_a_warm_run_imports_no_rule_and_one_change_only_those_of_the_project_stage(

@@ -583,7 +583,7 @@ def _options(config: Config, registry: Registry) -> dict[str, dict[str, Any]]:
         _one_code(config.source, f"rules.{key}", key, registry): table
         for key, table in config.rule_options.items()
     }
-    from copydesk.rules._nodes import site_choices
+    from copydesk.site.detect import site_choices
 
     shared_choices = site_choices()
     for key, value in config.settings.items():

@@ -102,7 +102,7 @@ def _keys() -> Iterator[str]:
 
 
 def _rule_options(shipped: list[RuleInfo]) -> Iterator[str]:
-    from copydesk.rules._nodes import site_choices
+    from copydesk.site.detect import site_choices
 
     shared_choices = site_choices()
     users: dict[str, list[RuleInfo]] = {}

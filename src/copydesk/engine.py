@@ -565,7 +565,7 @@ def display(path: Path) -> str:
                 return text
         else:
             cwd = os.getcwd()
-            prefix = os.path.join(cwd, "")
+            prefix = cwd if cwd == "/" else cwd + "/"
             if text.startswith(prefix):
                 if len(text) > len(prefix):
                     return text[len(prefix) :]

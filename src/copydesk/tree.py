@@ -21,8 +21,6 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from copydesk.read import why_unreadable
-
 
 class Root(NamedTuple):
     """One tree a command may touch: `real` is its fully resolved path."""
@@ -73,15 +71,15 @@ def admit(path: Path, root: Root) -> str | Skipped:
     try:
         real = os.path.realpath(path, strict=True)
     except OSError as error:
-        return Skipped(path, why_unreadable(path, error))
+        return Skipped(path, _why(path, error))
     if not root.contains(real):
         return _outside(path, root, real)
     try:
         mode = os.stat(real).st_mode
     except OSError as error:
-        return Skipped(path, why_unreadable(path, error))
+        return Skipped(path, _why(path, error))
     if not stat.S_ISREG(mode):
-        return Skipped(path, why_unreadable(path))
+        return Skipped(path, _why(path))
     return real
 
 
@@ -91,7 +89,7 @@ def folder_link(path: Path, root: Root) -> Skipped | None:
     try:
         real = os.path.realpath(path, strict=True)
     except OSError as error:
-        return Skipped(path, why_unreadable(path, error))
+        return Skipped(path, _why(path, error))
     if not root.contains(real):
         return _outside(path, root, real)
     here = os.path.realpath(path.parent)
@@ -103,3 +101,11 @@ def folder_link(path: Path, root: Root) -> Skipped | None:
 def _outside(path: Path, root: Root, real: str) -> Skipped:
     reason = f"not following symlink outside {root.label} (it points to {real})"
     return Skipped(path, reason, outside=True)
+
+
+def _why(path: Path, error: OSError | None = None) -> str:
+    """`read.why_unreadable`, imported when a path is refused (a warm lint
+    refuses none, and reading's module compiles patterns it would not use)."""
+    from copydesk.read import why_unreadable
+
+    return why_unreadable(path, error)

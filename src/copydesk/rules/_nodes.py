@@ -41,15 +41,6 @@ SITE_OPTIONS: Mapping[str, Any] = {
 }
 
 
-def site_choices() -> dict[str, tuple[str, ...]]:
-    """Values the shared site options accept; the config checks them for every
-    rule that takes them, before any file is read."""
-    from copydesk.site.detect import GENERATORS  # not the site model: a warm run needs none
-    from copydesk.site.ids import GENERATORS as ID_STYLES
-
-    return {"generator": tuple(dict.fromkeys((*GENERATORS, *ID_STYLES)))}
-
-
 def case_message(what: str, written: str, twin: Path, ctx: Context) -> str:
     """CD101's and CD205's message for a path whose letter case is wrong."""
     return site_case_message(what, written, twin, project(ctx))

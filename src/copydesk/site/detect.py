@@ -39,12 +39,25 @@ NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "astro", 
 # Values of the `generator` option: a generator, "auto" (detect it), or a
 # heading-id style alone ("github", "kramdown": the option's older meaning).
 GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
+# Heading-id styles (copydesk.site.ids slugs each); "github" is also the rule of
+# Docusaurus and of GitHub's own renderer; "docusaurus" is github-slugger with
+# explicit `{#id}` honoured.
+ID_STYLES: tuple[str, ...] = (
+    "github", "kramdown", "hugo", "python-markdown", "docusaurus", "blackfriday", "slugify",
+)  # fmt: skip
 SIBLING_SITES = ("website", os.path.join("docusaurus", "website"))
 # A project's root when no generator is found: a repository, a package.
 PROJECT_MARKERS = (".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "setup.py")
 # A repository's top, above which a README's relative links are GitHub's pages
 # (CD101 lets them be; the lint cache's site key records them, as hidden names).
 REPOSITORY_TOP_MARKERS = (".git", ".github")
+
+
+def site_choices() -> dict[str, tuple[str, ...]]:
+    """Values the shared site options accept (a generator, or an id style
+    alone); the config checks them for every rule that takes them, before any
+    file is read (here, not beside the rules: a warm lint imports no rule)."""
+    return {"generator": tuple(dict.fromkeys((*GENERATORS, *ID_STYLES)))}
 
 
 def _listing(folder: str) -> frozenset[str] | None:

@@ -18,15 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from copydesk.lazyre import lazy_compile
+from copydesk.site.detect import ID_STYLES
 
 if TYPE_CHECKING:
     from copydesk.parse import Node, ParsedFile
 
-# Id styles; "github" is also the rule of Docusaurus and of GitHub's own renderer.
-# "docusaurus" is github-slugger with explicit `{#id}` honoured.
-GENERATORS: tuple[str, ...] = (
-    "github", "kramdown", "hugo", "python-markdown", "docusaurus", "blackfriday", "slugify",
-)  # fmt: skip
+# Id styles (named in copydesk.site.detect, which the config's checks read
+# without importing this module).
+GENERATORS = ID_STYLES
 # Not a slug rule: Hugo's `autoDefinitionTermID` gives definition list terms ids too.
 DEFINITION_TERMS = "definition-terms"
 _EXPLICIT_ID = lazy_compile(r"\s*\{:?\s*#([\w:.-]+)[^}]*\}\s*$")
