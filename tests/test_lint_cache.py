@@ -308,6 +308,39 @@ def test_hidden_folders_the_site_does_not_publish_stay_out_of_its_key(tmp_path: 
     assert key() != before
 
 
+def test_the_folders_a_site_publishes_are_asked_of_its_generator_once_while_its_config_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the generator (PyYAML or tomllib, the config's parse) cost a warm
+    run 10 ms on a site with a hidden folder: the answer is kept in the stamps."""
+    config = tmp_path / "hugo.toml"
+    config.write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "static" / ".well-known").mkdir(parents=True)
+    (tmp_path / "static" / ".well-known" / "security.txt").write_text("x", encoding="utf-8")
+    asked: list[str] = []
+    real = lintcache._published
+
+    def published(root: str, settings: Any) -> list[str]:
+        asked.append(root)
+        return real(root, settings)
+
+    monkeypatch.setattr(lintcache, "_published", published)
+    first = lintcache.SiteState()
+    key = first.key(tmp_path)
+    second = lintcache.SiteState(first.stamps)
+    assert second.key(tmp_path) == key
+    assert len(asked) == 1
+    config.write_text('baseURL = "https://example.org/"\nstaticDir = "assets"\n')
+    third = lintcache.SiteState(second.stamps)
+    moved = third.key(tmp_path)
+    assert len(asked) == 2
+    (tmp_path / "static" / ".well-known" / "other.txt").write_text("y", encoding="utf-8")
+    assert lintcache.SiteState(third.stamps).key(tmp_path) == moved  # static/ is not served now
+    assert len(asked) == 2
+
+
 def test_a_nested_repository_and_every_image_kind_are_in_the_site_key(tmp_path: Path) -> None:
     """A folder holding `.git` is a site of its own (its pages are not the
     site's); CD204 reads the size of any image it finds, a `.jxl` too."""

@@ -100,7 +100,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 7
+VERSION = 8
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
@@ -280,6 +280,7 @@ class SiteState:
     tick could keep its size and times). `stamps` is what this run saw, for
     the next one; keys stay content hashes, so a fresh checkout (new times)
     reads every file and still reuses entries restored from another run.
+    The folders a site publishes are recorded there too (`_publishing`).
     """
 
     def __init__(
@@ -316,6 +317,7 @@ class SiteState:
         hidden: list[str] = []
         skip = self.skip
         inside = len(os.path.join(root, ""))
+        config_dir = os.path.join(root, "config")
         eleventy = False
         mkdocs: list[str] = []
         for folder, dirs, files in os.walk(root):
@@ -323,6 +325,8 @@ class SiteState:
                 eleventy = any(name in files for name in ELEVENTY_MARKERS)
                 mkdocs = [name for name in MKDOCS_MARKERS if name in files]
             base = os.path.join(folder, "")
+            relative = folder[inside:] if folder != root else "."
+            configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
             kept = []
             for name in dirs:
                 if name[0] == "." or name == _VENDOR:
@@ -333,9 +337,9 @@ class SiteState:
                 elif name not in _SKIPPED_DIRS and not (skip and base + name in skip):
                     kept.append(name)
             dirs[:] = sorted(kept)
-            self._files(update, root, folder, files, eleventy)
+            self._files(update, base, relative, configs, files, eleventy)
         if hidden:
-            self._hidden(update, root, hidden, settings, eleventy)
+            self._hidden(update, hasher, root, hidden, settings, eleventy)
         for config in mkdocs:  # its `hooks:` files: whether one rewrites pages' Markdown
             import re
 
@@ -355,19 +359,17 @@ class SiteState:
     def _files(
         self,
         update: Callable[[bytes], None],
-        root: str,
-        folder: str,
+        base: str,
+        relative: str,
+        configs: bool,
         files: list[str],
         eleventy: bool,
     ) -> None:
-        """Hash what the site model reads of one folder's files (`eleventy`: an
-        Eleventy site's, whose data files may give its address)."""
-        inside = len(os.path.join(root, ""))
-        relative = folder[inside:] if folder != root else "."
-        config_dir = os.path.join(root, "config")
-        configs = folder in (root, config_dir) or folder.startswith(config_dir + os.sep)
-        base = os.path.join(folder, "")
-        shortcodes = _SHORTCODE_DIRS[0] in folder or _SHORTCODE_DIRS[1] in folder
+        """Hash what the site model reads of one folder's files: `base` is the
+        folder's path and a separator, `relative` its path below the root,
+        `configs` whether a config file there is the generator's, `eleventy`
+        whether the site's data files may give its address (Eleventy)."""
+        shortcodes = _SHORTCODE_DIRS[0] in base or _SHORTCODE_DIRS[1] in base
         for name in sorted(files):
             update(f"{relative}/{name}\0".encode())
             suffix = os.path.splitext(name)[1].lower()
@@ -391,6 +393,7 @@ class SiteState:
     def _hidden(
         self,
         update: Callable[[bytes], None],
+        hasher: hashlib._Hash,
         root: str,
         hidden: list[str],
         settings: Mapping[str, Any],
@@ -403,7 +406,8 @@ class SiteState:
         root's is a project's dependencies). Which folders the site publishes
         is asked of its generator only here: most sites have none such."""
         below = [folder for folder in hidden if os.path.dirname(folder) != root]
-        published = _published(root, settings) if below else []
+        published = self._publishing(hasher, root, below, settings) if below else []
+        inside = len(os.path.join(root, ""))
         for top in hidden:
             if top in below and not any(top.startswith(p) for p in published):
                 continue
@@ -412,7 +416,28 @@ class SiteState:
                     d for d in dirs if d != ".git" and d not in _SKIPPED_DIRS
                     and not (self.skip and os.path.join(folder, d) in self.skip)
                 )  # fmt: skip
-                self._files(update, root, folder, files, eleventy)
+                base = os.path.join(folder, "")
+                self._files(update, base, folder[inside:], False, files, eleventy)
+
+    def _publishing(
+        self, hasher: hashlib._Hash, root: str, below: list[str], settings: Mapping[str, Any]
+    ) -> list[str]:
+        """`_published`, as the last run recorded it while what it depends on
+        holds: the site's config and file names (the walk's digest so far), its
+        options and the hidden folders found (loading the generator costs a
+        warm run 10 ms: PyYAML or tomllib, and the config's parse)."""
+        shape = json.dumps([plain(settings), below], sort_keys=True)
+        holds = _digest(hasher.copy().hexdigest(), shape)
+        name = f"published\0{root}"  # no path holds a NUL: no file's stamp
+        known = self.known.get(name)
+        if type(known) is list and len(known) == 2 and known[0] == holds:
+            folders = known[1]
+            if type(folders) is list and all(type(folder) is str for folder in folders):
+                self.stamps[name] = known
+                return folders
+        folders = _published(root, settings)
+        self.stamps[name] = [holds, folders]
+        return folders
 
     def _digests(self, path: str) -> tuple[str, str] | None:
         """(digest of the file's bytes, digest of its front matter), from the
