@@ -345,7 +345,7 @@ def _rule_class(spec: PackSpec) -> type[Rule]:
         # parse of each file with a match cost ~15% of a plain lint of the bench
         # corpus), built only in a file where a match may be (`may_find`): the
         # paragraphs of every other file cost hugoDocs' lint ~2.5%.
-        attrs["needs_if_found"] = tuple(sorted(_REMOVE_NEEDS))
+        attrs["needs_if_found"] = tuple(sorted({*_CODE_NEEDS, *_REMOVE_NEEDS}))
     return type(f"PackRule_{spec.code}", (PackRule,), attrs)
 
 
@@ -379,8 +379,10 @@ class PackRule(Rule):
     """Base of every pack rule: scans its scopes with the entry's regex."""
 
     spec: ClassVar[PackSpec]
-    # Code blocks and spans are skipped (found through the parse); the rest is read as text.
-    needs: ClassVar[tuple[str, ...] | None] = _CODE_NEEDS
+    # A match in a code block or span is skipped (found through the parse); the
+    # rest is read as text. So code is built only in a file where a match may be.
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    needs_if_found: ClassVar[tuple[str, ...]] = _CODE_NEEDS
 
     def may_find(self, text: str) -> bool:
         """False when the pack's needles rule out a match anywhere in the text

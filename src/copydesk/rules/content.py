@@ -55,10 +55,15 @@ class Mojibake(Rule):
 
     code: ClassVar[str] = "CD401"
     fixable: ClassVar[bool | str] = "safe"
-    needs: ClassVar[tuple[str, ...] | None] = ("block_code", "codespan")
+    # Where code is, to skip it: read only in a file with mojibake (`may_find`).
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    needs_if_found: ClassVar[tuple[str, ...]] = ("block_code", "codespan")
     name: ClassVar[str] = "mojibake"
     summary: ClassVar[str] = "text looks double-encoded (mojibake)"
     severity: ClassVar[Severity] = "warning"
+
+    def may_find(self, text: str) -> bool:
+        return has_mojibake(text)
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         text = ctx.parsed.document.text
