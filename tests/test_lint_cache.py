@@ -28,19 +28,19 @@ CACHE = Path(".copydesk_cache") / "lint.json"
 
 def read_cache(site: Path) -> tuple[Any, Any, list[Any]]:
     """lint.json's lines: the header, the stamps, and one [name, key, payload] per
-    file (the project outcome and each file's facts line left out)."""
+    file (the project outcome and each file's facts and front matter lines left out)."""
     header, stamps, _, *lines = (site / CACHE).read_text().splitlines()
-    return json.loads(header), json.loads(stamps), [json.loads(line) for line in lines[0::2]]
+    return json.loads(header), json.loads(stamps), [json.loads(line) for line in lines[0::3]]
 
 
 def write_cache(site: Path, header: Any, stamps: Any, entries: list[Any]) -> None:
     """`read_cache`'s parts back into lint.json, the other lines as they were."""
     _, _, project, *lines = (site / CACHE).read_text().splitlines()
-    pairs = zip(lines[0::2], lines[1::2], strict=True)
-    by_name = {json.loads(line)[0]: facts for line, facts in pairs}
+    rows = zip(lines[0::3], lines[1::3], lines[2::3], strict=True)
+    by_name = {json.loads(line)[0]: (facts, front) for line, facts, front in rows}
     text = [json.dumps(header), json.dumps(stamps), project]
     for entry in entries:
-        text += [json.dumps(entry), by_name[entry[0]]]
+        text += [json.dumps(entry), *by_name[entry[0]]]
     (site / CACHE).write_text("\n".join(text) + "\n")
 
 
@@ -988,3 +988,39 @@ def test_the_codec_keeps_every_argument_of_each_class_it_builds(name: str) -> No
     cls = lintcache._class(name)
     parameters = list(inspect.signature(cls).parameters)
     assert list(cls.__match_args__) == parameters
+
+
+def test_a_page_relinted_with_its_front_matter_unchanged_loads_no_yaml(
+    site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lint.json keeps each file's front matter value (copydesk.fmcache): a
+    page re-linted for a body edit takes it from there (no YAML loaded), one
+    whose front matter changed loads it again; warm equals cold either way."""
+    from copydesk import yamlio
+
+    loads: list[str] = []
+    real = yamlio.load_front_matter
+
+    def counting(path: Path, text: str, kind: str, *args: Any) -> dict[str, Any]:
+        loads.append(path.name)
+        return real(path, text, kind, *args)
+
+    monkeypatch.setattr(yamlio, "load_front_matter", counting)
+    run()
+    assert sorted(loads) == ["a.md", "b.md", "c.md"]
+
+    touch(site / "c.md")
+    loads.clear()
+    parses.clear()
+    warm = run()
+    assert parses == ["c.md"]
+    assert loads == []
+    assert rendered(warm) == cold()
+
+    page = site / "c.md"
+    page.write_text(page.read_text().replace("title: Notes\n", "date: 2099-01-01\n"))
+    loads.clear()
+    warm = run()
+    assert loads == ["c.md"]
+    assert rendered(warm) == cold()
+    assert {"CD303", "CD308"} <= {f.code for f in warm.findings if f.path == "c.md"}

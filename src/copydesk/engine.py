@@ -299,7 +299,17 @@ def shared_settings(settings: Sequence[Any]) -> tuple[list[int], list[Any]]:
 class FileResult:
     """What a worker sends back for one file (all of it pickles)."""
 
-    __slots__ = ("errors", "facts", "hits", "path", "reads", "ruleset", "suppressions", "urls")
+    __slots__ = (
+        "errors",
+        "facts",
+        "front_matter",
+        "hits",
+        "path",
+        "reads",
+        "ruleset",
+        "suppressions",
+        "urls",
+    )
 
     def __init__(
         self,
@@ -320,6 +330,8 @@ class FileResult:
         self.errors = errors if errors is not None else []
         self.urls = urls if urls is not None else []  # remote URLs, for web rules
         self.reads = reads  # other files its findings depend on (`Context.read`)
+        # Its front matter's value as the lint cache keeps it (copydesk.fmcache), when kept.
+        self.front_matter: str | None = None
 
     def without_hits(self) -> FileResult:
         """The same result with no hits: its facts feed a project stage run again."""
@@ -373,6 +385,13 @@ def _lint_file(
         unreadable = isinstance(error, UnreadableFile)
         result.errors.append(LintError(display(path), error.reason, unreadable=unreadable))
         return result
+    from copydesk import fmcache  # loaded with the parser
+
+    if fmcache.keeping() and parsed.front_matter is not None and data is None:
+        document = parsed.document  # before any rule sees the value
+        kind, text = document.front_matter_kind, document.front_matter
+        if kind is not None and text is not None:
+            result.front_matter = fmcache.line(kind, text, parsed.front_matter)
     root, built, limit = ruleset.resolved.config.root, ruleset.want, ruleset.max_size
     shared = [
         Context(parsed, settings, None, root, None, built, limit)

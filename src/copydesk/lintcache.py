@@ -3,12 +3,15 @@ unchanged file costs a read and a hash instead of a parse and every rule.
 
 One file of JSON lines, `lint.json`, in the cache folder (`cache-dir`, default
 `.copydesk_cache/`, beside the link cache's `links.json`): a header (format,
-version, tool), the stamps, the last project stage's outcome, then two lines
-per file, so that a run that re-lints a few files writes the others' lines as
-it read them. Per file (by its path relative to the cache's root) it keeps
-what a worker sends back for it: the rules' hits, its suppression comments and
-its remote URLs on the first line, the facts of cross-file rules on the
-second (decoded only when the project stage runs). Findings are not kept:
+version, tool), the stamps, the last project stage's outcome, then three
+lines per file, so that a run that re-lints a few files writes the others'
+lines as it read them. Per file (by its path relative to the cache's root) it
+keeps what a worker sends back for it: the rules' hits, its suppression
+comments and its remote URLs on the first line, the facts of cross-file rules
+on the second (decoded only when the project stage runs), and on the third
+its front matter's value (copydesk.fmcache: decoded only when the file is
+linted again, whose front matter then loads without YAML if its text is the
+same). Findings are not kept:
 severities, per-file-ignores, suppressions and the project stage (CD107's
 fragments into other files, CD311's collisions) are applied again on every
 run, from the cached facts of unchanged files and the fresh ones of changed
@@ -556,12 +559,14 @@ class LintCache:
         self.entries: dict[str, list[Any]] = {}  # [key, payload], decoded as read
         self.stamps: dict[str, Any] = {}  # see SiteState: what the last run saw of each file
         self.seen: set[str] = set()  # entries this run looked up: their files exist
-        # [key, payload as JSON data, facts as JSON text] put this run
+        # [key, payload as JSON data, facts as JSON text, front matter line] put this run
         self.fresh: dict[str, list[Any]] = {}
         self.changed = False
-        # Each entry's two lines as read (the entry, its facts): `save` keeps them,
-        # and the facts are decoded only when the project stage needs them.
-        self._lines: dict[str, tuple[str, str]] = {}
+        # Each entry's three lines as read (the entry, its facts, its front matter's
+        # value: copydesk.fmcache): `save` keeps them, and the facts are decoded
+        # only when the project stage needs them, the front matter when its file
+        # is linted again.
+        self._lines: dict[str, tuple[str, str, str]] = {}
         # The last project stage's outcome: [key, [[path, digest], ...], [[name, [hit, ...]], ...]].
         self.project: list[Any] | None = None
         self._project_line = "null"
@@ -595,15 +600,16 @@ class LintCache:
                 return
         try:
             stamps, project, *lines = rest.decode("utf-8").splitlines()
-            if len(lines) % 2:
-                raise ValueError("an entry without its facts")
-            heads = lines[0::2]
+            if len(lines) % 3:
+                raise ValueError("an entry without its facts or front matter")
+            heads = lines[0::3]
             # One parse for every entry (one call per line would cost more).
             decoded = json.loads(f"[{','.join(heads)}]", object_hook=_hook)
             entries = {}
-            for head, facts, (name, key, payload) in zip(heads, lines[1::2], decoded, strict=True):
+            rows = zip(heads, lines[1::3], lines[2::3], decoded, strict=True)
+            for head, facts, front_matter, (name, key, payload) in rows:
                 entries[name] = [key, payload]
-                self._lines[name] = (head, facts)
+                self._lines[name] = (head, facts, front_matter)
             known = json.loads(stamps)
             outcome = json.loads(project, object_hook=_hook)
         except Exception:  # a tag or a class it did not write: damaged, never trusted
@@ -664,9 +670,14 @@ class LintCache:
                 payload["reads"] = reads
         except Uncacheable:
             return False
-        self.fresh[name] = [key, payload, facts]
+        self.fresh[name] = [key, payload, facts, result.front_matter or "null"]
         self.changed = True
         return True
+
+    def front_matter(self, name: str) -> str | None:
+        """An entry's front matter line as read (see copydesk.fmcache); None: no entry."""
+        lines = self._lines.get(name)
+        return lines[2] if lines is not None else None
 
     def facts_text(self, name: str) -> str | None:
         """An entry's facts as JSON text (put this run, else as read); None: no entry."""
@@ -699,11 +710,12 @@ class LintCache:
         lines = dict(self._lines)  # unchanged entries as read: not encoded again
         for rel in gone:
             del lines[rel]
-        for name, (key, payload, facts) in self.fresh.items():
+        for name, (key, payload, facts, front_matter) in self.fresh.items():
             # [name, key, payload]: a list, so that no object but a tag is inside one
-            lines[name] = (json.dumps([name, key, payload], separators=(",", ":")), facts)
+            head = json.dumps([name, key, payload], separators=(",", ":"))
+            lines[name] = (head, facts, front_matter)
         text = [self._header(), json.dumps(stamps, separators=(",", ":")), self._project_line]
-        text.extend(line for pair in lines.values() for line in pair)
+        text.extend(line for entry in lines.values() for line in entry)
         return write_cache(self.path, "\n".join(text) + "\n", "lint cache")
 
 
@@ -926,7 +938,20 @@ class CachedRun:
         if not numbers:
             return
         assert self._execute is not None
-        linted = self._execute(plan.part([plan.tasks[i] for i in numbers]))
+        from copydesk import fmcache
+
+        # Each file's front matter as the cache kept it: loaded again only if it changed.
+        offered: dict[str, str] = {}
+        for number in numbers:
+            name = self._names.get(number)
+            line = self._by_ruleset[plan.tasks[number][1]].front_matter(name) if name else None
+            if line is not None:
+                offered[str(plan.tasks[number][0])] = line
+        fmcache.offer(offered, keep=True)
+        try:
+            linted = self._execute(plan.part([plan.tasks[i] for i in numbers]))
+        finally:
+            fmcache.withdraw()
         for number, result in zip(numbers, linted, strict=True):
             found[number] = result
             path, index = plan.tasks[number]

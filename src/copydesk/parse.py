@@ -71,9 +71,9 @@ from mistune.plugins.footnotes import INLINE_FOOTNOTE, parse_footnote_item
 from mistune.plugins.url import URL_LINK_PATTERN
 from mistune.util import escape_url, unikey
 
+from copydesk import fmcache
 from copydesk.errors import CopydeskError, FrontMatterError
 from copydesk.read import Document, document_from_bytes, read_document
-from copydesk.yamlio import load_front_matter
 
 FILL = "\ue000"
 _PLUGINS = (
@@ -483,6 +483,11 @@ def _front_matter(document: Document) -> tuple[dict[str, Any] | None, CopydeskEr
     """Broken or unsafe front matter is reported, never fatal: the body is still linted."""
     if document.front_matter is None or document.front_matter_kind is None:
         return None, None
+    kept = fmcache.known(str(document.path), document.front_matter_kind, document.front_matter)
+    if kept is not None:  # as the lint cache kept it: the same text loaded before
+        return kept, None
+    from copydesk.yamlio import load_front_matter  # here: a warm run may need no YAML
+
     try:
         data = load_front_matter(document.path, document.front_matter, document.front_matter_kind)
     except FrontMatterError as error:
