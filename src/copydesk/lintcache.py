@@ -103,7 +103,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 8
+VERSION = 9
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
