@@ -12,9 +12,10 @@ many paths lead to it.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -106,7 +107,9 @@ def discover(paths: Sequence[Path], finder: ConfigFinder | None = None) -> Disco
     for path in paths:
         if path.is_dir():
             before = len(found.files)
-            _add_all(found, seen, _walk(path, "", folder_root(path), found, finder))
+            walked: list[Found] = []
+            _walk(path, "", folder_root(path), found, finder, walked)
+            _add_all(found, seen, walked)
             if len(found.files) == before:
                 found.empty.append(path)
         elif os.path.lexists(path):
@@ -117,7 +120,7 @@ def discover(paths: Sequence[Path], finder: ConfigFinder | None = None) -> Disco
     return found
 
 
-def _add_all(found: Discovery, seen: dict[str, int], files: Iterator[Found]) -> None:
+def _add_all(found: Discovery, seen: dict[str, int], files: Iterable[Found]) -> None:
     """Each real file once; a file reached both directly and through a link keeps
     its own path, so that messages and provenance name the file, not the link."""
     for file in files:
@@ -146,20 +149,27 @@ def _walk(
     root: Root,
     found: Discovery,
     finder: ConfigFinder | None,
-) -> Iterator[Found]:
-    """Sorted, depth first, one listing per folder (scandir gives types without a stat).
+    out: list[Found],
+) -> None:
+    """The files under `folder`, sorted, depth first, into `out`: one listing
+    per folder (scandir gives types without a stat).
 
     No folder link is descended into, so a folder's real path is its root's real
     path joined with its relative one: no `realpath` per folder. `relative` is
-    a string ("" for the argument itself): one Path per file found, not three.
+    a string ("" for the argument itself): one Path per file found, not three;
+    paths are joined by string work, not `os.path.join` (a warm lint of a
+    thousand files walks them all), and a file is appended where it is found,
+    not passed up through a generator per folder level.
     """
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        entries = sorted(os.scandir(folder), key=_entry_name)
     except OSError as error:
         found.skipped.append(Skipped(folder, f"cannot list: {error.strerror or error}"))
         return
-    real = os.path.join(root.real, relative) if relative else root.real
+    base = os.path.join(root.real, "")  # the root's real path and a separator
+    real = base + relative if relative else root.real
     config = finder.for_dir(Path(real)) if finder else None
+    above = relative + os.sep if relative else ""  # the folder's place, as a prefix
     for entry in entries:
         name = entry.name
         if name[0] == ".":
@@ -167,16 +177,15 @@ def _walk(
         if entry.is_dir(follow_symlinks=False):
             if name not in SKIPPED_DIRS and name not in TEST_INPUT_DIRS:
                 path = folder / name
-                inner = os.path.join(relative, name)
-                if not (config and config.is_excluded(path, os.path.join(root.real, inner))):
-                    yield from _walk(path, inner, root, found, finder)
+                inner = above + name
+                if not (config and config.is_excluded(path, base + inner)):
+                    _walk(path, inner, root, found, finder, out)
         elif (lower := name.lower()).endswith(POST_SUFFIXES):
             if lower.endswith(TEXT_SUFFIXES) and not _text_is_content(real, name, config):
                 continue
-            place = os.path.join(relative, name)
-            file = _entry(entry, folder / name, place, root, found, config)
+            file = _entry(entry, folder / name, above + name, base, root, found, config)
             if file is not None:
-                yield file
+                out.append(file)
         elif entry.is_symlink() and os.path.isdir(entry.path):
             skipped = folder_link(folder / name, root)
             if skipped is not None:
@@ -185,6 +194,9 @@ def _walk(
             suffix = os.path.splitext(name)[1].lower()
             if suffix in OTHER_FORMATS:
                 found.other_formats[suffix] += 1
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def _text_is_content(folder: str, name: str, config: Config | None) -> bool:
@@ -207,10 +219,12 @@ def _entry(
     entry: os.DirEntry[str],
     path: Path,
     relative: str,
+    base: str,
     root: Root,
     found: Discovery,
     config: Config | None,
 ) -> Found | None:
+    """A file a walk found (`base`: the root's real path and a separator)."""
     own = None  # a link's config is the one beside its target (`ConfigFinder.for_file`)
     if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
         real = admit(path, root)
@@ -220,7 +234,7 @@ def _entry(
         if config is not None and config.is_excluded(path):  # the link's own path
             return None
     else:  # a plain file in a folder reached without links: its path is real already
-        real = os.path.join(root.real, relative)
+        real = base + relative
         own = config  # and its folder's config is the one `for_file` would find
         if config is not None and config.is_excluded(path, real):
             return None

@@ -842,8 +842,10 @@ def _report(
         shown = display(result.path)
         files.append(shown)
         by_display[shown] = result.path
-        configs[shown] = plan.rulesets[result.ruleset].resolved.config
-        findings.extend(_finalize(result, plan.rulesets[result.ruleset], shown))
+        ruleset = plan.rulesets[result.ruleset]
+        configs[shown] = ruleset.resolved.config
+        if result.hits or result.suppressions.directives:  # else it has no finding
+            findings.extend(_finalize(result, ruleset, shown))
         errors.extend(result.errors)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     errors.sort(key=lambda e: (e.path, e.message))

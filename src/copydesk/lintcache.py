@@ -793,7 +793,8 @@ def result_from(payload: Mapping[str, Any], path: Path, ruleset: int) -> FileRes
     not what `put` writes."""
     FileResult, _, Suppressions = _result_types()
     try:
-        hits = _hits(payload["hits"])
+        hits = payload["hits"]
+        hits = [] if hits == [] else _hits(hits)  # most files have none
         urls = []
         if "urls" in payload:  # web rules selected: copydesk.online is loaded anyway
             from copydesk.online import UrlUse
@@ -868,15 +869,16 @@ class CachedRun:
 
     def _site(self, plan: Plan, path: Path, index: int, absolute: str) -> str:
         """The key of the file's site (once per folder and rule set: the same for all its files)."""
-        folder = (os.path.dirname(absolute), index)
-        if folder not in self._sites:
+        folder = (absolute[: absolute.rfind(os.sep)], index)  # its folder, as dirname gives it
+        site = self._sites.get(folder)
+        if site is None:
             from copydesk.site.detect import site_root
 
             ruleset = plan.rulesets[index]
             settings = next((s for s in ruleset.settings if "generator" in s), None)
             root = site_root(settings, ruleset.resolved.config.root, path) if settings else None
-            self._sites[folder] = self.state.key(root, settings) if root is not None else ""
-        return self._sites[folder]
+            site = self._sites[folder] = self.state.key(root, settings) if root is not None else ""
+        return site
 
     def tell_sites(self) -> None:
         """Give the URL index's cache each site's key (it keeps page lists under it)."""
@@ -891,7 +893,9 @@ class CachedRun:
         prefix = self._prefixes.get((index, site))
         if prefix is None:
             prefix = self._prefixes[index, site] = _hasher(self.rulesets[index], site)
-        return _hasher(digest, start=prefix).hexdigest()
+        hashed = prefix.copy()
+        hashed.update(f"{digest}\0".encode())  # as `_hasher(digest, start=prefix)` feeds it
+        return hashed.hexdigest()
 
     def run(
         self,
@@ -907,10 +911,14 @@ class CachedRun:
         cwd = os.getcwd()  # once: abspath would ask for it for every file, three times
         stdin = plan.stdin
         by_ruleset = self._by_ruleset
+        digests = self.state.file_digests  # the site's walk has digested its pages
         for number, (path, index) in enumerate(plan.tasks):
             absolute = _absolute(cwd, path)
             site = self._site(plan, path, index, absolute)  # first: its walk digests the pages
-            digest = self.state.file_digest(absolute, stdin.get(path) if stdin else None)
+            data = stdin.get(path) if stdin else None
+            digest = digests.get(absolute) if data is None else None
+            if digest is None:
+                digest = self.state.file_digest(absolute, data)
             if digest is None:
                 missing.append(number)
                 continue
