@@ -3,6 +3,7 @@ changed, and every input of an entry's key invalidates it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -426,7 +427,7 @@ def test_a_label_defined_in_an_included_snippet_is_seen_by_a_warm_run(
     header, stamps, entries = read_cache(site)
     for entry in entries:
         if entry[0] == "c.md":
-            entry[2]["reads"] = [["not", "what was written", "at all"]]
+            entry[2]["holds"] = [[["not", "what was written", "at all"]], None]
     write_cache(site, header, stamps, entries)
 
     assert rendered(run()) == rendered(warm)  # a damaged entry: a miss, never trusted
@@ -452,6 +453,35 @@ def test_a_heading_renamed_in_a_page_a_hugo_ref_names_is_reported_by_a_warm_run(
 
     assert [f.path for f in warm.findings if f.code == "CD117"] == ["content/guide.md"]
     assert rendered(warm) == cold()
+
+
+def test_a_date_in_the_future_is_reported_until_it_comes(site: Path, parses: list[str]) -> None:
+    """CD308's finding changes with the clock alone: its entry holds until the
+    moment the date comes, then the file is linted again."""
+    soon = dt.datetime.now().replace(microsecond=0) + dt.timedelta(seconds=2)
+    text = (site / "c.md").read_text(encoding="utf-8")
+    dated = text.replace("title: Notes", f"title: Notes\ndate: {soon.isoformat(sep=' ')}")
+    (site / "posts").mkdir()
+    (site / "posts" / "c.md").write_text(dated, encoding="utf-8")
+    assert [f.path for f in run().findings if f.code == "CD308"] == ["posts/c.md"]
+    parses.clear()
+    assert [f.path for f in run().findings if f.code == "CD308"] == ["posts/c.md"]
+    assert parses == []
+    time.sleep(max(0.0, soon.timestamp() - time.time()) + 0.1)
+
+    warm = run()
+
+    assert parses == ["c.md"]
+    assert [f for f in warm.findings if f.code == "CD308"] == []
+    assert rendered(warm) == cold()
+
+
+def test_a_future_days_date_comes_at_the_local_midnight_of_its_day_less_the_slack() -> None:
+    from copydesk.rules import metadata
+
+    moment = metadata._comes(dt.date(2030, 1, 10), dt.timedelta(days=2))
+    assert moment == dt.datetime(2030, 1, 8).timestamp()
+    assert metadata._comes(dt.date.max, dt.timedelta(days=-2)) is None
 
 
 def nope(result: Any) -> list[str]:

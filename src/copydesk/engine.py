@@ -308,6 +308,7 @@ class FileResult:
         "reads",
         "ruleset",
         "suppressions",
+        "until",
         "urls",
     )
 
@@ -321,6 +322,7 @@ class FileResult:
         errors: list[LintError] | None = None,
         urls: list[UrlUse] | None = None,
         reads: tuple[str, ...] = (),
+        until: float | None = None,
     ) -> None:
         self.path = path
         self.ruleset = ruleset
@@ -330,6 +332,7 @@ class FileResult:
         self.errors = errors if errors is not None else []
         self.urls = urls if urls is not None else []  # remote URLs, for web rules
         self.reads = reads  # other files its findings depend on (`Context.read`)
+        self.until = until  # when its findings may change with the clock (`Context.expires`)
         # Its front matter's value as the lint cache keeps it (copydesk.fmcache), when kept.
         self.front_matter: str | None = None
 
@@ -344,6 +347,7 @@ class FileResult:
             self.errors,
             self.urls,
             self.reads,
+            self.until,
         )
 
 
@@ -420,6 +424,9 @@ def _lint_file(
         reads = [name for context in shared if context.reads for name in context.reads]
         if reads:
             result.reads = tuple(sorted(set(reads)))
+        untils = [context.until for context in shared if context.until is not None]
+        if untils:
+            result.until = min(untils)
     for i, reason in sorted(crashed.items()):
         message = f"rule {ruleset.rules[i].code} crashed: {reason}"
         result.errors.append(LintError(display(path), message, internal=True))

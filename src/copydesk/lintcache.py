@@ -38,7 +38,10 @@ An entry holds while its key holds. The key is a hash of:
   pack's bytes; a plugin's module file, a version of its own, and the node
   types it reads), the size limit, and whether web rules want its URLs;
 - the bytes of the other files a rule read for its findings (`Context.read`:
-  the snippets a page includes, for CD108), checked when the entry is read;
+  the snippets a page includes, for CD108; the page a Hugo ref's #fragment
+  names, for CD117), checked when the entry is read; and the clock: an entry
+  whose findings change when a date comes (CD308's "in the future") holds
+  until then (`Context.expires`);
 - where the tree is (the real path of the cache's root): cross-file facts
   name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
@@ -103,7 +106,7 @@ if TYPE_CHECKING:
 
 CACHE_FILE = "lint.json"
 FORMAT = "copydesk-lint"
-VERSION = 9
+VERSION = 10
 # A file modified this recently is read again by the next run, whatever its stat says.
 SETTLE_SECONDS = 2
 # Pages whose front matter the site model may read; the head of an HTML page is enough.
@@ -650,11 +653,9 @@ class LintCache:
             pass
         return [_facts(line) for line in lines]
 
-    def put(
-        self, name: str, key: str, result: FileResult, reads: list[list[Any]] | None = None
-    ) -> bool:
+    def put(self, name: str, key: str, result: FileResult, holds: list[Any] | None = None) -> bool:
         """Keep a result (before the project stage adds its hits); not one with
-        errors; `reads`: the files its findings depend on, with their digests.
+        errors; `holds`: what else it depends on (see `CachedRun._hold`).
         Whether it was kept."""
         if result.errors:
             return False
@@ -666,8 +667,8 @@ class LintCache:
                 payload["suppressions"] = encode(suppressions)
             if result.urls:
                 payload["urls"] = [_url(use) for use in result.urls]
-            if reads:
-                payload["reads"] = reads
+            if holds:
+                payload["holds"] = holds
         except Uncacheable:
             return False
         self.fresh[name] = [key, payload, facts, result.front_matter or "null"]
@@ -928,8 +929,9 @@ class CachedRun:
             name = self._names[number] = by_ruleset[index].relative(path, absolute)
             payload = by_ruleset[index].get(name, key)
             result = None
-            # An entry holds while the files its findings depend on do (`Context.read`).
-            if payload is not None and ("reads" not in payload or self._hold(payload["reads"])):
+            # An entry holds while the files its findings depend on do (`Context.read`),
+            # and until the moment they may change with the clock (`Context.expires`).
+            if payload is not None and ("holds" not in payload or self._hold(payload["holds"])):
                 result = result_from(payload, path, index)
             if result is None:
                 missing.append(number)
@@ -968,14 +970,21 @@ class CachedRun:
             keep = path not in plan.context and path not in plan.stdin
             cache = self._by_ruleset[index]
             kept = keep and number in self._keys
-            reads = [[name, self.state.file_digest(name, None)] for name in result.reads]
-            if not (kept and cache.put(self._names[number], self._keys[number], result, reads)):
+            holds = None
+            if result.reads or result.until is not None:
+                reads = [[name, self.state.file_digest(name, None)] for name in result.reads]
+                holds = [reads, result.until]
+            if not (kept and cache.put(self._names[number], self._keys[number], result, holds)):
                 self._kept = False
 
-    def _hold(self, reads: Any) -> bool:
-        """Whether the files an entry's findings depend on are as they were
-        (each [absolute path, digest of its bytes or None: unreadable])."""
+    def _hold(self, holds: Any) -> bool:
+        """Whether an entry's [reads, until] hold: the files its findings depend
+        on are as they were (each [absolute path, digest of its bytes or None:
+        unreadable]), and its moment (seconds since the epoch, or None) is to come."""
         try:
+            reads, until = holds
+            if until is not None and not time.time() < until:
+                return False
             return all(self.state.file_digest(name, None) == digest for name, digest in reads)
         except Exception:  # not what `_lint` writes: a miss, never trusted
             return False

@@ -57,6 +57,7 @@ class Context:
         built: frozenset[str] | None = None,
         max_size: int | None = None,
         reads: list[str] | None = None,
+        until: float | None = None,
     ) -> None:
         self.parsed = parsed
         self.settings = settings
@@ -72,6 +73,8 @@ class Context:
         self.max_size = max_size
         # Other files whose bytes this file's findings depend on (see `read`).
         self.reads = reads
+        # When this file's findings may change with the clock alone (see `expires`).
+        self.until = until
 
     @property
     def path(self) -> Path:
@@ -85,6 +88,13 @@ class Context:
         if self.reads is None:
             self.reads = []
         self.reads.append(os.path.abspath(path))
+
+    def expires(self, moment: float) -> None:
+        """Say that this file's findings may change at `moment` (seconds since
+        the epoch: a date in the future that comes): the lint cache keeps its
+        entry until then."""
+        if self.until is None or moment < self.until:
+            self.until = moment
 
 
 class Rule:

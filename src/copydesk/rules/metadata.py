@@ -624,7 +624,22 @@ class FutureDate(Rule):
         key, value = found
         slack = dt.timedelta(days=int(ctx.settings["future-days"]))
         if is_future(value, slack):
+            moment = _comes(value, slack)
+            if moment is not None:
+                ctx.expires(moment)  # no longer in the future then: the lint cache asks again
             yield self.at_key(ctx, key, f"date {value.isoformat()} is in the future")
+
+
+def _comes(value: dt.date, slack: dt.timedelta) -> float | None:
+    """The moment (seconds since the epoch) `is_future` turns false: the local
+    midnight starting the day `slack` before a date, `slack` before a time;
+    None out of the clock's range."""
+    try:
+        if isinstance(value, dt.datetime):
+            return (value - slack).timestamp()
+        return dt.datetime.combine(value - slack, dt.time()).timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def is_future(value: dt.date, slack: dt.timedelta) -> bool:
