@@ -237,7 +237,7 @@ def _keep_pages(facts: list[tuple[Path, Any]]) -> None:
     for _, fact in facts:
         if fact is not None and fact.page is not None:
             path, front_matter = fact.page
-            site_model(fact.site).keep(Path(path), front_matter)
+            site_model(fact.site).keep(path, front_matter)
 
 
 def _resolve_kept(fact: LinkFacts) -> Iterator[Violation]:

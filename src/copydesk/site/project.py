@@ -281,8 +281,9 @@ class SiteModel:
     _bare_urls: dict[Path, list[str]] = field(default_factory=dict, repr=False)
     # A page's own URL key from its own front matter (`url_of` before the index exists).
     _own_alone: dict[Path, str | None] = field(default_factory=dict, repr=False)
-    # Linted pages' front matter, as far as it moves URLs (`keep_front_matter`).
-    _front_matters: dict[Path, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    # Linted pages' front matter, as far as it moves URLs (`keep_front_matter`), by
+    # the text of the page's absolute path (as facts give it: no `Path` made for each).
+    _front_matters: dict[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     # How `model_for` finds this model again ((); a model not from `project_for`).
     key: tuple[Any, ...] = field(default=(), repr=False)
 
@@ -509,7 +510,7 @@ class SiteModel:
         index: dict[str, Path] = {}
         own: dict[Path, str] = {}
         for path in self.posts():
-            given = kept.get(path)
+            given = kept.get(str(path)) if kept else None
             if given is None:
                 found = functools.partial(self._served_at, path)
             else:  # the file's own parse gave it: not read again
@@ -559,11 +560,11 @@ class SiteModel:
         self.keep(path, front_matter)
         return str(path), front_matter
 
-    def keep(self, path: Path, front_matter: Mapping[str, Any]) -> None:
+    def keep(self, path: Path | str, front_matter: Mapping[str, Any]) -> None:
         """Keep a linted page's URL front matter (see `keep_front_matter`),
-        given by the process that parsed it."""
+        given by the process that parsed it (`path`: absolute)."""
         if self._url_index is None:
-            self._front_matters[path] = front_matter
+            self._front_matters[str(path)] = front_matter
             _KEEPING[id(self)] = self
 
     @functools.cached_property
