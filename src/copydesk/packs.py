@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from copydesk.errors import CopydeskError
+from copydesk.lazyre import lazy_compile
 from copydesk.literals import Needles, lowered_for, required_literals, start_literals
 from copydesk.rules.base import Context, Rule, Violation
 from copydesk.ruletable import shipped_packs as shipped_packs  # where the packs are
@@ -107,33 +108,39 @@ def load_pack(path: Path) -> list[RuleInfo]:
     """Read one pack file into rule classes; a bad entry raises `PackError`."""
     from copydesk.registry import RuleInfo
 
-    entries = _read_yaml(path)
+    entries, derived = _read_pack(path)
     infos = []
     for index, entry in enumerate(entries, start=1):
-        spec = _spec(path, index, entry)
+        spec = _spec(path, index, entry, derived[index - 1] if derived else None)
         infos.append(RuleInfo(_rule_class(spec), f"pack {path}"))
     return infos
 
 
 def _read_yaml(path: Path) -> list[Any]:
+    return _read_pack(path)[0]
+
+
+def _read_pack(path: Path) -> tuple[list[Any], list[Derived] | None]:
     """The pack's entries: from its compiled twin when that was made from these very
     bytes, else parsed (importing PyYAML costs a run ~12 ms; a run whose files all
-    come from the lint cache needs YAML for nothing else)."""
+    come from the lint cache needs YAML for nothing else). With a twin, what each
+    entry's pattern gives (`Derived`), when the twin holds it."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PackError(path, f"cannot read rule pack: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise PackError(path, f"rule pack is not valid YAML: {error}") from None
-    compiled = _compiled(path, text)
-    if compiled is not None:
-        return compiled
+    twin = _twin(path, text)
+    if twin is not None:
+        entries, derived = twin
+        return entries, derived
     data = _parse_yaml(path, text)
     if data is None:
-        return []
+        return [], None
     if not isinstance(data, list):
         raise PackError(path, "a rule pack must be a YAML list of rules")
-    return data
+    return data, None
 
 
 def _parse_yaml(path: Path, text: str) -> Any:
@@ -154,6 +161,13 @@ def compiled_path(path: Path) -> Path:
 def _compiled(path: Path, text: str) -> list[Any] | None:
     """The entries stored in the twin, only if it holds exactly this text (else None:
     a stale, missing or damaged twin is never trusted, the YAML is read instead)."""
+    twin = _twin(path, text)
+    return twin[0] if twin is not None else None
+
+
+def _twin(path: Path, text: str) -> tuple[list[Any], list[Derived] | None] | None:
+    """`_compiled`'s entries, and what their patterns give when the twin holds
+    it for each of them, in the shape `_derived` writes (else None)."""
     import json
 
     try:
@@ -163,7 +177,49 @@ def _compiled(path: Path, text: str) -> list[Any] | None:
     if not isinstance(twin, dict) or twin.get("source") != text:
         return None
     entries = twin.get("entries")
-    return entries if isinstance(entries, list) else None
+    if not isinstance(entries, list):
+        return None
+    derived = twin.get("derived")
+    if not (isinstance(derived, list) and len(derived) == len(entries)):
+        return entries, None
+    try:
+        return entries, [_from_json(item) for item in derived]
+    except (TypeError, ValueError):  # not what `_derived` writes: computed again
+        return entries, None
+
+
+class Derived(NamedTuple):
+    """What a pack entry's pattern gives, kept in the twin: its needles and its
+    heads (`literals`: parsing a pattern's regex costs a run that builds the
+    pack rules ~5 ms for the shipped packs; the twin is remade with them)."""
+
+    needles: Needles | None
+    heads: tuple[tuple[str, bool], ...]
+
+
+def _derived(spec: PackSpec) -> list[Any]:
+    """`Derived` of a spec as JSON data."""
+    needles = spec.needles
+    plain = None if needles is None else [needles.common, needles.alternatives, needles.folded]
+    return [plain, spec.heads]
+
+
+def _from_json(data: Any) -> Derived:
+    """The inverse of `_derived`; raises (TypeError, ValueError) on anything else."""
+    needles, heads = data
+    if needles is not None:
+        common, alternatives, folded = needles
+        if type(folded) is not bool:
+            raise TypeError("folded")
+        needles = Needles(_pairs(common), tuple(_pairs(group) for group in alternatives), folded)
+    return Derived(needles, _pairs(heads))
+
+
+def _pairs(data: Any) -> tuple[tuple[str, bool], ...]:
+    pairs = tuple((text, folded) for text, folded in data)
+    if not all(type(text) is str and type(folded) is bool for text, folded in pairs):
+        raise TypeError("a needle is (text, folded)")
+    return pairs
 
 
 def write_compiled(path: Path) -> bool:
@@ -183,7 +239,10 @@ def write_compiled(path: Path) -> bool:
         return False
     from copydesk.write import write_atomic
 
-    twin = json.dumps({"source": text, "entries": data}, ensure_ascii=False, indent=1)
+    derived = [_derived(_spec(path, index, entry)) for index, entry in enumerate(data, start=1)]
+    twin = json.dumps(
+        {"source": text, "entries": data, "derived": derived}, ensure_ascii=False, indent=1
+    )
     write_atomic(compiled_path(path), twin + "\n")
     return True
 
@@ -197,7 +256,9 @@ def _types(value: Any) -> Any:
     return type(value).__name__
 
 
-def _spec(path: Path, index: int, entry: Any) -> PackSpec:
+def _spec(path: Path, index: int, entry: Any, derived: Derived | None = None) -> PackSpec:
+    """A validated entry; `derived`: what its pattern gives, from the twin (then
+    the pattern is compiled when a file first needs it)."""
     where = f"rule {index}"
     if not isinstance(entry, Mapping):
         raise PackError(path, f"{where}: must be a mapping")
@@ -215,7 +276,7 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
     severity = entry.get("severity", "warning")
     if severity not in SEVERITIES:
         raise PackError(path, f"{code}: severity must be one of {', '.join(SEVERITIES)}")
-    regex, what = _matcher(path, code, entry)
+    regex, what = _matcher(path, code, entry, lazy=derived is not None)
     default = entry.get("default", True)
     if not isinstance(default, bool):
         raise PackError(path, f"{code}: default must be true or false")
@@ -233,14 +294,18 @@ def _spec(path: Path, index: int, entry: Any) -> PackSpec:
         example=str(entry.get("example") or ""),
         use_instead=str(entry.get("use_instead") or ""),
         what=what,
-        needles=required_literals(regex),
+        needles=derived.needles if derived else required_literals(regex),
         default=default,
         starts=starts,
-        heads=tuple((word, True) for word in starts) or start_literals(regex) or (),
+        heads=derived.heads if derived else _heads(starts, regex),
         replacement=replacement,
         remove=remove,
         fix=fix,
     )
+
+
+def _heads(starts: tuple[str, ...], regex: re.Pattern[str]) -> tuple[tuple[str, bool], ...]:
+    return tuple((word, True) for word in starts) or start_literals(regex) or ()
 
 
 def _fix_keys(
@@ -297,13 +362,20 @@ def _scopes(path: Path, code: str, scope: Any) -> tuple[str, ...]:
     return scopes
 
 
-def _matcher(path: Path, code: str, entry: Mapping[str, Any]) -> tuple[re.Pattern[str], str]:
+def _matcher(
+    path: Path, code: str, entry: Mapping[str, Any], lazy: bool = False
+) -> tuple[re.Pattern[str], str]:
+    """The entry's regex and what it looks for; `lazy`: compiled on first use
+    (a twin's entry: its pattern compiled when the twin was written)."""
     pattern, phrases = entry.get("pattern"), entry.get("phrases")
     if (pattern is None) == (phrases is None):
         raise PackError(path, f"{code}: give exactly one of 'pattern' or 'phrases'")
     if pattern is not None:
+        what = f"text matching `{pattern}`"
+        if lazy:
+            return lazy_compile(str(pattern), re.MULTILINE), what
         try:
-            return re.compile(str(pattern), re.MULTILINE), f"text matching `{pattern}`"
+            return re.compile(str(pattern), re.MULTILINE), what
         except re.error as error:
             raise PackError(path, f"{code}: bad pattern: {error}") from None
     if (
@@ -312,7 +384,7 @@ def _matcher(path: Path, code: str, entry: Mapping[str, Any]) -> tuple[re.Patter
         or not all(isinstance(p, str) and p.strip() for p in phrases)
     ):
         raise PackError(path, f"{code}: 'phrases' must be a non-empty list of strings")
-    return phrase_regex(phrases), "the phrases " + ", ".join(f"“{p}”" for p in phrases)
+    return phrase_regex(phrases, lazy), "the phrases " + ", ".join(f"“{p}”" for p in phrases)
 
 
 def _first_words(phrases: Any) -> tuple[str, ...]:
@@ -321,11 +393,12 @@ def _first_words(phrases: Any) -> tuple[str, ...]:
     return tuple(sorted({str(phrase).split()[0].lower() for phrase in phrases}))
 
 
-def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+def phrase_regex(phrases: list[str], lazy: bool = False) -> re.Pattern[str]:
     """Case-insensitive, whole words, any whitespace (even a line break) between words."""
     alternatives = sorted((r"\s+".join(map(re.escape, p.split())) for p in phrases), key=len)
     joined = "|".join(reversed(alternatives))
-    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
+    make = lazy_compile if lazy else re.compile
+    return make(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
 
 
 def _rule_class(spec: PackSpec) -> type[Rule]:
