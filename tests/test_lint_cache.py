@@ -282,6 +282,28 @@ def test_a_file_in_the_roots_github_folder_going_is_reported_by_links_to_it(
     assert rendered(warm) == cold()
 
 
+def test_docs_a_docusaurus_site_keeps_outside_its_root_are_in_its_key(
+    site: Path, parses: list[str]
+) -> None:
+    """create-react-app keeps its site in `docusaurus/website/` and the docs in
+    `../docs`: a doc deleted there is reported by the docs linking to it."""
+    (site / "website").mkdir()
+    (site / "website" / "docusaurus.config.js").write_text(
+        "module.exports = {presets: [['classic', {docs: {path: '../docs'}}]]};\n"
+    )
+    (site / "docs").mkdir()
+    (site / "docs" / "intro.md").write_text("# Intro\n\nSee [the setup](setup.md).\n")
+    (site / "docs" / "setup.md").write_text("# Setup\n\nDo it.\n")
+    assert cd101(run()) == []
+    (site / "docs" / "setup.md").unlink()
+    site_project._cached_site.cache_clear()  # as a new process: website/'s mtime is as it was
+
+    warm = run()
+
+    assert cd101(warm) == ["docs/intro.md"]
+    assert rendered(warm) == cold()
+
+
 def test_hidden_folders_the_site_does_not_publish_stay_out_of_its_key(tmp_path: Path) -> None:
     """Only hidden folders inside a folder the site publishes are walked: a
     tool's `.icons` (thousands of files in mkdocs-material) is not the site's."""

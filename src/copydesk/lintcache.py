@@ -45,7 +45,8 @@ An entry holds while its key holds. The key is a hash of:
 - where the tree is (the real path of the cache's root): cross-file facts
   name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
-  the site root (dependency folders and the caches' own folders aside), the
+  the site root and the folders it publishes outside it (Docusaurus's
+  `../docs`; dependency folders and the caches' own folders aside), the
   front matter of every page there and the bytes of the generator's config
   files. That is what the site model reads of other files (which exist,
   where they are served, which are posts), so adding, removing or renaming a
@@ -344,8 +345,11 @@ class SiteState:
                     kept.append(name)
             dirs[:] = sorted(kept)
             self._files(update, base, relative, configs, files, eleventy)
+        below = [folder for folder in hidden if os.path.dirname(folder) != root]
+        published = self._publishing(hasher, root, below, settings)
         if hidden:
-            self._hidden(update, hasher, root, hidden, settings, eleventy)
+            self._hidden(update, root, hidden, below, published, eleventy)
+        self._outside(update, root, published, eleventy)
         for config in mkdocs:  # its `hooks:` files: whether one rewrites pages' Markdown
             import re
 
@@ -399,20 +403,18 @@ class SiteState:
     def _hidden(
         self,
         update: Callable[[bytes], None],
-        hasher: hashlib._Hash,
         root: str,
         hidden: list[str],
-        settings: Mapping[str, Any],
+        below: list[str],
+        published: list[str],
         eleventy: bool,
     ) -> None:
         """Hidden folders: the root's `.github` and `.well-known` (a README's
         links, hosts serve `/.well-known/`), and below the root those inside a
         folder the site publishes (`static/.well-known/`; not a tool's
         `.icons` or `.cache` elsewhere); `vendor` folders likewise (the
-        root's is a project's dependencies). Which folders the site publishes
-        is asked of its generator only here: most sites have none such."""
-        below = [folder for folder in hidden if os.path.dirname(folder) != root]
-        published = self._publishing(hasher, root, below, settings) if below else []
+        root's is a project's dependencies); `below`: those below the root,
+        `published`: the folders the site publishes (see `_publishing`)."""
         inside = len(os.path.join(root, ""))
         for top in hidden:
             if top in below and not any(top.startswith(p) for p in published):
@@ -425,13 +427,35 @@ class SiteState:
                 base = os.path.join(folder, "")
                 self._files(update, base, folder[inside:], False, files, eleventy)
 
+    def _outside(
+        self, update: Callable[[bytes], None], root: str, published: list[str], eleventy: bool
+    ) -> None:
+        """The folders the site publishes outside its root, walked as the root
+        is: a Docusaurus site in `website/` with its docs in `../docs` (their
+        names and front matter are what links into them resolve against).
+        One that holds the root is not: the root's walk is its part."""
+        inside = os.path.join(root, "")
+        outer = sorted(folder for folder in published if not folder.startswith(inside))
+        tops = [f for f in outer if not any(f.startswith(o) for o in outer if o != f)]
+        for top in tops:
+            if inside.startswith(top):
+                continue
+            for folder, dirs, files in os.walk(top):
+                dirs[:] = sorted(
+                    d for d in dirs if d[0] != "." and d != _VENDOR and d not in _SKIPPED_DIRS
+                    and not (self.skip and os.path.join(folder, d) in self.skip)
+                )  # fmt: skip
+                relative = os.path.relpath(folder, root)
+                self._files(update, os.path.join(folder, ""), relative, False, files, eleventy)
+
     def _publishing(
         self, hasher: hashlib._Hash, root: str, below: list[str], settings: Mapping[str, Any]
     ) -> list[str]:
         """`_published`, as the last run recorded it while what it depends on
         holds: the site's config and file names (the walk's digest so far), its
         options and the hidden folders found (loading the generator costs a
-        warm run 10 ms: PyYAML or tomllib, and the config's parse)."""
+        warm run 10 ms: PyYAML or tomllib, and the config's parse). A first
+        run asks the generator of every site."""
         shape = json.dumps([plain(settings), below], sort_keys=True)
         holds = _digest(hasher.copy().hexdigest(), shape)
         name = f"published\0{root}"  # no path holds a NUL: no file's stamp
