@@ -361,13 +361,17 @@ class ParagraphsWhereFound(Rule):
     needs: ClassVar[tuple[str, ...] | None] = ()
     needs_if_found: ClassVar[tuple[str, ...]] = ("paragraph",)
     seen: ClassVar[dict[str, int]] = {}
+    checked: ClassVar[list[str]] = []
 
     def may_find(self, text: str) -> bool:
         return "needle" in text
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
+        self.checked.append(ctx.path.name)
+        yield Violation(1, 1, "a needle")
+
+    def collect(self, ctx: Context) -> Any:
         self.seen[ctx.path.name] = len(ctx.parsed.of_type("paragraph"))
-        return iter(())
 
 
 class NeedsParagraphs(Rule):
@@ -390,6 +394,17 @@ def test_a_rules_needs_if_found_are_built_only_where_it_may_find_something(
     assert ParagraphsWhereFound.seen == {"a.md": 2, "b.md": 0}
     lint_paths(["."], registry=registry(ParagraphsWhereFound, NeedsParagraphs), jobs=1)
     assert ParagraphsWhereFound.seen == {"a.md": 2, "b.md": 2}
+
+
+def test_a_rule_is_not_called_where_its_may_find_says_it_finds_nothing(tmp_path: Path) -> None:
+    """Its checks are skipped there (its project stage still gets the file's facts)."""
+    write(tmp_path, {"a.md": "A needle.\n", "b.md": "Hay.\n"})
+    ParagraphsWhereFound.checked.clear()
+    ParagraphsWhereFound.seen.clear()
+    result = lint_paths(["."], registry=registry(ParagraphsWhereFound), jobs=1)
+    assert ParagraphsWhereFound.checked == ["a.md"]
+    assert sorted(ParagraphsWhereFound.seen) == ["a.md", "b.md"]
+    assert positions(result) == [("a.md", 1, 1, "TST013")]
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,7 @@ class RuleSet:
 
     def make(self) -> None:
         """Every rule, and what comes from their classes, now (see `_make_rules`)."""
-        _ = self.node_checks, self.file_checks, self.collectors, self.wanted_if_found
+        _ = self.node_checks, self.file_checks, self.collectors, self.wanted_if_found, self.finders
 
     @cached_property
     def rules(self) -> list[Rule]:
@@ -207,6 +207,15 @@ class RuleSet:
     def want(self) -> frozenset[str] | None:
         """Node types the parser must build for these rules in every file; None: all."""
         return parse_wants(self.rules)
+
+    @cached_property
+    def finders(self) -> list[tuple[int, Callable[[str], bool]]]:
+        """Each rule with a `may_find` of its own, by index."""
+        return [
+            (i, rule.may_find)
+            for i, rule in enumerate(self.rules)
+            if type(rule).may_find is not Rule.may_find
+        ]
 
     @cached_property
     def wanted_if_found(self) -> list[tuple[Callable[[str], bool], frozenset[str]]]:
@@ -404,9 +413,10 @@ def _lint_file(
     contexts = [shared[slot] for slot in ruleset.contexts]
     crashed: dict[int, str] = {}
     if not collect_only:
-        _walk(parsed, ruleset, contexts, result, crashed)
+        quiet = _quiet(ruleset, parsed.document.text, crashed)
+        _walk(parsed, ruleset, contexts, result, crashed, quiet)
         for i, check_file, code in ruleset.file_checks:
-            if i not in crashed:
+            if i not in crashed and i not in quiet:
                 _run(code, check_file(contexts[i]), result, crashed, i)
     for i in ruleset.collectors:
         if i not in crashed:
@@ -468,12 +478,26 @@ def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:
     return ParsedFile(path, document, front_matter, error, keys, [], {}, [])
 
 
+def _quiet(ruleset: RuleSet, text: str, crashed: dict[int, str]) -> set[int]:
+    """The rules whose `may_find` says they find nothing in this file: their
+    checks are not called (a call, and a generator made, per rule and file)."""
+    quiet: set[int] = set()
+    for i, may_find in ruleset.finders:
+        try:
+            if not may_find(text):
+                quiet.add(i)
+        except Exception as error:  # one broken rule must not hide the others' findings
+            crashed[i] = _crash(error)
+    return quiet
+
+
 def _walk(
     parsed: ParsedFile,
     ruleset: RuleSet,
     contexts: list[Context],
     result: FileResult,
     crashed: dict[int, str],
+    quiet: Collection[int] = (),
 ) -> None:
     """Each targeted node type's nodes, from the parse's type index, to its rules.
 
@@ -488,7 +512,7 @@ def _walk(
         if not nodes:
             continue
         for i, check, code in checks:
-            if i in crashed:
+            if i in crashed or i in quiet:
                 continue
             # One rule over its nodes; the first exception stops it for this file
             # only. Most checks find nothing: `extend` drains each one's result in

@@ -142,7 +142,10 @@ class Rule:
 
     def may_find(self, text: str) -> bool:
         """False only when the rule surely finds nothing in a file of this
-        text (read before the file is parsed: see `needs_if_found`)."""
+        text: the engine then calls none of its checks there (`collect` still
+        runs), and parses the file without its `needs_if_found`. Asked before
+        the file is parsed, and again after: an answer worth keeping for the
+        text (the same object) is cheap to give twice."""
         return True
 
     def check_file(self, ctx: Context) -> Iterable[Violation]:

@@ -63,11 +63,11 @@ class Mojibake(Rule):
     severity: ClassVar[Severity] = "warning"
 
     def may_find(self, text: str) -> bool:
-        return has_mojibake(text)
+        return _has_mojibake(text)
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
         text = ctx.parsed.document.text
-        if not has_mojibake(text):
+        if not _has_mojibake(text):
             return
         code = code_map(ctx.parsed)
         lines = text.split("\n")
@@ -84,6 +84,20 @@ class Mojibake(Rule):
                     edit = Replacement(number, column, number, match.end() + 1, repaired)
                     fix = Fix((edit,), replaces=_with_word(text, match.start(), match.end()))
                 yield Violation(number, column, _mojibake_message(found, repaired), fix=fix)
+
+
+# The last text `_has_mojibake` was asked about, and its answer.
+_LAST_ASKED: list[tuple[str, bool]] = [("", False)]
+
+
+def _has_mojibake(text: str) -> bool:
+    """`has_mojibake`, once per file: the engine asks CD401's `may_find` before
+    the parse and again after, and its check asks last."""
+    last, found = _LAST_ASKED[0]
+    if last is not text:
+        found = has_mojibake(text)
+        _LAST_ASKED[0] = (text, found)
+    return found
 
 
 _WORD_BEFORE = lazy_compile(r"\w*\Z")
