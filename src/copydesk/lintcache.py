@@ -302,8 +302,8 @@ class SiteState:
         self._real: dict[Path, str] = {}  # each root's realpath: asked once per folder linted
 
     def key(self, root: Path, settings: Mapping[str, Any] | None = None) -> str:
-        """The site's key; `settings` (its rule set's site options) say which
-        folders it publishes, asked only when a hidden folder is below the root."""
+        """The site's key; `settings` (its rule set's site options) say, with
+        its generator's config, which folders it publishes (see `_publishing`)."""
         name = self._real.get(root)
         if name is None:
             name = self._real[root] = os.path.realpath(root)
@@ -314,7 +314,8 @@ class SiteState:
     def _walk(self, root: str, settings: Mapping[str, Any]) -> str:
         """A warm run's one pass over the whole site: string work per file (a
         folder's path is the root's and the walk's names: no `relpath`, no `join`).
-        Hidden folders are walked after it: see `_hidden`."""
+        Hidden folders and those the site publishes outside its root are
+        walked after it (`_hidden`, `_outside`)."""
         hasher = hashlib.sha256()
         update = hasher.update
         from copydesk.site.detect import ELEVENTY_MARKERS, MKDOCS_MARKERS, REPOSITORY_TOP_MARKERS
