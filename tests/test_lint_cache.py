@@ -1076,3 +1076,47 @@ def test_a_page_relinted_with_its_front_matter_unchanged_loads_no_yaml(
     assert loads == ["c.md"]
     assert rendered(warm) == cold()
     assert {"CD303", "CD308"} <= {f.code for f in warm.findings if f.path == "c.md"}
+
+
+def test_each_file_is_keyed_by_its_own_site_inside_a_walked_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run takes a folder's site from the site's walk, not from
+    `find_site`, when no folder on the way down may be a site of its own:
+    a nested generator's config, a `.git` folder or file, a marker in other
+    letter case and Hugo's `config/` folder each keep `find_site`'s answer."""
+    from copydesk.config import ConfigFinder, Overrides
+    from copydesk.registry import load_registry
+    from copydesk.site.detect import site_root
+
+    files = {
+        "hugo.toml": "title = 'x'\n",
+        "content/a.md": "# A\n",
+        "content/docs/deep/b.md": "# B\n",
+        "content/nested/mkdocs.yml": "site_name: n\n",
+        "content/nested/docs/c.md": "# C\n",
+        "content/wt/.git": "gitdir: elsewhere\n",
+        "content/wt/d.md": "# D\n",
+        "content/upper/MKDOCS.YML": "site_name: u\n",
+        "content/upper/e.md": "# E\n",
+        "content/cfg/config/_default/hugo.toml": "title = 'y'\n",
+        "content/cfg/f.md": "# F\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "content/repo/.git").mkdir(parents=True)
+    (tmp_path / "content/repo/g.md").write_text("# G\n")
+    monkeypatch.chdir(tmp_path)
+    plan = engine.plan_run([Path(".")], ConfigFinder(None), load_registry(), Overrides())
+    cached = lintcache.CachedRun(plan, [Path(".")], str(tmp_path.parent / "cache"))
+    cwd = os.getcwd()
+    for path, index in plan.tasks:
+        ruleset = plan.rulesets[index]
+        settings = next(s for s in ruleset.settings if "generator" in s)
+        site = cached._site(plan, path, index, lintcache._absolute(cwd, path))
+        root = site_root(settings, ruleset.resolved.config.root, path)
+        assert site == cached.state.key(root, settings), path
+    roots = {os.path.relpath(root, tmp_path) for root in cached.state.sites}
+    # MKDOCS.YML is no config where names keep their case: upper is the root's
+    assert roots == {".", "content/nested", "content/wt", "content/repo", "content/cfg"}

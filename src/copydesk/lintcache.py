@@ -299,6 +299,10 @@ class SiteState:
         self.stamps: dict[str, list[Any]] = {}
         self._settled = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
         self.sites: dict[str, str] = {}  # each site's key by its root's real path
+        # Folders walked whose site is the root walked (a generator's root, with no
+        # site of their own on the way down), by real path: `CachedRun._site`
+        # answers their files from here rather than ask `find_site` per folder.
+        self.within: dict[str, str] = {}
         self._real: dict[Path, str] = {}  # each root's realpath: asked once per folder linted
 
     def key(self, root: Path, settings: Mapping[str, Any] | None = None) -> str:
@@ -318,7 +322,13 @@ class SiteState:
         walked after it (`_hidden`, `_outside`)."""
         hasher = hashlib.sha256()
         update = hasher.update
-        from copydesk.site.detect import ELEVENTY_MARKERS, MKDOCS_MARKERS, REPOSITORY_TOP_MARKERS
+        from copydesk.site.detect import (
+            ELEVENTY_MARKERS,
+            MKDOCS_MARKERS,
+            REPOSITORY_TOP_MARKERS,
+            generator_at,
+            may_be_site,
+        )
 
         for marker in REPOSITORY_TOP_MARKERS:  # .git is never walked: CD101 asks
             update(b"1" if os.path.exists(os.path.join(root, marker)) else b"0")
@@ -328,7 +338,16 @@ class SiteState:
         config_dir = os.path.join(root, "config")
         eleventy = False
         mkdocs: list[str] = []
+        within = self.within if generator_at(root) else None  # a plain root: find_site asks more
         for folder, dirs, files in os.walk(root):
+            if within is not None and (
+                folder == root
+                or (
+                    within.get(os.path.dirname(folder)) == root
+                    and not (may_be_site(files) or may_be_site(dirs))
+                )
+            ):
+                within[folder] = root
             if folder == root:  # the first folder walked: which generator reads what
                 eleventy = any(name in files for name in ELEVENTY_MARKERS)
                 mkdocs = [name for name in MKDOCS_MARKERS if name in files]
@@ -382,12 +401,13 @@ class SiteState:
         whether the site's data files may give its address (Eleventy)."""
         shortcodes = _SHORTCODE_DIRS[0] in base or _SHORTCODE_DIRS[1] in base
         for name in sorted(files):
-            update(f"{relative}/{name}\0".encode())
             suffix = os.path.splitext(name)[1].lower()
-            if suffix in _PAGE_SUFFIXES:
+            if suffix in _PAGE_SUFFIXES:  # most files: their name and digest in one update
                 digests = self._digests(base + name)
-                update(digests[1].encode() if digests else b"\0unread")
-            elif suffix in _HTML_SUFFIXES and shortcodes:
+                update(f"{relative}/{name}\0{digests[1] if digests else _UNREAD}\0".encode())
+                continue
+            update(f"{relative}/{name}\0".encode())
+            if suffix in _HTML_SUFFIXES and shortcodes:
                 digests = self._digests(base + name)
                 update(digests[0].encode() if digests else b"\0unread")
             elif suffix in _HTML_SUFFIXES:
@@ -480,12 +500,20 @@ class SiteState:
             return None
         if not stat.S_ISREG(info.st_mode):
             return None
-        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         known = self.known.get(path)
-        if type(known) is list and known[:3] == stamp and _is_stamp(known):
+        if (
+            type(known) is list
+            and len(known) == 5
+            and known[0] == info.st_size
+            and known[1] == info.st_mtime_ns
+            and known[2] == info.st_ctime_ns
+            and type(known[3]) is str  # written by this class, decoded by JSON:
+            and type(known[4]) is str  # exact types (a warm run asks of every page)
+        ):
             self.stamps[path] = known
             digests: tuple[str, str] = (known[3], known[4])
         else:
+            stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns]
             try:
                 with open(path, "rb") as file:  # after the stat: an edit meanwhile shows next run
                     data = file.read()
@@ -526,15 +554,6 @@ def _published(root: str, settings: Mapping[str, Any]) -> list[str]:
     return [os.path.join(os.path.realpath(folder), "") for folder in folders]
 
 
-def _is_stamp(entry: Any) -> TypeGuard[list[Any]]:
-    return (
-        isinstance(entry, list)
-        and len(entry) == 5
-        and isinstance(entry[3], str)
-        and isinstance(entry[4], str)
-    )
-
-
 def _read(path: str, size: int = -1) -> bytes | None:
     """A regular file's bytes (`size` at most), or None: a FIFO, a device or a
     socket is never opened (a FIFO would block), and a file may be unreadable."""
@@ -552,6 +571,9 @@ def _size(path: str) -> bytes:
         return str(os.stat(path).st_size).encode()
     except OSError:
         return b"\0unread"
+
+
+_UNREAD = "\0unread"  # what the site's digest takes of a file it could not read
 
 
 def _marked(data: bytes | None) -> bytes:
@@ -894,16 +916,26 @@ class CachedRun:
         ]
 
     def _site(self, plan: Plan, path: Path, index: int, absolute: str) -> str:
-        """The key of the file's site (once per folder and rule set: the same for all its files)."""
-        folder = (absolute[: absolute.rfind(os.sep)], index)  # its folder, as dirname gives it
-        site = self._sites.get(folder)
+        """The key of the file's site (once per folder and rule set: the same for
+        all its files); a folder the site's walk saw inside it is answered by it."""
+        folder = absolute[: absolute.rfind(os.sep)]  # its folder, as dirname gives it
+        site = self._sites.get((folder, index))
         if site is None:
-            from copydesk.site.detect import site_root
-
             ruleset = plan.rulesets[index]
             settings = next((s for s in ruleset.settings if "generator" in s), None)
-            root = site_root(settings, ruleset.resolved.config.root, path) if settings else None
-            site = self._sites[folder] = self.state.key(root, settings) if root is not None else ""
+            walked = None
+            if settings is not None and not settings.get("site-root"):  # else site_root says
+                walked = self.state.within.get(folder)
+            if walked is not None:
+                site = self.state.sites[walked]
+            elif settings is not None:
+                from copydesk.site.detect import site_root
+
+                root = site_root(settings, ruleset.resolved.config.root, path)
+                site = self.state.key(root, settings)
+            else:
+                site = ""
+            self._sites[folder, index] = site
         return site
 
     def tell_sites(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +93,13 @@ _MARKERS = frozenset(
         *JEKYLL_MARKERS, *ELEVENTY_MARKERS, *ASTRO_MARKERS,
     )
 )  # fmt: skip
+
+
+def may_be_site(names: Iterable[str]) -> bool:
+    """Whether a folder holding these names may be a site of its own (a
+    generator's config, or `.git`): `find_site` of a folder holding none,
+    inside a site whose root holds a generator's config, is its parent's."""
+    return any(name == ".git" or name.lower() in _MARKERS for name in names)
 
 
 @functools.lru_cache(maxsize=4096)
