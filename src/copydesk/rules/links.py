@@ -13,9 +13,8 @@ import glob
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from copydesk.errors import ReadError
@@ -295,8 +294,7 @@ def _found_by_hook(url: str, site: Project, source: Path) -> bool:
     return any(site.resolve(candidate, source) is not None for candidate in tries)
 
 
-@dataclass(frozen=True)
-class UnresolvedLink:
+class UnresolvedLink(NamedTuple):
     """A link CD101 checks in its project stage: only the full URL index
     resolves it. `source`: the linking file's absolute path (a warm run may
     be started from another folder)."""
@@ -308,8 +306,7 @@ class UnresolvedLink:
     hooked: bool  # the site has a link render hook
 
 
-@dataclass(frozen=True)
-class LinkFacts:
+class LinkFacts(NamedTuple):
     """CD101's facts for a file: its links that need the site's full URL
     index, the `site_key` of its site, and, for a published page, its
     absolute path and URL front matter (see `SiteModel.keep_front_matter`)."""
@@ -721,7 +718,7 @@ class MissingFragment(Rule):
                     target = site.resolve(url, ctx.path, localize=not own)
             except sites().NeedsIndex:  # resolved in check_project, from every file's URLs
                 link = _fragment_link(node, ctx, url, fragment, "")
-                link = replace(link, source=os.path.abspath(ctx.path), url=url, localize=not own)
+                link = link._replace(source=os.path.abspath(ctx.path), url=url, localize=not own)
                 _pending(ctx).append(link)
                 return
             real = _markdown_target(target, site)
@@ -757,7 +754,7 @@ class MissingFragment(Rule):
             if fact is not None and fact.site:
                 links = (_resolved_link(link, fact) if link.source else link for link in fact.links)
                 kept = tuple(link for link in links if link is not None)
-                yield path, replace(fact, links=kept, site=()), []
+                yield path, fact._replace(links=kept, site=()), []
 
     def project_reads(self, facts: list[tuple[Path, Any]]) -> Iterable[str] | None:
         """The files linked into that no linted file's facts describe (their
@@ -789,8 +786,7 @@ class MissingFragment(Rule):
                     yield path, link.violation(anchors)
 
 
-@dataclass(frozen=True)
-class FragmentLink:
+class FragmentLink(NamedTuple):
     """A `#fragment` link into another Markdown file, checked once every file's
     ids are known. `edit`: where the fragment is written (its text unset), for
     the fix."""
@@ -818,8 +814,7 @@ class FragmentLink:
         return Violation(line, column, self.message, end_line, end_column, fix=fix)
 
 
-@dataclass(frozen=True)
-class FragmentFacts:
+class FragmentFacts(NamedTuple):
     """CD107's facts for one file: the ids it offers (None: its body was not
     parsed) and its fragment links into other files, with the id styles and
     size limit its site gives."""
@@ -864,9 +859,9 @@ def _resolved_link(link: FragmentLink, fact: FragmentFacts) -> FragmentLink | No
     if real is None:
         return None
     if real != site.realpath(link.source):
-        return replace(link, target=real, source="", url="")
+        return link._replace(target=real, source="", url="")
     message = f"heading '#{link.fragment}' does not exist"  # a link into its own file
-    return replace(link, target=fact.path, source="", url="", message=message)
+    return link._replace(target=fact.path, source="", url="", message=message)
 
 
 def _pending(ctx: Context) -> list[FragmentLink]:
