@@ -49,7 +49,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import accumulate, chain, pairwise
 from pathlib import Path
@@ -215,53 +214,114 @@ def normalize_label(label: str) -> str:
 T = TypeVar("T")
 
 
-@dataclass(slots=True, eq=False)
+# Node, RefDefinition, ParsedFile and _Frame are plain classes, not dataclasses:
+# making a dataclass costs ~0.3 ms at import, and every run that lints a file
+# imports this module.
+
+
 class Node:
     """One mistune token with its span in the original file (1-based, end exclusive)."""
 
-    type: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    attrs: dict[str, Any] = field(default_factory=dict)
-    children: list[Node] = field(default_factory=list)
-    parent: Node | None = None
+    __slots__ = ("attrs", "children", "column", "end_column", "end_line", "line", "parent", "type")
+
+    def __init__(
+        self,
+        type: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        attrs: dict[str, Any] | None = None,
+        children: list[Node] | None = None,
+        parent: Node | None = None,
+    ) -> None:
+        self.type = type
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.attrs: dict[str, Any] = {} if attrs is None else attrs
+        self.children: list[Node] = [] if children is None else children
+        self.parent = parent
+
+    def __repr__(self) -> str:
+        where = f"{self.line}, {self.column}, {self.end_line}, {self.end_column}"
+        return f"Node({self.type!r}, {where}, attrs={self.attrs!r}, children={self.children!r})"
 
 
-@dataclass
 class RefDefinition:
     """A `[label]: url "title"` line; `used` is set when a link or image refers to it."""
 
-    label: str
-    url: str
-    title: str | None
-    line: int
-    column: int
-    used: bool = False
+    __slots__ = ("column", "label", "line", "title", "url", "used")
+
+    def __init__(
+        self, label: str, url: str, title: str | None, line: int, column: int, used: bool = False
+    ) -> None:
+        self.label = label
+        self.url = url
+        self.title = title
+        self.line = line
+        self.column = column
+        self.used = used
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.label, self.url, self.title, self.line, self.column, self.used)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not RefDefinition:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (`used`), as a dataclass's
+
+    def __repr__(self) -> str:
+        label, url, title, line, column, used = self._fields()
+        return (
+            f"RefDefinition(label={label!r}, url={url!r}, title={title!r}, "
+            f"line={line!r}, column={column!r}, used={used!r})"
+        )
 
 
-@dataclass
 class ParsedFile:
     """Everything a lint rule reads about one file."""
 
-    path: Path
-    document: Document
-    front_matter: dict[str, Any] | None
-    front_matter_error: CopydeskError | None
-    # None until `keys` is first read (most files never are)
-    _keys: dict[str, tuple[int, int]] | None
-    blocks: list[Node]
-    definitions: dict[str, RefDefinition]
-    templating: list[tuple[int, int]]
-    _index: dict[str, tuple[Node, ...]] | None = field(default=None, repr=False)
-    # `of_type` of several types, by the types asked for.
-    _merged: dict[tuple[str, ...], tuple[Node, ...]] = field(default_factory=dict, repr=False)
-    _lines: list[str] | None = field(default=None, repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
-    # file offsets [start, end) of everything that is not prose; None: body not parsed
-    _opaque: list[tuple[int, int]] | None = field(default=None, repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        path: Path,
+        document: Document,
+        front_matter: dict[str, Any] | None,
+        front_matter_error: CopydeskError | None,
+        _keys: dict[str, tuple[int, int]] | None,
+        blocks: list[Node],
+        definitions: dict[str, RefDefinition],
+        templating: list[tuple[int, int]],
+        _index: dict[str, tuple[Node, ...]] | None = None,
+        _merged: dict[tuple[str, ...], tuple[Node, ...]] | None = None,
+        _lines: list[str] | None = None,
+        _line_starts: list[int] | None = None,
+        _opaque: list[tuple[int, int]] | None = None,
+        _memo: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.document = document
+        self.front_matter = front_matter
+        self.front_matter_error = front_matter_error
+        # None until `keys` is first read (most files never are)
+        self._keys = _keys
+        self.blocks = blocks
+        self.definitions = definitions
+        self.templating = templating
+        self._index = _index
+        # `of_type` of several types, by the types asked for.
+        self._merged: dict[tuple[str, ...], tuple[Node, ...]] = {} if _merged is None else _merged
+        self._lines = _lines
+        self._line_starts = _line_starts
+        # file offsets [start, end) of everything that is not prose; None: body not parsed
+        self._opaque = _opaque
+        self._memo: dict[str, Any] = {} if _memo is None else _memo
+
+    def __repr__(self) -> str:
+        return f"ParsedFile(path={self.path!r}, front_matter={self.front_matter!r})"
 
     def defines_by_template(self) -> bool:
         """Whether a template writes a definition's label (`[#{{ n }}]: …` inside a
@@ -675,15 +735,17 @@ def _line_starts(lines: list[str]) -> list[int]:
 _PLUS_ONE = (1).__add__
 
 
-@dataclass(slots=True)
 class _Frame:
     """A block being parsed in a state: where child states it spawns begin."""
 
-    kind: str | None
-    start: int
-    kids: list[_PosState] = field(default_factory=list)
-    markers: list[int] = field(default_factory=list)
-    last_cursor: int = 0
+    __slots__ = ("kids", "kind", "last_cursor", "markers", "start")
+
+    def __init__(self, kind: str | None, start: int) -> None:
+        self.kind = kind
+        self.start = start
+        self.kids: list[_PosState] = []
+        self.markers: list[int] = []
+        self.last_cursor = 0
 
 
 def _shift(parent_line: str, line: str) -> int:
