@@ -304,6 +304,27 @@ def test_docs_a_docusaurus_site_keeps_outside_its_root_are_in_its_key(
     assert rendered(warm) == cold()
 
 
+def test_a_file_going_in_a_linked_folder_outside_the_site_is_reported(
+    site: Path, parses: list[str]
+) -> None:
+    """`static/shared` links to a folder outside the site (a monorepo's shared
+    assets): a link resolves through it, so the site key walks it."""
+    shared = site.parent / "shared"
+    shared.mkdir()
+    (shared / "logo.png").write_bytes(b"\x89PNG")
+    (site / "static").mkdir()
+    (site / "static" / "shared").symlink_to(shared, target_is_directory=True)
+    touch(site / "c.md", "![Logo](/shared/logo.png)")
+    assert [f for f in run().findings if f.code == "CD205"] == []
+    (shared / "logo.png").unlink()
+    site_project._cached_site.cache_clear()  # as a new process: the root's mtime is as it was
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD205"] == ["c.md"]
+    assert rendered(warm) == cold()
+
+
 def test_hidden_folders_the_site_does_not_publish_stay_out_of_its_key(tmp_path: Path) -> None:
     """Only hidden folders inside a folder the site publishes are walked: a
     tool's `.icons` (thousands of files in mkdocs-material) is not the site's."""

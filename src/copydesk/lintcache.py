@@ -46,7 +46,8 @@ An entry holds while its key holds. The key is a hash of:
   name files by their real paths, so a copy of a tree with its cache starts afresh;
 - the file's site, for rule sets that read one: the name of every file under
   the site root and the folders it publishes outside it (Docusaurus's
-  `../docs`; dependency folders and the caches' own folders aside), the
+  `../docs`) or that a link inside it leads to (dependency folders and the
+  caches' own folders aside), the
   front matter of every page there and the bytes of the generator's config
   files. That is what the site model reads of other files (which exist,
   where they are served, which are posts), so adding, removing or renaming a
@@ -339,7 +340,10 @@ class SiteState:
         eleventy = False
         mkdocs: list[str] = []
         within = self.within if generator_at(root) else None  # a plain root: find_site asks more
+        entered: list[str] = []  # the folders the walk was to enter (see `_linked`)
+        walked: set[str] = set()
         for folder, dirs, files in os.walk(root):
+            walked.add(folder)
             if within is not None and (
                 folder == root
                 or (
@@ -363,8 +367,11 @@ class SiteState:
                         hidden.append(base + name)
                 elif name not in _SKIPPED_DIRS and not (skip and base + name in skip):
                     kept.append(name)
+                    entered.append(base + name)
             dirs[:] = sorted(kept)
             self._files(update, base, relative, configs, files, eleventy)
+        if len(walked) <= len(entered):  # one not entered: a link to a folder
+            self._linked(update, root, [f for f in entered if f not in walked], eleventy)
         below = [folder for folder in hidden if os.path.dirname(folder) != root]
         published = self._publishing(hasher, root, below, settings)
         if hidden:
@@ -448,6 +455,33 @@ class SiteState:
                 base = os.path.join(folder, "")
                 self._files(update, base, folder[inside:], False, files, eleventy)
 
+    def _linked(
+        self, update: Callable[[bytes], None], root: str, links: list[str], eleventy: bool
+    ) -> None:
+        """Folders the walk did not enter: links to folders (`static/shared ->
+        ../../shared`; a link resolves through them) and ones it could not
+        read. One whose target is inside the root (walked already) or holds
+        it is not walked; another is, below the link's name."""
+        inside = os.path.join(root, "")
+        for link in links:
+            target = os.path.join(os.path.realpath(link), "")
+            if target.startswith(inside) or inside.startswith(target) or not os.path.isdir(link):
+                continue
+            self._walk_folder(update, link, root, eleventy)
+
+    def _walk_folder(
+        self, update: Callable[[bytes], None], top: str, root: str, eleventy: bool
+    ) -> None:
+        """A folder outside the root's walk, walked as the root is (hidden and
+        dependency folders aside), its files named relative to the root."""
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(
+                d for d in dirs if d[0] != "." and d != _VENDOR and d not in _SKIPPED_DIRS
+                and not (self.skip and os.path.join(folder, d) in self.skip)
+            )  # fmt: skip
+            relative = os.path.relpath(folder, root)
+            self._files(update, os.path.join(folder, ""), relative, False, files, eleventy)
+
     def _outside(
         self, update: Callable[[bytes], None], root: str, published: list[str], eleventy: bool
     ) -> None:
@@ -459,15 +493,8 @@ class SiteState:
         outer = sorted(folder for folder in published if not folder.startswith(inside))
         tops = [f for f in outer if not any(f.startswith(o) for o in outer if o != f)]
         for top in tops:
-            if inside.startswith(top):
-                continue
-            for folder, dirs, files in os.walk(top):
-                dirs[:] = sorted(
-                    d for d in dirs if d[0] != "." and d != _VENDOR and d not in _SKIPPED_DIRS
-                    and not (self.skip and os.path.join(folder, d) in self.skip)
-                )  # fmt: skip
-                relative = os.path.relpath(folder, root)
-                self._files(update, os.path.join(folder, ""), relative, False, files, eleventy)
+            if not inside.startswith(top):
+                self._walk_folder(update, top, root, eleventy)
 
     def _publishing(
         self, hasher: hashlib._Hash, root: str, below: list[str], settings: Mapping[str, Any]
