@@ -346,3 +346,31 @@ def test_a_warm_run_that_relints_one_page_asks_no_other_page_its_url(
     assert lint(".") == found
     assert "first.md" in asked  # the index was made again
     assert _kept_index(site)["/docs/first"] == "content/docs/first.md"
+
+
+def test_the_cache_folders_from_the_lint_caches_walk_are_those_site_root_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with the lint cache takes each folder's site root from the walk
+    of its site (`SiteState.within`) rather than asking `site_root` again."""
+    from copydesk import engine
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    site = _hugo_site(tmp_path / "docs")
+    (site / "content" / "docs" / "deeper").mkdir()
+    (site / "content" / "docs" / "deeper" / "page.md").write_text(
+        "---\ntitle: P\n---\n\n[x](/y/)\n"
+    )
+    monkeypatch.chdir(site)
+    real = urlcache.folders
+    answers: list[tuple[Any, Any]] = []
+
+    def both(plan: Any, paths: Any, cache_dir: Any, walked: Any = None) -> dict[Path, Path]:
+        answers.append((real(plan, paths, cache_dir, walked), real(plan, paths, cache_dir)))
+        assert walked, "the lint cache's walk gives the folders' sites"
+        return answers[-1][0]
+
+    monkeypatch.setattr(urlcache, "folders", both)
+    assert len(lint(".")) == 2
+    assert answers and all(taken == found for taken, found in answers)
+    assert list(answers[0][0]) == [site.resolve()]

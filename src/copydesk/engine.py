@@ -780,7 +780,8 @@ def lint_paths(
     saved: list[str] = []
     try:
         # The project stage too: a link rule may build a site's URL index there.
-        with _url_indexes(plan, paths, cache_dir) if cache else nullcontext([]) as problems:
+        indexes = _url_indexes(plan, paths, cache_dir, cached) if cache else nullcontext([])
+        with indexes as problems:
             errors: list[LintError] = []
 
             def execute(part: Plan) -> list[FileResult]:
@@ -896,12 +897,14 @@ def _cached_run(plan: Plan, paths: Sequence[Path | str], cache_dir: str | None) 
 
 
 def _url_indexes(
-    plan: Plan, paths: Sequence[Path | str], cache_dir: str | None
+    plan: Plan, paths: Sequence[Path | str], cache_dir: str | None, cached: CachedRun | None
 ) -> AbstractContextManager[list[str]]:
-    """Sites' URL indexes kept in the cache folder for this run (see copydesk.site.urlcache)."""
+    """Sites' URL indexes kept in the cache folder for this run (see copydesk.site.urlcache);
+    the site of each folder the lint cache's walk saw is taken from it."""
     from copydesk.site.urlcache import folders, kept
 
-    return kept(lambda: folders(plan, [Path(path) for path in paths], cache_dir))
+    walked = cached.state.within if cached is not None else None
+    return kept(lambda: folders(plan, [Path(path) for path in paths], cache_dir, walked))
 
 
 def _execute(plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:

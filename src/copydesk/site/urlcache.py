@@ -300,9 +300,16 @@ def note(problem: str | None) -> None:
         _PROBLEMS.append(f"copydesk: {problem}")
 
 
-def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Path, Path]:
+def folders(
+    plan: Plan,
+    paths: Sequence[Path],
+    cache_dir: str | None,
+    walked: Mapping[str, str] | None = None,
+) -> dict[Path, Path]:
     """The cache folder of each site root the run's files belong to (the lint
-    cache's folder for their configuration), for rule sets that read a site."""
+    cache's folder for their configuration), for rule sets that read a site.
+    `walked`: the site root of each folder the lint cache's walk of a site saw
+    (`SiteState.within`), which `site_root` would find again, a folder at a time."""
     from copydesk.cachedir import cache_folder
     from copydesk.site.detect import site_root
 
@@ -318,7 +325,10 @@ def folders(plan: Plan, paths: Sequence[Path], cache_dir: str | None) -> dict[Pa
         if settings is None:
             continue
         config = ruleset.resolved.config
-        root = site_root(settings, config.root, path)
+        known = None
+        if walked and not settings.get("site-root"):  # else site_root says
+            known = walked.get(os.path.abspath(place[0]))
+        root = Path(known) if known is not None else site_root(settings, config.root, path)
         if root not in found:
             found[root] = cache_folder(config, paths, cache_dir)
     return found
