@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -432,7 +433,7 @@ def anchors_of(
         anchors |= definition_term_ids(parsed, anchors)
     if any(style != "github" for style in styles):
         anchors |= next_line_ids(parsed)
-    if "{" in parsed.document.text and any(s in ("python-markdown", "kramdown") for s in styles):
+    if any(s in ("python-markdown", "kramdown") for s in styles) and "{" in parsed.document.text:
         anchors.update(inline_ids(parsed))
     anchors |= footnote_ids(parsed)
     # One type at a time: each comes from the parse's index (two at once walk the tree).
@@ -464,11 +465,13 @@ def definition_term_ids(parsed: ParsedFile, taken: set[str]) -> set[str]:
     if not terms:
         return found
     used = set(taken)
-    code: set[int] = set()
-    for node in parsed.of_type("block_code"):
-        code.update(range(node.line, node.end_line + 1))
+    # Code blocks' first and last lines, in order (they do not overlap): a term's
+    # line is looked up among them, not in a set of every line of code.
+    code = parsed.of_type("block_code")
+    firsts = [node.line for node in code]
     for number, term in terms:
-        if number not in code:
+        at = bisect_right(firsts, number) - 1
+        if at < 0 or number > code[at].end_line:
             slug = hugo_slug(re.sub(r"[`*_\[\]]|\(.*?\)", "", term))
             anchor = _dedupe(slug, "hugo", {}, used)
             used.add(anchor)
