@@ -21,10 +21,11 @@ FORMATS = ("jekyll", "medium", "plain", "canonical")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; `command`: only that command's options are built
-    (the others keep their name and summary, all the top-level help shows). A run
-    parses one command, and building the ~100 options of all of them costs a
-    warm lint or a hook run ~4 ms."""
+    """The whole command line; `command`: only that command is built. A run
+    parses one command, and building the ~100 options and the parsers of all
+    of them costs a warm lint or a hook run ~5 ms (argparse asks gettext for
+    each parser's headings). Without one, every command is: the top-level
+    help lists them all."""
     parser = argparse.ArgumentParser(
         prog="copydesk",
         description="Migrate blog posts into one validated Markdown schema, and lint them.",
@@ -33,10 +34,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"copydesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (summary, fill) in COMMANDS.items():
-        sub = commands.add_parser(name, help=summary, formatter_class=_Formatter)
         if command in (None, name):
+            sub = commands.add_parser(name, help=summary, formatter_class=_Formatter)
             fill(sub)
-        sub.set_defaults(parser=sub)  # its own usage for its unknown flags (see main)
+            sub.set_defaults(parser=sub)  # its own usage for its unknown flags (see main)
     return parser
 
 
@@ -77,10 +78,10 @@ def _terminal_columns() -> int:
 
 
 def _command(argv: Sequence[str]) -> str | None:
-    """The command `argv` runs (the first word: the top-level options take no
-    value), or None when it names none that exists (then every one is built)."""
-    word = next((arg for arg in argv if not arg.startswith("-")), None)
-    return word if word in COMMANDS else None
+    """The command `argv` runs when it comes first, or None (then every one is
+    built: a top-level option first, `--help` or `--version`, or no command
+    that exists, is answered by the top-level parser, which names them all)."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
 
 def _add_migrate(migrate: argparse.ArgumentParser) -> None:

@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from copydesk.errors import CopydeskError
+from copydesk.lazyre import lazy_compile
 from copydesk.registry import Registry, RuleInfo
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ SCHEMA: tuple[Key, ...] = (
 ENGINE_KEYS = frozenset(key.name for key in SCHEMA)
 # Larger posts are named and skipped: parsing costs memory a few times the size.
 DEFAULT_MAX_FILE_SIZE = 10_000_000
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)b?", re.IGNORECASE)
+_SIZE = lazy_compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)b?", re.IGNORECASE)  # when a size is given
 
 
 class ConfigError(CopydeskError):

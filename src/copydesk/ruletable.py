@@ -19,6 +19,7 @@ was made from (a CRC-32 of each pack is kept), else it is compiled as before.
 
 from __future__ import annotations
 
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -55,8 +56,9 @@ class Table(NamedTuple):
 def shipped_packs() -> list[Path]:
     """Packs in the wheel (copydesk/_packs), else the repository's rules/ folder."""
     for folder in (PACKAGE / "_packs", PACKAGE.parent.parent / "rules"):
-        if folder.is_dir():
-            return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+        if folder.is_dir():  # listed, not globbed: a glob compiles a pattern per suffix
+            names = sorted(name for name in os.listdir(folder) if name.endswith((".yml", ".yaml")))
+            return [folder / name for name in names]
     return []
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from copydesk.findings import Fix, Replacement
+from copydesk.lazyre import lazy_compile
 from copydesk.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ EVERY = "*"
 _END = 1 << 30
 KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
 # Anything that starts like a directive, so that typos are caught rather than ignored.
-_COMMENT = re.compile(r"<!--\s*copydesk(-|:\s*)([A-Za-z]+(?:-[A-Za-z]+)*)(.*?)-->", re.DOTALL)
-_SPLIT = re.compile(r"[\s,]+")
+# Compiled on first use: a warm lint imports this module and finds no comment.
+_COMMENT = lazy_compile(r"<!--\s*copydesk(-|:\s*)([A-Za-z]+(?:-[A-Za-z]+)*)(.*?)-->", re.DOTALL)
+_SPLIT = lazy_compile(r"[\s,]+")
 
 
 class Directive(NamedTuple):
