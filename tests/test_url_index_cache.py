@@ -231,7 +231,7 @@ def test_a_cold_run_writes_urls_json_once_with_the_urls_and_the_page_list(
 
     assert writes.count(urlcache.FILE) == 1
     kept = json.loads((site / INDEX).read_text())["sites"][str(site.resolve())]
-    assert sorted(kept) == ["key", "pages", "paths", "posts"]
+    assert sorted(kept) == ["generator", "key", "pages", "paths", "posts"]
     assert "content/blog/first.md" in kept["pages"]
     assert "content/blog/first.md" in kept["posts"][1]
     assert "content/blog/first.md" in kept["paths"][1].values()
@@ -374,3 +374,62 @@ def test_the_cache_folders_from_the_lint_caches_walk_are_those_site_root_finds(
     assert len(lint(".")) == 2
     assert answers and all(taken == found for taken, found in answers)
     assert list(answers[0][0]) == [site.resolve()]
+
+
+def test_a_warm_run_takes_the_sites_generator_as_loaded_while_its_config_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """urls.json keeps the generator as its `load` made it, under the lint
+    cache's key of the site: a run that re-lints one page reads no config (no
+    TOML), and gets the very generator loading would give; an edited config
+    is read again (its settings change the findings as in a cold run), and a
+    damaged entry is loaded again, never trusted."""
+    from copydesk import engine
+    from copydesk.site import configfile, hugo
+
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    site = _hugo_site(tmp_path / "docs")
+    monkeypatch.chdir(site)
+    reads: list[str] = []
+    real = configfile.read_mapping
+
+    def counting(path: Path) -> dict[str, Any]:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(hugo, "read_mapping", counting)  # as Hugo.load calls it
+    made: list[Any] = []
+    real_load = project.load_site
+
+    def loading(*args: Any) -> project.SiteModel:
+        model = real_load(*args)
+        made.append((model.generator, args))
+        return model
+
+    monkeypatch.setattr(project, "load_site", loading)
+    lint(".")
+    linker = site / "content/docs/Linker.md"
+    write(linker, linker.read_text() + "\nOne more line.\n")
+    reads.clear()
+    made.clear()
+    found = lint(".")
+    assert reads == [] and made
+    generator, args = made[-1]
+    assert generator == real_load(*args).generator  # loaded now: this is no run of the cache
+    assert reads == ["hugo.toml"]
+    assert found == lint(".", cache=False) and len(found) == 1
+
+    config = site / "hugo.toml"
+    config.write_text(config.read_text() + '[permalinks]\ndocs = "/guide/:slug/"\n')
+    reads.clear()
+    assert lint(".") == lint(".", cache=False)
+    assert "hugo.toml" in reads
+
+    data = json.loads((site / INDEX).read_text())
+    entry = data["sites"][str(site.resolve())]["generator"]
+    entry[1] = entry[1].replace('"settings"', '"no such field"')
+    (site / INDEX).write_text(json.dumps(data))
+    write(linker, linker.read_text() + "\nAnd one more.\n")
+    reads.clear()
+    assert lint(".") == lint(".", cache=False)
+    assert reads.count("hugo.toml") == 2  # this run's, and the cold run's

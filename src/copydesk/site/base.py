@@ -249,6 +249,12 @@ class Generator:
     # matter mentions one are parsed when the URL index is built.
     url_keys: ClassVar[tuple[str, ...]] = ("permalink", "url", "aliases", "redirect_from", "slug")
 
+    @classmethod
+    def load(cls, root: Path) -> Generator:
+        """The generator of the site at `root`, its settings read from its config
+        (a plain folder has none)."""
+        return cls(root)
+
     def unread(self) -> list[str]:
         """What decides this site's URLs, ids or metadata but lives where
         copydesk cannot read it (JavaScript config, plugins, templates), one

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,12 +44,14 @@ def read_mapping(path: Path) -> dict[str, Any]:
         return {}
     try:
         if path.suffix == ".toml":
+            import tomllib  # here: a site whose generator the lint cache kept reads no TOML
+
             data: Any = tomllib.loads(text)
         elif path.suffix == ".json":
             data = json.loads(text)
         else:
             data = _yaml(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+    except ValueError:  # tomllib.TOMLDecodeError is one
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -205,39 +205,30 @@ def _holds(site: Path, folder: Path) -> bool:
     return any(relative_parts(marker, content) is not None for content in generator.content_dirs())
 
 
+# Each generator's class by name: (module, class); any other name is a plain folder.
+_CLASSES = {
+    "jekyll": ("copydesk.site.jekyll", "Jekyll"),
+    "hugo": ("copydesk.site.hugo", "Hugo"),
+    "mkdocs": ("copydesk.site.mkdocs", "MkDocs"),
+    "docusaurus": ("copydesk.site.docusaurus", "Docusaurus"),
+    "eleventy": ("copydesk.site.eleventy", "Eleventy"),
+    "astro": ("copydesk.site.astro", "Astro"),
+    "zola": ("copydesk.site.zola", "Zola"),
+}
+
+
+def generator_class(name: str) -> type[Generator]:
+    """The class of the generator `name` (a plain folder's for any other name)."""
+    module, cls = _CLASSES.get(name, ("copydesk.site.base", "Generator"))
+    import importlib
+
+    found: type[Generator] = getattr(importlib.import_module(module), cls)
+    return found
+
+
 def load_generator(root: Path, name: str) -> Generator:
     """The generator `name` with its settings read from `root`."""
-    if name == "jekyll":
-        from copydesk.site.jekyll import Jekyll
-
-        return Jekyll.load(root)
-    if name == "hugo":
-        from copydesk.site.hugo import Hugo
-
-        return Hugo.load(root)
-    if name == "mkdocs":
-        from copydesk.site.mkdocs import MkDocs
-
-        return MkDocs.load(root)
-    if name == "docusaurus":
-        from copydesk.site.docusaurus import Docusaurus
-
-        return Docusaurus.load(root)
-    if name == "eleventy":
-        from copydesk.site.eleventy import Eleventy
-
-        return Eleventy.load(root)
-    if name == "astro":
-        from copydesk.site.astro import Astro
-
-        return Astro.load(root)
-    if name == "zola":
-        from copydesk.site.zola import Zola
-
-        return Zola.load(root)
-    from copydesk.site.base import Generator
-
-    return Generator(root)
+    return generator_class(name).load(root)
 
 
 def renders_text(

@@ -1178,7 +1178,12 @@ def load_site(
     permalink pattern from copydesk's config are added to what the
     generator's config says."""
     name = generator if generator in NAMES else generator_name_at(root) or "plain"
-    site = load_generator(root, name)
+    from copydesk.site.urlcache import keep_generator, kept_generator
+
+    site = kept_generator(root, name)  # as a run of the lint cache loaded it
+    if site is None:
+        site = load_generator(root, name)
+        keep_generator(root, name, site)
     site.loose = not any((root / marker).exists() for marker in PROJECT_MARKERS)
     if static_dirs is not None:
         site.static_dirs = tuple(dict.fromkeys((*site.static_dirs, *static_dirs)))

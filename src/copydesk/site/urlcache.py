@@ -28,7 +28,9 @@ site covers (copydesk.lintcache's `SiteState`): they are kept under that key
 re-lints one page neither lists and judges the whole site again nor asks the
 generator for the URL of each of its pages to resolve that page's links. A
 site whose content folders are not all inside its root is never kept (the
-lint cache's key sees only the root).
+lint cache's key sees only the root). Under the same key it keeps the site's
+generator as its `load` made it from the config (`kept_generator`): such a
+run reads no config file, so it imports neither tomllib nor PyYAML.
 
 Only `lint` with its cache on (not `--no-cache`) uses it: the engine names the
 cache folder of each site root for the run (`kept`). What a run learns (each
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 
 FILE = "urls.json"
 FORMAT = "copydesk-urls"
-VERSION = 2
+VERSION = 3
 SETTLE_SECONDS = 2
 
 # Where the run under way keeps URL indexes: a function giving the cache
@@ -68,6 +70,8 @@ _SITE_KEYS: dict[str, str] = {}
 # What this run keeps, written when it ends: urls.json -> site root -> the
 # site's entries to replace ("key" with "pages", "posts", "paths").
 _PENDING: dict[Path, dict[str, dict[str, Any]]] = {}
+# urls.json as this run first read it (the site's generator, then its page list).
+_READS: dict[Path, dict[str, Any] | None] = {}
 
 
 @contextlib.contextmanager
@@ -89,6 +93,7 @@ def kept(folders: Callable[[], Mapping[Path, Path]]) -> Iterator[list[str]]:
         _RUN.pop()
         _SITE_KEYS.clear()
         _PENDING.clear()
+        _READS.clear()
 
 
 def known_site(root: str, key: str) -> None:
@@ -143,7 +148,7 @@ def kept_pages(root: Path, generator: Generator) -> KeptPages | None:
     if found is None:
         return None
     path, key = found
-    data = _read(path)
+    data = _read_once(path)
     site = data["sites"].get(str(root)) if data else None
     site = site if isinstance(site, dict) else {}
     kept = site.get("posts")
@@ -180,6 +185,80 @@ def _posts_place(root: Path, generator: Generator) -> tuple[Path, str] | None:
     from copydesk.cachedir import digest
 
     return folder / FILE, digest("posts", site_key(generator), lint_key)
+
+
+def kept_generator(root: Path, name: str) -> Generator | None:
+    """The generator `name` of the site at `root` as the last run loaded it,
+    while what it read holds: the site's config files, its files' names and
+    front matter (the lint cache's key of the site covers what a generator's
+    `load` reads: its config, the templates and folders it looks for) and
+    copydesk. None when not kept (`keep_generator` keeps it) or when the run
+    keeps none: then loading it parses the config (tomllib or PyYAML)."""
+    found = _generator_place(root, name)
+    if found is None:
+        return None
+    path, key = found
+    data = _read_once(path)
+    site = data["sites"].get(str(root)) if data else None
+    kept = site.get("generator") if isinstance(site, dict) else None
+    if not (isinstance(kept, list) and len(kept) == 2 and kept[0] == key):
+        return None
+    from copydesk.lintcache import _hook
+    from copydesk.site.detect import generator_class
+
+    try:
+        fields = json.loads(kept[1], object_hook=_hook)
+        generator = generator_class(name)(**fields)
+    except Exception:  # not what `keep_generator` writes: loaded, never trusted
+        return None
+    return generator if _inside(root, generator) else None
+
+
+def keep_generator(root: Path, name: str, generator: Generator) -> None:
+    """Keep a generator as `load` made it (before the site model adds its
+    options), for the next run's `kept_generator`."""
+    found = _generator_place(root, name)
+    if found is None or not _inside(root, generator):
+        return
+    import dataclasses  # loaded already: a generator is a dataclass
+
+    from copydesk.lintcache import Uncacheable, encode
+
+    try:
+        fields = encode({f.name: getattr(generator, f.name) for f in dataclasses.fields(generator)})
+    except Uncacheable:
+        return
+    path, key = found
+    _keep(path, str(root), {"generator": [key, json.dumps(fields, separators=(",", ":"))]})
+
+
+def _generator_place(root: Path, name: str) -> tuple[Path, str] | None:
+    """(urls.json, key) of the site's generator for this run; None when the
+    run keeps none (no cache, a site the lint cache did not key)."""
+    folder = _RUN[-1]().get(root) if _RUN else None
+    if folder is None:
+        return None
+    lint_key = _SITE_KEYS.get(os.path.realpath(root))
+    if lint_key is None:
+        return None
+    from copydesk.cachedir import digest, tool_key
+
+    return folder / FILE, digest("generator", name, tool_key(), lint_key)
+
+
+def _inside(root: Path, generator: Generator) -> bool:
+    """Whether the generator's content folders are inside the root (the lint
+    cache's key of the site sees nothing outside it)."""
+    inside = os.path.join(os.path.realpath(root), "")
+    dirs = [os.path.realpath(content) for content in generator.content_dirs()]
+    return all(os.path.join(folder, "").startswith(inside) for folder in dirs)
+
+
+def _read_once(path: Path) -> dict[str, Any] | None:
+    """`_read`, once per run (the generator and the page list are both in it)."""
+    if path not in _READS:
+        _READS[path] = _read(path)
+    return _READS[path]
 
 
 def _read(path: Path) -> dict[str, Any] | None:
