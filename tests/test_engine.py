@@ -407,6 +407,33 @@ def test_a_rule_is_not_called_where_its_may_find_says_it_finds_nothing(tmp_path:
     assert positions(result) == [("a.md", 1, 1, "TST013")]
 
 
+class BrokenMayFind(Rule):
+    """A `may_find` that raises on a file saying "boom"."""
+
+    code: ClassVar[str] = "TST015"
+    name: ClassVar[str] = "broken-may-find"
+    summary: ClassVar[str] = "broken may_find"
+    needs: ClassVar[tuple[str, ...] | None] = ()
+    needs_if_found: ClassVar[tuple[str, ...]] = ("paragraph",)
+
+    def may_find(self, text: str) -> bool:
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return True
+
+    def check_file(self, ctx: Context) -> Iterator[Violation]:
+        yield Violation(1, 1, "found")
+
+
+def test_a_may_find_that_raises_is_that_rules_crash_in_that_file(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": "boom\n", "b.md": "calm\n"})
+    result = lint_paths(["."], registry=registry(BrokenMayFind, FileListRule), jobs=1)
+    assert [str(error) for error in result.errors] == [
+        "a.md: rule TST015 crashed: RuntimeError: boom"
+    ]
+    assert positions(result) == [("b.md", 1, 1, "TST015")]
+
+
 @pytest.mark.parametrize(
     ("shape", "expected"),
     [

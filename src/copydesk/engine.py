@@ -147,6 +147,8 @@ class RuleSet:
         self.contexts = contexts if contexts is not None else []
         self.context_settings = context_settings if context_settings is not None else []
         self._made: dict[int, Rule] = {}
+        # The last text `quiet` answered for (kept alive: compared by identity), and its answer.
+        self._last_quiet: tuple[str, frozenset[int], dict[int, str]] | None = None
 
     def rule(self, index: int) -> Rule:
         """Rule `index`, constructed once."""
@@ -218,13 +220,13 @@ class RuleSet:
         ]
 
     @cached_property
-    def wanted_if_found(self) -> list[tuple[Callable[[str], bool], frozenset[str]]]:
-        """Each rule's `may_find` with the node types it adds where that holds."""
+    def wanted_if_found(self) -> list[tuple[int, frozenset[str]]]:
+        """Each rule (by index) with the node types it adds where its `may_find` holds."""
         want = self.want
         if want is None:
             return []
-        found = [(rule.may_find, frozenset(rule.needs_if_found) - want) for rule in self.rules]
-        return [(may_find, more) for may_find, more in found if more]
+        found = [(i, frozenset(rule.needs_if_found) - want) for i, rule in enumerate(self.rules)]
+        return [(i, more) for i, more in found if more]
 
     def want_for(self, text: str) -> frozenset[str] | None:
         """`want`, and the `needs_if_found` of each rule that may find
@@ -232,10 +234,30 @@ class RuleSet:
         want = self.want
         if want is None:
             return None
-        for may_find, more in self.wanted_if_found:
-            if not more <= want and may_find(text):
+        quiet, _ = self.quiet(text)
+        for i, more in self.wanted_if_found:
+            if i not in quiet:
                 want |= more
         return want
+
+    def quiet(self, text: str) -> tuple[frozenset[int], dict[int, str]]:
+        """The rules whose `may_find` says they find nothing in a file of this
+        text, and those whose `may_find` raised (with the reason). Asked before
+        the parse (`want_for`) and after (`_lint_file`): answered once per text."""
+        last = self._last_quiet
+        if last is not None and last[0] is text:
+            return last[1], last[2]
+        quiet: set[int] = set()
+        crashed: dict[int, str] = {}
+        for i, may_find in self.finders:
+            try:
+                if not may_find(text):
+                    quiet.add(i)
+            except Exception as error:  # one broken rule must not hide the others' findings
+                crashed[i] = _crash(error)
+        found = frozenset(quiet)
+        self._last_quiet = (text, found, crashed)
+        return found, crashed
 
     def wants(self) -> frozenset[str] | Callable[[str], frozenset[str] | None] | None:
         """What `parse_for` is given: `want`, or `want_for` when some rule's
@@ -413,7 +435,8 @@ def _lint_file(
     contexts = [shared[slot] for slot in ruleset.contexts]
     crashed: dict[int, str] = {}
     if not collect_only:
-        quiet = _quiet(ruleset, parsed.document.text, crashed)
+        quiet, failed = ruleset.quiet(parsed.document.text)
+        crashed.update(failed)
         _walk(parsed, ruleset, contexts, result, crashed, quiet)
         for i, check_file, code in ruleset.file_checks:
             if i not in crashed and i not in quiet:
@@ -476,19 +499,6 @@ def parse_front_matter(path: Path, max_size: int | None = None) -> ParsedFile:
     front_matter, error = _front_matter(document)
     keys = front_matter_keys(document.front_matter or "", document.front_matter_kind)
     return ParsedFile(path, document, front_matter, error, keys, [], {}, [])
-
-
-def _quiet(ruleset: RuleSet, text: str, crashed: dict[int, str]) -> set[int]:
-    """The rules whose `may_find` says they find nothing in this file: their
-    checks are not called (a call, and a generator made, per rule and file)."""
-    quiet: set[int] = set()
-    for i, may_find in ruleset.finders:
-        try:
-            if not may_find(text):
-                quiet.add(i)
-        except Exception as error:  # one broken rule must not hide the others' findings
-            crashed[i] = _crash(error)
-    return quiet
 
 
 def _walk(

@@ -291,9 +291,10 @@ class SiteModel:
         if self.site is None:
             self.site = Generator(self.root, static_dirs=self.static_dirs, permalink=self.permalink)
 
-    @property
+    @functools.cached_property
     def generator(self) -> Generator:
-        assert self.site is not None  # set in __post_init__
+        """`site`, set in `__post_init__` (kept: link rules ask several times a link)."""
+        assert self.site is not None
         return self.site
 
     @property
