@@ -863,6 +863,31 @@ def test_a_file_edited_just_now_is_read_every_run(site: Path, opened: list[str])
         assert opened == ["c.md"]
 
 
+def test_a_run_that_learns_no_stamp_keeps_the_stamps_as_read(site: Path, opened: list[str]) -> None:
+    """Re-linting a file edited just now (not stamped: it may change again in
+    the same tick) writes the stamps line as it was, the file's old stamp in
+    it: that one no longer holds, so the file is read again once settled, and
+    its new stamp is written then."""
+    settle(*site.glob("*.md"))
+    run()
+    stamps_line = (site / CACHE).read_text().splitlines()[1]
+    page = site / "c.md"
+    touch(page)
+    assert rendered(run()) == cold()
+    assert (site / CACHE).read_text().splitlines()[1] == stamps_line
+    old = json.loads(stamps_line)[str(page.resolve())]
+    settle(page)
+    opened.clear()
+    assert rendered(run()) == cold()
+    assert opened == ["c.md"]
+    stamps = json.loads((site / CACHE).read_text().splitlines()[1])
+    assert stamps[str(page.resolve())][:3] != old[:3]
+    assert stamps[str(page.resolve())][0] == page.stat().st_size
+    opened.clear()
+    assert rendered(run()) == cold()
+    assert opened == []
+
+
 def test_same_size_same_mtime_other_bytes_is_read_again(site: Path, parses: list[str]) -> None:
     """The ctime in the stamp: a tool that restores the mtime cannot hide an edit."""
     settle(*site.glob("*.md"))

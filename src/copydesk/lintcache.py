@@ -647,6 +647,7 @@ class LintCache:
         # The last project stage's outcome: [key, [[path, digest], ...], [[name, [hit, ...]], ...]].
         self.project: list[Any] | None = None
         self._project_line = "null"
+        self._stamps_line: str | None = None  # the stamps as read (see `save`)
         self._load()
 
     def _header(self) -> str:
@@ -695,6 +696,7 @@ class LintCache:
             return
         self.entries = entries
         self.stamps = known if isinstance(known, dict) else {}
+        self._stamps_line = stamps if isinstance(known, dict) else None
         if _is_outcome(outcome):
             self.project = outcome
             self._project_line = project
@@ -772,14 +774,25 @@ class LintCache:
     def save(self, stamps: dict[str, list[Any]]) -> str | None:
         """Write atomically when anything changed (the entries, or the `stamps`
         this run saw), dropping entries of files that are gone; the reason when
-        it could not be written (the run goes on)."""
+        it could not be written (the run goes on).
+
+        Stamps this run saw as they were read are written as read: a run that
+        learnt no new stamp (one that re-lints a file edited just now, which
+        is not stamped) keeps the line, the edited file's old stamp included.
+        That one no longer holds (its size or times changed), so the next run
+        reads the file, as it would with no stamp."""
         gone = [
             rel
             for rel in self.entries
             if rel not in self.seen and not os.path.exists(os.path.join(self.root, rel))
         ]
-        if not (self.changed or gone or stamps != self.stamps):
+        known = self.stamps
+        learnt = any(known.get(name) != stamp for name, stamp in stamps.items())
+        if not (self.changed or gone or learnt):
             return None
+        line = self._stamps_line
+        if learnt or line is None:
+            line = json.dumps(stamps, separators=(",", ":"))
         from copydesk.write import write_cache
 
         lines = dict(self._lines)  # unchanged entries as read: not encoded again
@@ -789,7 +802,7 @@ class LintCache:
             # [name, key, payload]: a list, so that no object but a tag is inside one
             head = json.dumps([name, key, payload], separators=(",", ":"))
             lines[name] = (head, facts, front_matter)
-        text = [self._header(), json.dumps(stamps, separators=(",", ":")), self._project_line]
+        text = [self._header(), line, self._project_line]
         text.extend(line for entry in lines.values() for line in entry)
         return write_cache(self.path, "\n".join(text) + "\n", "lint cache")
 

@@ -39,7 +39,7 @@ SEVERITIES = ("error", "warning", "info")
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PACK_CODE = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 _REQUIRED = ("id", "name", "message")
-_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_LINE_BREAK = lazy_compile(r"[ \t]*\n[ \t]*")
 _OPTIONAL = (
     "severity",
     "scope",
@@ -58,8 +58,8 @@ APPLICABILITIES = ("safe", "unsafe")
 REMOVALS = ("paragraph",)
 # A sentence ends at . ! or ? followed by a space; a wrong split only makes
 # `remove: paragraph` decline more often (a piece without a match keeps the block).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[*_)\]]*\s+")
-_GROUP_REF = re.compile(r"\\(\d+)|\\g<(\w+)>")
+_SENTENCE_END = lazy_compile(r"(?<=[.!?])[*_)\]]*\s+")
+_GROUP_REF = lazy_compile(r"\\(\d+)|\\g<(\w+)>")
 _CODE_NEEDS = ("block_code", "codespan")
 # Blocks a `remove: paragraph` fix reads: the block a match is in, and its list.
 _REMOVE_NEEDS = frozenset(
@@ -673,7 +673,7 @@ def _in_code_or_templating(parsed: ParsedFile, line: int, column: int) -> bool:
     return code_map(parsed).covers(line, column) or parsed.in_templating(line, column)
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = lazy_compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _in_comment(parsed: ParsedFile, offset: int) -> bool:

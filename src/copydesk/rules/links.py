@@ -9,7 +9,6 @@ permalink gives that URL, not only through a file of that name.
 from __future__ import annotations
 
 import functools
-import glob
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -1275,6 +1274,8 @@ def _find_post(root: Path, name: str) -> Path | None:
     places = [posts / folder for posts in _posts_folders(root)]
     if folder:
         places.append(root / folder / "_posts")
+    import glob  # here: only a `{% post_url %}` tag needs it
+
     pattern = f"{glob.escape(stem)}.*"
     for place in places:
         for path in place.glob(pattern):

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urljoin
 
 from copydesk.errors import ReadError
@@ -129,9 +129,9 @@ def url_key(url: str) -> str:
 # --- permalink patterns (plain sites; kept for callers) --------------------------
 
 
-@dataclass(frozen=True)
-class PostFacts:
-    """What a permalink pattern needs from one post."""
+class PostFacts(NamedTuple):
+    """What a permalink pattern needs from one post (a NamedTuple: making a
+    dataclass costs every run that loads a site ~0.3 ms)."""
 
     path: Path
     front_matter: Mapping[str, Any]
