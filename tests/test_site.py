@@ -307,3 +307,16 @@ def test_jekyll_exclude_patterns_match_as_fnmatch_does(tmp_path: Path) -> None:
     published = {name for name in names if site.is_published(tmp_path / name)}
     # docs/*.md matches docs/deep/b.md too: fnmatch's * crosses "/"
     assert published == {"va/f.md", "g.md", "_posts/2020-01-01-j.md"}
+
+
+def test_a_text_file_is_judged_without_loading_a_generator_that_copies_it(tmp_path: Path) -> None:
+    """`renders_text` loads only the generators in `TEXT_RENDERERS`: every other
+    one keeps the base rule (a `.txt` is copied as it is, never a page)."""
+    from copydesk.site.base import Generator
+    from copydesk.site.detect import NAMES, TEXT_RENDERERS, load_generator
+
+    for name in NAMES:
+        generator = load_generator(tmp_path, name)
+        if name not in TEXT_RENDERERS:
+            assert type(generator).renders_text is Generator.renders_text, name
+            assert not generator.renders_text(".txt")

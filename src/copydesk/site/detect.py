@@ -36,6 +36,9 @@ ELEVENTY_MARKERS = (
 )  # fmt: skip
 ASTRO_MARKERS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astro.config.mts")
 NAMES = ("jekyll", "hugo", "mkdocs", "docusaurus", "eleventy", "zola", "astro", "plain")
+# The generators that may make a page of a plain-text file (`Generator.renders_text`:
+# a plain folder, Jekyll when its `markdown_ext` names it); every other one copies it.
+TEXT_RENDERERS = ("plain", "jekyll")
 # Values of the `generator` option: a generator, "auto" (detect it), or a
 # heading-id style alone ("github", "kramdown": the option's older meaning).
 GENERATORS: tuple[str, ...] = ("auto", *NAMES, "github", "kramdown")
@@ -115,9 +118,7 @@ def generator_at(folder: str) -> str | None:
     if _has(folder, HUGO_MARKERS, names) or _has_dir(folder, "config", names, "_default"):
         return "hugo"
     if _has(folder, HUGO_OLD_MARKERS, names) and _has_dir(folder, "content", names):
-        from copydesk.site.zola import is_zola_config
-
-        return "zola" if is_zola_config(Path(folder, "config.toml")) else "hugo"
+        return "zola" if is_zola_config(os.path.join(folder, "config.toml")) else "hugo"
     if _has(folder, JEKYLL_MARKERS, names):
         return "jekyll"
     if _has(folder, ELEVENTY_MARKERS, names):
@@ -125,6 +126,20 @@ def generator_at(folder: str) -> str | None:
     if _has(folder, ASTRO_MARKERS, names):
         return "astro"
     return None
+
+
+def is_zola_config(path: str) -> bool:
+    """A `config.toml` that sets Zola's required `base_url` (Hugo's is `baseURL`).
+    Here, not in copydesk.site.zola: telling which generator a folder has must
+    not import the generator (a warm lint of a Zola site imports none)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8192)
+    except OSError:
+        return False
+    import re
+
+    return re.search(rb"(?m)^base_url\s*=", head) is not None
 
 
 def is_site_root(folder: str) -> bool:
@@ -247,6 +262,8 @@ def renders_text(
     generator = str(settings.get("generator") or "auto") if settings else "auto"
     if generator in NAMES:
         name = generator  # "github" or "kramdown" choose only a heading-id style
+    if name not in TEXT_RENDERERS:  # copied as it is: its generator need not be loaded
+        return False
     return name == "plain" or _generator(root, name).renders_text(suffix)
 
 

@@ -22,16 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from copydesk.site.base import Generator, read_head, relative_parts
+from copydesk.site.base import Generator, relative_parts
 from copydesk.urls import split_url
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:]+)?[-_](.+)$")
-
-
-def is_zola_config(path: Path) -> bool:
-    """A `config.toml` that sets Zola's required `base_url` (Hugo's is `baseURL`)."""
-    head = read_head(path, 8192)
-    return head is not None and re.search(rb"(?m)^base_url\s*=", head) is not None
 
 
 def zola_slug(text: str) -> str:
