@@ -95,3 +95,12 @@ def test_a_run_leaves_the_interpreter_no_garbage_to_collect_at_exit(tmp_path: Pa
     )
     frozen = int(done.stdout.split("frozen")[-1])
     assert frozen > 1000
+
+
+def test_an_http_link_without_a_link_cache_imports_no_web_module(tmp_path: Path) -> None:
+    """CD106's fix is made safe from an earlier `--online` run's link cache:
+    with none kept, a lint asks nothing of the web modules (nor of autofix)."""
+    (tmp_path / "post.md").write_text("# A post\n\n[a](http://example.com/a)\n")
+    loaded = imported_after(["lint", "-q", "post.md"], tmp_path)
+    assert "copydesk.web.known" in loaded  # it did look for the cache
+    assert not {"copydesk.online", "copydesk.web.cache", "copydesk.autofix"} & loaded

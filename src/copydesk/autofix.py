@@ -77,31 +77,6 @@ def fix_findings(
     return _without_refused(result, refused), outcome
 
 
-def trust_known_https(result: LintResult, answers: Callable[[Path, str], bool]) -> LintResult:
-    """CD106's `http:` -> `https:` fix becomes safe where `answers(file, url)` says
-    an earlier online run saw the `https:` twin answer the same (copydesk.web.known)."""
-    findings = []
-    for finding in result.findings:
-        fix = finding.fix
-        path = result.paths.get(finding.path)
-        if _http_fix(finding.code, fix) and path is not None:
-            assert fix is not None
-            url = "http://" + fix.edits[0].text[len("https://") :]
-            if answers(path, url):
-                finding = finding._replace(fix=fix._replace(applicability="safe"))
-        findings.append(finding)
-    return result._replace(findings=findings)
-
-
-def _http_fix(code: str, fix: Fix | None) -> bool:
-    return (
-        code == "CD106"
-        and fix is not None
-        and fix.applicability == "unsafe"
-        and len(fix.edits) == 1
-    )
-
-
 def _without_refused(result: LintResult, refused: set[tuple[str, str, str]]) -> LintResult:
     """Findings whose fix was refused stay, no longer marked fixable."""
     if not refused:

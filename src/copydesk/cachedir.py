@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from copydesk.config import Config
 
 
+# The link cache's file in the folder (copydesk.web.cache); named here, so that
+# asking whether there is one imports no more than this module.
+LINK_CACHE_FILE = "links.json"
 # Libraries whose release changes what rules report (see `tool_key`).
 _RULE_LIBRARIES = ("pydantic", "pydantic-core", "ftfy")
 

@@ -171,7 +171,7 @@ def _trust_link_cache(result: LintResult, known: KnownHttps) -> LintResult:
     """CD106's fix is safe where an earlier `--online` run saw the https twin answer."""
     if not any(f.code == "CD106" and f.fix is not None for f in result.findings):
         return result
-    from copydesk.autofix import trust_known_https
+    from copydesk.web.known import trust_known_https
 
     return trust_known_https(result, known.answers)
 

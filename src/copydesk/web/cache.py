@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from copydesk.cachedir import LINK_CACHE_FILE
 from copydesk.web.outcome import Outcome
 
-CACHE_FILE = "links.json"
+CACHE_FILE = LINK_CACHE_FILE
 FORMAT = "copydesk-links"
 VERSION = 1
 DAY = 86400.0

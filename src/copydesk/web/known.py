@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from copydesk.config import Config, ConfigFinder
+    from copydesk.engine import LintResult
+    from copydesk.findings import Fix
     from copydesk.web.cache import LinkCache
 
 
@@ -34,13 +38,15 @@ class KnownHttps:
         self.now = time.time()
 
     def answers(self, source: Path, url: str) -> bool:
+        cache = self._cache(self.finder.for_file(source), source)
+        if cache is None:  # no online run kept answers here: nothing more is imported
+            return False
         from copydesk.online import UrlUse
         from copydesk.rules.web import https_answers_same, https_twin
 
         page = url.split("#", 1)[0]
         twin = https_twin(page)
-        cache = self._cache(self.finder.for_file(source), source)
-        if twin is None or cache is None:
+        if twin is None:
             return False
         plain = cache.fresh(page, False, self.now)
         secure = cache.fresh(twin, False, self.now, twin=True)
@@ -50,17 +56,47 @@ class KnownHttps:
 
     def _cache(self, config: Config, source: Path) -> LinkCache | None:
         """The config's link cache, read once; None when there is none (or it is unreadable)."""
-        from copydesk.cachedir import cache_folder
-        from copydesk.web.cache import CACHE_FILE, LinkCache
-        from copydesk.web.settings import LinkSettings
+        from copydesk.cachedir import LINK_CACHE_FILE, cache_folder
 
-        settings = config.links or LinkSettings()
         where = (id(config), os.path.dirname(os.path.abspath(source)))
         path = self._paths.get(where)
         if path is None:
             folder = cache_folder(config, [source], self.cache_dir)
-            path = self._paths[where] = folder / CACHE_FILE
+            path = self._paths[where] = folder / LINK_CACHE_FILE
         if path not in self.caches:
-            cache = LinkCache(path, settings.ok_days) if path.is_file() else None
-            self.caches[path] = cache if cache is not None and not cache.problem else None
+            self.caches[path] = _read_cache(path, config) if path.is_file() else None
         return self.caches[path]
+
+
+def _read_cache(path: Path, config: Config) -> LinkCache | None:
+    """The link cache at `path`; None when it cannot be used."""
+    from copydesk.web.cache import LinkCache
+    from copydesk.web.settings import LinkSettings
+
+    cache = LinkCache(path, (config.links or LinkSettings()).ok_days)
+    return None if cache.problem else cache
+
+
+def trust_known_https(result: LintResult, answers: Callable[[Path, str], bool]) -> LintResult:
+    """CD106's `http:` -> `https:` fix becomes safe where `answers(file, url)` says
+    an earlier online run saw the `https:` twin answer the same (`KnownHttps.answers`)."""
+    findings = []
+    for finding in result.findings:
+        fix = finding.fix
+        path = result.paths.get(finding.path)
+        if _http_fix(finding.code, fix) and path is not None:
+            assert fix is not None
+            url = "http://" + fix.edits[0].text[len("https://") :]
+            if answers(path, url):
+                finding = finding._replace(fix=fix._replace(applicability="safe"))
+        findings.append(finding)
+    return result._replace(findings=findings)
+
+
+def _http_fix(code: str, fix: Fix | None) -> bool:
+    return (
+        code == "CD106"
+        and fix is not None
+        and fix.applicability == "unsafe"
+        and len(fix.edits) == 1
+    )
