@@ -482,12 +482,12 @@ class MissingCoverImage(Rule):
     options: ClassVar[Mapping[str, Any]] = SITE_OPTIONS
 
     def check_file(self, ctx: Context) -> Iterator[Violation]:
-        from copydesk.site.project import is_local, strip_base_url
-
         image = (ctx.parsed.front_matter or {}).get("image")
         src = image.get("src") if isinstance(image, Mapping) else image
         if not isinstance(src, str) or not src.strip():
-            return
+            return  # most pages: no import statement run for them
+        from copydesk.site.project import is_local, strip_base_url
+
         url = strip_base_url(src.strip())
         if has_template(url) or not is_local(url):
             return

@@ -434,7 +434,10 @@ class InvalidDate(Rule):
             return
         keys = ("date", "updated") if is_canonical(data) else DATE_KEYS_RAW + UPDATED_KEYS_RAW
         for key in keys:
-            for label, value in _date_values(key, data.get(key)):
+            given = data.get(key)
+            if given is None:
+                continue  # most keys of most pages: no generator made for them
+            for label, value in _date_values(key, given):
                 if value not in (None, "") and parse_date(value) is None:
                     yield self.at_key(ctx, key, f"'{label}' value {value!r} is not a date")
 
