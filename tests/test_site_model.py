@@ -350,3 +350,29 @@ def test_site_explain_says_why_plain_text_is_not_content(
         "post: no, not content (Eleventy makes no page of a .txt file): "
         "a folder lint skips it; named on the command line, it is linted"
     ]
+
+
+def test_first_file_skips_the_candidates_of_a_folder_that_is_not_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A base that is not there has every other candidate in its folder: a
+    missing folder ends the search (and is remembered); a relative base is
+    looked for in the working folder."""
+    from copydesk.site.project import _first_file
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "setup.md").write_text("# Setup\n", encoding="utf-8")
+    (tmp_path / "page.md").write_text("# Page\n", encoding="utf-8")
+    folders: dict[str, bool] = {}
+    missing = str(tmp_path / "static" / "docs" / "setup")
+    assert _first_file(missing, folders) is None
+    assert folders == {str(tmp_path / "static" / "docs"): False}
+    assert _first_file(str(tmp_path / "docs" / "setup"), folders) == str(
+        tmp_path / "docs" / "setup.md"
+    )
+    assert _first_file(str(tmp_path / "docs" / "setup.html"), folders) == str(
+        tmp_path / "docs" / "setup.md"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _first_file("page", folders) == "page.md"
+    assert _first_file("page", None) == "page.md"

@@ -257,6 +257,8 @@ class SiteModel:
     # (path, folder it is relative to, pages) -> the existing file: posts link to the
     # same targets again and again, and each miss costs several stat calls.
     _found: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
+    # Whether each folder a candidate file was looked for in is one (see `_first_file`).
+    _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     # (url as written, folder it is relative to or "", pages) -> resolve()'s file answer.
     _resolved: dict[tuple[str, str, bool], Path | None] = field(default_factory=dict, repr=False)
     # folder -> its entries by lower-cased name, for `case_twin`.
@@ -844,7 +846,7 @@ class SiteModel:
 
     def _existing(self, bases: Iterable[str]) -> Path | None:
         for base in bases:
-            found = _first_file(base)
+            found = _first_file(base, self._folders)
             if found is not None:
                 return Path(found)
         return None
@@ -1081,13 +1083,16 @@ def _walk_markdown(top: Path, suffixes: tuple[str, ...] = MARKDOWN_SUFFIXES) -> 
                 yield Path(entry.path)
 
 
-def _first_file(base: str) -> str | None:
+def _first_file(base: str, folders: dict[str, bool] | None = None) -> str | None:
     """The first file of: `base` itself, then what a generator serves for it
     (`x.html` from `x.md`, `x/` from `x.md` or `x/index.md`). One `stat` of
     `base` tells whether it is a file, and whether it is a folder that can
     hold the index pages (nothing is below a path that is not one: most
-    links miss, and each candidate costs a `stat`). Plain strings: this runs
-    for every link, and pathlib costs more than the stat calls."""
+    links miss, and each candidate costs a `stat`). When `base` is not there,
+    every other candidate is in its folder: a folder that is not there (kept
+    in `folders`: most page links are first looked for under static folders
+    that lack their path) ends the search. Plain strings: this runs for every
+    link, and pathlib costs more than the stat calls."""
     base = base.rstrip("/") or "/"
     try:
         mode = os.stat(base).st_mode
@@ -1095,6 +1100,13 @@ def _first_file(base: str) -> str | None:
         mode = 0
     if S_ISREG(mode):
         return base
+    if not mode and folders is not None:
+        parent = os.path.dirname(base) or "."  # a relative `base` in the working folder
+        there = folders.get(parent)
+        if there is None:
+            there = folders[parent] = os.path.isdir(parent)
+        if not there:
+            return None
     stem, suffix = os.path.splitext(base)
     if suffix in (".html", ".htm"):
         for markdown in MARKDOWN_SUFFIXES:
