@@ -376,3 +376,32 @@ def test_first_file_skips_the_candidates_of_a_folder_that_is_not_there(
     monkeypatch.chdir(tmp_path)
     assert _first_file("page", folders) == "page.md"
     assert _first_file("page", None) == "page.md"
+
+
+def test_a_second_lint_in_one_process_sees_an_edit_deep_in_the_tree(tmp_path: Path) -> None:
+    """The site model is kept per root while the root's mtime holds; editing
+    a page's slug two folders down leaves that mtime alone, and a second
+    `lint_paths` must still answer as a fresh process does."""
+    import os
+
+    from copydesk.engine import lint_paths
+
+    page = "content/posts/b.md"
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "content/posts/a.md": "---\ntitle: A\n---\n\nSee [b](/posts/new-slug/).\n",
+            page: "---\ntitle: B\n---\n\nBody.\n",
+        },
+    )
+    linker = tmp_path / "content/posts/a.md"
+
+    def codes() -> list[str]:
+        return [finding.code for finding in lint_paths([linker], select=["CD101"]).findings]
+
+    assert codes() == ["CD101"]
+    mtime = os.stat(tmp_path).st_mtime_ns
+    (tmp_path / page).write_text("---\ntitle: B\nslug: new-slug\n---\n\nBody.\n")
+    assert os.stat(tmp_path).st_mtime_ns == mtime
+    assert codes() == []

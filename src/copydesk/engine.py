@@ -778,6 +778,9 @@ def lint_paths(
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
+    sites = sys.modules.get("copydesk.site.project")  # a model of an earlier run may be stale
+    if sites is not None:
+        sites.forget_models()
     # The web rules run where --online/--no-online says, else where each file's config says.
     web = online.enabled if online is not None else None
     if stdin is not None:

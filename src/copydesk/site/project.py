@@ -1275,7 +1275,8 @@ def project_for(
     `SiteModel`, otherwise one cached per site root and settings.
 
     The cache key includes the root's modification time so that a long-lived
-    process (tests, an editor) does not keep an index of files since renamed.
+    process (an editor) does not keep an index of files since renamed at the
+    root; `lint_paths` forgets every model when it starts (`forget_models`).
     """
     if isinstance(shared, SiteModel):
         return shared
@@ -1296,6 +1297,15 @@ def project_for(
     except OSError:
         stamp = 0
     return _cached_site(root, generator, static_dirs, permalink, stamp)
+
+
+def forget_models() -> None:
+    """Drop the models kept from earlier runs: the root's mtime, in their key,
+    does not change when a file deep in the tree does (a page's slug edited),
+    so a second `lint_paths` in one process would answer from a stale model
+    where a fresh process reads the files again."""
+    _cached_site.cache_clear()
+    _SITES_OF.clear()
 
 
 # (id of the settings, config root, folder of a file) -> the settings (kept alive, so
