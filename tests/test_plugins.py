@@ -86,3 +86,46 @@ def test_a_plugin_reusing_a_code_is_an_error_naming_both(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "clash_rules.Clash (entry point 'clash')" in done.stderr
     assert "copydesk.suppress.UnusedSuppression (entry point 'suppress')" in done.stderr
+
+
+def test_an_edit_to_a_plugins_helper_module_invalidates_the_lint_cache(tmp_path: Path) -> None:
+    """The rule's own module is unchanged; the words it reports come from a
+    helper module of its package: editing that must give a warm run the
+    findings of a cold one."""
+    site = tmp_path / "site"
+    install_stub(site, "banned", "1.0", {"banned": "banned_words.rules"})
+    package = site / "banned_words"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "words.py").write_text('WORD = "foo"\n')
+    (package / "rules.py").write_text(
+        "from copydesk.rules.base import Rule, Violation\n"
+        "from banned_words.words import WORD\n\n\n"
+        "class Banned(Rule):\n"
+        '    """A banned word."""\n\n'
+        '    code = "BAN001"\n'
+        '    name = "banned-word"\n'
+        '    summary = "banned word"\n'
+        '    targets = ("text",)\n\n'
+        "    def check(self, node, ctx):\n"
+        '        text = str(node.attrs.get("text", ""))\n'
+        "        if WORD in text:\n"
+        "            yield Violation(node.line, node.column + text.find(WORD), WORD)\n"
+    )
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(30):  # above CACHE_MIN_FILES: the cache is read and written
+        (tree / f"post{number}.md").write_text(f"# Post {number}\n\nSome foo and bar.\n")
+    pythonpath = str(site)
+
+    def lint(*options: str) -> list[str]:
+        done = copydesk(tree, pythonpath, "lint", "--select", "BAN001", *options, ".")
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout.splitlines()
+
+    first = lint()
+    assert any("BAN001 foo " in line for line in first), first
+    (package / "words.py").write_text('WORD = "bar"\n')
+    cold = lint("--no-cache")
+    assert any("BAN001 bar " in line for line in cold)
+    assert lint() == cold

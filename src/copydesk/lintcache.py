@@ -35,8 +35,9 @@ An entry holds while its key holds. The key is a hash of:
   and the releases of pydantic and ftfy (CD30x's messages, CD401's repairs);
 - the file's rule set: each selected rule's code, options and where its
   code is (a built-in rule's module, whose version is the tool's; a shipped
-  pack's bytes; a plugin's module file, a version of its own, and the node
-  types it reads), the size limit, and whether web rules want its URLs;
+  pack's bytes; a plugin's module file and every file of its top package,
+  a version of its own, and the node types it reads), the size limit, and
+  whether web rules want its URLs;
 - the bytes of the other files a rule read for its findings (`Context.read`:
   the snippets a page includes, for CD108; the page a Hugo ref's #fragment
   names, for CD117), checked when the entry is read; and the clock: an entry
@@ -241,21 +242,24 @@ def _class(name: str) -> Any:
 def ruleset_key(ruleset: RuleSet) -> str:
     """What the rules of one configuration are and how they are set, from the
     registry's metadata: a warm run does not import the rule modules for it."""
+    packages: dict[str, str] = {}  # a plugin's package stamped once for all its rules
     rules = [
-        [info.code, *_rule_source(info), plain(settings)]
+        [info.code, *_rule_source(info, packages), plain(settings)]
         for info, settings in zip(ruleset.infos, ruleset.settings, strict=True)
     ]
     shape = [rules, ruleset.max_size, bool(ruleset.online_rules)]
     return _digest(json.dumps(shape, sort_keys=True, default=repr))
 
 
-def _rule_source(info: RuleInfo) -> list[Any]:
+def _rule_source(info: RuleInfo, packages: dict[str, str]) -> list[Any]:
     """Where a rule's code is, and which version of it. A built-in rule (from
     the rule table) is its module and class: copydesk's modules are in the
     cache's `tool_key`. A shipped pack's rule is the pack's bytes. Any other
     rule (a plugin, a config's own pack) is loaded already: its class, the
-    size and mtime of its module, a pack rule's spec and the node types it
-    reads (what the parser builds for it)."""
+    size and mtime of its module and of every file of its top package (the
+    helpers and data it imports or reads; `packages` keeps them by name for
+    the run), a pack rule's spec and the node types it reads (what the
+    parser builds for it)."""
     if info.where is not None:
         kind, place, name = info.where
         return [kind, place, name, _file_digest(place) if kind == "pack" else ""]
@@ -267,7 +271,32 @@ def _rule_source(info: RuleInfo) -> list[Any]:
         stat_ = os.stat(source)
         stamp = f"{stat_.st_size}:{stat_.st_mtime_ns}"
     spec = repr(getattr(cls, "spec", ""))
-    return [cls.__qualname__, source, stamp, spec, list(cls.targets), cls.needs]
+    top = cls.__module__.partition(".")[0]
+    if top not in packages:
+        packages[top] = _package_stamp(sys.modules.get(top))
+    package = packages[top]
+    return [cls.__qualname__, source, stamp, package, spec, list(cls.targets), cls.needs]
+
+
+def _package_stamp(package: Any) -> str:
+    """The path, size and mtime of each file in a package's folders (not its
+    `__pycache__`), or "" for a module outside any package (its own file is
+    stamped) and copydesk's (its files are in `tool_key`)."""
+    folders = getattr(package, "__path__", None)
+    if not folders or getattr(package, "__name__", "") == "copydesk":
+        return ""
+    stamps = []
+    for top in sorted(str(folder) for folder in folders):
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return _digest(*stamps)
 
 
 @functools.cache
