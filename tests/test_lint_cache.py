@@ -1166,3 +1166,26 @@ def test_each_file_is_keyed_by_its_own_site_inside_a_walked_one(
     roots = {os.path.relpath(root, tmp_path) for root in cached.state.sites}
     # MKDOCS.YML is no config where names keep their case: upper is the root's
     assert roots == {".", "content/nested", "content/wt", "content/repo", "content/cfg"}
+
+
+def test_a_folder_link_re_pointed_under_the_same_name_changes_what_links_find(
+    site: Path, parses: list[str]
+) -> None:
+    """`static/img -> ../assets/a` re-pointed to `../assets/b`: the names the
+    walk sees are the same (it does not enter a link), the images are not."""
+    for version, names in (("a", ["logo.png"]), ("b", ["other.png"])):
+        (site / "assets" / version).mkdir(parents=True)
+        for name in names:
+            (site / "assets" / version / name).write_bytes(b"\x89PNG")
+    (site / "static").mkdir()
+    img = site / "static" / "img"
+    img.symlink_to(Path("..") / "assets" / "a", target_is_directory=True)
+    touch(site / "c.md", "![Logo](/img/logo.png)")
+    assert [f for f in run().findings if f.code == "CD205"] == []
+    img.unlink()
+    img.symlink_to(Path("..") / "assets" / "b", target_is_directory=True)
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD205"] == ["c.md"]
+    assert rendered(warm) == cold()

@@ -48,9 +48,9 @@ An entry holds while its key holds. The key is a hash of:
 - the file's site, for rule sets that read one: the name of every file under
   the site root and the folders it publishes outside it (Docusaurus's
   `../docs`) or that a link inside it leads to (dependency folders and the
-  caches' own folders aside), the
-  front matter of every page there and the bytes of the generator's config
-  files. That is what the site model reads of other files (which exist,
+  caches' own folders aside), where each link to a folder leads (one
+  re-pointed keeps every name), the front matter of every page there and
+  the bytes of the generator's config files. That is what the site model reads of other files (which exist,
   where they are served, which are posts), so adding, removing or renaming a
   file, or editing any front matter or the site's config, makes every entry
   of that site miss; editing a page's body leaves the others' entries valid.
@@ -489,11 +489,15 @@ class SiteState:
     ) -> None:
         """Folders the walk did not enter: links to folders (`static/shared ->
         ../../shared`; a link resolves through them) and ones it could not
-        read. One whose target is inside the root (walked already) or holds
-        it is not walked; another is, below the link's name."""
+        read. Where each leads counts (`static/img -> a/` re-pointed to `b/`
+        keeps every name the walk sees). One whose target is inside the root
+        (walked already) or holds it is not walked; another is, below the
+        link's name."""
         inside = os.path.join(root, "")
+        start = len(inside)
         for link in links:
             target = os.path.join(os.path.realpath(link), "")
+            update(f"{link[start:]}\0{target}\0".encode())  # re-pointed: another folder
             if target.startswith(inside) or inside.startswith(target) or not os.path.isdir(link):
                 continue
             self._walk_folder(update, link, root, eleventy)
