@@ -1189,3 +1189,29 @@ def test_a_folder_link_re_pointed_under_the_same_name_changes_what_links_find(
 
     assert [f.path for f in warm.findings if f.code == "CD205"] == ["c.md"]
     assert rendered(warm) == cold()
+
+
+@pytest.mark.parametrize("custom", [".overrides", "../theme"])
+def test_a_file_going_in_an_mkdocs_custom_dir_the_walk_skips_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, custom: str
+) -> None:
+    """MkDocs serves its theme's `custom_dir` files at the site's root: a
+    hidden one, or one outside the root, is walked for the site's key."""
+    root = tmp_path / "site"
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(
+        f"site_name: x\ntheme:\n  name: material\n  custom_dir: {custom}\n"
+    )
+    (root / "docs" / "index.md").write_text("# Home\n\nThe ![Logo of the site](assets/logo.png).\n")
+    assets = root / custom / "assets"
+    assets.mkdir(parents=True)
+    (assets / "logo.png").write_bytes(b"\x89PNG")
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    assert [f for f in run().findings if f.code == "CD205"] == []
+    (assets / "logo.png").unlink()
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD205"] == ["docs/index.md"]
+    assert rendered(warm) == cold()

@@ -50,17 +50,20 @@ An entry holds while its key holds. The key is a hash of:
   `../docs`) or that a link inside it leads to (dependency folders and the
   caches' own folders aside), where each link to a folder leads (one
   re-pointed keeps every name), the front matter of every page there and
-  the bytes of the generator's config files. That is what the site model reads of other files (which exist,
-  where they are served, which are posts), so adding, removing or renaming a
+  the bytes of the generator's config files. That is what the site model
+  reads of other files (which exist, where they are served, which are
+  posts), so adding, removing or renaming a
   file, or editing any front matter or the site's config, makes every entry
   of that site miss; editing a page's body leaves the others' entries valid.
   The host's redirect files count as config (`_redirects` in any folder, a
   `netlify.toml` up to three folders above the root): they make URLs work.
   So do the files that give the site's address (`CNAME` in any folder,
   Eleventy's global data files, the package.json above the root), MkDocs'
-  `hooks:` files (named in its config: whether one rewrites pages), the
-  whole bytes of Hugo's shortcode templates (whether one writes heading ids)
-  and the size of every image (CD204 reads it). Hidden folders are walked
+  `hooks:` files (named in its config: whether one rewrites pages) and its
+  theme's `custom_dir` where the walk does not reach it (hidden, or outside
+  the root: MkDocs serves its files at the site's root), the whole bytes
+  of Hugo's shortcode templates (whether one writes heading ids) and the
+  size of every image (CD204 reads it). Hidden folders are walked
   where a link may reach them (`SiteState._hidden`): the root's `.github`
   and `.well-known`, and below the root those inside a folder the site
   publishes, as are `vendor` folders; never `.git` (whether a folder has
@@ -148,6 +151,8 @@ _ELEVENTY_DATA = frozenset(
 # A Python file named in MkDocs' config: a `hooks:` entry (copydesk.site.mkdocs).
 _PYTHON_NAME = rb"""[^\s'"\[\],#]+\.py\b"""
 _NETLIFY_LEVELS = 3
+# An MkDocs theme's `custom_dir:` (block or flow style), whose files it serves.
+_CUSTOM_DIR = rb"""custom_dir:[ \t]*['"]?([^\s'"#,}]+)"""
 
 
 class Uncacheable(Exception):
@@ -413,6 +418,8 @@ class SiteState:
             for hook in sorted(set(re.findall(_PYTHON_NAME, data))):
                 digests = self._digests(os.path.join(root, hook.decode(errors="replace")))
                 update(hook + b"\0" + (digests[0].encode() if digests else b"\0unread"))
+            for custom in sorted(set(re.findall(_CUSTOM_DIR, data))):
+                self._custom_dir(update, root, custom.decode(errors="replace"), eleventy)
         above = root
         for _ in range(_NETLIFY_LEVELS):
             above = os.path.dirname(above)
@@ -514,6 +521,28 @@ class SiteState:
             )  # fmt: skip
             relative = os.path.relpath(folder, root)
             self._files(update, os.path.join(folder, ""), relative, False, files, eleventy)
+
+    def _custom_dir(
+        self, update: Callable[[bytes], None], root: str, custom: str, eleventy: bool
+    ) -> None:
+        """An MkDocs theme's `custom_dir`, whose files the site serves at its
+        root (copydesk.site.mkdocs), walked as the root is where the root's
+        walk does not reach it: a hidden one (`.overrides`), one below a
+        hidden or dependency folder, or one outside the root (not one holding it)."""
+        folder = os.path.normpath(os.path.join(root, custom))
+        relative = os.path.relpath(folder, root)
+        parts = relative.split(os.sep)
+        if relative == "." or (
+            parts[0] != ".."
+            and not any(
+                part[0] == "." or part == _VENDOR or part in _SKIPPED_DIRS for part in parts
+            )
+        ):
+            return  # the root's walk has its names
+        update(f"custom_dir\0{relative}\0".encode())
+        holds_root = os.path.join(root, "").startswith(os.path.join(folder, ""))
+        if os.path.isdir(folder) and not holds_root:
+            self._walk_folder(update, folder, root, eleventy)
 
     def _outside(
         self, update: Callable[[bytes], None], root: str, published: list[str], eleventy: bool
