@@ -720,7 +720,9 @@ class TitleHeading(Rule):
 
     code: ClassVar[str] = "CD310"
     fixable: ClassVar[bool | str] = "safe"
-    needs: ClassVar[tuple[str, ...] | None] = ()
+    # The fix reads a heading's parent: one in a list item keeps its line. (A quote's,
+    # a footnote's or an admonition's heading line is not a bare `#` line anyway.)
+    needs: ClassVar[tuple[str, ...] | None] = ("list_item",)
     scope: ClassVar[Scope] = "file"
     name: ClassVar[str] = "title-repeated-as-heading"
     summary: ClassVar[str] = "H1 in the body repeats the title"
