@@ -16,7 +16,6 @@ Pydantic is imported only by the schema rule, when it runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import re
@@ -30,6 +29,8 @@ from copydesk.rules._nodes import SITE_OPTIONS, is_post, project
 from copydesk.rules.base import Context, Rule, Scope, Violation
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from copydesk.findings import Fix, Severity
     from copydesk.parse import Node
 
@@ -110,6 +111,8 @@ def parse_date(value: object) -> dt.date | None:
     still a date here; the schema rule decides whether canonical posts may
     carry one.
     """
+    import datetime as dt  # here: a page without dates needs none
+
     if isinstance(value, dt.date):
         return value
     if isinstance(value, Mapping):
@@ -126,6 +129,8 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def _day(text: str) -> dt.date | None:
+    import datetime as dt  # here: a page without dates needs none
+
     year, month, day = (int(part) for part in text.split("-"))
     try:
         return dt.date(year, month, day)
@@ -134,6 +139,8 @@ def _day(text: str) -> dt.date | None:
 
 
 def _stamp(match: re.Match[str]) -> dt.datetime | None:
+    import datetime as dt  # here: a page without dates needs none
+
     day = _day(match["day"])
     valid, zone = _zone(match["zone"].strip())
     if day is None or not valid:
@@ -148,6 +155,8 @@ def _stamp(match: re.Match[str]) -> dt.datetime | None:
 
 def _zone(text: str) -> tuple[bool, dt.tzinfo | None]:
     """(is it a valid zone, the offset); no text is valid and means "no offset"."""
+    import datetime as dt  # here: a page without dates needs none
+
     if not text:
         return True, None
     if text.lower() in _UTC_NAMES:
@@ -624,6 +633,8 @@ class FutureDate(Rule):
             return
         if ctx.settings["future-skip-drafts"] and is_draft(data):
             return
+        import datetime as dt  # here: a page without dates needs none
+
         key, value = found
         slack = dt.timedelta(days=int(ctx.settings["future-days"]))
         if is_future(value, slack):
@@ -637,6 +648,8 @@ def _comes(value: dt.date, slack: dt.timedelta) -> float | None:
     """The moment (seconds since the epoch) `is_future` turns false: the local
     midnight starting the day `slack` before a date, `slack` before a time;
     None out of the clock's range."""
+    import datetime as dt  # here: a page without dates needs none
+
     try:
         if isinstance(value, dt.datetime):
             return (value - slack).timestamp()
@@ -646,6 +659,8 @@ def _comes(value: dt.date, slack: dt.timedelta) -> float | None:
 
 
 def is_future(value: dt.date, slack: dt.timedelta) -> bool:
+    import datetime as dt  # here: a page without dates needs none
+
     if isinstance(value, dt.datetime):
         now = dt.datetime.now(value.tzinfo) if value.tzinfo else dt.datetime.now()
         return value > now + slack
@@ -684,6 +699,8 @@ class FileNameDateMismatch(Rule):
         found = post_date(ctx)
         if named is None or found is None:
             return
+        import datetime as dt  # here: a page without dates needs none
+
         key, value = found
         day = value.date() if isinstance(value, dt.datetime) else value
         # A time of day in another zone than the one the file was named in moves the day by one.
@@ -910,6 +927,8 @@ class FloatingDatetime(Rule):
         data = front_matter(ctx)
         if data is None or not is_canonical(data):
             return
+        import datetime as dt  # here: a page without dates needs none
+
         for key in ("date", "updated"):
             value = parse_date(data.get(key))
             if isinstance(value, dt.datetime) and value.utcoffset() is None:

@@ -11,17 +11,19 @@ answers; no rule asks a generator directly.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from copydesk.discover import TEST_INPUT_DIRS
 from copydesk.lazyre import lazy_compile
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 DEFAULT_STATIC_DIRS: tuple[str, ...] = ("static", "assets", "public", "source")
@@ -144,6 +146,8 @@ def date_prefix(name: str) -> tuple[str, str, str, str] | None:
 def date_of(front_matter: Mapping[str, Any], name: str) -> dt.date | None:
     """A post's date: front matter `date` (it wins, as in Jekyll and Hugo),
     else the file name's `YYYY-MM-DD-` prefix."""
+    import datetime as dt  # here: a site whose pages have no dates needs none
+
     value = front_matter.get("date")
     if isinstance(value, dt.date):
         return value
