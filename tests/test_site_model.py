@@ -405,3 +405,25 @@ def test_a_second_lint_in_one_process_sees_an_edit_deep_in_the_tree(tmp_path: Pa
     (tmp_path / page).write_text("---\ntitle: B\nslug: new-slug\n---\n\nBody.\n")
     assert os.stat(tmp_path).st_mtime_ns == mtime
     assert codes() == []
+
+
+def test_a_second_lint_in_one_process_sees_a_generator_config_added(tmp_path: Path) -> None:
+    """Which folder is which generator's site is remembered per folder for a
+    run: a `hugo.toml` added before the next `lint_paths` makes `/posts/b/`
+    a page's URL, as a fresh process finds."""
+    from copydesk.engine import lint_paths
+
+    _write(
+        tmp_path,
+        {
+            "content/posts/a.md": "---\ntitle: A\n---\n\nSee [b](/posts/b/).\n",
+            "content/posts/b.md": "---\ntitle: B\n---\n\nBody.\n",
+        },
+    )
+
+    def codes() -> list[str]:
+        return [finding.code for finding in lint_paths([tmp_path], select=["CD101"]).findings]
+
+    assert codes() == ["CD101"]
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n')
+    assert codes() == []

@@ -94,6 +94,12 @@ def cache_folder(config: Config, paths: Sequence[Path], cache_dir: str | None) -
     return cache_root(config, paths) / (cache_dir or config.cache_dir)
 
 
+def forget_tree() -> None:
+    """Forget which folders are in a repository (a `.git` made since): see
+    engine._TREE_MEMOS."""
+    _git_root.cache_clear()
+
+
 @functools.cache
 def _git_root(folder: str) -> str | None:
     for candidate in (folder, *map(str, Path(folder).parents)):

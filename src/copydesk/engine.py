@@ -54,6 +54,17 @@ MIN_FILES_PER_JOB = 24
 # would cost a one-file hook run more than it saves. Here, not in copydesk.lintcache,
 # so that a small run does not import that module only to learn it is not needed.
 CACHE_MIN_FILES = 24
+# Modules that keep what they learnt of the tree (site roots, generators, site
+# models, `_posts` folders, sections' sort order) for a run: `lint_paths` makes
+# them forget it (`forget_tree`), so a second run in one process sees the tree
+# as a fresh process does. Only those loaded are asked (a warm run loads few).
+_TREE_MEMOS = (
+    "copydesk.cachedir",
+    "copydesk.site.detect",
+    "copydesk.site.project",
+    "copydesk.site.zola",
+    "copydesk.rules.links",
+)
 # Chunks shrink as the queue does (guided scheduling): each takes this share of
 # what is left per job, so that the first are large (a chunk costs the main
 # process ~0.4 ms: a future, a task list and its results through a pipe) and
@@ -769,6 +780,8 @@ def lint_paths(
     `relint` can lint some files again (`lint --fix`) without a new discovery.
     `cache`: read and write the lint cache (see copydesk.lintcache) in
     `cache_dir`, or each configuration's `cache-dir`.
+    Each call sees the tree as it is: what an earlier call in this process
+    learnt of it (sites, their models) is forgotten first (`_TREE_MEMOS`).
     """
     overrides = Overrides(
         tuple(select) if select is not None else None,
@@ -778,9 +791,10 @@ def lint_paths(
     )
     finder = ConfigFinder(Path(config_file) if config_file else None)
     registry = registry if registry is not None else load_registry()
-    sites = sys.modules.get("copydesk.site.project")  # a model of an earlier run may be stale
-    if sites is not None:
-        sites.forget_models()
+    for name in _TREE_MEMOS:  # what an earlier run in this process learnt may be stale
+        module = sys.modules.get(name)
+        if module is not None:
+            module.forget_tree()
     # The web rules run where --online/--no-online says, else where each file's config says.
     web = online.enabled if online is not None else None
     if stdin is not None:

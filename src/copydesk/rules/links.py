@@ -1290,6 +1290,11 @@ def _find_post(root: Path, name: str) -> Path | None:
     return None
 
 
+def forget_tree() -> None:
+    """Forget the sites' `_posts` folders (one added since): see engine._TREE_MEMOS."""
+    _posts_folders.cache_clear()
+
+
 @functools.lru_cache(maxsize=8)
 def _posts_folders(root: Path) -> tuple[Path, ...]:
     """Every `_posts` folder of the site (Jekyll also reads `category/_posts`)."""

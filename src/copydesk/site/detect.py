@@ -197,6 +197,13 @@ def _generator_above(folder: str) -> tuple[str, str] | None:
     return _generator_above(parent)
 
 
+def forget_tree() -> None:
+    """Forget every folder's generator and site (a config added or removed
+    since): `lint_paths` asks before each run (engine._TREE_MEMOS)."""
+    for memo in (generator_at, find_site, _real, _generator_above, _generator):
+        memo.cache_clear()
+
+
 def site_root(settings: Mapping[str, Any], config_root: Path, source: Path) -> Path:
     """`site-root` when configured (relative to the config's folder), else the
     nearest ancestor of the file that holds a generator's config or `.git`."""

@@ -1276,7 +1276,7 @@ def project_for(
 
     The cache key includes the root's modification time so that a long-lived
     process (an editor) does not keep an index of files since renamed at the
-    root; `lint_paths` forgets every model when it starts (`forget_models`).
+    root; `lint_paths` forgets every model when it starts (`forget_tree`).
     """
     if isinstance(shared, SiteModel):
         return shared
@@ -1299,7 +1299,7 @@ def project_for(
     return _cached_site(root, generator, static_dirs, permalink, stamp)
 
 
-def forget_models() -> None:
+def forget_tree() -> None:
     """Drop the models kept from earlier runs: the root's mtime, in their key,
     does not change when a file deep in the tree does (a page's slug edited),
     so a second `lint_paths` in one process would answer from a stale model

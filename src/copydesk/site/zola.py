@@ -34,6 +34,12 @@ def zola_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def forget_tree() -> None:
+    """Forget the sections' `sort_by` (an `_index.md` edited since): see
+    engine._TREE_MEMOS."""
+    _sorted_by.cache_clear()
+
+
 @functools.lru_cache(maxsize=256)
 def _sorted_by(folder: Path, content: Path) -> str:
     """The `sort_by` of the section holding `folder` (its nearest `_index.md`)."""
