@@ -54,6 +54,24 @@ def test_the_whole_site_reads_no_front_matter_again(
     assert reads == []
 
 
+def test_a_worker_that_built_its_own_index_still_sends_its_pages_back(
+    site: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rule that asks outside `deferred` (an image in a page bundle) makes a
+    # worker build its own URL index; the pages it lints after that must still
+    # come back, or the main process reads them from disk again, serially.
+    monkeypatch.setattr(engine, "MIN_FILES_PER_JOB", 1)
+    keep = project.SiteModel.keep_front_matter
+
+    def after_own_index(model: project.SiteModel, parsed: object) -> object:
+        assert model.url_index  # built here, in the worker, as such a rule would
+        return keep(model, parsed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project.SiteModel, "keep_front_matter", after_own_index)
+    assert lint(".", jobs=2) == EXPECTED
+    assert reads == []
+
+
 def test_one_file_alone_finds_the_same_reading_the_others(site: Path, reads: list[str]) -> None:
     assert lint(LINKER) == EXPECTED
     assert sorted(reads) == ["crlf.md", "moved.md"]  # not the linted file's own

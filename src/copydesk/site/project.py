@@ -161,12 +161,14 @@ def _read_front_matter(path: Path, only: tuple[str, ...] | None = None) -> Mappi
     """
     from copydesk.errors import CopydeskError
     from copydesk.read import document_from_bytes, front_matter_may_hold
-    from copydesk.yamlio import load_front_matter
 
     try:
         raw = path.read_bytes()
         if only is not None and not front_matter_may_hold(raw, _needles(only)):
             return {}
+        # Here, not above: a --jobs 2 run's main process has not imported YAML (~10 ms).
+        from copydesk.yamlio import load_front_matter
+
         document = document_from_bytes(path, raw, digest=False)
         if document.front_matter is None or document.front_matter_kind is None:
             return {}
@@ -553,9 +555,10 @@ class SiteModel:
         pages not linted. A rule's project stage that needs the index (see
         `NeedsIndex`) builds it after every file was kept. Returns what was
         kept (absolute path, front matter), for a worker to send back to the
-        process that builds the index (`keep`)."""
-        if self._url_index is not None:
-            return None
+        process that builds the index (`keep`): also once this model's own
+        index is built (a worker's image rule may build it), as the main
+        process's index is not, and would read the page from disk again
+        (rust blog, --jobs 2: ~40 pages and the YAML import, serially)."""
         path = self._absolute(parsed.path)
         if str(path) not in self._post_names:
             return None
