@@ -83,10 +83,12 @@ def line(kind: str, text: str, value: Mapping[str, Any]) -> str | None:
     its kind and text, and its value); None when the value would not come back
     exactly as it is."""
     try:
-        plain = _plain(dict(value))
-    except _Unkept:
+        return _encoder().encode([_digest(kind, text), _plain(dict(value))])
+    except (_Unkept, ValueError, RecursionError):
+        # ValueError: an int too long for `str` (YAML and TOML read `0x` and `0b`
+        # ints of any length); RecursionError: lists nested deeper than the
+        # stack. Both load, so a cached run must not fail where a cold one works.
         return None
-    return _encoder().encode([_digest(kind, text), plain])
 
 
 @functools.cache
