@@ -1215,3 +1215,27 @@ def test_a_file_going_in_an_mkdocs_custom_dir_the_walk_skips_is_reported(
 
     assert [f.path for f in warm.findings if f.code == "CD205"] == ["docs/index.md"]
     assert rendered(warm) == cold()
+
+
+def test_a_file_going_in_a_vendor_folder_of_an_mkdocs_custom_dir_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk sets `vendor` folders aside unless the site serves them, as
+    MkDocs serves its `custom_dir` (`overrides/vendor/logo.png` at `/vendor/`)."""
+    root = tmp_path / "site"
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: x\ntheme: {name: material, custom_dir: overrides}\n"
+    )
+    (root / "docs" / "index.md").write_text("# Home\n\nThe ![Logo of the site](vendor/logo.png).\n")
+    (root / "overrides" / "vendor").mkdir(parents=True)
+    (root / "overrides" / "vendor" / "logo.png").write_bytes(b"\x89PNG")
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(engine, "CACHE_MIN_FILES", 1)
+    assert [f for f in run().findings if f.code == "CD205"] == []
+    (root / "overrides" / "vendor" / "logo.png").unlink()
+
+    warm = run()
+
+    assert [f.path for f in warm.findings if f.code == "CD205"] == ["docs/index.md"]
+    assert rendered(warm) == cold()

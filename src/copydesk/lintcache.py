@@ -61,7 +61,8 @@ An entry holds while its key holds. The key is a hash of:
   Eleventy's global data files, the package.json above the root), MkDocs'
   `hooks:` files (named in its config: whether one rewrites pages) and its
   theme's `custom_dir` where the walk does not reach it (hidden, or outside
-  the root: MkDocs serves its files at the site's root), the whole bytes
+  the root: MkDocs serves its files at the site's root; its `vendor`
+  folders too), the whole bytes
   of Hugo's shortcode templates (whether one writes heading ids) and the
   size of every image (CD204 reads it). Hidden folders are walked
   where a link may reach them (`SiteState._hidden`): the root's `.github`
@@ -408,18 +409,19 @@ class SiteState:
             self._linked(update, root, [f for f in entered if f not in walked], eleventy)
         below = [folder for folder in hidden if os.path.dirname(folder) != root]
         published = self._publishing(hasher, root, below, settings)
+        mkdocs_configs = [_read(os.path.join(root, config)) or b"" for config in mkdocs]
+        customs = _custom_dirs(root, mkdocs_configs)  # served too: their vendor folders count
         if hidden:
-            self._hidden(update, root, hidden, below, published, eleventy)
+            self._hidden(update, root, hidden, below, published + customs, eleventy)
         self._outside(update, root, published, eleventy)
-        for config in mkdocs:  # its `hooks:` files: whether one rewrites pages' Markdown
+        for data in mkdocs_configs:  # its `hooks:` files: whether one rewrites pages' Markdown
             import re
 
-            data = _read(os.path.join(root, config)) or b""
             for hook in sorted(set(re.findall(_PYTHON_NAME, data))):
                 digests = self._digests(os.path.join(root, hook.decode(errors="replace")))
                 update(hook + b"\0" + (digests[0].encode() if digests else b"\0unread"))
-            for custom in sorted(set(re.findall(_CUSTOM_DIR, data))):
-                self._custom_dir(update, root, custom.decode(errors="replace"), eleventy)
+        for custom in customs:
+            self._custom_dir(update, root, custom, eleventy)
         above = root
         for _ in range(_NETLIFY_LEVELS):
             above = os.path.dirname(above)
@@ -478,7 +480,8 @@ class SiteState:
         folder the site publishes (`static/.well-known/`; not a tool's
         `.icons` or `.cache` elsewhere); `vendor` folders likewise (the
         root's is a project's dependencies); `below`: those below the root,
-        `published`: the folders the site publishes (see `_publishing`)."""
+        `published`: the folders the site publishes (see `_publishing`) and
+        MkDocs' `custom_dir` (`overrides/vendor/` is served)."""
         inside = len(os.path.join(root, ""))
         for top in hidden:
             if top in below and not any(top.startswith(p) for p in published):
@@ -529,7 +532,7 @@ class SiteState:
         root (copydesk.site.mkdocs), walked as the root is where the root's
         walk does not reach it: a hidden one (`.overrides`), one below a
         hidden or dependency folder, or one outside the root (not one holding it)."""
-        folder = os.path.normpath(os.path.join(root, custom))
+        folder = custom[:-1] or custom  # `_custom_dirs` ends each in a separator
         relative = os.path.relpath(folder, root)
         parts = relative.split(os.sep)
         if relative == "." or (
@@ -622,6 +625,18 @@ class SiteState:
         if name not in self.file_digests and self._digests(name) is None:
             return None  # linted, and refused with its reason
         return self.file_digests[name]
+
+
+def _custom_dirs(root: str, configs: list[bytes]) -> list[str]:
+    """The `custom_dir` folders MkDocs' config files name (found as their
+    `hooks:` are: no YAML loaded), each ending in a separator."""
+    if not configs:
+        return []
+    import re
+
+    names = {name for data in configs for name in re.findall(_CUSTOM_DIR, data)}
+    folders = (os.path.normpath(os.path.join(root, n.decode(errors="replace"))) for n in names)
+    return sorted(os.path.join(folder, "") for folder in folders)
 
 
 def _published(root: str, settings: Mapping[str, Any]) -> list[str]:
