@@ -8,8 +8,9 @@ conditional).
 
 The reference run selects ALL rules, builds every node of every file and
 asks no rule's `may_find`; each rule then runs alone, as the engine plans it
-for that rule, on every rule case of tests/data/rules (web cases aside) and
-on fixtures/. Findings are compared whole, the fix's edits included."""
+for that rule, on every rule case of tests/data/rules (web cases aside; each
+Markdown file also with its body in a list item and in a quote) and on
+fixtures/. Findings are compared whole, the fix's edits included."""
 
 from __future__ import annotations
 
@@ -54,6 +55,19 @@ def rule_cases() -> list[Any]:
     return params
 
 
+def contained(text: str, first: str, rest: str) -> str:
+    """`text` with its body (after any front matter) inside a container whose
+    first line starts with `first` and the others with `rest`: a rule that
+    reads a node's parent meets one there."""
+    head, body = "", text
+    if text.startswith("---\n") and (end := text.find("\n---\n", 3)) > 0:
+        head, body = text[: end + 5], text[end + 5 :]
+    lines = body.split("\n")
+    return head + "\n".join(
+        (first if number == 0 else rest if line else "") + line for number, line in enumerate(lines)
+    )
+
+
 @pytest.mark.parametrize(("code", "case"), rule_cases())
 def test_a_rule_alone_finds_what_it_finds_among_all_rules_on_whole_parses(
     code: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -62,6 +76,10 @@ def test_a_rule_alone_finds_what_it_finds_among_all_rules_on_whole_parses(
     for relative, text in case["files"].items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text, encoding="utf-8")
+        if relative.endswith(".md"):  # and its body in a list item, in a quote
+            for container, first, rest in (("in-list", "- ", "  "), ("in-quote", "> ", "> ")):
+                nested = Path(relative).with_suffix(f".{container}.md")
+                (tmp_path / nested).write_text(contained(text, first, rest), encoding="utf-8")
     if case.get("config"):
         (tmp_path / ".copydesk.toml").write_text(case["config"], encoding="utf-8")
     paths = case.get("paths", ["."])
