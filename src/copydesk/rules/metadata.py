@@ -842,6 +842,9 @@ class DuplicateSlug(Rule):
         for key, posts in by_key.items():
             if len(posts) < 2:
                 continue
+            # by path: a run of some files (`--changed-since`, a warm cache)
+            # gets the facts in another order than a run of all, not another message
+            posts.sort()
             kind, _, value = key.partition(" ")
             what = (
                 f"URL '{value}' is also served for"
