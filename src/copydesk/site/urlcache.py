@@ -148,9 +148,7 @@ def kept_pages(root: Path, generator: Generator) -> KeptPages | None:
     if found is None:
         return None
     path, key = found
-    data = _read_once(path)
-    site = data["sites"].get(str(root)) if data else None
-    site = site if isinstance(site, dict) else {}
+    site = _kept_site(path, root)
     kept = site.get("posts")
     names = None
     if _is_kept(kept, key, list) and all(type(name) is str for name in kept[1]):
@@ -173,17 +171,12 @@ def _posts_place(root: Path, generator: Generator) -> tuple[Path, str] | None:
     """(urls.json, key) of the site's page list for this run; None when the
     run keeps none: no cache, a site the lint cache did not key, or content
     folders outside the root."""
-    folder = _RUN[-1]().get(root) if _RUN else None
-    if folder is None:
-        return None
-    real = os.path.realpath(root)
-    lint_key = _SITE_KEYS.get(real)
-    inside = os.path.join(real, "")
-    dirs = [os.path.realpath(content) for content in generator.content_dirs()]
-    if lint_key is None or not all(os.path.join(d, "").startswith(inside) for d in dirs):
+    found = _site_place(root)
+    if found is None or not _inside(root, generator):
         return None
     from copydesk.cachedir import digest
 
+    folder, lint_key = found
     return folder / FILE, digest("posts", site_key(generator), lint_key)
 
 
@@ -198,9 +191,7 @@ def kept_generator(root: Path, name: str) -> Generator | None:
     if found is None:
         return None
     path, key = found
-    data = _read_once(path)
-    site = data["sites"].get(str(root)) if data else None
-    kept = site.get("generator") if isinstance(site, dict) else None
+    kept = _kept_site(path, root).get("generator")
     if not (isinstance(kept, list) and len(kept) == 2 and kept[0] == key):
         return None
     from copydesk.lintcache import _hook
@@ -235,15 +226,29 @@ def keep_generator(root: Path, name: str, generator: Generator) -> None:
 def _generator_place(root: Path, name: str) -> tuple[Path, str] | None:
     """(urls.json, key) of the site's generator for this run; None when the
     run keeps none (no cache, a site the lint cache did not key)."""
-    folder = _RUN[-1]().get(root) if _RUN else None
-    if folder is None:
-        return None
-    lint_key = _SITE_KEYS.get(os.path.realpath(root))
-    if lint_key is None:
+    found = _site_place(root)
+    if found is None:
         return None
     from copydesk.cachedir import digest, tool_key
 
+    folder, lint_key = found
     return folder / FILE, digest("generator", name, tool_key(), lint_key)
+
+
+def _site_place(root: Path) -> tuple[Path, str] | None:
+    """(the cache folder, the lint cache's key of the site) for this run;
+    None when the run keeps nothing of the site (no cache, a site the lint
+    cache did not key)."""
+    folder = _RUN[-1]().get(root) if _RUN else None
+    lint_key = _SITE_KEYS.get(os.path.realpath(root)) if folder is not None else None
+    return None if folder is None or lint_key is None else (folder, lint_key)
+
+
+def _kept_site(path: Path, root: Path) -> dict[str, Any]:
+    """What urls.json at `path` keeps of the site at `root` ({} if nothing)."""
+    data = _read_once(path)
+    site = data["sites"].get(str(root)) if data else None
+    return site if isinstance(site, dict) else {}
 
 
 def _inside(root: Path, generator: Generator) -> bool:
