@@ -93,6 +93,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -415,8 +416,6 @@ class SiteState:
             self._hidden(update, root, hidden, below, published + customs, eleventy)
         self._outside(update, root, published, eleventy)
         for data in mkdocs_configs:  # its `hooks:` files: whether one rewrites pages' Markdown
-            import re
-
             for hook in sorted(set(re.findall(_PYTHON_NAME, data))):
                 digests = self._digests(os.path.join(root, hook.decode(errors="replace")))
                 update(hook + b"\0" + (digests[0].encode() if digests else b"\0unread"))
@@ -482,17 +481,10 @@ class SiteState:
         root's is a project's dependencies); `below`: those below the root,
         `published`: the folders the site publishes (see `_publishing`) and
         MkDocs' `custom_dir` (`overrides/vendor/` is served)."""
-        inside = len(os.path.join(root, ""))
         for top in hidden:
             if top in below and not any(top.startswith(p) for p in published):
                 continue
-            for folder, dirs, files in os.walk(top):
-                dirs[:] = sorted(
-                    d for d in dirs if d != ".git" and d not in _SKIPPED_DIRS
-                    and not (self.skip and os.path.join(folder, d) in self.skip)
-                )  # fmt: skip
-                base = os.path.join(folder, "")
-                self._files(update, base, folder[inside:], False, files, eleventy)
+            self._walk_folder(update, top, root, eleventy, hidden=True)
 
     def _linked(
         self, update: Callable[[bytes], None], root: str, links: list[str], eleventy: bool
@@ -513,13 +505,21 @@ class SiteState:
             self._walk_folder(update, link, root, eleventy)
 
     def _walk_folder(
-        self, update: Callable[[bytes], None], top: str, root: str, eleventy: bool
+        self,
+        update: Callable[[bytes], None],
+        top: str,
+        root: str,
+        eleventy: bool,
+        hidden: bool = False,
     ) -> None:
         """A folder outside the root's walk, walked as the root is (hidden and
-        dependency folders aside), its files named relative to the root."""
+        dependency folders aside; `hidden`: a hidden folder's own, which are
+        walked, `.git` aside), its files named relative to the root."""
         for folder, dirs, files in os.walk(top):
             dirs[:] = sorted(
-                d for d in dirs if d[0] != "." and d != _VENDOR and d not in _SKIPPED_DIRS
+                d for d in dirs
+                if (d != ".git" if hidden else d[0] != "." and d != _VENDOR)
+                and d not in _SKIPPED_DIRS
                 and not (self.skip and os.path.join(folder, d) in self.skip)
             )  # fmt: skip
             relative = os.path.relpath(folder, root)
@@ -632,8 +632,6 @@ def _custom_dirs(root: str, configs: list[bytes]) -> list[str]:
     `hooks:` are: no YAML loaded), each ending in a separator."""
     if not configs:
         return []
-    import re
-
     names = {name for data in configs for name in re.findall(_CUSTOM_DIR, data)}
     folders = (os.path.normpath(os.path.join(root, n.decode(errors="replace"))) for n in names)
     return sorted(os.path.join(folder, "") for folder in folders)
