@@ -11,19 +11,30 @@ ROOT = Path(__file__).resolve().parent.parent
 POST = ROOT / "fixtures" / "demo" / "jekyll" / "2021-04-10-moving-the-blog.md"
 
 
+def run_main(argv: list[str]) -> str:
+    """Python source that runs `copydesk ARGV` as the command does, its exit aside."""
+    return (
+        f"from copydesk.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+    )
+
+
+def output_of(code: str, cwd: Path) -> str:
+    """What Python source printed, run in a fresh process in `cwd`."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    return done.stdout
+
+
 def imported_after(argv: list[str], cwd: Path, prefix: str = "copydesk") -> set[str]:
     """The modules (named `prefix`...) in sys.modules after `copydesk ARGV` ran in a
     fresh process."""
     code = (
         "import sys\n"
-        "from copydesk.cli import main\n"
-        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        f"print(' '.join(sorted(m for m in sys.modules if m.startswith({prefix!r}))))\n"
+        + run_main(argv)
+        + f"print(' '.join(sorted(m for m in sys.modules if m.startswith({prefix!r}))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=True
-    )
-    return set(done.stdout.splitlines()[-1].split())
+    return set(output_of(code, cwd).splitlines()[-1].split())
 
 
 def test_a_run_too_small_for_the_lint_cache_does_not_import_it(tmp_path: Path) -> None:
@@ -65,17 +76,12 @@ def test_a_run_compiles_only_the_rule_patterns_it_uses(tmp_path: Path) -> None:
     """The link, image and id modules compile their patterns on first use: a plain
     post with no Liquid tags, Hugo refs or raw `<img>` compiles none of those."""
     (tmp_path / "post.md").write_text("# A post\n\n[a](#a-post) and ![b](b.png)\n")
-    code = (
-        "from copydesk.cli import main\n"
-        "try:\n    main(['lint', '-q', '--no-cache', 'post.md'])\nexcept SystemExit:\n    pass\n"
+    code = run_main(["lint", "-q", "--no-cache", "post.md"]) + (
         "from copydesk.rules import images, links\n"
         "unused = [links._POST_URL, links._HUGO_REF, images._IMG_SRC, images._IMG]\n"
         "print(sum('match' in vars(p) for p in unused))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
-    )
-    assert done.stdout.split()[-1] == "0"
+    assert output_of(code, tmp_path).split()[-1] == "0"
 
 
 def test_a_run_leaves_the_interpreter_no_garbage_to_collect_at_exit(tmp_path: Path) -> None:
@@ -86,14 +92,10 @@ def test_a_run_leaves_the_interpreter_no_garbage_to_collect_at_exit(tmp_path: Pa
     code = (
         "import atexit, gc, os\n"
         "atexit.register(lambda: os.write(1, f'frozen {gc.get_freeze_count()}'.encode()))\n"
-        "from copydesk.cli import main\n"
-        "for _ in range(2):\n"
-        "    try:\n        main(['lint', '-q', 'post.md'])\n    except SystemExit:\n        pass\n"
+        + run_main(["lint", "-q", "post.md"])
+        * 2
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
-    )
-    frozen = int(done.stdout.split("frozen")[-1])
+    frozen = int(output_of(code, tmp_path).split("frozen")[-1])
     assert frozen > 1000
 
 
